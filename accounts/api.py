@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.generics import RetrieveUpdateAPIView
+from rest_framework.response import Response
+
+from accounts import services
+from accounts.models import SocialAccount
+from accounts.serializers import ConnectionCheckSerializer, MeSerializer, SocialAccountSerializer
+from socialhub.api.views import OwnedViewSet, UserTimezoneMixin
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
+    401: OpenApiResponse(description="Missing or invalid JWT."),
+    404: OpenApiResponse(description="No such account for this user."),
+    429: OpenApiResponse(description="More than 60 requests in a minute."),
+}
+BUFFER_ERRORS = {**ERRORS, 503: OpenApiResponse(description="Buffer is unreachable or failing.")}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List social accounts", responses={200: SocialAccountSerializer(many=True), **ERRORS}),
+    create=extend_schema(summary="Connect a social account", responses={201: SocialAccountSerializer, **ERRORS}),
+    retrieve=extend_schema(summary="Get a social account", responses={200: SocialAccountSerializer, **ERRORS}),
+    update=extend_schema(
+        summary="Update a social account (fields left out are kept)", responses={200: SocialAccountSerializer, **ERRORS}
+    ),
+    partial_update=extend_schema(
+        summary="Update some fields of a social account", responses={200: SocialAccountSerializer, **ERRORS}
+    ),
+    destroy=extend_schema(summary="Delete a social account", responses={204: None, **ERRORS}),
+)
+class SocialAccountViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    OwnedViewSet,
+):
+    queryset = SocialAccount.objects.all()
+    serializer_class = SocialAccountSerializer
+    filterset_fields = ["platform", "is_active", "connection_status"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.social_account_create(owner=self.request.user, **serializer.validated_data)
+
+    def update(self, request, *args, **kwargs):
+        # Tokens are write-only, so a full replacement could never round-trip: PUT keeps what it omits.
+        kwargs["partial"] = True
+        return super().update(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.social_account_update(account=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.social_account_delete(account=instance)
+
+    @extend_schema(
+        summary="Test the account's connection through Buffer",
+        request=None,
+        responses={200: ConnectionCheckSerializer, **BUFFER_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="test-connection")
+    def test_connection(self, request, pk=None):
+        account = self.get_object()
+        check = services.social_account_test_connection(account=account)
+        payload = {
+            "ok": check.ok,
+            "connection_status": account.connection_status,
+            "checked_at": check.checked_at,
+            "message": check.message,
+        }
+        return Response(ConnectionCheckSerializer(payload).data)
+
+    @extend_schema(
+        summary="Refresh the account from its Buffer profile",
+        request=None,
+        responses={200: SocialAccountSerializer, **BUFFER_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="sync-buffer")
+    def sync_buffer(self, request, pk=None):
+        account = services.social_account_sync_from_buffer(account=self.get_object())
+        return Response(self.get_serializer(account).data, status=status.HTTP_200_OK)
+
+
+@extend_schema(summary="The authenticated user (timezone used to read and show times)")
+class MeView(UserTimezoneMixin, RetrieveUpdateAPIView):
+    serializer_class = MeSerializer
+    http_method_names = ["get", "put", "patch"]
+
+    def get_object(self):
+        return self.request.user
+
+    def update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return super().update(request, *args, **kwargs)

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from socialhub.models import EncryptedAccessTokenModel, TimestampedModel
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known IANA timezone (e.g. Europe/Berlin).")
+
+
+class User(AbstractUser):
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Platform(models.TextChoices):
+    """The networks Buffer publishes to."""
+
+    TWITTER = "twitter", "X / Twitter"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    LINKEDIN = "linkedin", "LinkedIn"
+    PINTEREST = "pinterest", "Pinterest"
+    TIKTOK = "tiktok", "TikTok"
+    MASTODON = "mastodon", "Mastodon"
+    THREADS = "threads", "Threads"
+    BLUESKY = "bluesky", "Bluesky"
+    YOUTUBE = "youtube", "YouTube"
+    GOOGLEBUSINESS = "googlebusiness", "Google Business Profile"
+
+
+class ConnectionStatus(models.TextChoices):
+    UNKNOWN = "unknown", "Unknown"
+    OK = "ok", "OK"
+    ERROR = "error", "Error"
+
+
+class SocialAccountQuerySet(models.QuerySet):
+    def owned_by(self, user) -> SocialAccountQuerySet:
+        return self.filter(owner=user)
+
+
+class SocialAccount(TimestampedModel, EncryptedAccessTokenModel):
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="social_accounts")
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    account_name = models.CharField(max_length=255)
+    buffer_profile_id = models.CharField(max_length=64, blank=True, default="")
+    is_active = models.BooleanField(default=True)
+    connection_status = models.CharField(
+        max_length=10, choices=ConnectionStatus.choices, default=ConnectionStatus.UNKNOWN
+    )
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    # What the last sync from the Buffer profile brought.
+    service_type = models.CharField(max_length=20, blank=True, default="")
+    service_username = models.CharField(max_length=255, blank=True, default="")
+    avatar_url = models.URLField(max_length=500, blank=True, default="")
+    profile_timezone = models.CharField(max_length=64, blank=True, default="")
+    posting_schedule = models.JSONField(default=list, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SocialAccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "platform", "buffer_profile_id"],
+                condition=~Q(buffer_profile_id=""),
+                name="unique_buffer_profile_per_owner_platform",
+            )
+        ]
+        indexes = [models.Index(fields=["owner", "platform"], name="account_owner_platform")]
+
+    def __str__(self) -> str:
+        return f"{self.account_name} ({self.platform})"

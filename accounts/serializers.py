@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.models import Platform, SocialAccount, User
+
+
+class SocialAccountSerializer(serializers.ModelSerializer):
+    """Output, and the shape of input. `access_token` is write-only; responses say `has_access_token`."""
+
+    access_token = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        trim_whitespace=True,
+        help_text="Write-only. Stored encrypted; never returned.",
+    )
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    has_access_token = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = SocialAccount
+        fields = [
+            "id",
+            "platform",
+            "account_name",
+            "buffer_profile_id",
+            "access_token",
+            "has_access_token",
+            "is_active",
+            "connection_status",
+            "last_checked_at",
+            "last_error",
+            "service_type",
+            "service_username",
+            "avatar_url",
+            "profile_timezone",
+            "posting_schedule",
+            "last_synced_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "connection_status",
+            "last_checked_at",
+            "last_error",
+            "service_type",
+            "service_username",
+            "avatar_url",
+            "profile_timezone",
+            "posting_schedule",
+            "last_synced_at",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"buffer_profile_id": {"required": False, "allow_blank": True}}
+
+
+class ConnectionCheckSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    connection_status = serializers.CharField()
+    checked_at = serializers.DateTimeField()
+    message = serializers.CharField()
+
+
+class MeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "first_name", "last_name", "timezone", "date_joined"]
+        read_only_fields = ["id", "username", "date_joined"]

@@ -1,0 +1,36 @@
+import factory
+
+from accounts.models import Platform, SocialAccount, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    timezone = "UTC"
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class SocialAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SocialAccount
+
+    owner = factory.SubFactory(UserFactory)
+    platform = Platform.TWITTER
+    account_name = factory.Sequence(lambda n: f"@account{n}")
+    buffer_profile_id = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, access_token: str = "", **kwargs):
+        account = model_class(*args, **kwargs)
+        account.set_access_token(access_token)
+        account.save()
+        return account

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from buffer_integration import services
+from buffer_integration.models import BufferConfig
+from buffer_integration.platforms import platform_for_service
+from buffer_integration.serializers import BufferConfigSerializer, BufferProfileSerializer
+from socialhub.api.views import OwnedViewSet, UserTimezoneMixin
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input, or a token Buffer rejects."),
+    401: OpenApiResponse(description="Missing or invalid JWT."),
+    404: OpenApiResponse(description="No such config for this user."),
+    429: OpenApiResponse(description="More than 60 requests in a minute."),
+    503: OpenApiResponse(description="Buffer is unreachable or failing; nothing was saved."),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List Buffer configs", responses={200: BufferConfigSerializer(many=True), **ERRORS}),
+    create=extend_schema(
+        summary="Save a Buffer access token (validated against Buffer; becomes the active config)",
+        responses={201: BufferConfigSerializer, **ERRORS},
+    ),
+    retrieve=extend_schema(summary="Get a Buffer config", responses={200: BufferConfigSerializer, **ERRORS}),
+    update=extend_schema(
+        summary="Update a Buffer config (fields left out are kept)", responses={200: BufferConfigSerializer, **ERRORS}
+    ),
+    partial_update=extend_schema(
+        summary="Update some fields of a Buffer config", responses={200: BufferConfigSerializer, **ERRORS}
+    ),
+    destroy=extend_schema(summary="Delete a Buffer config", responses={204: None, **ERRORS}),
+)
+class BufferConfigViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    OwnedViewSet,
+):
+    queryset = BufferConfig.objects.all()
+    serializer_class = BufferConfigSerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = services.buffer_config_create(owner=self.request.user, **serializer.validated_data)
+
+    def update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return super().update(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.buffer_config_update(config=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.buffer_config_delete(config=instance)
+
+
+class BufferProfilesView(UserTimezoneMixin, APIView):
+    @extend_schema(
+        summary="List the Buffer profiles of the active Buffer config",
+        responses={200: BufferProfileSerializer(many=True), **ERRORS},
+    )
+    def get(self, request):
+        rows = [
+            {**asdict(profile), "platform": platform_for_service(profile.service), "connected_account_id": account_id}
+            for profile, account_id in services.buffer_profiles_for_user(user=request.user)
+        ]
+        return Response(BufferProfileSerializer(rows, many=True).data, headers={"X-Total-Count": str(len(rows))})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BufferIntegrationConfig(AppConfig):
+    name = "buffer_integration"
+    verbose_name = "Buffer integration"

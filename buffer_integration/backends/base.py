@@ -1,0 +1,101 @@
+"""The operations SocialHub needs from Buffer, independent of which Buffer API serves them.
+
+Everything above `buffer_integration` (views, services, tasks) talks to a `BufferBackend`; the
+v1 REST implementation lives in `v1.py`. Values crossing this seam are plain dataclasses with
+timezone-aware datetimes, never raw Buffer JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class BufferUser:
+    id: str
+    timezone: str
+    plan: str = ""
+
+
+@dataclass(frozen=True)
+class BufferProfile:
+    id: str
+    service: str  # Buffer's service name: twitter, facebook, instagram, linkedin, ...
+    service_type: str = "profile"  # profile | page | group
+    service_username: str = ""
+    formatted_username: str = ""
+    avatar_url: str = ""
+    timezone: str = "UTC"
+    schedules: list[dict] = field(default_factory=list)  # [{"days": [...], "times": ["HH:MM"]}]
+    is_disconnected: bool = False
+    followers: int | None = None
+
+
+@dataclass(frozen=True)
+class BufferUpdate:
+    id: str
+    profile_id: str
+    status: str  # "buffer" (pending), "sent", "error"
+    text: str
+    created_at: datetime | None = None
+    due_at: datetime | None = None
+    sent_at: datetime | None = None
+    service_link: str = ""
+    service_update_id: str = ""
+    statistics: dict[str, int] = field(default_factory=dict)
+    media: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BufferInteraction:
+    id: str
+    update_id: str
+    event: str  # "comment", "like", "retweet", ...
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    text: str = ""
+    author_name: str = ""
+    author_link: str = ""
+    author_avatar: str = ""
+    parent_id: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateDraft:
+    """What we ask Buffer to post. Exactly one of `now` / `scheduled_at` / neither (queue)."""
+
+    profile_id: str
+    text: str
+    photo_url: str = ""
+    link_url: str = ""
+    video_url: str = ""
+    now: bool = False
+    scheduled_at: datetime | None = None
+
+
+class BufferBackend(Protocol):
+    """One Buffer credential's view of Buffer. Every method raises only `BufferError` subclasses."""
+
+    def get_user(self) -> BufferUser: ...
+
+    def list_profiles(self) -> list[BufferProfile]: ...
+
+    def get_profile(self, profile_id: str) -> BufferProfile: ...
+
+    def create_update(self, draft: UpdateDraft) -> BufferUpdate: ...
+
+    def edit_update(self, update_id: str, draft: UpdateDraft) -> BufferUpdate: ...
+
+    def destroy_update(self, update_id: str) -> None: ...
+
+    def get_update(self, update_id: str) -> BufferUpdate: ...
+
+    def list_pending(self, profile_id: str, *, since: datetime | None = None) -> list[BufferUpdate]: ...
+
+    def list_sent(self, profile_id: str, *, since: datetime | None = None) -> list[BufferUpdate]: ...
+
+    def list_interactions(self, update_id: str, *, event: str = "comment") -> list[BufferInteraction]: ...
+
+    def get_configuration(self) -> dict: ...

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from buffer_integration.models import BufferApi, BufferConfig
+
+
+class BufferConfigSerializer(serializers.ModelSerializer):
+    access_token = serializers.CharField(
+        write_only=True, max_length=2000, help_text="Write-only. Validated against Buffer, stored encrypted."
+    )
+    api = serializers.ChoiceField(choices=BufferApi.choices, required=False)
+    has_access_token = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = BufferConfig
+        fields = [
+            "id",
+            "api",
+            "access_token",
+            "has_access_token",
+            "is_active",
+            "buffer_user_id",
+            "buffer_timezone",
+            "buffer_plan",
+            "last_validated_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "buffer_user_id",
+            "buffer_timezone",
+            "buffer_plan",
+            "last_validated_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class BufferProfileSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    service = serializers.CharField()
+    platform = serializers.CharField()
+    service_type = serializers.CharField()
+    service_username = serializers.CharField()
+    formatted_username = serializers.CharField()
+    avatar_url = serializers.CharField()
+    timezone = serializers.CharField()
+    schedules = serializers.ListField(child=serializers.DictField())
+    is_disconnected = serializers.BooleanField()
+    followers = serializers.IntegerField(allow_null=True)
+    connected_account_id = serializers.IntegerField(
+        allow_null=True, help_text="The SocialAccount already connected to this profile, if any."
+    )

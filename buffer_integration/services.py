@@ -1,0 +1,111 @@
+"""Buffer credentials and the choice of backend for a user or an account.
+
+Every Buffer call in the product starts here: `backend_for_user` / `backend_for_account` decide
+which token (and later which API) to use, so views and tasks never handle tokens themselves.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from buffer_integration.backends import get_backend
+from buffer_integration.backends.base import BufferBackend, BufferProfile
+from buffer_integration.exceptions import BufferAuthError
+from buffer_integration.models import BufferApi, BufferConfig
+from socialhub.errors import InvalidInput
+
+NO_CONFIG_MESSAGE = "No Buffer access token is configured: create one with POST /api/v1/buffer/config."
+
+
+def active_buffer_config(*, user) -> BufferConfig | None:
+    return BufferConfig.objects.owned_by(user).active().first()
+
+
+def backend_for_user(*, user) -> BufferBackend:
+    config = active_buffer_config(user=user)
+    if config is None or not config.has_access_token:
+        raise InvalidInput(NO_CONFIG_MESSAGE)
+    return get_backend(config.get_access_token(), api=config.api)
+
+
+def backend_for_account(*, account) -> BufferBackend:
+    """The account's own token when it has one, else its owner's active Buffer config."""
+    if account.has_access_token:
+        config = active_buffer_config(user=account.owner)
+        api = config.api if config is not None else BufferApi.V1
+        return get_backend(account.get_access_token(), api=api)
+    config = active_buffer_config(user=account.owner)
+    if config is None or not config.has_access_token:
+        raise InvalidInput(
+            "This account has no access token and its owner has no Buffer config: "
+            "set access_token on the account or create one with POST /api/v1/buffer/config."
+        )
+    return get_backend(config.get_access_token(), api=config.api)
+
+
+def _validated_buffer_user(*, access_token: str, api: str):
+    """Ask Buffer who this token belongs to; a rejected token is the caller's input error."""
+    try:
+        return get_backend(access_token, api=api).get_user()
+    except BufferAuthError as exc:
+        raise InvalidInput(
+            "Buffer rejected this access token.",
+            errors={"access_token": [f"Buffer rejected this access token ({exc.message})."]},
+        ) from None
+
+
+def _apply_buffer_user(config: BufferConfig, buffer_user) -> None:
+    config.buffer_user_id = buffer_user.id
+    config.buffer_timezone = buffer_user.timezone
+    config.buffer_plan = buffer_user.plan
+    config.last_validated_at = timezone.now()
+
+
+@transaction.atomic
+def buffer_config_create(*, owner, access_token: str, api: str = BufferApi.V1, is_active: bool = True) -> BufferConfig:
+    buffer_user = _validated_buffer_user(access_token=access_token, api=api)
+    if is_active:
+        BufferConfig.objects.owned_by(owner).active().update(is_active=False, updated_at=timezone.now())
+    config = BufferConfig(owner=owner, api=api, is_active=is_active)
+    config.set_access_token(access_token)
+    _apply_buffer_user(config, buffer_user)
+    config.save()
+    return config
+
+
+@transaction.atomic
+def buffer_config_update(
+    *, config: BufferConfig, access_token: str | None = None, api: str | None = None, is_active: bool | None = None
+) -> BufferConfig:
+    if api is not None:
+        config.api = api
+    if access_token is not None or api is not None:
+        token = access_token if access_token is not None else config.get_access_token()
+        _apply_buffer_user(config, _validated_buffer_user(access_token=token, api=config.api))
+        config.set_access_token(token)
+    if is_active is not None:
+        if is_active and not config.is_active:
+            BufferConfig.objects.owned_by(config.owner).active().exclude(pk=config.pk).update(
+                is_active=False, updated_at=timezone.now()
+            )
+        config.is_active = is_active
+    config.save()
+    return config
+
+
+def buffer_config_delete(*, config: BufferConfig) -> None:
+    config.delete()
+
+
+def buffer_profiles_for_user(*, user) -> list[tuple[BufferProfile, int | None]]:
+    """The user's Buffer profiles, each with the id of the SocialAccount already connected to it."""
+    from accounts.models import SocialAccount
+
+    profiles = backend_for_user(user=user).list_profiles()
+    connected = dict(
+        SocialAccount.objects.owned_by(user)
+        .filter(buffer_profile_id__in=[p.id for p in profiles])
+        .values_list("buffer_profile_id", "id")
+    )
+    return [(profile, connected.get(profile.id)) for profile in profiles]

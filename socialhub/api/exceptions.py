@@ -1,0 +1,126 @@
+"""Every API error is a JSON object with a `detail` sentence; validation errors add per-field `errors`."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from buffer_integration.exceptions import (
+    BufferAuthError,
+    BufferError,
+    BufferNotFound,
+    BufferRejected,
+    BufferUnavailable,
+)
+from socialhub.crypto import DecryptionError
+from socialhub.errors import DomainError
+
+logger = logging.getLogger("socialhub.api")
+
+VALIDATION_DETAIL = "Invalid input: see `errors` for the problem with each field."
+
+
+def _flatten(detail) -> dict[str, list[str]] | list[str] | str:
+    if isinstance(detail, dict):
+        return {str(key): _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            return [str(item) for item in detail]
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def _first_message(errors) -> str:
+    while isinstance(errors, (dict, list)) and errors:
+        errors = next(iter(errors.values())) if isinstance(errors, dict) else errors[0]
+    return str(errors) if errors else ""
+
+
+def validation_response(errors: dict, *, status: int = 400, detail: str | None = None) -> Response:
+    """A 400 naming the first problem in `detail`, with all of them under `errors`."""
+    errors = _flatten(errors)
+    if not isinstance(errors, dict):
+        errors = {"non_field_errors": errors if isinstance(errors, list) else [errors]}
+    if detail is None:
+        field, messages = next(iter(errors.items()), ("", ""))
+        first = _first_message(messages)
+        detail = f"{field}: {first}" if field and field != "non_field_errors" else (first or VALIDATION_DETAIL)
+    return Response({"detail": detail, "errors": errors}, status=status)
+
+
+def _buffer_response(exc: BufferError) -> Response:
+    if isinstance(exc, BufferUnavailable):
+        headers = {"Retry-After": str(int(exc.retry_after))} if exc.retry_after else {}
+        return Response({"detail": f"Buffer is unavailable: {exc.message}"}, status=503, headers=headers)
+    if isinstance(exc, BufferAuthError):
+        return Response({"detail": f"Buffer rejected the access token: {exc.message}"}, status=400)
+    if isinstance(exc, BufferNotFound):
+        return Response({"detail": f"Buffer does not know this object: {exc.message}"}, status=404)
+    if isinstance(exc, BufferRejected):
+        return Response({"detail": f"Buffer refused the request: {exc.message}"}, status=400)
+    return Response({"detail": f"Buffer error: {exc.message}"}, status=503)
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response:
+    if isinstance(exc, drf.ValidationError):
+        return validation_response(exc.detail)
+    if isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return validation_response(errors)
+    if isinstance(exc, DomainError):
+        body = {"detail": exc.message}
+        if exc.errors:
+            body["errors"] = exc.errors
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, BufferError):
+        return _buffer_response(exc)
+    if isinstance(exc, DecryptionError):
+        logger.error("stored secret could not be decrypted: check FIELD_ENCRYPTION_KEYS")
+        return Response(
+            {"detail": "A stored credential cannot be read; an administrator must re-enter it."}, status=500
+        )
+    if isinstance(exc, Http404):
+        exc = drf.NotFound("Not found.")
+    elif isinstance(exc, PermissionDenied):
+        exc = drf.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        if isinstance(exc, drf.Throttled):
+            response.data = {
+                "detail": f"Rate limit exceeded: try again in {exc.wait and int(exc.wait + 0.999)} seconds."
+            }
+        elif isinstance(exc, drf.ParseError):
+            response.data = {"detail": f"Malformed request body: {exc.detail}"}
+        elif not isinstance(response.data, dict) or "detail" not in response.data:
+            response.data = {"detail": str(exc)}
+        return response
+
+    logger.exception("unhandled error in API view %s", context.get("view").__class__.__name__)
+    return Response({"detail": "Internal server error. The problem has been logged."}, status=500)
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found_view(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def server_error_view(request):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Internal server error. The problem has been logged."}, status=500)
+    from django.views.defaults import server_error
+
+    return server_error(request)

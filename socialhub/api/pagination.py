@@ -1,0 +1,75 @@
+"""`?skip=&limit=` pagination: a bare JSON array plus `X-Total-Count` and an RFC 8288 `Link` header."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+def _read_int(request: Request, name: str, default: int, minimum: int, maximum: int | None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: [f"Must be an integer, got {raw!r}."]}) from None
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ValidationError({name: [f"Must be {bounds}."]})
+    return value
+
+
+class SkipLimitPagination(BasePagination):
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
+        self.skip = _read_int(request, "skip", 0, 0, None)
+        self.limit = _read_int(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+        self.request = request
+        self.total = queryset.count()
+        return list(queryset[self.skip : self.skip + self.limit])
+
+    def _link_header(self) -> str:
+        url = self.request.build_absolute_uri()
+        links = []
+        if self.skip + self.limit < self.total:
+            next_url = replace_query_param(url, "skip", self.skip + self.limit)
+            links.append(f'<{replace_query_param(next_url, "limit", self.limit)}>; rel="next"')
+        if self.skip > 0:
+            prev_url = replace_query_param(url, "skip", max(self.skip - self.limit, 0))
+            links.append(f'<{replace_query_param(prev_url, "limit", self.limit)}>; rel="prev"')
+        return ", ".join(links)
+
+    def get_paginated_response(self, data) -> Response:
+        headers = {"X-Total-Count": str(self.total)}
+        link = self._link_header()
+        if link:
+            headers["Link"] = link
+        return Response(data, headers=headers)
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        return schema
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": "skip",
+                "in": "query",
+                "required": False,
+                "description": "Items to skip (default 0).",
+                "schema": {"type": "integer", "minimum": 0, "default": 0},
+            },
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "description": "Page size (1-100, default 20).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+            },
+        ]

@@ -1,0 +1,28 @@
+"""Domain errors raised by services. They carry no HTTP types: the API and UI layers translate them."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the product was broken. `errors` optionally maps field names to messages."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class InvalidInput(DomainError):
+    status_code = 400
+
+
+class Conflict(DomainError):
+    """The object is in a state that does not allow the change (e.g. editing a published post)."""
+
+    status_code = 409
+
+
+class NotFound(DomainError):
+    status_code = 404

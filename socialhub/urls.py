@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView, TokenVerifyView
+
+from accounts.api import MeView, SocialAccountViewSet
+from buffer_integration.api import BufferConfigViewSet, BufferProfilesView
+
+
+class OptionalSlashRouter(SimpleRouter):
+    """The seed writes paths without a trailing slash; accept both rather than redirect API clients."""
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"
+
+
+router = OptionalSlashRouter()
+router.register("social-accounts", SocialAccountViewSet, basename="social-account")
+router.register("buffer/config", BufferConfigViewSet, basename="buffer-config")
+
+api_v1 = [
+    path("auth/token", TokenObtainPairView.as_view(), name="token-obtain"),
+    path("auth/token/refresh", TokenRefreshView.as_view(), name="token-refresh"),
+    path("auth/token/verify", TokenVerifyView.as_view(), name="token-verify"),
+    path("me", MeView.as_view(), name="me"),
+    path("buffer/profiles", BufferProfilesView.as_view(), name="buffer-profiles"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema", SpectacularAPIView.as_view(), name="schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "socialhub.api.exceptions.not_found_view"
+handler500 = "socialhub.api.exceptions.server_error_view"
