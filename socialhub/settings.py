@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "socialhub",
     "accounts",
     "buffer_integration",
+    "campaigns",
+    "posts",
+    "analytics",
 ]
 
 MIDDLEWARE = [

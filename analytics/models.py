@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from socialhub.models import TimestampedModel
+
+
+class AnalyticsSource(models.TextChoices):
+    MANUAL = "manual", "Manual"
+    BUFFER = "buffer", "Buffer"
+
+
+class PostAnalyticsQuerySet(models.QuerySet):
+    def owned_by(self, user) -> PostAnalyticsQuerySet:
+        return self.filter(post__owner=user)
+
+
+class PostAnalytics(TimestampedModel):
+    """A snapshot of a post's metrics at `recorded_at`; the latest snapshot of a post is its current numbers."""
+
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="analytics")
+    views = models.PositiveBigIntegerField(default=0)
+    likes = models.PositiveBigIntegerField(default=0)
+    shares = models.PositiveBigIntegerField(default=0)
+    comments = models.PositiveBigIntegerField(default=0)
+    clicks = models.PositiveBigIntegerField(null=True, blank=True)
+    engagement_rate = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    source = models.CharField(max_length=10, choices=AnalyticsSource.choices, default=AnalyticsSource.MANUAL)
+    recorded_at = models.DateTimeField()
+
+    objects = PostAnalyticsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name_plural = "post analytics"
+        indexes = [models.Index(fields=["post", "-recorded_at"], name="analytics_post_latest")]
+
+    def __str__(self) -> str:
+        return f"Analytics of post {self.post_id} at {self.recorded_at:%Y-%m-%d %H:%M}"
+
+
+class SyncJobStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class AnalyticsSyncJobQuerySet(models.QuerySet):
+    def owned_by(self, user) -> AnalyticsSyncJobQuerySet:
+        return self.filter(owner=user)
+
+
+class AnalyticsSyncJob(TimestampedModel):
+    """One run of "pull statistics from Buffer" for one user, reported through the API."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analytics_sync_jobs")
+    status = models.CharField(max_length=10, choices=SyncJobStatus.choices, default=SyncJobStatus.PENDING)
+    posts_checked = models.PositiveIntegerField(default=0)
+    snapshots_created = models.PositiveIntegerField(default=0)
+    posts_failed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AnalyticsSyncJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
