@@ -1,20 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import SimpleRouter
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView, TokenVerifyView
 
 from accounts.api import MeView, SocialAccountViewSet
 from buffer_integration.api import BufferConfigViewSet, BufferProfilesView
-
-
-class OptionalSlashRouter(SimpleRouter):
-    """The seed writes paths without a trailing slash; accept both rather than redirect API clients."""
-
-    def __init__(self):
-        super().__init__()
-        self.trailing_slash = "/?"
-
+from socialhub.api.routers import OptionalSlashRouter
 
 router = OptionalSlashRouter()
 router.register("social-accounts", SocialAccountViewSet, basename="social-account")
@@ -26,6 +17,9 @@ api_v1 = [
     path("auth/token/verify", TokenVerifyView.as_view(), name="token-verify"),
     path("me", MeView.as_view(), name="me"),
     path("buffer/profiles", BufferProfilesView.as_view(), name="buffer-profiles"),
+    path("", include("posts.urls")),
+    path("", include("campaigns.urls")),
+    path("", include("analytics.urls")),
     *router.urls,
 ]
 

@@ -1,0 +1,18 @@
+import datetime as dt
+
+import factory
+
+from accounts.tests.factories import UserFactory
+from campaigns.models import Campaign, CampaignStatus
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    description = ""
+    start_date = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
+    end_date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=365))
+    status = CampaignStatus.ACTIVE

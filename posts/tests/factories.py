@@ -1,0 +1,22 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from accounts.tests.factories import SocialAccountFactory
+from posts.models import Post, PostStatus
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A scheduled post one day ahead. Pass `social_account`; owner and platform follow it."""
+
+    class Meta:
+        model = Post
+
+    social_account = factory.SubFactory(SocialAccountFactory)
+    owner = factory.SelfAttribute("social_account.owner")
+    platform = factory.SelfAttribute("social_account.platform")
+    content = factory.Sequence(lambda n: f"Post number {n} #socialhub")
+    media_urls = factory.LazyFunction(list)
+    scheduled_time = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=1))
+    status = PostStatus.SCHEDULED
