@@ -1,0 +1,382 @@
+"""HTTP plumbing shared by Buffer backends: one pooled Session, bearer auth, retries, logging.
+
+Pure stdlib + `requests`; nothing here imports Django.
+
+Guarantees of `JsonHttpClient.request`:
+
+- It raises only `BufferError` subclasses: never a `requests`/`urllib3` exception, never a
+  `JSONDecodeError`. Exception chaining is suppressed (`from None`) because a `requests`
+  exception carries the prepared request, whose headers hold the access token.
+- The token travels only in the `Authorization: Bearer` header: never in a URL, a log line or an
+  exception message.
+- Retries: idempotent requests (GET) are retried on connection errors, timeouts, 5xx and 429.
+  Non-idempotent writes are retried only when the request provably never reached the server
+  (connection refused, DNS failure, connect timeout) or the server said it did not apply it
+  (429, 503). A read timeout or another 5xx after a write was sent raises `BufferOutcomeUnknown`.
+- Backoff: full jitter, `uniform(0, backoff_base * 2**attempt)`. A `Retry-After` header wins: it is
+  slept when <= `retry_after_cap`, otherwise the error is raised at once with `retry_after` set so
+  the caller (a task) can schedule its own retry.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+
+from buffer_integration.exceptions import (
+    BufferError,
+    BufferOutcomeUnknown,
+    BufferRateLimited,
+    BufferRejected,
+    BufferUnavailable,
+)
+
+logger = logging.getLogger("socialhub.buffer")
+
+USER_AGENT = "SocialHub/1.0"
+DEFAULT_TIMEOUTS = (3.05, 10.0)
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_BACKOFF_BASE = 0.5
+DEFAULT_RETRY_AFTER_CAP = 30.0
+
+
+def make_session(*, pool_connections: int = 10, pool_maxsize: int = 20) -> requests.Session:
+    """A Session meant to be shared by every backend of a process (keep-alive + pooling).
+
+    Retries are disabled at the urllib3 level (`max_retries=0`): `JsonHttpClient` decides, because
+    only it knows whether a request is safe to resend.
+    """
+    session = requests.Session()
+    session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+    adapter = HTTPAdapter(pool_connections=pool_connections, pool_maxsize=pool_maxsize, max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+class BearerAuth(requests.auth.AuthBase):
+    """`Authorization: Bearer <token>`. Passed per request (not stored on the shared Session), which
+    also stops `requests` from replacing it with ~/.netrc credentials."""
+
+    def __init__(self, token: str):
+        self._token = token
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        r.headers["Authorization"] = f"Bearer {self._token}"
+        return r
+
+    def __repr__(self) -> str:  # never show the token
+        return "BearerAuth(***)"
+
+
+@dataclass(frozen=True)
+class HttpResult:
+    status: int
+    payload: Any  # parsed JSON body, or None when the body was empty / not JSON
+    headers: Mapping[str, str]
+
+
+# An error mapper turns a final non-2xx, non-429, non-5xx answer into a BufferError (API specific).
+ErrorMapper = Callable[[HttpResult], BufferError]
+
+
+def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP-date); None if absent/invalid."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp() - now()
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, seconds)
+
+
+def _not_sent(exc: requests.RequestException) -> bool:
+    """True when `exc` proves the request never reached the server (safe to resend a write)."""
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError)):
+        return True
+    if isinstance(exc, requests.exceptions.SSLError):
+        return True  # TLS handshake failed: nothing was sent
+    if isinstance(
+        exc,
+        (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.InvalidHeader,
+        ),
+    ):
+        return True
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        inner = exc.args[0] if exc.args else None
+        reason = getattr(inner, "reason", inner)
+        # NewConnectionError covers refused connections and NameResolutionError (DNS).
+        return isinstance(reason, urllib3.exceptions.NewConnectionError)
+    return False
+
+
+def _describe(exc: BaseException) -> str:
+    """A short, token-free description: class names only (no URLs, no headers)."""
+    name = type(exc).__name__
+    inner = exc.args[0] if exc.args else None
+    reason = getattr(inner, "reason", None)
+    if isinstance(reason, BaseException):
+        return f"{name}/{type(reason).__name__}"
+    if isinstance(inner, BaseException):
+        return f"{name}/{type(inner).__name__}"
+    return name
+
+
+class JsonHttpClient:
+    """Sends one logical request (with retries) and returns the parsed JSON of a 2xx answer."""
+
+    def __init__(
+        self,
+        access_token: str,
+        *,
+        base_url: str,
+        session: requests.Session | None = None,
+        timeouts: tuple[float, float] = DEFAULT_TIMEOUTS,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        backoff_base: float = DEFAULT_BACKOFF_BASE,
+        retry_after_cap: float = DEFAULT_RETRY_AFTER_CAP,
+        sleep: Callable[[float], Any] = time.sleep,
+        error_mapper: ErrorMapper | None = None,
+        rng: random.Random | None = None,
+    ):
+        self._token = access_token or ""
+        self._auth = BearerAuth(self._token)
+        self.base_url = base_url.rstrip("/")
+        self.session = session if session is not None else make_session()
+        self.timeouts = (float(timeouts[0]), float(timeouts[1]))
+        self.max_retries = max(0, int(max_retries))
+        self.backoff_base = max(0.0, float(backoff_base))
+        self.retry_after_cap = float(retry_after_cap)
+        self.sleep = sleep
+        self.error_mapper = error_mapper
+        self._rng = rng or random.Random()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    # -- public --------------------------------------------------------------------------------
+
+    def scrub(self, text: str) -> str:
+        """Remove the token from any text we did not write ourselves (e.g. a server message)."""
+        if self._token and self._token in text:
+            text = text.replace(self._token, "***")
+        return text
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        data: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in ("GET", "HEAD", "OPTIONS")
+        url = self.base_url + path
+        log_path = urlsplit(url).path  # never a query string
+        attempt = 0
+        while True:
+            outcome = self._attempt(method, url, log_path, params, data, idempotent, attempt)
+            if outcome.error is None:
+                return outcome.payload
+            error, retryable, retry_after = outcome.error, outcome.retryable, outcome.retry_after
+            if not retryable or attempt >= self.max_retries:
+                raise error
+            if retry_after is not None:
+                if retry_after > self.retry_after_cap:
+                    raise error  # carries retry_after: the caller schedules a later retry
+                delay = retry_after
+            else:
+                delay = self._rng.uniform(0, self.backoff_base * (2**attempt))
+            self.sleep(delay)
+            attempt += 1
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _attempt(self, method, url, path, params, data, idempotent, attempt) -> _Outcome:
+        """One HTTP exchange, classified."""
+        started = time.monotonic()
+        try:
+            response = self.session.request(
+                method,
+                url,
+                params=params,
+                data=data,
+                auth=self._auth,
+                timeout=self.timeouts,
+                allow_redirects=False,
+            )
+            raw = response.content  # body is read here (stream=False): may still raise
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            self._log(method, path, f"ERR:{type(exc).__name__}", started, attempt, logging.WARNING)
+            not_sent = isinstance(exc, requests.RequestException) and _not_sent(exc)
+            what = _describe(exc)
+            if not_sent:
+                retryable = not isinstance(
+                    exc,
+                    (
+                        requests.exceptions.SSLError,
+                        requests.exceptions.InvalidURL,
+                        requests.exceptions.MissingSchema,
+                        requests.exceptions.InvalidSchema,
+                    ),
+                )
+                return _Outcome(error=BufferUnavailable(f"Buffer could not be reached ({what})"), retryable=retryable)
+            if idempotent:
+                timeout = isinstance(exc, requests.exceptions.Timeout)
+                msg = "Buffer did not answer in time" if timeout else "Connection to Buffer failed"
+                return _Outcome(error=BufferUnavailable(f"{msg} ({what})"), retryable=True)
+            return _Outcome(
+                error=BufferOutcomeUnknown(
+                    f"Buffer did not answer a write ({what}); it may or may not have been applied"
+                )
+            )
+
+        status = response.status_code
+        self._log(method, path, status, started, attempt, logging.INFO if 200 <= status < 300 else logging.WARNING)
+        payload = self._parse(raw)
+
+        if 200 <= status < 300:
+            if payload is _INVALID or payload is None:
+                # A 2xx we cannot read: for a write, Buffer probably applied it.
+                cls = BufferUnavailable if idempotent else BufferOutcomeUnknown
+                return _Outcome(error=cls(f"Buffer answered {status} with a body that is not JSON", status=status))
+            return _Outcome(payload=payload)
+
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        if status == 429:
+            err = BufferRateLimited(
+                "Buffer rate limit reached; try again later", status=429, code=429, retry_after=retry_after
+            )
+            return _Outcome(error=err, retryable=True, retry_after=retry_after)
+        if status >= 500:
+            code = _code_of(payload)
+            if status == 503 or idempotent:
+                err = BufferUnavailable(
+                    f"Buffer is unavailable (HTTP {status})", status=status, code=code, retry_after=retry_after
+                )
+                return _Outcome(error=err, retryable=True, retry_after=retry_after)
+            return _Outcome(
+                error=BufferOutcomeUnknown(
+                    f"Buffer failed while handling a write (HTTP {status}); it may or may not have been applied",
+                    status=status,
+                    code=code,
+                )
+            )
+        if 300 <= status < 400:
+            return _Outcome(error=BufferUnavailable(f"Unexpected redirect from Buffer (HTTP {status})", status=status))
+        result = HttpResult(status=status, payload=None if payload is _INVALID else payload, headers=response.headers)
+        if self.error_mapper is not None:
+            err = self.error_mapper(result)
+        else:
+            err = BufferRejected(
+                f"Buffer refused the request (HTTP {status})", status=status, code=_code_of(result.payload)
+            )
+        err.message = self.scrub(err.message)
+        err.args = (err.message,)
+        return _Outcome(error=err)
+
+    @staticmethod
+    def _parse(raw: bytes | None) -> Any:
+        if not raw or not raw.strip():
+            return None
+        try:
+            return json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            return _INVALID
+
+    def _log(self, method, path, status, started, attempt, level):
+        duration_ms = int((time.monotonic() - started) * 1000)
+        logger.log(
+            level,
+            "buffer %s %s status=%s duration_ms=%d attempt=%d",
+            method,
+            path,
+            status,
+            duration_ms,
+            attempt,
+            extra={
+                "buffer_method": method,
+                "buffer_path": path,
+                "buffer_status": status,
+                "buffer_duration_ms": duration_ms,
+                "buffer_attempt": attempt,
+            },
+        )
+
+
+@dataclass
+class _Outcome:
+    payload: Any = None
+    error: BufferError | None = None
+    retryable: bool = False
+    retry_after: float | None = None
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "<invalid JSON>"
+
+
+_INVALID: Any = _Invalid()
+
+
+def _code_of(payload: Any) -> int | None:
+    if isinstance(payload, dict):
+        code = payload.get("code")
+        if isinstance(code, bool):  # Buffer sends "code": false on success
+            return None
+        if isinstance(code, int):
+            return code
+        if isinstance(code, str) and code.strip().isdigit():
+            return int(code.strip())
+    return None
+
+
+def message_of(payload: Any, default: str) -> str:
+    if isinstance(payload, dict):
+        for key in ("message", "error"):
+            value = payload.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return default
+
+
+code_of = _code_of
+
+
+def to_unix(dt: datetime) -> int:
+    """UTC unix seconds; a naive datetime is taken as UTC."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return int(dt.timestamp())
