@@ -7,8 +7,6 @@ import hashlib
 import pytest
 import requests
 from django.core.cache import cache
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 
 @pytest.fixture(autouse=True)
@@ -33,20 +31,23 @@ def outsider(db):
     return UserFactory(username="outsider")
 
 
-def client_for(user) -> APIClient:
+def client_for(user):
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import RefreshToken
+
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
     return client
 
 
 @pytest.fixture
-def api(owner) -> APIClient:
+def api(owner):
     """An API client authenticated as `owner` with a real JWT."""
     return client_for(owner)
 
 
 @pytest.fixture
-def outsider_api(outsider) -> APIClient:
+def outsider_api(outsider):
     return client_for(outsider)
 
 

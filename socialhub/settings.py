@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "campaigns",
     "posts",
     "analytics",
+    "publisher",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("posts.urls")),
     path("", include("campaigns.urls")),
     path("", include("analytics.urls")),
+    path("publisher/", include("publisher.urls")),
     *router.urls,
 ]
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),
+    path("", include("socialhub.web_urls")),
 ]
 
 handler404 = "socialhub.api.exceptions.not_found_view"

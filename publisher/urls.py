@@ -1,0 +1,5 @@
+from socialhub.api.routers import OptionalSlashRouter
+
+router = OptionalSlashRouter()
+
+urlpatterns = [*router.urls]

@@ -1,0 +1,3 @@
+"""URL patterns of the server-rendered web UI (the content calendar and friends)."""
+
+urlpatterns: list = []
