@@ -1,5 +1,7 @@
+from campaigns.api import CampaignViewSet
 from socialhub.api.routers import OptionalSlashRouter
 
 router = OptionalSlashRouter()
+router.register("campaigns", CampaignViewSet, basename="campaign")
 
 urlpatterns = [*router.urls]

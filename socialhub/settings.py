@@ -192,6 +192,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["socialhub.api.schema.strip_optional_slashes"],
+    # Several models have a `status` field: name each choice set rather than let it get a hash suffix.
+    "ENUM_NAME_OVERRIDES": {
+        "PostStatusEnum": "posts.models.PostStatus",
+        "CampaignStatusEnum": "campaigns.models.CampaignStatus",
+        "SyncJobStatusEnum": "analytics.models.SyncJobStatus",
+    },
 }
 
 # --- Buffer ---------------------------------------------------------------------------------------

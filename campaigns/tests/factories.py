@@ -1,6 +1,7 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from campaigns.models import Campaign, CampaignStatus
@@ -13,6 +14,6 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     name = factory.Sequence(lambda n: f"Campaign {n}")
     description = ""
-    start_date = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
-    end_date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=365))
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    end_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=365))
     status = CampaignStatus.ACTIVE

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from analytics.models import AnalyticsSource, AnalyticsSyncJob, PostAnalytics
+from posts.models import Post
+
+# Far beyond any real post, and low enough that sums over a campaign cannot overflow a 64-bit integer.
+MAX_COUNT = 10**12
+
+
+def _count(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=MAX_COUNT, **kwargs)
+
+
+class OwnPostField(serializers.PrimaryKeyRelatedField):
+    """A post id of the caller's: another user's post is as unknown as a missing one."""
+
+    def get_queryset(self):
+        return Post.objects.owned_by(self.context["request"].user)
+
+
+class PostAnalyticsSerializer(serializers.ModelSerializer):
+    post_id = OwnPostField(source="post")
+    campaign_id = serializers.IntegerField(source="post.campaign_id", read_only=True, allow_null=True)
+    platform = serializers.CharField(source="post.platform", read_only=True)
+    views = _count()
+    likes = _count()
+    shares = _count()
+    comments = _count()
+    clicks = _count(required=False, allow_null=True)
+    engagement_rate = serializers.FloatField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="Optional: computed as (likes + shares + comments) / views x 100 when omitted; "
+        "when given it must match that within 0.01.",
+    )
+    source = serializers.ChoiceField(choices=AnalyticsSource.choices, required=False)
+    recorded_at = serializers.DateTimeField(
+        required=False, help_text="When the numbers were read. Default now; without an offset, the user's timezone."
+    )
+
+    class Meta:
+        model = PostAnalytics
+        fields = [
+            "id",
+            "post_id",
+            "campaign_id",
+            "platform",
+            "views",
+            "likes",
+            "shares",
+            "comments",
+            "clicks",
+            "engagement_rate",
+            "source",
+            "recorded_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class SyncJobSerializer(serializers.ModelSerializer):
+    job_id = serializers.IntegerField(source="id", read_only=True)
+
+    class Meta:
+        model = AnalyticsSyncJob
+        fields = [
+            "job_id",
+            "status",
+            "posts_checked",
+            "snapshots_created",
+            "posts_failed",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class SyncStartedSerializer(serializers.Serializer):
+    job_id = serializers.IntegerField()
+    status = serializers.CharField()

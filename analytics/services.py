@@ -1,0 +1,247 @@
+"""Writes on analytics snapshots, and the sync that reads post statistics from Buffer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from analytics.buffer_metrics import metrics_from_buffer_statistics
+from analytics.engagement import engagement_rate, is_consistent
+from analytics.models import AnalyticsSource, AnalyticsSyncJob, PostAnalytics, SyncJobStatus
+from analytics.selectors import analytics_latest_snapshots, analytics_sync_job_in_progress
+from buffer_integration.exceptions import BufferAuthError, BufferError, BufferUnavailable
+from buffer_integration.services import backend_for_account
+from posts.models import Post, PostStatus
+from socialhub.errors import InvalidInput
+
+# Clock skew we tolerate; a snapshot further in the future would shadow every real one as "latest".
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+# A job still pending/running after this long was lost (broker or worker died): start a new one instead.
+SYNC_STALE_AFTER = dt.timedelta(minutes=10)
+_METRIC_FIELDS = ("views", "likes", "shares", "comments", "clicks")
+_EDITABLE_FIELDS = {"post", *_METRIC_FIELDS, "engagement_rate", "source", "recorded_at"}
+
+
+def _checked_rate(*, views: int, likes: int, shares: int, comments: int, given: float | Decimal | None) -> Decimal:
+    computed = engagement_rate(views=views, likes=likes, shares=shares, comments=comments)
+    if given is not None and not is_consistent(Decimal(str(given)), computed):
+        message = (
+            f"engagement_rate {given} does not match the counts: "
+            f"(likes + shares + comments) / views x 100 = {computed}."
+        )
+        raise InvalidInput(message, errors={"engagement_rate": [message]})
+    return computed
+
+
+def _check_recorded_at(recorded_at: dt.datetime) -> None:
+    if recorded_at > timezone.now() + FUTURE_TOLERANCE:
+        message = "recorded_at cannot be in the future."
+        raise InvalidInput(message, errors={"recorded_at": [message]})
+
+
+def analytics_record(
+    *,
+    post: Post,
+    views: int,
+    likes: int,
+    shares: int,
+    comments: int,
+    clicks: int | None = None,
+    engagement_rate: float | Decimal | None = None,
+    source: str = AnalyticsSource.MANUAL,
+    recorded_at: dt.datetime | None = None,
+) -> PostAnalytics:
+    recorded_at = recorded_at or timezone.now()
+    _check_recorded_at(recorded_at)
+    rate = _checked_rate(views=views, likes=likes, shares=shares, comments=comments, given=engagement_rate)
+    return PostAnalytics.objects.create(
+        post=post,
+        views=views,
+        likes=likes,
+        shares=shares,
+        comments=comments,
+        clicks=clicks,
+        engagement_rate=rate,
+        source=source,
+        recorded_at=recorded_at,
+    )
+
+
+def analytics_update(*, snapshot: PostAnalytics, **fields) -> PostAnalytics:
+    """The rate is always recomputed from the resulting counts; a given one must agree with them."""
+    unknown = set(fields) - _EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    given_rate = fields.pop("engagement_rate", None)
+    for name, value in fields.items():
+        setattr(snapshot, name, value)
+    if "recorded_at" in fields:
+        _check_recorded_at(snapshot.recorded_at)
+    snapshot.engagement_rate = _checked_rate(
+        views=snapshot.views,
+        likes=snapshot.likes,
+        shares=snapshot.shares,
+        comments=snapshot.comments,
+        given=given_rate,
+    )
+    snapshot.save()
+    return snapshot
+
+
+def analytics_delete(*, snapshot: PostAnalytics) -> None:
+    snapshot.delete()
+
+
+def analytics_sync_start(*, user) -> AnalyticsSyncJob:
+    """Queue a sync of the user's statistics from Buffer; the task runs once the job row is committed.
+
+    A job already in progress is returned instead of queueing a second one reading the same numbers.
+    """
+    from analytics.tasks import sync_analytics_job
+
+    current = analytics_sync_job_in_progress(user=user)
+    if current is not None and current.created_at > timezone.now() - SYNC_STALE_AFTER:
+        return current
+    job = AnalyticsSyncJob.objects.create(owner=user)
+    transaction.on_commit(lambda: sync_analytics_job.delay(job.id))
+    return job
+
+
+def analytics_sync_all_users() -> list[int]:
+    """Start a sync for every user with posts Buffer has sent; the ids of their jobs.
+
+    Meant for a periodic task. Each user gets their own transaction so each job is enqueued on its commit.
+    """
+    from accounts.models import User
+
+    job_ids = []
+    for user in User.objects.filter(pk__in=_posts_buffer_sent().values("owner_id")).order_by("pk"):
+        with transaction.atomic():
+            job_ids.append(analytics_sync_start(user=user).pk)
+    return job_ids
+
+
+def _posts_buffer_sent() -> models.QuerySet[Post]:
+    """Posts Buffer published for us: the only ones Buffer has statistics for."""
+    return Post.objects.filter(status=PostStatus.PUBLISHED).exclude(buffer_update_id="")
+
+
+@dataclass
+class _SyncCounts:
+    checked: int = 0
+    created: int = 0
+    failed: int = 0
+
+
+def _changed_snapshot(post: Post, statistics: dict, latest: PostAnalytics | None) -> PostAnalytics | None:
+    """A new buffer snapshot of the post, or None when Buffer's numbers equal the latest snapshot's."""
+    metrics = metrics_from_buffer_statistics(statistics)
+    numbers = tuple(getattr(metrics, name) for name in _METRIC_FIELDS)
+    if latest is not None and numbers == tuple(getattr(latest, name) for name in _METRIC_FIELDS):
+        return None
+    counts = {"views": metrics.views, "likes": metrics.likes, "shares": metrics.shares, "comments": metrics.comments}
+    return PostAnalytics(
+        post=post,
+        **counts,
+        clicks=metrics.clicks,
+        engagement_rate=engagement_rate(**counts),
+        source=AnalyticsSource.BUFFER,
+        recorded_at=timezone.now(),
+    )
+
+
+def _sync_account_posts(posts: list[Post], latest: dict[int, PostAnalytics], counts: _SyncCounts) -> None:
+    """One account's posts through one backend. BufferUnavailable propagates: Buffer is down for everyone."""
+    try:
+        backend = backend_for_account(account=posts[0].social_account)
+    except InvalidInput:  # no token for this account: nothing to ask Buffer with
+        counts.checked += len(posts)
+        counts.failed += len(posts)
+        return
+    new: list[PostAnalytics] = []
+    try:
+        for index, post in enumerate(posts):
+            counts.checked += 1
+            try:
+                update = backend.get_update(post.buffer_update_id)
+            except BufferUnavailable:
+                raise
+            except BufferAuthError:  # the token is refused: every remaining post of the account would be too
+                counts.checked += len(posts) - index - 1
+                counts.failed += len(posts) - index
+                return
+            except BufferError:  # this update is gone or refused; the others may be fine
+                counts.failed += 1
+                continue
+            if update.status == "sent" and (
+                snapshot := _changed_snapshot(post, update.statistics, latest.get(post.pk))
+            ):
+                new.append(snapshot)
+    finally:
+        # Numbers already read are real: keep them even when Buffer fails halfway through.
+        PostAnalytics.objects.bulk_create(new)
+        counts.created += len(new)
+
+
+_JOB_COUNTS = ("posts_checked", "snapshots_created", "posts_failed")
+
+
+def _finish(job: AnalyticsSyncJob, counts: _SyncCounts, *, status: str, error: str = "") -> None:
+    job.status = status
+    job.error = error
+    job.posts_checked = counts.checked
+    job.snapshots_created = counts.created
+    job.posts_failed = counts.failed
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "status",
+            "error",
+            "posts_checked",
+            "snapshots_created",
+            "posts_failed",
+            "finished_at",
+            "updated_at",
+        ]
+    )
+
+
+def analytics_sync_run(*, job_id: int) -> AnalyticsSyncJob | None:
+    """Run a sync job: a snapshot for each of its owner's sent posts whose numbers changed at Buffer.
+
+    Returns None when the job is not claimable (unknown, finished, or being run by another worker).
+    A running job older than the task time limit was abandoned by a dead worker and may be reclaimed.
+    """
+    now = timezone.now()
+    abandoned_before = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimable = Q(status=SyncJobStatus.PENDING) | Q(status=SyncJobStatus.RUNNING, started_at__lt=abandoned_before)
+    claimed = AnalyticsSyncJob.objects.filter(claimable, pk=job_id).update(
+        status=SyncJobStatus.RUNNING, started_at=now, updated_at=now
+    )
+    if not claimed:
+        return None
+    job = AnalyticsSyncJob.objects.select_related("owner").get(pk=job_id)
+    posts = _posts_buffer_sent().filter(owner=job.owner)
+    latest = {s.post_id: s for s in analytics_latest_snapshots().filter(post__in=posts)}
+    counts = _SyncCounts()
+    try:
+        ordered = posts.select_related("social_account").order_by("social_account_id", "pk")
+        for _, group in groupby(ordered, key=attrgetter("social_account_id")):
+            _sync_account_posts(list(group), latest, counts)
+    except BufferUnavailable as exc:
+        _finish(job, counts, status=SyncJobStatus.FAILED, error=f"Buffer is unavailable: {exc.message}")
+    except Exception:
+        # Never leave the job "running" forever; the task's caller still sees (and logs) the error.
+        _finish(job, counts, status=SyncJobStatus.FAILED, error="Internal error; the problem has been logged.")
+        raise
+    else:
+        _finish(job, counts, status=SyncJobStatus.SUCCEEDED)
+    return job

@@ -1,0 +1,47 @@
+"""Operators see and search every post; status changes and deletes go through the same services as the API."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+
+from buffer_integration.exceptions import BufferError
+from posts import services
+from posts.models import Post
+from socialhub.errors import DomainError
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ("id", "owner", "social_account", "platform", "status", "scheduled_time", "campaign", "attempts")
+    list_filter = ("status", "platform", "scheduled_time")
+    search_fields = ("content", "buffer_update_id", "owner__username", "social_account__account_name", "campaign__name")
+    list_select_related = ("owner", "social_account", "campaign")
+    date_hierarchy = "scheduled_time"
+    actions = ["cancel_posts"]
+    # Editing here would skip the network rules and Buffer: posts change through the API or the actions.
+    readonly_fields = [field.name for field in Post._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would leave their updates at Buffer
+        return actions
+
+    def delete_model(self, request, obj: Post) -> None:
+        services.post_delete(post=obj)
+
+    @admin.action(description="Cancel selected posts (withdrawn from Buffer)")
+    def cancel_posts(self, request, queryset) -> None:
+        cancelled, failures = 0, []
+        for post in queryset.select_related("owner", "social_account", "campaign"):
+            try:
+                services.post_cancel(post=post)
+                cancelled += 1
+            except (DomainError, BufferError) as exc:
+                failures.append(f"#{post.pk}: {exc.message}")
+        if cancelled:
+            self.message_user(request, f"Cancelled {cancelled} post(s).", messages.SUCCESS)
+        if failures:
+            self.message_user(request, "Not cancelled: " + "; ".join(failures), messages.WARNING)

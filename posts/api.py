@@ -1,0 +1,156 @@
+"""Scheduled Posts API (seed endpoints 8-17): parse, call a service or selector, respond."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from posts import selectors, services
+from posts.filters import PostFilter
+from posts.models import Post
+from posts.rules import invalid
+from posts.serializers import (
+    CalendarQuerySerializer,
+    CalendarSerializer,
+    PostBulkResultSerializer,
+    PostBulkSerializer,
+    PostSerializer,
+    RescheduleSerializer,
+    bulk_errors_by_index,
+)
+from socialhub.api.views import OwnedViewSet
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: `detail` names the first problem, `errors` lists all by field."),
+    401: OpenApiResponse(description="Missing or invalid JWT."),
+    429: OpenApiResponse(description="More than 60 requests in a minute."),
+}
+NOT_FOUND = {404: OpenApiResponse(description="No such post for this user (other users' posts included).")}
+CONFLICT = {409: OpenApiResponse(description="The post's status does not allow this (e.g. it is published).")}
+BUFFER = {503: OpenApiResponse(description="Buffer is unreachable or failing; the post is unchanged.")}
+CALENDAR_FILTERS = [
+    OpenApiParameter("status", str, many=True, description="Only posts in these statuses."),
+    OpenApiParameter("platform", str),
+    OpenApiParameter("campaign_id", int),
+    OpenApiParameter("social_account_id", int),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List posts", responses={200: PostSerializer(many=True), **ERRORS}),
+    create=extend_schema(summary="Create a post", responses={201: PostSerializer, **ERRORS}),
+    retrieve=extend_schema(summary="Get a post", responses={200: PostSerializer, **ERRORS, **NOT_FOUND}),
+    update=extend_schema(
+        summary="Edit an unpublished post (fields left out are kept; edited at Buffer when handed over)",
+        responses={200: PostSerializer, **ERRORS, **NOT_FOUND, **CONFLICT, **BUFFER},
+    ),
+    partial_update=extend_schema(
+        summary="Edit some fields of an unpublished post",
+        responses={200: PostSerializer, **ERRORS, **NOT_FOUND, **CONFLICT, **BUFFER},
+    ),
+    destroy=extend_schema(
+        summary="Delete a post (and its pending update at Buffer)",
+        responses={204: None, **ERRORS, **NOT_FOUND, **CONFLICT, **BUFFER},
+    ),
+)
+class PostViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    OwnedViewSet,
+):
+    queryset = Post.objects.with_relations()
+    serializer_class = PostSerializer
+    filterset_class = PostFilter
+
+    def perform_create(self, serializer):
+        serializer.instance = services.post_create(owner=self.request.user, **serializer.validated_data)
+
+    def update(self, request, *args, **kwargs):
+        # Like the other resources, PUT keeps what it omits (output-only fields could never round-trip).
+        kwargs["partial"] = True
+        return super().update(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.post_update(post=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.post_delete(post=instance)
+
+    def _post_response(self, post: Post) -> Response:
+        return Response(self.get_serializer(post).data)
+
+    @extend_schema(
+        summary="Hand the post to Buffer for its scheduled_time (updates/create)",
+        request=None,
+        responses={200: PostSerializer, **ERRORS, **NOT_FOUND, **CONFLICT, **BUFFER},
+    )
+    @action(detail=True, methods=["post"])
+    def schedule(self, request, pk=None):
+        return self._post_response(services.post_schedule_via_buffer(post=self.get_object()))
+
+    @extend_schema(
+        summary="Cancel a post that is not published (withdrawn from Buffer when handed over)",
+        request=None,
+        responses={200: PostSerializer, **ERRORS, **NOT_FOUND, **CONFLICT, **BUFFER},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._post_response(services.post_cancel(post=self.get_object()))
+
+    @extend_schema(
+        summary="Schedule a draft, scheduled, failed or cancelled post at a new time (moved at Buffer too)",
+        request=RescheduleSerializer,
+        responses={200: PostSerializer, **ERRORS, **NOT_FOUND, **CONFLICT, **BUFFER},
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        post = self.get_object()
+        body = RescheduleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._post_response(services.post_reschedule(post=post, **body.validated_data))
+
+    @extend_schema(
+        summary=f"Create up to {services.MAX_BULK} posts, all or nothing",
+        description='Any invalid item: 400 with `errors` keyed by item index (`{"3": {"content": [...]}}`), '
+        "and nothing is created.",
+        request=PostBulkSerializer,
+        responses={201: PostBulkResultSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        body = PostBulkSerializer(data=request.data)
+        if not body.is_valid():
+            errors = bulk_errors_by_index(body.errors)
+            raise invalid(errors, prefix="Nothing was created: " if "posts" in errors else "Nothing was created; item ")
+        posts = services.posts_bulk_create(owner=request.user, items=body.validated_data["posts"])
+        result = {"count": len(posts), "posts": PostSerializer(posts, many=True).data}
+        return Response(result, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Content calendar: posts by local day, every day of the range, counts per status",
+        parameters=[CalendarQuerySerializer, *CALENDAR_FILTERS],
+        responses={200: CalendarSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["get"])
+    def calendar(self, request):
+        query = CalendarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        tz = query.validated_data.get("tz") or timezone.get_current_timezone()
+        start, end = query.validated_data["start_date"], query.validated_data["end_date"]
+        days = selectors.calendar_for(
+            user=request.user, start_date=start, end_date=end, tz=tz, posts=self.filter_queryset(self.get_queryset())
+        )
+        body = {
+            "start_date": start,
+            "end_date": end,
+            "timezone": str(tz),
+            "total": sum(day["total"] for day in days),
+            "days": days,
+        }
+        return Response(body)

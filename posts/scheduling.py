@@ -1,0 +1,129 @@
+"""Services that hand posts to Buffer, withdraw them or move them in time.
+
+Buffer is asked first and our row written after, each write a compare-and-set in
+`posts.transitions`: when Buffer fails (503 and friends) the post is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+
+from django.utils import timezone
+
+from buffer_integration.backends.base import BufferBackend, UpdateDraft
+from buffer_integration.exceptions import BufferError, BufferNotFound
+from buffer_integration.services import backend_for_account
+from posts import transitions
+from posts.models import Post, PostStatus
+from posts.rules import invalid, post_errors
+from posts.text import media_kind
+from socialhub.errors import Conflict
+
+
+def _draft(*, post: Post, content: str, media_urls: list[str], scheduled_time: datetime | None) -> UpdateDraft:
+    # Buffer v1 carries one photo or one video per update: the first of each kind is sent.
+    images = [url for url in media_urls if media_kind(url) == "image"]
+    videos = [url for url in media_urls if media_kind(url) == "video"]
+    return UpdateDraft(
+        profile_id=post.social_account.buffer_profile_id,
+        text=content,
+        photo_url=images[0] if images else "",
+        video_url=videos[0] if videos else "",
+        scheduled_at=scheduled_time,
+    )
+
+
+def edit_at_buffer(*, post: Post, content: str, media_urls: list[str], scheduled_time: datetime | None) -> None:
+    draft = _draft(post=post, content=content, media_urls=media_urls, scheduled_time=scheduled_time)
+    try:
+        backend_for_account(account=post.social_account).edit_update(post.buffer_update_id, draft)
+    except BufferNotFound:
+        raise Conflict(
+            f"Buffer no longer has post {post.pk}'s update (published or deleted there); it cannot be changed."
+        ) from None
+
+
+def withdraw_from_buffer(*, post: Post) -> None:
+    """Destroy the post's Buffer update; one Buffer no longer has is already withdrawn."""
+    with contextlib.suppress(BufferNotFound):
+        backend_for_account(account=post.social_account).destroy_update(post.buffer_update_id)
+
+
+def _discard(backend: BufferBackend, update_id: str) -> None:
+    """Best effort: undo an update we created but could not record (we lost a race)."""
+    with contextlib.suppress(BufferError):
+        backend.destroy_update(update_id)
+
+
+def _lost(post: Post, action: str) -> Conflict:
+    status = Post.objects.filter(pk=post.pk).values_list("status", flat=True).first()
+    return Conflict(f"Post {post.pk} is now {status or 'deleted'}: it cannot be {action}.")
+
+
+def _schedulable_errors(*, post: Post, scheduled_time: datetime | None) -> dict[str, list[str]]:
+    return post_errors(
+        owner=post.owner,
+        account=post.social_account,
+        campaign=post.campaign,
+        platform=None,
+        content=post.content,
+        media_urls=post.media_urls,
+        scheduled_time=scheduled_time,
+        status=PostStatus.SCHEDULED,
+    )
+
+
+def post_schedule_via_buffer(*, post: Post) -> Post:
+    """Create the post's update at Buffer for its scheduled_time and record the update id."""
+    if post.status not in transitions.ALLOWED_FROM["hand_to_buffer"]:
+        raise Conflict(f"Post {post.pk} is {post.status}: only draft, scheduled or failed posts go to Buffer.")
+    if post.is_handed_to_buffer:
+        raise Conflict(
+            f"Post {post.pk} is already at Buffer (update {post.buffer_update_id}); use /reschedule to move it."
+        )
+    if not post.social_account.buffer_profile_id:
+        raise invalid({"social_account_id": ["This account has no buffer_profile_id: set it or sync it first."]})
+    errors = _schedulable_errors(post=post, scheduled_time=post.scheduled_time)
+    if errors:
+        raise invalid(errors)
+    backend = backend_for_account(account=post.social_account)
+    draft = _draft(post=post, content=post.content, media_urls=post.media_urls, scheduled_time=post.scheduled_time)
+    update = backend.create_update(draft)
+    if not transitions.hand_to_buffer(post_id=post.pk, buffer_update_id=update.id, handed_at=timezone.now()):
+        _discard(backend, update.id)
+        raise _lost(post, "handed to Buffer")
+    post.refresh_from_db()
+    return post
+
+
+def post_cancel(*, post: Post) -> Post:
+    """Cancel a post that is not published, withdrawing it from Buffer first. Cancelling twice is a no-op."""
+    if post.status == PostStatus.CANCELLED:
+        return post
+    if post.status not in transitions.ALLOWED_FROM["cancel"]:
+        raise Conflict(f"Post {post.pk} is {post.status}: it can no longer be cancelled.")
+    if post.is_handed_to_buffer:
+        withdraw_from_buffer(post=post)
+    if not transitions.cancel(post_id=post.pk):
+        raise _lost(post, "cancelled")  # published meanwhile: the publish won
+    post.refresh_from_db()
+    return post
+
+
+def post_reschedule(*, post: Post, scheduled_time: datetime) -> Post:
+    """Schedule at a new time; a pending Buffer update is moved there, a stale one withdrawn."""
+    if post.status not in transitions.ALLOWED_FROM["reschedule"]:
+        raise Conflict(f"Post {post.pk} is {post.status}: it can no longer be rescheduled.")
+    errors = _schedulable_errors(post=post, scheduled_time=scheduled_time)
+    if errors:
+        raise invalid(errors)
+    keep = post.is_handed_to_buffer and post.status == PostStatus.SCHEDULED
+    if keep:
+        edit_at_buffer(post=post, content=post.content, media_urls=post.media_urls, scheduled_time=scheduled_time)
+    elif post.is_handed_to_buffer:
+        withdraw_from_buffer(post=post)  # a failed update at Buffer cannot be edited; /schedule hands it anew
+    if not transitions.reschedule(post_id=post.pk, scheduled_time=scheduled_time, keep_buffer_update=keep):
+        raise _lost(post, "rescheduled")
+    post.refresh_from_db()
+    return post

@@ -1,0 +1,47 @@
+"""Reads of posts beyond a plain filtered list: the calendar grouped by local day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+
+from posts.models import Post, PostStatus
+
+CALENDAR_FIELDS = ("id", "content", "status", "platform", "scheduled_time", "social_account_id", "campaign_id")
+
+
+def _local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+
+
+def calendar_for(
+    *, user, start_date: dt.date, end_date: dt.date, tz: ZoneInfo, posts: QuerySet[Post] | None = None
+) -> list[dict]:
+    """Every day from start_date to end_date (inclusive, days of `tz`) with its posts and counts per status.
+
+    One query. `posts` narrows further (the list filters); it is always limited to `user`'s posts.
+    Days are local, so a DST change only makes one day 23 or 25 hours long.
+    """
+    queryset = (posts if posts is not None else Post.objects.all()).owned_by(user)
+    rows = (
+        queryset.filter(
+            scheduled_time__gte=_local_midnight(start_date, tz),
+            scheduled_time__lt=_local_midnight(end_date + dt.timedelta(days=1), tz),
+        )
+        .order_by("scheduled_time", "id")
+        .values(*CALENDAR_FIELDS)
+    )
+    days: dict[dt.date, dict] = {}
+    day = start_date
+    while day <= end_date:
+        days[day] = {"date": day.isoformat(), "total": 0, "counts": dict.fromkeys(PostStatus.values, 0), "posts": []}
+        day += dt.timedelta(days=1)
+    for row in rows:
+        local = row["scheduled_time"].astimezone(tz)
+        entry = days[local.date()]
+        entry["posts"].append({**row, "scheduled_time": local.isoformat()})
+        entry["counts"][row["status"]] += 1
+        entry["total"] += 1
+    return list(days.values())

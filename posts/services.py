@@ -1,0 +1,217 @@
+"""Writes on posts: create (one or a bulk), edit, delete, and (from `posts.scheduling`) the Buffer actions.
+
+Status changes go through `posts.transitions`; edits and deletes are conditional on the status
+read, so they cannot land on a post the worker claimed in between (the caller gets a 409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import SocialAccount
+from campaigns.models import Campaign
+from posts import transitions
+from posts.models import Post, PostStatus
+from posts.rules import CREATABLE_STATUSES, invalid, post_errors
+from posts.scheduling import (
+    edit_at_buffer,
+    post_cancel,
+    post_reschedule,
+    post_schedule_via_buffer,
+    withdraw_from_buffer,
+)
+from socialhub.errors import Conflict
+
+# The Buffer actions are implemented in `posts.scheduling`; callers import every write from here.
+__all__ = [
+    "post_cancel",
+    "post_create",
+    "post_delete",
+    "post_reschedule",
+    "post_schedule_via_buffer",
+    "post_update",
+    "posts_bulk_create",
+]
+
+MAX_BULK = 1000
+
+
+def owned_accounts(*, owner, ids: Iterable[int]) -> dict[int, SocialAccount]:
+    return {a.pk: a for a in SocialAccount.objects.owned_by(owner).filter(pk__in=set(ids))}
+
+
+def owned_campaigns(*, owner, ids: Iterable[int | None]) -> dict[int, Campaign]:
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return {}
+    return {c.pk: c for c in Campaign.objects.owned_by(owner).filter(pk__in=wanted)}
+
+
+def _build(
+    *, owner, item: dict, accounts: dict[int, SocialAccount], campaigns: dict[int, Campaign]
+) -> tuple[Post, dict[str, list[str]]]:
+    """An unsaved Post from validated input, with every rule it breaks."""
+    account = accounts.get(item["social_account_id"])
+    campaign_id = item.get("campaign_id")
+    campaign = campaigns.get(campaign_id) if campaign_id is not None else None
+    scheduled_time = item.get("scheduled_time")
+    status = item.get("status") or (PostStatus.SCHEDULED if scheduled_time else PostStatus.DRAFT)
+    media_urls = list(item.get("media_urls") or [])
+    errors: dict[str, list[str]] = {}
+    if account is None:
+        errors["social_account_id"] = [f"You have no social account {item['social_account_id']}."]
+    if campaign_id is not None and campaign is None:
+        errors["campaign_id"] = [f"You have no campaign {campaign_id}."]
+    if status not in CREATABLE_STATUSES:
+        errors["status"] = ["A new post is draft or scheduled; other states come from its actions."]
+    if account is not None:
+        rule_errors = post_errors(
+            owner=owner,
+            account=account,
+            campaign=campaign,
+            platform=item.get("platform"),
+            content=item["content"],
+            media_urls=media_urls,
+            scheduled_time=scheduled_time,
+            status=status,
+        )
+        for field, messages in rule_errors.items():
+            errors.setdefault(field, []).extend(messages)
+    post = Post(
+        owner=owner,
+        social_account=account,
+        campaign=campaign,
+        platform=account.platform if account else "",
+        content=item["content"],
+        media_urls=media_urls,
+        scheduled_time=scheduled_time,
+        status=status,
+    )
+    return post, errors
+
+
+def post_create(
+    *,
+    owner,
+    social_account_id: int,
+    content: str,
+    campaign_id: int | None = None,
+    scheduled_time: datetime | None = None,
+    platform: str | None = None,
+    media_urls: list[str] | None = None,
+    status: str | None = None,
+) -> Post:
+    item = {
+        "social_account_id": social_account_id,
+        "campaign_id": campaign_id,
+        "content": content,
+        "scheduled_time": scheduled_time,
+        "platform": platform,
+        "media_urls": media_urls,
+        "status": status,
+    }
+    post, errors = _build(
+        owner=owner,
+        item=item,
+        accounts=owned_accounts(owner=owner, ids=[social_account_id]),
+        campaigns=owned_campaigns(owner=owner, ids=[campaign_id]),
+    )
+    if errors:
+        raise invalid(errors)
+    post.save()
+    return post
+
+
+def posts_bulk_create(*, owner, items: list[dict]) -> list[Post]:
+    """All or nothing: every item is checked (2 queries for all accounts and campaigns) before one insert."""
+    if not 1 <= len(items) <= MAX_BULK:
+        raise invalid({"posts": [f"Send between 1 and {MAX_BULK} posts."]})
+    accounts = owned_accounts(owner=owner, ids=(item["social_account_id"] for item in items))
+    campaigns = owned_campaigns(owner=owner, ids=(item.get("campaign_id") for item in items))
+    posts, errors = [], {}
+    for index, item in enumerate(items):
+        post, item_errors = _build(owner=owner, item=item, accounts=accounts, campaigns=campaigns)
+        if item_errors:
+            errors[str(index)] = item_errors
+        posts.append(post)
+    if errors:
+        raise invalid(errors, prefix=f"Nothing was created ({len(errors)} invalid item(s)); item ")
+    with transaction.atomic():
+        return Post.objects.bulk_create(posts)
+
+
+def _ensure_editable(post: Post) -> None:
+    if post.status not in transitions.EDITABLE:
+        raise Conflict(f"Post {post.pk} is {post.status}: published or publishing posts cannot be changed.")
+
+
+def post_update(*, post: Post, **changes) -> Post:
+    """Edit an unpublished post; a post handed to Buffer is edited there first (503 leaves it unchanged)."""
+    _ensure_editable(post)
+    status = changes.pop("status", None)
+    if status is not None and status != post.status:
+        raise invalid({"status": ["Change the status with /schedule, /cancel or /reschedule."]})
+    owner = post.owner
+    account = post.social_account
+    if changes.get("social_account_id", account.pk) != account.pk:
+        if post.is_handed_to_buffer:
+            raise Conflict("This post is scheduled at Buffer for its account: cancel it before moving it.")
+        account = owned_accounts(owner=owner, ids=[changes["social_account_id"]]).get(changes["social_account_id"])
+        if account is None:
+            raise invalid({"social_account_id": [f"You have no social account {changes['social_account_id']}."]})
+    campaign = post.campaign
+    if "campaign_id" in changes and changes["campaign_id"] != post.campaign_id:
+        campaign_id = changes["campaign_id"]
+        campaign = owned_campaigns(owner=owner, ids=[campaign_id]).get(campaign_id)
+        if campaign_id is not None and campaign is None:
+            raise invalid({"campaign_id": [f"You have no campaign {campaign_id}."]})
+    content = changes.get("content", post.content)
+    media_urls = list(changes.get("media_urls", post.media_urls))
+    scheduled_time = changes.get("scheduled_time", post.scheduled_time)
+    errors = post_errors(
+        owner=owner,
+        account=account,
+        campaign=campaign,
+        platform=changes.get("platform"),
+        content=content,
+        media_urls=media_urls,
+        scheduled_time=scheduled_time,
+        status=post.status,
+        time_changed=scheduled_time != post.scheduled_time,
+    )
+    if errors:
+        raise invalid(errors)
+    fields = {
+        "social_account": account,
+        "platform": account.platform,
+        "campaign": campaign,
+        "content": content,
+        "media_urls": media_urls,
+        "scheduled_time": scheduled_time,
+        "updated_at": timezone.now(),
+    }
+    at_buffer = (content, media_urls, scheduled_time) != (post.content, post.media_urls, post.scheduled_time)
+    if at_buffer and post.is_handed_to_buffer and post.status == PostStatus.SCHEDULED:
+        edit_at_buffer(post=post, content=content, media_urls=media_urls, scheduled_time=scheduled_time)
+    unchanged = Post.objects.filter(pk=post.pk, status=post.status, buffer_update_id=post.buffer_update_id)
+    if not unchanged.update(**fields):
+        raise Conflict(f"Post {post.pk} changed state while it was being edited; fetch it and try again.")
+    for name, value in fields.items():
+        setattr(post, name, value)
+    return post
+
+
+def post_delete(*, post: Post) -> None:
+    """Delete our record; a pending Buffer update is destroyed first (already gone at Buffer is fine)."""
+    if post.status == PostStatus.PUBLISHING:
+        raise Conflict(f"Post {post.pk} is being published right now; delete it once that has finished.")
+    # A published post's Buffer update is its publishing history there: leave it.
+    if post.is_handed_to_buffer and post.status != PostStatus.PUBLISHED:
+        withdraw_from_buffer(post=post)
+    deleted, _ = Post.objects.filter(pk=post.pk, status=post.status).delete()
+    if not deleted:
+        raise Conflict(f"Post {post.pk} changed state while it was being deleted; fetch it and try again.")
