@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.response import Response
@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from accounts import services
 from accounts.models import SocialAccount
 from accounts.serializers import ConnectionCheckSerializer, MeSerializer, SocialAccountSerializer
-from socialhub.api.views import OwnedViewSet, UserTimezoneMixin
+from socialhub.api.views import OwnedModelViewSet, UserTimezoneMixin
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
@@ -32,25 +32,13 @@ BUFFER_ERRORS = {**ERRORS, 503: OpenApiResponse(description="Buffer is unreachab
     ),
     destroy=extend_schema(summary="Delete a social account", responses={204: None, **ERRORS}),
 )
-class SocialAccountViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    OwnedViewSet,
-):
+class SocialAccountViewSet(OwnedModelViewSet):
     queryset = SocialAccount.objects.all()
     serializer_class = SocialAccountSerializer
     filterset_fields = ["platform", "is_active", "connection_status"]
 
     def perform_create(self, serializer):
         serializer.instance = services.social_account_create(owner=self.request.user, **serializer.validated_data)
-
-    def update(self, request, *args, **kwargs):
-        # Tokens are write-only, so a full replacement could never round-trip: PUT keeps what it omits.
-        kwargs["partial"] = True
-        return super().update(request, *args, **kwargs)
 
     def perform_update(self, serializer):
         serializer.instance = services.social_account_update(account=serializer.instance, **serializer.validated_data)

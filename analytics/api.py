@@ -9,7 +9,7 @@ from analytics import services
 from analytics.filters import PostAnalyticsFilter
 from analytics.models import AnalyticsSyncJob, PostAnalytics
 from analytics.serializers import PostAnalyticsSerializer, SyncJobSerializer, SyncStartedSerializer
-from socialhub.api.views import OwnedViewSet
+from socialhub.api.views import OwnedModelViewSet, OwnedViewSet
 
 ERRORS = {
     400: OpenApiResponse(
@@ -54,14 +54,7 @@ RATE_NOTE = (
     ),
     destroy=extend_schema(summary="Delete an analytics snapshot", responses={204: None, **READ_ERRORS}),
 )
-class AnalyticsViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    OwnedViewSet,
-):
+class AnalyticsViewSet(OwnedModelViewSet):
     queryset = PostAnalytics.objects.select_related("post")
     serializer_class = PostAnalyticsSerializer
     filterset_class = PostAnalyticsFilter

@@ -3,7 +3,6 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,7 +10,7 @@ from buffer_integration import services
 from buffer_integration.models import BufferConfig
 from buffer_integration.platforms import platform_for_service
 from buffer_integration.serializers import BufferConfigSerializer, BufferProfileSerializer
-from socialhub.api.views import OwnedViewSet, UserTimezoneMixin
+from socialhub.api.views import OwnedModelViewSet, UserTimezoneMixin
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input, or a token Buffer rejects."),
@@ -37,23 +36,12 @@ ERRORS = {
     ),
     destroy=extend_schema(summary="Delete a Buffer config", responses={204: None, **ERRORS}),
 )
-class BufferConfigViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    OwnedViewSet,
-):
+class BufferConfigViewSet(OwnedModelViewSet):
     queryset = BufferConfig.objects.all()
     serializer_class = BufferConfigSerializer
 
     def perform_create(self, serializer):
         serializer.instance = services.buffer_config_create(owner=self.request.user, **serializer.validated_data)
-
-    def update(self, request, *args, **kwargs):
-        kwargs["partial"] = True
-        return super().update(request, *args, **kwargs)
 
     def perform_update(self, serializer):
         serializer.instance = services.buffer_config_update(config=serializer.instance, **serializer.validated_data)

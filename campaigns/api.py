@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -13,7 +12,7 @@ from campaigns.serializers import CampaignAnalyticsSerializer, CampaignSerialize
 from posts.filters import PostFilter
 from posts.models import Post
 from posts.serializers import PostSerializer
-from socialhub.api.views import OwnedViewSet
+from socialhub.api.views import OwnedModelViewSet
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
@@ -45,14 +44,7 @@ LIST_ERRORS = {code: ERRORS[code] for code in (400, 401, 429)}
         responses={204: None, **READ_ERRORS},
     ),
 )
-class CampaignViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    OwnedViewSet,
-):
+class CampaignViewSet(OwnedModelViewSet):
     queryset = Campaign.objects.all()
     serializer_class = CampaignSerializer
     filterset_class = CampaignFilter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,7 +21,7 @@ from posts.serializers import (
     RescheduleSerializer,
     bulk_errors_by_index,
 )
-from socialhub.api.views import OwnedViewSet
+from socialhub.api.views import OwnedModelViewSet
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` names the first problem, `errors` lists all by field."),
@@ -56,25 +56,13 @@ CALENDAR_FILTERS = [
         responses={204: None, **ERRORS, **NOT_FOUND, **CONFLICT, **BUFFER},
     ),
 )
-class PostViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    OwnedViewSet,
-):
+class PostViewSet(OwnedModelViewSet):
     queryset = Post.objects.with_relations()
     serializer_class = PostSerializer
     filterset_class = PostFilter
 
     def perform_create(self, serializer):
         serializer.instance = services.post_create(owner=self.request.user, **serializer.validated_data)
-
-    def update(self, request, *args, **kwargs):
-        # Like the other resources, PUT keeps what it omits (output-only fields could never round-trip).
-        kwargs["partial"] = True
-        return super().update(request, *args, **kwargs)
 
     def perform_update(self, serializer):
         serializer.instance = services.post_update(post=serializer.instance, **serializer.validated_data)

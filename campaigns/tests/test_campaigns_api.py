@@ -78,9 +78,15 @@ class TestCrud:
         assert api.delete(url).status_code == 204
         assert api.get(url).status_code == 404
 
-    def test_put_without_name_is_400(self, api):
+    def test_put_keeps_omitted_fields_like_every_resource(self, api):
+        created = _create(api).json()
+        response = api.put(f"/api/v1/campaigns/{created['id']}", {"status": "paused"}, format="json")
+        assert response.status_code == 200
+        assert response.json()["name"] == created["name"] and response.json()["status"] == "paused"
+
+    def test_put_with_blank_name_is_400(self, api):
         campaign_id = _create(api).json()["id"]
-        response = api.put(f"/api/v1/campaigns/{campaign_id}", {"status": "paused"}, format="json")
+        response = api.put(f"/api/v1/campaigns/{campaign_id}", {"name": ""}, format="json")
         assert response.status_code == 400
         assert "name" in response.json()["errors"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 
 
 class UserTimezoneMixin:
@@ -31,3 +31,22 @@ class OwnedViewSet(UserTimezoneMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return super().get_queryset().owned_by(self.request.user)
+
+
+class OwnedModelViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    OwnedViewSet,
+):
+    """CRUD on the caller's own objects; subclasses hand each write to a service in perform_*.
+
+    PUT keeps the fields it omits, like PATCH: write-only secrets and output-only fields could never
+    round-trip through a full replacement.
+    """
+
+    def update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return super().update(request, *args, **kwargs)
