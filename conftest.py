@@ -8,6 +8,9 @@ import pytest
 import requests
 from django.core.cache import cache
 
+# `celery_workers`: real worker processes for the publishing engine's end-to-end tests.
+pytest_plugins = ["socialhub.tests.celery_workers"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
@@ -49,6 +52,13 @@ def api(owner):
 @pytest.fixture
 def outsider_api(outsider):
     return client_for(outsider)
+
+
+@pytest.fixture
+def web(client, owner):
+    """A browser-like client of the web UI, logged in (session) as `owner`."""
+    client.force_login(owner)
+    return client
 
 
 class Sandbox:

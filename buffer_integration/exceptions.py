@@ -7,6 +7,7 @@ Views map them to HTTP answers (see `socialhub.api.exceptions`), tasks to retry/
 - `BufferOutcomeUnknown` — a write may or may not have reached Buffer (read timeout or 5xx
   after the request was sent). Never blindly resend: reconcile first.
 - `BufferAuthError`, `BufferRejected`, `BufferNotFound` — permanent for this request.
+- `BufferUnsupported` — the config's Buffer API has no such feature (GraphQL: statistics, comments).
 """
 
 from __future__ import annotations
@@ -52,3 +53,7 @@ class BufferNotFound(BufferError):
 
 class BufferRejected(BufferError):
     """Buffer refused the request itself (4xx with a Buffer error code): do not retry as is."""
+
+
+class BufferUnsupported(BufferError):
+    """The Buffer API this credential is for cannot do this at all (not a failure of the request)."""

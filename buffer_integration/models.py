@@ -8,7 +8,10 @@ from socialhub.models import EncryptedAccessTokenModel, TimestampedModel
 
 
 class BufferApi(models.TextChoices):
-    V1 = "v1", "Buffer REST API v1"
+    """Which Buffer API a credential is for; `buffer_integration.backends.get_backend` dispatches on it."""
+
+    GRAPHQL = "graphql", "Buffer GraphQL API (API key)"
+    V1 = "v1", "Buffer REST API v1 (pre-2019 app token)"
 
 
 class BufferConfigQuerySet(models.QuerySet):
@@ -23,7 +26,8 @@ class BufferConfig(TimestampedModel, EncryptedAccessTokenModel):
     """A user's Buffer credential. At most one is active: the one the product publishes with."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buffer_configs")
-    api = models.CharField(max_length=10, choices=BufferApi.choices, default=BufferApi.V1)
+    # New configs default to GraphQL: the only API Buffer issues credentials for today.
+    api = models.CharField(max_length=10, choices=BufferApi.choices, default=BufferApi.GRAPHQL)
     is_active = models.BooleanField(default=True)
     buffer_user_id = models.CharField(max_length=64, blank=True, default="")
     buffer_timezone = models.CharField(max_length=64, blank=True, default="")

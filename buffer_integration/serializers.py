@@ -9,7 +9,11 @@ class BufferConfigSerializer(serializers.ModelSerializer):
     access_token = serializers.CharField(
         write_only=True, max_length=2000, help_text="Write-only. Validated against Buffer, stored encrypted."
     )
-    api = serializers.ChoiceField(choices=BufferApi.choices, required=False)
+    api = serializers.ChoiceField(
+        choices=BufferApi.choices,
+        required=False,
+        help_text="Which Buffer API the credential is for: `graphql` (an API key; the default) or `v1`.",
+    )
     has_access_token = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -29,19 +29,27 @@ def backend_for_user(*, user) -> BufferBackend:
     return get_backend(config.get_access_token(), api=config.api)
 
 
-def backend_for_account(*, account) -> BufferBackend:
-    """The account's own token when it has one, else its owner's active Buffer config."""
-    if account.has_access_token:
-        config = active_buffer_config(user=account.owner)
-        api = config.api if config is not None else BufferApi.V1
-        return get_backend(account.get_access_token(), api=api)
+def buffer_credentials_for_account(*, account) -> tuple[str, str]:
+    """(access token, API) for the account: its own token when it has one, else its owner's active config.
+
+    For callers that need the token itself besides a backend (the publishing engine keys its
+    per-token throttle on a hash of it); they must never log it or put it in a response.
+    """
     config = active_buffer_config(user=account.owner)
+    if account.has_access_token:
+        return account.get_access_token(), (config.api if config is not None else BufferApi.V1)
     if config is None or not config.has_access_token:
         raise InvalidInput(
             "This account has no access token and its owner has no Buffer config: "
             "set access_token on the account or create one with POST /api/v1/buffer/config."
         )
-    return get_backend(config.get_access_token(), api=config.api)
+    return config.get_access_token(), config.api
+
+
+def backend_for_account(*, account) -> BufferBackend:
+    """The account's own token when it has one, else its owner's active Buffer config."""
+    token, api = buffer_credentials_for_account(account=account)
+    return get_backend(token, api=api)
 
 
 def _validated_buffer_user(*, access_token: str, api: str):
@@ -63,7 +71,9 @@ def _apply_buffer_user(config: BufferConfig, buffer_user) -> None:
 
 
 @transaction.atomic
-def buffer_config_create(*, owner, access_token: str, api: str = BufferApi.V1, is_active: bool = True) -> BufferConfig:
+def buffer_config_create(
+    *, owner, access_token: str, api: str = BufferApi.GRAPHQL, is_active: bool = True
+) -> BufferConfig:
     buffer_user = _validated_buffer_user(access_token=access_token, api=api)
     if is_active:
         BufferConfig.objects.owned_by(owner).active().update(is_active=False, updated_at=timezone.now())

@@ -6,14 +6,27 @@ from django.contrib import admin, messages
 
 from buffer_integration.exceptions import BufferError
 from posts import services
-from posts.models import Post
+from posts.models import Post, PublishAttempt
 from socialhub.errors import DomainError
+
+
+class PublishAttemptInline(admin.TabularInline):
+    """Every call the publishing engine made to Buffer for this post (read-only history)."""
+
+    model = PublishAttempt
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("number", "started_at", "finished_at", "outcome", "error", "buffer_update_id")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = ("id", "owner", "social_account", "platform", "status", "scheduled_time", "campaign", "attempts")
     list_filter = ("status", "platform", "scheduled_time")
+    inlines = [PublishAttemptInline]
     search_fields = ("content", "buffer_update_id", "owner__username", "social_account__account_name", "campaign__name")
     list_select_related = ("owner", "social_account", "campaign")
     date_hierarchy = "scheduled_time"

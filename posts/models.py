@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from socialhub.models import TimestampedModel
 
@@ -13,6 +14,8 @@ class PostStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
+    # Buffer may or may not have it (lost answer, dead worker): the engine asks Buffer before any resend.
+    RECONCILING = "reconciling", "Reconciling"
 
 
 class PostQuerySet(models.QuerySet):
@@ -21,6 +24,12 @@ class PostQuerySet(models.QuerySet):
 
     def with_relations(self) -> PostQuerySet:
         return self.select_related("social_account", "campaign")
+
+    def due(self, *, now) -> PostQuerySet:
+        """What the dispatcher may claim: scheduled, due, ours to send (not at Buffer), not held, retry time reached."""
+        return self.filter(
+            status=PostStatus.SCHEDULED, scheduled_time__lte=now, buffer_update_id="", hold_reason=""
+        ).filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
 
 
 class Post(TimestampedModel):
@@ -44,6 +53,16 @@ class Post(TimestampedModel):
     service_link = models.URLField(max_length=500, blank=True, default="")
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
+    # The publishing engine (posts.engine, posts.publishing, posts.reconcile). A claim is the
+    # dispatcher's lease: every publish/reconcile task carries its claim_id and acts only under it.
+    claim_id = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # scheduled: the next attempt is not before this (backoff, our Buffer throttle); reconciling: next check.
+    retry_at = models.DateTimeField(null=True, blank=True)
+    # Why a due post is not going out (inactive account, paused campaign); cleared on resume.
+    hold_reason = models.CharField(max_length=200, blank=True, default="")
+    # published_at - scheduled_time, or how late a post was found due when LATE_POST_POLICY failed it.
+    lateness_seconds = models.FloatField(null=True, blank=True)
 
     objects = PostQuerySet.as_manager()
 
@@ -56,6 +75,12 @@ class Post(TimestampedModel):
             # The dispatcher's query: due scheduled posts, oldest first.
             models.Index(fields=["status", "scheduled_time"], name="post_status_scheduled"),
             models.Index(fields=["campaign", "status"], name="post_campaign_status"),
+            # Exactly the dispatcher's claim query (`PostQuerySet.due`), oldest first.
+            models.Index(
+                fields=["scheduled_time", "id"],
+                condition=Q(status="scheduled", buffer_update_id="", hold_reason=""),
+                name="post_due_for_dispatch",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -64,3 +89,34 @@ class Post(TimestampedModel):
     @property
     def is_handed_to_buffer(self) -> bool:
         return bool(self.buffer_update_id)
+
+
+class AttemptOutcome(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    PUBLISHED = "published", "Published"
+    RETRY = "retry", "Failed, retried later"
+    FAILED = "failed", "Failed"
+    UNKNOWN = "unknown", "Unknown (reconciling)"
+
+
+class PublishAttempt(models.Model):
+    """One publish of a post under one claim: at most one updates/create call. Written by the engine."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="publish_attempts")
+    claim_id = models.UUIDField()
+    number = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=AttemptOutcome.choices, default=AttemptOutcome.IN_PROGRESS)
+    error = models.TextField(blank=True, default="")
+    buffer_update_id = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        ordering = ["post", "number", "id"]
+        constraints = [
+            # A second delivery of the same publish task cannot start a second call to Buffer.
+            models.UniqueConstraint(fields=["post", "claim_id"], name="publish_attempt_one_per_claim")
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.number} of post {self.post_id}: {self.outcome}"

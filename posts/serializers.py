@@ -57,6 +57,9 @@ class PostSerializer(serializers.ModelSerializer):
             "service_link",
             "attempts",
             "last_error",
+            "hold_reason",
+            "retry_at",
+            "lateness_seconds",
             "created_at",
             "updated_at",
         ]
@@ -67,6 +70,9 @@ class PostSerializer(serializers.ModelSerializer):
             "service_link",
             "attempts",
             "last_error",
+            "hold_reason",
+            "retry_at",
+            "lateness_seconds",
             "created_at",
             "updated_at",
         ]

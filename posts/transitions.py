@@ -6,13 +6,18 @@ It returns True when this caller won; False means the post was no longer in an a
 decide what losing means: the API answers 409, the publishing engine skips the post.
 
     API / UI:  hand_to_buffer, cancel, reschedule
-    engine:    mark_publishing, mark_published, mark_failed, release_for_retry
+    engine:    claim, defer, mark_published, mark_failed, release_for_retry, mark_reconciling,
+               found_at_buffer (mark_publishing claims a single post)
+
+Engine transitions pass the `claim_id` they hold: a redelivered or duplicate task, or a worker the
+sweeper gave up on, then finds another claim and writes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from uuid import UUID
 
 from django.db.models import F
 from django.utils import timezone
@@ -27,10 +32,15 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "cancel": frozenset({S.DRAFT, S.SCHEDULED, S.FAILED}),
     "reschedule": frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED}),
     "mark_publishing": frozenset({S.SCHEDULED}),
+    "claim": frozenset({S.SCHEDULED}),
     # Scheduled too: a post handed to Buffer is published by Buffer without passing through `publishing`.
-    "mark_published": frozenset({S.PUBLISHING, S.SCHEDULED}),
-    "mark_failed": frozenset({S.PUBLISHING, S.SCHEDULED}),
-    "release_for_retry": frozenset({S.PUBLISHING}),
+    # Reconciling: Buffer turned out to have it.
+    "mark_published": frozenset({S.PUBLISHING, S.SCHEDULED, S.RECONCILING}),
+    "mark_failed": frozenset({S.PUBLISHING, S.SCHEDULED, S.RECONCILING}),
+    "release_for_retry": frozenset({S.PUBLISHING, S.RECONCILING}),
+    "defer": frozenset({S.PUBLISHING}),
+    "mark_reconciling": frozenset({S.PUBLISHING}),
+    "found_at_buffer": frozenset({S.RECONCILING}),
 }
 # Content, media, time, account and campaign may be edited in these states (not a status change).
 EDITABLE = frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED})
@@ -75,7 +85,13 @@ def reschedule(*, post_id: int, scheduled_time: datetime, keep_buffer_update: bo
     `keep_buffer_update` when the Buffer update was edited to the new time; otherwise a stale
     handover (a failed or withdrawn Buffer update) is dropped so the post can be handed over anew.
     """
-    fields: dict = {"scheduled_time": scheduled_time, "attempts": 0, "last_error": ""}
+    fields: dict = {
+        "scheduled_time": scheduled_time,
+        "attempts": 0,
+        "last_error": "",
+        "retry_at": None,
+        "hold_reason": "",
+    }
     if not keep_buffer_update:
         fields.update(buffer_update_id="", handed_to_buffer_at=None)
     return transition(post_id=post_id, to=S.SCHEDULED, allowed_from=ALLOWED_FROM["reschedule"], **fields)
@@ -92,19 +108,105 @@ def mark_publishing(*, post_id: int) -> bool:
 
 
 def mark_published(
-    *, post_id: int, published_at: datetime, service_link: str = "", buffer_update_id: str | None = None
+    *,
+    post_id: int,
+    published_at: datetime,
+    service_link: str = "",
+    buffer_update_id: str | None = None,
+    claim_id: UUID | None = None,
+    only_if: dict | None = None,
+    handed_to_buffer_at: datetime | None = None,
+    lateness_seconds: float | None = None,
 ) -> bool:
-    fields: dict = {"published_at": published_at, "service_link": service_link, "last_error": ""}
+    fields: dict = {"published_at": published_at, "service_link": service_link, "last_error": "", "retry_at": None}
     if buffer_update_id is not None:
         fields["buffer_update_id"] = buffer_update_id
-    return transition(post_id=post_id, to=S.PUBLISHED, allowed_from=ALLOWED_FROM["mark_published"], **fields)
+    if handed_to_buffer_at is not None:
+        fields["handed_to_buffer_at"] = handed_to_buffer_at
+    if lateness_seconds is not None:
+        fields["lateness_seconds"] = lateness_seconds
+    return transition(
+        post_id=post_id,
+        to=S.PUBLISHED,
+        allowed_from=ALLOWED_FROM["mark_published"],
+        only_if={**(only_if or {}), **_claimed(claim_id)},
+        **fields,
+    )
 
 
-def mark_failed(*, post_id: int, error: str) -> bool:
+def mark_failed(
+    *, post_id: int, error: str, claim_id: UUID | None = None, lateness_seconds: float | None = None
+) -> bool:
     """Permanently failed (or out of retries); the owner may reschedule it."""
-    return transition(post_id=post_id, to=S.FAILED, allowed_from=ALLOWED_FROM["mark_failed"], last_error=error)
+    fields: dict = {"last_error": error, "retry_at": None}
+    if lateness_seconds is not None:
+        fields["lateness_seconds"] = lateness_seconds
+    return transition(
+        post_id=post_id, to=S.FAILED, allowed_from=ALLOWED_FROM["mark_failed"], only_if=_claimed(claim_id), **fields
+    )
 
 
-def release_for_retry(*, post_id: int, error: str) -> bool:
-    """A retryable failure: back to scheduled (time unchanged) for the engine's next attempt."""
-    return transition(post_id=post_id, to=S.SCHEDULED, allowed_from=ALLOWED_FROM["release_for_retry"], last_error=error)
+def release_for_retry(
+    *, post_id: int, error: str, retry_at: datetime | None = None, claim_id: UUID | None = None
+) -> bool:
+    """A retryable failure: back to scheduled (time unchanged), not tried again before `retry_at`."""
+    return transition(
+        post_id=post_id,
+        to=S.SCHEDULED,
+        allowed_from=ALLOWED_FROM["release_for_retry"],
+        only_if=_claimed(claim_id),
+        last_error=error,
+        retry_at=retry_at,
+    )
+
+
+# -- the publishing engine's claims --------------------------------------------------------------
+
+
+def _claimed(claim_id: UUID | None) -> dict:
+    return {"claim_id": claim_id} if claim_id is not None else {}
+
+
+def claim(*, post_ids: Collection[int], claim_id: UUID, claimed_at: datetime) -> int:
+    """The dispatcher takes due posts (scheduled -> publishing) under one claim; returns how many it won."""
+    return Post.objects.filter(
+        pk__in=list(post_ids), status__in=list(ALLOWED_FROM["claim"]), buffer_update_id="", hold_reason=""
+    ).update(status=S.PUBLISHING, claim_id=claim_id, claimed_at=claimed_at, updated_at=timezone.now())
+
+
+def defer(*, post_id: int, claim_id: UUID, retry_at: datetime | None = None, hold_reason: str = "") -> bool:
+    """Give a claimed post back untried (held, or our own Buffer budget says wait): no attempt is spent."""
+    return transition(
+        post_id=post_id,
+        to=S.SCHEDULED,
+        allowed_from=ALLOWED_FROM["defer"],
+        only_if={"claim_id": claim_id},
+        retry_at=retry_at,
+        hold_reason=hold_reason,
+    )
+
+
+def mark_reconciling(*, post_id: int, claim_id: UUID, error: str, check_after: datetime) -> bool:
+    """Buffer may or may not have the post (lost answer, dead worker): ask Buffer before any resend."""
+    return transition(
+        post_id=post_id,
+        to=S.RECONCILING,
+        allowed_from=ALLOWED_FROM["mark_reconciling"],
+        only_if={"claim_id": claim_id},
+        last_error=error,
+        retry_at=check_after,
+    )
+
+
+def found_at_buffer(*, post_id: int, claim_id: UUID, buffer_update_id: str, handed_at: datetime) -> bool:
+    """Reconciliation found the post pending at Buffer: it is scheduled there, as after a handover."""
+    return transition(
+        post_id=post_id,
+        to=S.SCHEDULED,
+        allowed_from=ALLOWED_FROM["found_at_buffer"],
+        only_if={"claim_id": claim_id},
+        buffer_update_id=buffer_update_id,
+        handed_to_buffer_at=handed_at,
+        retry_at=None,
+        last_error="",
+    )

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class PeriodicSpec:
     name: str
     task: str
-    every_seconds: int
+    every_seconds: int | str  # seconds, or the name of the setting that holds them
     description: str
+
+    def interval(self) -> int:
+        if isinstance(self.every_seconds, str):
+            return int(getattr(settings, self.every_seconds))
+        return self.every_seconds
 
 
 PERIODIC_TASKS: list[PeriodicSpec] = [
@@ -23,6 +30,33 @@ PERIODIC_TASKS: list[PeriodicSpec] = [
         task="accounts.tasks.flush_expired_jwt_tokens",
         every_seconds=6 * 3600,
         description="Deletes outstanding/blacklisted refresh tokens that have expired anyway.",
+    ),
+    PeriodicSpec(
+        name="Publishing: dispatch due posts",
+        task="posts.tasks.dispatch_due_posts",
+        every_seconds="ENGINE_DISPATCH_INTERVAL",
+        description="Claims due scheduled posts (scheduled -> publishing) and queues one publish task per post. "
+        "Also the beat heartbeat reported by /api/v1/health.",
+    ),
+    PeriodicSpec(
+        name="Publishing: recover stuck posts and reconcile unknown outcomes",
+        task="posts.tasks.recover_posts",
+        every_seconds="ENGINE_SWEEP_INTERVAL",
+        description="Moves claims of dead workers (publishing too long) to reconciling, and asks Buffer about "
+        "reconciling posts: found -> published, absent -> scheduled for a retry.",
+    ),
+    PeriodicSpec(
+        name="Publishing: sync Buffer status of handed-over posts",
+        task="posts.tasks.sync_buffer_statuses",
+        every_seconds="ENGINE_STATUS_SYNC_INTERVAL",
+        description="Posts handed to Buffer's queue become published (published_at, service_link) once Buffer "
+        "has sent them.",
+    ),
+    PeriodicSpec(
+        name="Analytics: sync statistics of sent updates",
+        task="analytics.tasks.sync_analytics_for_all_users",
+        every_seconds="ENGINE_ANALYTICS_SYNC_INTERVAL",
+        description="One analytics sync job per user with posts Buffer has sent (snapshots).",
     ),
 ]
 
@@ -33,7 +67,7 @@ def ensure_periodic_tasks(specs: list[PeriodicSpec] | None = None) -> list[str]:
 
     created = []
     for spec in specs if specs is not None else PERIODIC_TASKS:
-        schedule, _ = IntervalSchedule.objects.get_or_create(every=spec.every_seconds, period=IntervalSchedule.SECONDS)
+        schedule, _ = IntervalSchedule.objects.get_or_create(every=spec.interval(), period=IntervalSchedule.SECONDS)
         _, was_created = PeriodicTask.objects.get_or_create(
             name=spec.name,
             defaults={"task": spec.task, "interval": schedule, "description": spec.description},

@@ -139,6 +139,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
@@ -147,7 +148,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-LOGIN_URL = "/admin/login/"
+# The web UI's own session login (Django auth views); the API uses JWTs instead.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "calendar"
+LOGOUT_REDIRECT_URL = "login"
 
 # --- API ------------------------------------------------------------------------------------------
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "60/min")
@@ -213,29 +217,85 @@ BUFFER_CLIENT = {
 # --- Celery ---------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 if not CELERY_BROKER_URL:
-    _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    # One folder per installation; tests give each session its own (CELERY_BROKER_DIR) so a running
+    # `bin/run` worker never consumes a test's tasks.
+    _broker_dir = Path(env_str("CELERY_BROKER_DIR") or VAR_DIR / "broker")
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "socialhub-filesystem://"  # kombu's filesystem transport, see socialhub/broker.py
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # exchange bindings; kombu's default is ./control
         "store_processed": False,
+        # How often an idle worker looks for new task files (kombu's default: 1 s).
+        "polling_interval": env_float("CELERY_BROKER_POLLING_INTERVAL", 0.1),
     }
+    _visibility_timeout = None
 else:
-    # Redis redelivers unacked tasks after the visibility timeout; retries must stay below it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)}
+    # Redis redelivers unacked tasks after the visibility timeout: a task must finish well before it.
+    _visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Late acks + prefetch 1: a task is acknowledged only when done, and a worker holds one at a time.
+# Delivery is at-least-once; the publishing engine's claims make a second delivery harmless.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120, minimum=5)
-CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 10, 1)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int(
+    "CELERY_TASK_SOFT_TIME_LIMIT", max(CELERY_TASK_TIME_LIMIT - 10, CELERY_TASK_TIME_LIMIT * 4 // 5), minimum=1
+)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT.")
+if _visibility_timeout is not None and _visibility_timeout < 2 * CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be at least twice CELERY_TASK_TIME_LIMIT.")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+
+# --- Publishing engine (posts.engine): dispatch, retries, reconciliation ----------------------------
+ENGINE_DISPATCH_INTERVAL = env_int("ENGINE_DISPATCH_INTERVAL", 5, minimum=1)  # seconds between beat ticks
+ENGINE_DISPATCH_BATCH = env_int("ENGINE_DISPATCH_BATCH", 500, minimum=1)  # posts claimed per query
+# Claimed-but-unfinished posts allowed at once: bounds the queue, so a claim never waits in the
+# broker longer than the sweeper's patience.
+ENGINE_MAX_IN_FLIGHT = env_int("ENGINE_MAX_IN_FLIGHT", 1000, minimum=1)
+ENGINE_SWEEP_INTERVAL = env_int("ENGINE_SWEEP_INTERVAL", 30, minimum=1)
+ENGINE_STATUS_SYNC_INTERVAL = env_int("ENGINE_STATUS_SYNC_INTERVAL", 300, minimum=10)
+ENGINE_ANALYTICS_SYNC_INTERVAL = env_int("ENGINE_ANALYTICS_SYNC_INTERVAL", 3600, minimum=60)
+# A claim older than the task time limit plus this margin belongs to a dead worker.
+ENGINE_STALE_CLAIM_SECONDS = CELERY_TASK_TIME_LIMIT + env_int("ENGINE_STALE_CLAIM_MARGIN_SECONDS", 60, minimum=1)
+# An outcome-unknown write is reconciled only after this long (a slow write may still land), and
+# Buffer's lists are searched from the claim time minus the margin (clock skew).
+RECONCILE_GRACE_SECONDS = env_float("RECONCILE_GRACE_SECONDS", 30.0)
+RECONCILE_MARGIN_SECONDS = env_int("RECONCILE_MARGIN_SECONDS", 300, minimum=0)
+# Transient failures: attempts in all (first one included), exponential backoff with full jitter.
+PUBLISH_RETRY_BUDGET = env_int("PUBLISH_RETRY_BUDGET", 6, minimum=1)
+PUBLISH_RETRY_BASE_SECONDS = env_float("PUBLISH_RETRY_BASE_SECONDS", 30.0)
+PUBLISH_RETRY_MAX_SECONDS = env_float("PUBLISH_RETRY_MAX_SECONDS", 900.0)
+LATE_POST_POLICY = env_str("LATE_POST_POLICY", "publish").lower()
+if LATE_POST_POLICY not in ("publish", "fail"):
+    raise ImproperlyConfigured(f"LATE_POST_POLICY must be 'publish' or 'fail', got {LATE_POST_POLICY!r}.")
+LATE_POST_THRESHOLD_SECONDS = env_int("LATE_POST_THRESHOLD_SECONDS", 3600, minimum=0)
+BUFFER_RATE_LIMIT_PER_MINUTE = env_int("BUFFER_RATE_LIMIT_PER_MINUTE", 60, minimum=0)  # per token; 0 = off
+# Health: beat is reported down when the dispatcher has not ticked for this long.
+HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", max(60, 6 * ENGINE_DISPATCH_INTERVAL), minimum=1)
+
+# --- Publisher API (publisher/): integrator requests, callbacks, comment sync ----------------------
+# Callback hosts that may resolve to loopback/private addresses (all others must be public).
+CALLBACK_ALLOWED_HOSTS = env_list("CALLBACK_ALLOWED_HOSTS")
+CALLBACK_TIMEOUT_SECONDS = env_float("CALLBACK_TIMEOUT_SECONDS", 15.0)
+# How far a signed integrator request's timestamp may be from our clock (and how long replays are refused).
+PUBLISHER_SIGNATURE_MAX_SKEW_SECONDS = env_int("PUBLISHER_SIGNATURE_MAX_SKEW_SECONDS", 300, minimum=1)
+PUBLISHER_STATUS_INTERVAL = env_int("PUBLISHER_STATUS_INTERVAL", 5, minimum=1)  # seconds between status refreshes
+PUBLISHER_CALLBACK_INTERVAL = env_int("PUBLISHER_CALLBACK_INTERVAL", 5, minimum=1)  # seconds between sender runs
+PUBLISHER_COMMENT_SYNC_INTERVAL = env_int("PUBLISHER_COMMENT_SYNC_INTERVAL", 300, minimum=30)
+PUBLISHER_COMMENT_SYNC_DAYS = env_int("PUBLISHER_COMMENT_SYNC_DAYS", 7, minimum=1)  # after publishing
 
 # --- Logging: one line per event; secrets are never passed to loggers in the first place. --------
 LOGGING = {

@@ -5,6 +5,7 @@ suite runs on SQLite and on PostgreSQL + Redis.
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-for-the-socialhub-suite-only-0123456789")
@@ -19,16 +20,29 @@ os.environ.setdefault("BUFFER_READ_TIMEOUT", "2")
 os.environ.setdefault("BUFFER_MAX_RETRIES", "1")
 os.environ.setdefault("BUFFER_BACKOFF_BASE", "0.01")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+# Each test session gets its own filesystem broker and file cache: a `bin/run` worker must never
+# consume a test's tasks, and sessions running side by side must not clear each other's cache.
+# Worker processes started by the tests inherit these variables, so they share the session's.
+_var_dir = Path(os.environ.get("SOCIALHUB_VAR_DIR") or Path(__file__).resolve().parent.parent / "var")
+os.environ.setdefault("CELERY_BROKER_DIR", str(_var_dir / "test-broker" / str(os.getpid())))
+os.environ.setdefault("SOCIALHUB_TEST_CACHE_DIR", str(_var_dir / "test-cache" / str(os.getpid())))
+os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", f"test-{os.getpid()}")  # Redis: a queue per session
 
-from socialhub.settings import *  # noqa: F403
-from socialhub.settings import VAR_DIR
+from socialhub.settings import *  # noqa: F403, E402
+from socialhub.settings import DATABASES, VAR_DIR  # noqa: E402
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not :memory:, so Celery worker processes started by the engine tests share the test
+    # database (they get its path as SQLITE_PATH). One file per session: sessions may run side by side.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db" / f"test-{os.getpid()}.sqlite3")}
+    (VAR_DIR / "test-db").mkdir(exist_ok=True)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if not os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "test-cache"),
+            "LOCATION": os.environ["SOCIALHUB_TEST_CACHE_DIR"],
         }
     }
 STORAGES = {

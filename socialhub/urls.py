@@ -6,6 +6,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from accounts.api import MeView, SocialAccountViewSet
 from buffer_integration.api import BufferConfigViewSet, BufferProfilesView
 from socialhub.api.routers import OptionalSlashRouter
+from socialhub.health import HealthView
 
 router = OptionalSlashRouter()
 router.register("social-accounts", SocialAccountViewSet, basename="social-account")
@@ -16,6 +17,7 @@ api_v1 = [
     path("auth/token/refresh", TokenRefreshView.as_view(), name="token-refresh"),
     path("auth/token/verify", TokenVerifyView.as_view(), name="token-verify"),
     path("me", MeView.as_view(), name="me"),
+    path("health", HealthView.as_view(), name="health"),
     path("buffer/profiles", BufferProfilesView.as_view(), name="buffer-profiles"),
     path("", include("posts.urls")),
     path("", include("campaigns.urls")),

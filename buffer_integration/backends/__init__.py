@@ -33,23 +33,51 @@ def get_session() -> requests.Session:
     return _session
 
 
-def get_backend(access_token: str, *, api: str = "v1") -> BufferBackend:
-    """A backend for one Buffer access token, configured from Django settings."""
+APIS = ("graphql", "v1")
+
+
+def get_backend(access_token: str, *, api: str = "v1", max_retries: int | None = None) -> BufferBackend:
+    """A backend for one Buffer credential, configured from Django settings.
+
+    `max_retries` overrides BUFFER_MAX_RETRIES: the publishing engine passes 0 for its writes, as it
+    keeps its own durable retry schedule and per-token budget.
+
+    `api` is the config's `BufferConfig.api`: "graphql" (an API key for https://api.buffer.com) or
+    "v1" (a pre-2019 app's access token). This is the only place that looks at it. The GraphQL URL is
+    `BUFFER_GRAPHQL_URL`, else `BUFFER_API_URL` + "/graphql" (where the sandbox serves it).
+    """
     from django.conf import settings
 
-    if api != "v1":
+    if api not in APIS:
         raise ValueError(f"Unsupported Buffer API: {api!r}")
+    client = {**DEFAULT_CLIENT, **(getattr(settings, "BUFFER_CLIENT", None) or {})}
+    options = {
+        "session": get_session(),
+        "timeouts": (float(client["connect_timeout"]), float(client["read_timeout"])),
+        "max_retries": int(client["max_retries"]) if max_retries is None else max_retries,
+        "backoff_base": float(client["backoff_base"]),
+    }
+    base_url = getattr(settings, "BUFFER_API_URL", None) or DEFAULT_API_URL
+    if api == "graphql":
+        from buffer_integration.backends.graphql import GraphQLBackend
+
+        url = getattr(settings, "BUFFER_GRAPHQL_URL", None) or base_url.rstrip("/") + "/graphql"
+        return GraphQLBackend(access_token, url=url, **options)
     from buffer_integration.backends.v1 import V1Backend
 
-    client = {**DEFAULT_CLIENT, **(getattr(settings, "BUFFER_CLIENT", None) or {})}
-    return V1Backend(
-        access_token,
-        base_url=getattr(settings, "BUFFER_API_URL", None) or DEFAULT_API_URL,
-        session=get_session(),
-        timeouts=(float(client["connect_timeout"]), float(client["read_timeout"])),
-        max_retries=int(client["max_retries"]),
-        backoff_base=float(client["backoff_base"]),
-    )
+    return V1Backend(access_token, base_url=base_url, **options)
 
 
-__all__ = ["get_backend", "get_session"]
+def ensure_supported(backend: BufferBackend, feature: str) -> None:
+    """Raise BufferUnsupported when `backend`'s API has no `feature` ("statistics", "interactions").
+
+    Ask before a loop over posts, so a GraphQL config says so plainly instead of recording zeros.
+    """
+    message = (getattr(backend, "unsupported", None) or {}).get(feature)
+    if message:
+        from buffer_integration.exceptions import BufferUnsupported
+
+        raise BufferUnsupported(message)
+
+
+__all__ = ["APIS", "ensure_supported", "get_backend", "get_session"]

@@ -197,16 +197,19 @@ class JsonHttpClient:
         *,
         params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
         data: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        json_body: Any = None,
         idempotent: bool | None = None,
+        log_path: str | None = None,
     ) -> Any:
+        """`json_body` sends a JSON document (GraphQL); `log_path` replaces the URL path in log lines."""
         method = method.upper()
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "OPTIONS")
         url = self.base_url + path
-        log_path = urlsplit(url).path  # never a query string
+        log_path = log_path or urlsplit(url).path or "/"  # never a query string
         attempt = 0
         while True:
-            outcome = self._attempt(method, url, log_path, params, data, idempotent, attempt)
+            outcome = self._attempt(method, url, log_path, params, data, json_body, idempotent, attempt)
             if outcome.error is None:
                 return outcome.payload
             error, retryable, retry_after = outcome.error, outcome.retryable, outcome.retry_after
@@ -223,7 +226,7 @@ class JsonHttpClient:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _attempt(self, method, url, path, params, data, idempotent, attempt) -> _Outcome:
+    def _attempt(self, method, url, path, params, data, json_body, idempotent, attempt) -> _Outcome:
         """One HTTP exchange, classified."""
         started = time.monotonic()
         try:
@@ -232,6 +235,7 @@ class JsonHttpClient:
                 url,
                 params=params,
                 data=data,
+                json=json_body,
                 auth=self._auth,
                 timeout=self.timeouts,
                 allow_redirects=False,
@@ -274,6 +278,8 @@ class JsonHttpClient:
             return _Outcome(payload=payload)
 
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        if retry_after is None:
+            retry_after = _retry_after_in_body(payload)  # GraphQL puts it in the body only
         if status == 429:
             err = BufferRateLimited(
                 "Buffer rate limit reached; try again later", status=429, code=429, retry_after=retry_after
@@ -360,6 +366,17 @@ def _code_of(payload: Any) -> int | None:
             return code
         if isinstance(code, str) and code.strip().isdigit():
             return int(code.strip())
+    return None
+
+
+def _retry_after_in_body(payload: Any) -> float | None:
+    """`errors[].extensions.retryAfter` (seconds) of a GraphQL 429 body; None when absent."""
+    errors = payload.get("errors") if isinstance(payload, dict) else None
+    for error in errors if isinstance(errors, list) else []:
+        extensions = error.get("extensions") if isinstance(error, dict) else None
+        value = extensions.get("retryAfter") if isinstance(extensions, dict) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+            return max(0.0, float(value))
     return None
 
 

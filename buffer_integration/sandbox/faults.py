@@ -27,6 +27,10 @@ class Faults:
     down: bool = False
     seed: int | None = None
     rate_limit_per_minute: int = 60
+    # GraphQL (/graphql): requests per client per rolling 15 minutes (Buffer: 100), and createPost
+    # calls per channel per sandbox day before LimitReachedError; 0 turns either off.
+    graphql_rate_limit: int = 100
+    graphql_daily_post_limit: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,7 +55,7 @@ def _coerce(key: str, raw: Any) -> Any:
             return raw
         if key == "seed":
             return None if raw is None else int(raw)
-        if key in ("latency_ms", "rate_limit_per_minute"):
+        if key in ("latency_ms", "rate_limit_per_minute", "graphql_rate_limit", "graphql_daily_post_limit"):
             value = int(raw)
             if value < 0 or isinstance(raw, bool):
                 raise ValueError
@@ -106,16 +110,17 @@ class RateLimiter:
         self.lock = threading.Lock()
         self.hits: dict[str, deque[float]] = {}
 
-    def check(self, key: str, limit: int, now: float) -> int | None:
-        """Record a request; returns None if allowed, else the seconds to wait."""
+    def check(self, key: str, limit: int, now: float, window: int | None = None) -> int | None:
+        """Record a request; returns None if allowed, else the seconds to wait. `window` defaults to 60 s."""
         if limit <= 0:
             return None
+        window = window or self.WINDOW
         with self.lock:
             hits = self.hits.setdefault(key, deque())
-            while hits and (hits[0] <= now - self.WINDOW or hits[0] > now + self.WINDOW):
+            while hits and (hits[0] <= now - window or hits[0] > now + window):
                 hits.popleft()  # expired, or left over from a clock moved backwards
             if len(hits) >= limit:
-                return max(1, math.ceil(hits[0] + self.WINDOW - now))
+                return max(1, math.ceil(hits[0] + window - now))
             hits.append(now)
             return None
 

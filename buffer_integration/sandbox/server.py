@@ -1,4 +1,5 @@
-"""HTTP plumbing: a ThreadingHTTPServer that hands `/1/` to the v1 API and `/__sandbox/` to admin.
+"""HTTP plumbing: a ThreadingHTTPServer that hands `/1/` to the v1 API, `/graphql` to the GraphQL API
+(same state, faults and stats) and `/__sandbox/` to admin.
 
 `SandboxServer` is the public entry point (tests, the `buffer_sandbox` management command). It binds
 in the constructor, so `url` is known (port=0 picks a free port) before `start()`.
@@ -19,6 +20,8 @@ from buffer_integration.sandbox.admin import PREFIX, AdminApi
 from buffer_integration.sandbox.api import V1Api
 from buffer_integration.sandbox.errors import ApiError
 from buffer_integration.sandbox.faults import FaultInjector, Faults, RateLimiter, Stats
+from buffer_integration.sandbox.graphql_api import PATH as GRAPHQL_PATH
+from buffer_integration.sandbox.graphql_api import GraphQLApi
 from buffer_integration.sandbox.state import SandboxState
 from buffer_integration.sandbox.wire import Request, Response
 
@@ -27,7 +30,8 @@ class SandboxServer:
     """A Buffer v1 look-alike on a real socket.
 
     Fault flags given here (`latency_ms`, `error_rate`, …) are also what `/__sandbox/reset` returns
-    to, so a sandbox started with `--error-rate 0.1` stays flaky across resets.
+    to, so a sandbox started with `--error-rate 0.1` stays flaky across resets. `graphql_rate_limit`
+    (per 15 minutes) defaults to Buffer's 100, or to off when `rate_limit_per_minute` is 0.
     """
 
     def __init__(
@@ -45,7 +49,10 @@ class SandboxServer:
         down: bool = False,
         seed: int | None = None,
         log: Callable[[str], None] | None = None,
+        graphql_rate_limit: int | None = None,
     ):
+        if graphql_rate_limit is None:
+            graphql_rate_limit = 100 if rate_limit_per_minute else 0
         initial = Faults().merged(
             {
                 "latency_ms": latency_ms,
@@ -55,6 +62,7 @@ class SandboxServer:
                 "down": down,
                 "seed": seed,
                 "rate_limit_per_minute": rate_limit_per_minute,
+                "graphql_rate_limit": graphql_rate_limit,
             }
         )
         self.state = SandboxState(state_path)
@@ -62,6 +70,7 @@ class SandboxServer:
         self.limiter = RateLimiter()
         self.stats = Stats()
         self.v1 = V1Api(self.state, self.faults, self.limiter, self.stats)
+        self.graphql = GraphQLApi(self.state, self.faults, self.limiter, self.stats)
         self.admin = AdminApi(self.state, self.faults, self.limiter, self.stats)
         self.quiet = quiet
         self._log = log or (lambda line: print(line, file=sys.stdout, flush=True))
@@ -117,6 +126,8 @@ class SandboxServer:
     def dispatch(self, request: Request) -> Response:
         if request.path.startswith("/1/"):
             return self.v1.handle(request)
+        if request.path.rstrip("/") == GRAPHQL_PATH:
+            return self.graphql.handle(request)
         if request.path.startswith(PREFIX) or request.path == PREFIX.rstrip("/"):
             return self.admin.handle(request)
         return Response.json(404, ApiError(404).body())

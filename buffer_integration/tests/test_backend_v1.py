@@ -678,7 +678,7 @@ def test_get_backend_from_settings(sandbox, admin, token):
         assert one._http.timeouts == (0.5, 1.0) and one._http.max_retries == 1
         assert one.get_user().id
         with pytest.raises(ValueError):
-            factory.get_backend(token, api="graphql")
+            factory.get_backend(token, api="v2")
     with override_settings(BUFFER_API_URL=sandbox.url, BUFFER_CLIENT={}):
         dflt = factory.get_backend(token)
         assert dflt._http.timeouts == (3.05, 10.0) and dflt._http.max_retries == 2

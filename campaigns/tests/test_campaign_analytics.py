@@ -82,6 +82,7 @@ def test_totals_statuses_platforms_days_and_top_posts(api, campaign):
         "published": 2,
         "failed": 0,
         "cancelled": 0,
+        "reconciling": 0,
     }
     assert body["by_platform"] == [
         {

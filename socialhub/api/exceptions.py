@@ -17,6 +17,7 @@ from buffer_integration.exceptions import (
     BufferNotFound,
     BufferRejected,
     BufferUnavailable,
+    BufferUnsupported,
 )
 from socialhub.crypto import DecryptionError
 from socialhub.errors import DomainError
@@ -55,6 +56,8 @@ def validation_response(errors: dict, *, status: int = 400, detail: str | None =
 
 
 def _buffer_response(exc: BufferError) -> Response:
+    if isinstance(exc, BufferUnsupported):  # the config's Buffer API lacks the feature: say so, no numbers
+        return Response({"detail": exc.message}, status=501)
     if isinstance(exc, BufferUnavailable):
         headers = {"Retry-After": str(int(exc.retry_after))} if exc.retry_after else {}
         return Response({"detail": f"Buffer is unavailable: {exc.message}"}, status=503, headers=headers)

@@ -63,7 +63,10 @@ class Command(BaseCommand):
             seed=options["seed"],
             log=lambda line: (self.stdout.write(line), self.stdout.flush()),
         )
-        self.stdout.write(f"Buffer sandbox on {server.url}/1/ (admin: {server.url}/__sandbox/, state: {state})")
+        self.stdout.write(
+            f"Buffer sandbox on {server.url}/1/ and {server.url}/graphql"
+            f" (admin: {server.url}/__sandbox/, state: {state})"
+        )
         self.stdout.flush()
         server.serve_forever()
         self.stdout.write("Buffer sandbox stopped.")

@@ -1,0 +1,25 @@
+"""`GET /api/v1/posts/{id}/attempts`: every call the publishing engine made to Buffer for a post."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from rest_framework import generics, serializers
+
+from posts.models import Post, PublishAttempt
+
+
+class PublishAttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PublishAttempt
+        fields = ["id", "number", "claim_id", "started_at", "finished_at", "outcome", "error", "buffer_update_id"]
+        read_only_fields = fields
+
+
+class PostAttemptsView(generics.ListAPIView):
+    """The publish attempts of one of your posts, oldest first (404 for other users' posts)."""
+
+    serializer_class = PublishAttemptSerializer
+
+    def get_queryset(self):
+        post = get_object_or_404(Post.objects.owned_by(self.request.user), pk=self.kwargs["pk"])
+        return PublishAttempt.objects.filter(post=post).order_by("number", "id")

@@ -1,0 +1,197 @@
+"""Publish one claimed post through Buffer: the service behind the `publish_post` task.
+
+Exactly-once over an outside API is impossible; what we guarantee is that Buffer is asked at most
+once per claim, and that every outcome is known or found out before anything is resent:
+
+- The task carries (post_id, claim_id). It acts only while the post is `publishing` under that
+  claim, and records a PublishAttempt (unique per claim) *before* calling Buffer: a redelivered or
+  duplicate task finds the attempt and does nothing, so a claim never reaches Buffer twice.
+- Buffer accepted → `published`. A transient failure (Buffer unreachable, 503, 429) → back to
+  `scheduled` with `retry_at` (exponential backoff, full jitter, Retry-After honoured) until
+  PUBLISH_RETRY_BUDGET attempts are spent → `failed`. Refused (content, token) → `failed` at once;
+  a rejected token also marks the account's connection as failing.
+- The write may have landed (timeout after sending, 5xx on the write, soft time limit during the
+  call) → `reconciling`: `posts.reconcile` asks Buffer before any resend.
+- Held (inactive account, paused campaign) or out of our own per-token budget → back to
+  `scheduled` untried, no attempt spent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import random
+import uuid
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import ConnectionStatus, SocialAccount
+from buffer_integration import throttle
+from buffer_integration.backends import get_backend
+from buffer_integration.backends.base import UpdateDraft
+from buffer_integration.exceptions import BufferAuthError, BufferError, BufferOutcomeUnknown, BufferUnavailable
+from buffer_integration.services import buffer_credentials_for_account
+from posts import transitions
+from posts.engine import hold_reason_for
+from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
+from posts.scheduling import _draft
+from socialhub.errors import DomainError
+
+logger = logging.getLogger("socialhub.engine")
+
+
+def retry_delay(attempts: int, *, retry_after: float | None = None) -> float:
+    """Full jitter: uniform(0, min(max, base * 2**(attempts-1))); never sooner than Buffer's Retry-After."""
+    ceiling = min(settings.PUBLISH_RETRY_MAX_SECONDS, settings.PUBLISH_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+    return max(random.uniform(0, ceiling), retry_after or 0.0)
+
+
+def draft_now(post: Post) -> UpdateDraft:
+    draft = _draft(post=post, content=post.content, media_urls=post.media_urls, scheduled_time=None)
+    return dataclasses.replace(draft, now=True)
+
+
+def late_by(post: Post) -> float | None:
+    """Seconds the post was found due after its time, when LATE_POST_POLICY=fail refuses it; else None."""
+    if settings.LATE_POST_POLICY != "fail" or post.attempts or post.claimed_at is None:
+        return None  # retries are late because of Buffer, not because we were down
+    lateness = (post.claimed_at - post.scheduled_time).total_seconds()
+    return lateness if lateness > settings.LATE_POST_THRESHOLD_SECONDS else None
+
+
+def publish_claimed_post(*, post_id: int, claim_id: uuid.UUID) -> str:
+    """Returns what happened (an AttemptOutcome value, or stale/held/throttled/late) for logs and tests."""
+    post = (
+        Post.objects.select_related("social_account", "campaign")
+        .filter(pk=post_id, status=PostStatus.PUBLISHING, claim_id=claim_id)
+        .first()
+    )
+    if post is None:
+        return "stale"  # redelivered or duplicate task: the post moved on under another claim or status
+    now = timezone.now()
+    hold = hold_reason_for(post)
+    if hold:
+        transitions.defer(post_id=post.pk, claim_id=claim_id, hold_reason=hold)
+        return "held"
+    lateness = late_by(post)
+    if lateness is not None:
+        transitions.mark_failed(
+            post_id=post.pk,
+            claim_id=claim_id,
+            lateness_seconds=lateness,
+            error=f"Not published: found due {lateness:.0f} s after its scheduled time (LATE_POST_POLICY=fail, "
+            f"threshold {settings.LATE_POST_THRESHOLD_SECONDS} s). Reschedule it to publish it.",
+        )
+        return "late"
+    try:
+        token, api = buffer_credentials_for_account(account=post.social_account)
+    except DomainError as exc:
+        return _fail_untried(post, claim_id, exc.message)
+    if not post.social_account.buffer_profile_id:
+        return _fail_untried(post, claim_id, "The account has no buffer_profile_id: connect it to a Buffer profile.")
+    wait = throttle.acquire(token)
+    if wait:
+        transitions.defer(post_id=post.pk, claim_id=claim_id, retry_at=now + dt.timedelta(seconds=wait))
+        return "throttled"
+    attempt = _start_attempt(post, claim_id, now)
+    if attempt is None:
+        return "stale"
+    # We own the retry policy (durably, in the database): the client must not resend on its own.
+    backend = get_backend(token, api=api, max_retries=0)
+    try:
+        update = backend.create_update(draft_now(post))
+    except (BufferOutcomeUnknown, SoftTimeLimitExceeded) as exc:
+        message = exc.message if isinstance(exc, BufferError) else "The publish task ran out of time during the call"
+        return _finish(post, attempt, AttemptOutcome.UNKNOWN, message)
+    except BufferUnavailable as exc:  # unreachable, 503, 429: Buffer did not apply it
+        return _finish(post, attempt, AttemptOutcome.RETRY, exc.message, retry_after=exc.retry_after)
+    except BufferError as exc:  # refused: content, profile or token
+        if isinstance(exc, BufferAuthError):
+            _mark_account_failing(post.social_account_id, exc.message)
+        return _finish(post, attempt, AttemptOutcome.FAILED, exc.message)
+    return _finish(post, attempt, AttemptOutcome.PUBLISHED, update_id=update.id, service_link=update.service_link)
+
+
+def _start_attempt(post: Post, claim_id: uuid.UUID, now: dt.datetime) -> PublishAttempt | None:
+    """Count and record the attempt iff the claim is still ours and was never started before."""
+    try:
+        with transaction.atomic():
+            counted = Post.objects.filter(pk=post.pk, status=PostStatus.PUBLISHING, claim_id=claim_id).update(
+                attempts=post.attempts + 1, updated_at=now
+            )
+            if not counted:
+                return None
+            attempt = PublishAttempt.objects.create(
+                post=post, claim_id=claim_id, number=post.attempts + 1, started_at=now
+            )
+    except IntegrityError:
+        # Another delivery of this task started the claim (and may be calling Buffer, or died doing
+        # so): never call twice. If it died, the sweeper moves the post to reconciling.
+        logger.warning("publish: claim %s of post %s was already started; skipping", claim_id, post.pk)
+        return None
+    post.attempts += 1
+    return attempt
+
+
+def _finish(
+    post: Post,
+    attempt: PublishAttempt,
+    outcome: str,
+    error: str = "",
+    *,
+    update_id: str = "",
+    service_link: str = "",
+    retry_after: float | None = None,
+) -> str:
+    """Record the attempt's outcome and move the post, in one transaction."""
+    now = timezone.now()
+    claim_id = attempt.claim_id
+    budget = settings.PUBLISH_RETRY_BUDGET
+    if outcome == AttemptOutcome.RETRY and post.attempts >= budget:
+        outcome, error = AttemptOutcome.FAILED, f"Gave up after {post.attempts} attempts: {error}"
+    with transaction.atomic():
+        if outcome == AttemptOutcome.PUBLISHED:
+            transitions.mark_published(
+                post_id=post.pk,
+                claim_id=claim_id,
+                published_at=now,
+                service_link=service_link,
+                buffer_update_id=update_id,
+                handed_to_buffer_at=now,
+                lateness_seconds=(now - post.scheduled_time).total_seconds(),
+            )
+        elif outcome == AttemptOutcome.RETRY:
+            delay = retry_delay(post.attempts, retry_after=retry_after)
+            error = f"Attempt {post.attempts} of {budget} failed, retrying in {delay:.0f} s: {error}"
+            transitions.release_for_retry(
+                post_id=post.pk, claim_id=claim_id, error=error, retry_at=now + dt.timedelta(seconds=delay)
+            )
+        elif outcome == AttemptOutcome.UNKNOWN:
+            error = f"Buffer may or may not have this post ({error}); checking Buffer before any retry."
+            check_after = now + dt.timedelta(seconds=settings.RECONCILE_GRACE_SECONDS)
+            transitions.mark_reconciling(post_id=post.pk, claim_id=claim_id, error=error, check_after=check_after)
+        else:
+            transitions.mark_failed(post_id=post.pk, claim_id=claim_id, error=error)
+        PublishAttempt.objects.filter(pk=attempt.pk).update(
+            finished_at=now, outcome=outcome, error=error, buffer_update_id=update_id
+        )
+    logger.info("publish: post %s attempt %s -> %s %s", post.pk, attempt.number, outcome, error)
+    return outcome
+
+
+def _fail_untried(post: Post, claim_id: uuid.UUID, error: str) -> str:
+    transitions.mark_failed(post_id=post.pk, claim_id=claim_id, error=error)
+    return AttemptOutcome.FAILED
+
+
+def _mark_account_failing(account_id: int, message: str) -> None:
+    SocialAccount.objects.filter(pk=account_id).update(
+        connection_status=ConnectionStatus.ERROR,
+        last_error=f"Buffer rejected the token while publishing: {message}",
+        last_checked_at=timezone.now(),
+        updated_at=timezone.now(),
+    )

@@ -1,0 +1,32 @@
+"""The periodic tasks: created idempotently in django-celery-beat, intervals from settings, edits kept."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django_celery_beat.models import PeriodicTask
+
+from socialhub.celery import app
+from socialhub.periodic import PERIODIC_TASKS, ensure_periodic_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_periodic_task_is_a_registered_celery_task():
+    app.loader.import_default_modules()
+    assert {spec.task for spec in PERIODIC_TASKS} <= set(app.tasks)
+
+
+def test_created_once_with_intervals_from_settings_and_edits_are_kept(settings):
+    settings.ENGINE_DISPATCH_INTERVAL = 7
+    assert sorted(ensure_periodic_tasks()) == sorted(spec.name for spec in PERIODIC_TASKS)
+    dispatch = PeriodicTask.objects.get(task="posts.tasks.dispatch_due_posts")
+    assert (dispatch.interval.every, dispatch.interval.period) == (7, "seconds")
+    assert PeriodicTask.objects.get(task="posts.tasks.recover_posts").interval.every == settings.ENGINE_SWEEP_INTERVAL
+
+    dispatch.enabled = False  # an operator paused it in admin
+    dispatch.save()
+    call_command("ensure_periodic_tasks")
+    assert ensure_periodic_tasks() == []
+    assert PeriodicTask.objects.filter(task="posts.tasks.dispatch_due_posts").count() == 1
+    assert not PeriodicTask.objects.get(task="posts.tasks.dispatch_due_posts").enabled
