@@ -17,7 +17,8 @@ from analytics.buffer_metrics import metrics_from_buffer_statistics
 from analytics.engagement import engagement_rate, is_consistent
 from analytics.models import AnalyticsSource, AnalyticsSyncJob, PostAnalytics, SyncJobStatus
 from analytics.selectors import analytics_latest_snapshots, analytics_sync_job_in_progress
-from buffer_integration.exceptions import BufferAuthError, BufferError, BufferUnavailable
+from buffer_integration.backends import ensure_supported
+from buffer_integration.exceptions import BufferAuthError, BufferError, BufferUnavailable, BufferUnsupported
 from buffer_integration.services import backend_for_account
 from posts.models import Post, PostStatus
 from socialhub.errors import InvalidInput
@@ -139,6 +140,7 @@ class _SyncCounts:
     checked: int = 0
     created: int = 0
     failed: int = 0
+    note: str = ""  # why some posts could not be synced at all (e.g. an API without statistics)
 
 
 def _changed_snapshot(post: Post, statistics: dict, latest: PostAnalytics | None) -> PostAnalytics | None:
@@ -162,9 +164,16 @@ def _sync_account_posts(posts: list[Post], latest: dict[int, PostAnalytics], cou
     """One account's posts through one backend. BufferUnavailable propagates: Buffer is down for everyone."""
     try:
         backend = backend_for_account(account=posts[0].social_account)
+        # Buffer's GraphQL API has no per-post statistics: say so rather than record zeros.
+        ensure_supported(backend, "statistics")
     except InvalidInput:  # no token for this account: nothing to ask Buffer with
         counts.checked += len(posts)
         counts.failed += len(posts)
+        return
+    except BufferUnsupported as exc:
+        counts.checked += len(posts)
+        counts.failed += len(posts)
+        counts.note = exc.message
         return
     new: list[PostAnalytics] = []
     try:
@@ -243,5 +252,5 @@ def analytics_sync_run(*, job_id: int) -> AnalyticsSyncJob | None:
         _finish(job, counts, status=SyncJobStatus.FAILED, error="Internal error; the problem has been logged.")
         raise
     else:
-        _finish(job, counts, status=SyncJobStatus.SUCCEEDED)
+        _finish(job, counts, status=SyncJobStatus.SUCCEEDED, error=counts.note)
     return job

@@ -190,3 +190,22 @@ class TestRunService:
             job_ids = services.analytics_sync_all_users()
         assert [AnalyticsSyncJob.objects.get(pk=pk).owner for pk in job_ids] == [owner]
         assert AnalyticsSyncJob.objects.get().status == "succeeded"
+
+
+def test_graphql_config_reports_missing_statistics_instead_of_zeros(
+    api, owner, sandbox, django_capture_on_commit_callbacks
+):
+    from buffer_integration.tests.factories import BufferConfigFactory
+
+    BufferConfigFactory(owner=owner, api="graphql", access_token=TOKEN)
+    account = SocialAccountFactory(
+        owner=owner, platform="twitter", buffer_profile_id=Sandbox.profile_id(TOKEN, "twitter")
+    )
+    _sent_post(account)
+
+    job = _sync(api, django_capture_on_commit_callbacks)
+
+    assert job["status"] == "succeeded"
+    assert (job["posts_checked"], job["snapshots_created"], job["posts_failed"]) == (1, 0, 1)
+    assert "GraphQL" in job["error"]
+    assert PostAnalytics.objects.count() == 0
