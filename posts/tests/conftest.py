@@ -12,6 +12,22 @@ from campaigns.tests.factories import CampaignFactory
 TOKEN = "sandbox-posts-token"
 
 
+def pytest_generate_tests(metafunc):
+    """The engine suite runs once per Buffer API: each account's calls go through its owner's config."""
+    if metafunc.module.__name__.rsplit(".", 1)[-1].startswith("test_engine"):
+        metafunc.parametrize("buffer_api", ["v1", "graphql"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def buffer_api(request):
+    api = getattr(request, "param", None)
+    if api is not None:
+        from buffer_integration.tests.factories import BufferConfigFactory
+
+        BufferConfigFactory(owner=request.getfixturevalue("owner"), api=api, access_token="engine-config-token")
+    return api
+
+
 @pytest.fixture
 def owner(owner):
     owner.timezone = "Europe/Berlin"

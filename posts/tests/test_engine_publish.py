@@ -9,6 +9,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from accounts.models import ConnectionStatus
+from buffer_integration.backends.graphql import GraphQLBackend
 from buffer_integration.backends.v1 import V1Backend
 from posts.engine import HOLD_ACCOUNT_INACTIVE, claim_due_posts
 from posts.models import AttemptOutcome, PostStatus
@@ -129,7 +130,8 @@ def test_soft_time_limit_during_the_call_is_an_unknown_outcome(account, sandbox,
     def slow_create(self, draft):
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(V1Backend, "create_update", slow_create)
+    for backend_class in (V1Backend, GraphQLBackend):
+        monkeypatch.setattr(backend_class, "create_update", slow_create)
     [post] = due_posts([account], 1)
     assert publish_due() == ["unknown"]
     post.refresh_from_db()
