@@ -58,6 +58,27 @@ PERIODIC_TASKS: list[PeriodicSpec] = [
         every_seconds="ENGINE_ANALYTICS_SYNC_INTERVAL",
         description="One analytics sync job per user with posts Buffer has sent (snapshots).",
     ),
+    PeriodicSpec(
+        name="Publisher: derive post statuses",
+        task="publisher.tasks.refresh_publisher_statuses",
+        every_seconds="PUBLISHER_STATUS_INTERVAL",
+        description="Recomputes each unsettled publisher post's status from its deliveries' Posts and queues "
+        "a status callback on every change; processes posts whose processing task was lost.",
+    ),
+    PeriodicSpec(
+        name="Publisher: send due callbacks",
+        task="publisher.tasks.send_callbacks",
+        every_seconds="PUBLISHER_CALLBACK_INTERVAL",
+        description="Sends the oldest pending callback of each post and stream (signed, in order) and "
+        "schedules retries of failed ones.",
+    ),
+    PeriodicSpec(
+        name="Publisher: sync comments",
+        task="publisher.tasks.sync_publisher_comments",
+        every_seconds="PUBLISHER_COMMENT_SYNC_INTERVAL",
+        description="Diffs Buffer comments on published deliveries with those reported and queues "
+        "POST/PUT/DELETE comment callbacks.",
+    ),
 ]
 
 

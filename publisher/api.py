@@ -1,0 +1,122 @@
+"""The integrator-facing Publisher API, as the seed writes it: /posts and /configs.
+
+Authenticated by JWT or by a signed integrator-app request; every object is the caller's own.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.authentication import JWTAuthentication
+
+from publisher import selectors, services
+from publisher.auth import IntegratorSignatureAuthentication
+from publisher.models import CallbackDelivery, IntegratorApp, PublisherPost
+from publisher.schema import parse_post_request
+from publisher.serializers import CallbackDeliverySerializer
+from publisher.status import status_payload
+from socialhub.api.views import UserTimezoneMixin
+
+INTEGRATOR_AUTH = [JWTAuthentication, IntegratorSignatureAuthentication]
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: `detail` names the property (or id) at fault."),
+    401: OpenApiResponse(description="Missing or invalid JWT or request signature."),
+    404: OpenApiResponse(description="No such post for this user."),
+}
+SEED_POST = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["payload"],
+    "properties": {
+        "channels": {"type": "array", "items": {"type": "string"}},
+        "posttypes": {"type": "array", "items": {"type": "string"}},
+        "networktargets": {"type": "array", "items": {"type": "string"}},
+        "contentSourceLink": {"type": "string", "format": "uri"},
+        "postStatusCallback": {"type": "string", "format": "uri"},
+        "postCommentCallback": {"type": "string", "format": "uri"},
+        "scheduled": {"type": "string", "format": "date-time"},
+        "strict": {"type": "boolean", "default": False},
+        "failOn": {"type": "string", "enum": ["warning", "error"], "default": "error"},
+        "payload": {"description": "The content to publish: any JSON value."},
+    },
+}
+SEED_STATUS = {"type": "object", "properties": {"postId": {"type": "string"}, "postStatus": {"type": "string"}}}
+
+
+class IntegratorViewMixin(UserTimezoneMixin):
+    authentication_classes = INTEGRATOR_AUTH
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List publisher posts (newest first)", responses={200: SEED_STATUS, **ERRORS}),
+    create=extend_schema(
+        summary="Create a post", request={"application/json": SEED_POST}, responses={201: SEED_STATUS, **ERRORS}
+    ),
+    retrieve=extend_schema(summary="Get a post's status and deliveries", responses={200: SEED_STATUS, **ERRORS}),
+    destroy=extend_schema(summary="Delete a post (withdraws what is not published)", responses={204: None, **ERRORS}),
+)
+class PublisherPostViewSet(IntegratorViewMixin, viewsets.GenericViewSet):
+    lookup_field = "public_id"
+    lookup_url_kwarg = "post_id"
+    lookup_value_regex = r"[A-Za-z0-9_-]+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return PublisherPost.objects.none()
+        return selectors.posts_with_deliveries().owned_by(self.request.user)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([selectors.post_detail(p) for p in page])
+
+    def create(self, request):
+        post_request = parse_post_request(request.data, tz=request.user.tzinfo)
+        app = request.auth if isinstance(request.auth, IntegratorApp) else None
+        publisher_post = services.publisher_post_create(owner=request.user, request=post_request, app=app)
+        return Response(status_payload(publisher_post), status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, post_id=None):
+        return Response(selectors.post_detail(self.get_object()))
+
+    def destroy(self, request, post_id=None):
+        services.publisher_post_delete(publisher_post=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(summary="The post's callbacks and their attempts", responses={200: CallbackDeliverySerializer})
+    @action(detail=True, methods=["get"])
+    def callbacks(self, request, post_id=None):
+        publisher_post = self.get_object()
+        rows = CallbackDelivery.objects.filter(publisher_post=publisher_post).prefetch_related("attempt_log")
+        page = self.paginate_queryset(rows.select_related("publisher_post"))
+        return self.get_paginated_response(CallbackDeliverySerializer(page, many=True).data)
+
+
+class ConfigsView(IntegratorViewMixin, APIView):
+    @extend_schema(summary="All configuration objects: channels, post types, network targets", responses={200: dict})
+    def get(self, request):
+        owner = request.user
+        return Response(
+            {
+                "channels": selectors.config_channels(owner=owner),
+                "posttypes": selectors.config_posttypes(owner=owner),
+                "networktargets": selectors.config_networktargets(owner=owner),
+            }
+        )
+
+
+class ConfigListView(IntegratorViewMixin, APIView):
+    """One list of configuration objects; `kind` is set per route."""
+
+    kind = ""
+    READERS = {
+        "channels": selectors.config_channels,
+        "posttypes": selectors.config_posttypes,
+        "networktargets": selectors.config_networktargets,
+    }
+
+    @extend_schema(summary="A list of configuration objects", responses={200: dict})
+    def get(self, request):
+        return Response(self.READERS[self.kind](owner=request.user))

@@ -1,0 +1,170 @@
+"""Managing the Publisher configuration (JWT only): post types, channels, integrator apps, the webhook
+secret, and the callback log with replay. Integrator apps cannot manage themselves."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from publisher import config_services
+from publisher.defaults import ensure_default_posttypes
+from publisher.models import CallbackDelivery, Channel, IntegratorApp, PostType, WebhookSecret
+from publisher.outbox import callback_replay
+from publisher.serializers import (
+    CallbackDeliverySerializer,
+    ChannelSerializer,
+    CreatedIntegratorAppSerializer,
+    IntegratorAppSerializer,
+    NewWebhookSecretSerializer,
+    PostTypeSerializer,
+    PostTypeUpdateSerializer,
+    WebhookSecretStateSerializer,
+)
+from socialhub.api.views import OwnedViewSet, UserTimezoneMixin
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
+    401: OpenApiResponse(description="Missing or invalid JWT."),
+    404: OpenApiResponse(description="No such object for this user."),
+}
+
+
+class CrudViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    OwnedViewSet,
+):
+    def update(self, request, *args, **kwargs):
+        kwargs["partial"] = True  # PUT keeps what it leaves out, like the rest of the API
+        return super().update(request, *args, **kwargs)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List post types (an account's defaults are created on first use)"),
+    create=extend_schema(summary="Add a post type to a network target", responses={201: PostTypeSerializer, **ERRORS}),
+    destroy=extend_schema(summary="Delete a post type (not a target's default)", responses={204: None, **ERRORS}),
+)
+class PostTypeViewSet(CrudViewSet):
+    queryset = PostType.objects.select_related("network_target")
+    filterset_fields = ["kind", "is_default", "network_target"]
+
+    def get_serializer_class(self):
+        return PostTypeUpdateSerializer if self.action in ("update", "partial_update") else PostTypeSerializer
+
+    def get_queryset(self):
+        ensure_default_posttypes(owner=self.request.user)
+        return super().get_queryset()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data["social_account_id"] = data.pop("network_target_id")
+        serializer.instance = config_services.posttype_create(owner=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        serializer.instance = config_services.posttype_update(posttype=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        config_services.posttype_delete(posttype=instance)
+
+
+@extend_schema_view(
+    create=extend_schema(summary="Create a channel", responses={201: ChannelSerializer, **ERRORS}),
+)
+class ChannelViewSet(CrudViewSet):
+    queryset = Channel.objects.prefetch_related("posttypes")
+    serializer_class = ChannelSerializer
+
+    @staticmethod
+    def _arguments(validated: dict) -> dict:
+        data = dict(validated)
+        if "posttypes" in data:
+            data["posttype_ids"] = [posttype.pk for posttype in data.pop("posttypes")]
+        return data
+
+    def perform_create(self, serializer):
+        data = self._arguments(serializer.validated_data)
+        serializer.instance = config_services.channel_create(owner=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = self._arguments(serializer.validated_data)
+        serializer.instance = config_services.channel_update(channel=serializer.instance, **data)
+
+    def perform_destroy(self, instance):
+        config_services.channel_delete(channel=instance)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Create an integrator app; the response shows its secret, once",
+        responses={201: CreatedIntegratorAppSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(summary="Revoke an integrator app", responses={204: None, **ERRORS}),
+)
+class IntegratorAppViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, OwnedViewSet
+):
+    queryset = IntegratorApp.objects.all()
+    serializer_class = IntegratorAppSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        app, secret = config_services.integrator_app_create(owner=request.user, **serializer.validated_data)
+        app.secret = secret  # for this one response only; not a model field
+        return Response(CreatedIntegratorAppSerializer(app).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        config_services.integrator_app_revoke(app=instance)
+
+
+class WebhookSecretView(UserTimezoneMixin, APIView):
+    @staticmethod
+    def _state(record: WebhookSecret | None) -> dict:
+        return {
+            "configured": record is not None,
+            "created_at": record.created_at if record else None,
+            "rotated_at": record.rotated_at if record else None,
+        }
+
+    @extend_schema(
+        summary="Whether a callback signing secret is set (never the secret)",
+        responses={200: WebhookSecretStateSerializer},
+    )
+    def get(self, request):
+        record = WebhookSecret.objects.filter(owner=request.user).first()
+        return Response(WebhookSecretStateSerializer(self._state(record)).data)
+
+    @extend_schema(
+        summary="Create or rotate the callback signing secret; the response shows it, once",
+        request=None,
+        responses={201: NewWebhookSecretSerializer},
+    )
+    def post(self, request):
+        record, secret = config_services.webhook_secret_rotate(owner=request.user)
+        data = {**self._state(record), "secret": secret}
+        return Response(NewWebhookSecretSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(summary="Callbacks sent (newest first), each with its attempts"))
+class CallbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OwnedViewSet):
+    queryset = CallbackDelivery.objects.select_related("publisher_post").prefetch_related("attempt_log")
+    serializer_class = CallbackDeliverySerializer
+    filterset_fields = ["state", "stream"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        post_id = self.request.query_params.get("post")
+        return queryset.filter(publisher_post__public_id=post_id) if post_id else queryset
+
+    @extend_schema(summary="Send a callback again now", request=None, responses={200: CallbackDeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def replay(self, request, pk=None):
+        callback = self.get_object()
+        callback_replay(callback=callback)
+        return Response(self.get_serializer(self.get_queryset().get(pk=callback.pk)).data)

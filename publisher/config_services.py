@@ -1,0 +1,145 @@
+"""Writes on the configuration integrators use: post types, channels, integrator apps, the webhook secret.
+
+Invariants kept here: every network target has at least one post type and exactly one default
+(so the lazy defaults never come back unasked), and secrets leave only as the return value of
+the call that made them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import SocialAccount
+from publisher.defaults import default_kinds, ensure_default_posttypes
+from publisher.models import Channel, IntegratorApp, PostKind, PostType, WebhookSecret
+from publisher.signing import new_app_credentials, new_webhook_secret
+from socialhub.errors import Conflict, InvalidInput
+
+
+def _invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(f"{field}: {message}", errors={field: [message]})
+
+
+def _check_kind(account: SocialAccount, kind: str) -> None:
+    kinds, _ = default_kinds(account.platform, account.service_type or "profile")
+    if kind not in kinds:
+        raise _invalid("kind", f"{account.get_platform_display()} takes only {', '.join(kinds)} posts.")
+
+
+@transaction.atomic
+def _make_default(posttype: PostType) -> None:
+    PostType.objects.filter(network_target_id=posttype.network_target_id, is_default=True).exclude(
+        pk=posttype.pk
+    ).update(is_default=False, updated_at=timezone.now())
+    PostType.objects.filter(pk=posttype.pk).update(is_default=True, updated_at=timezone.now())
+    posttype.is_default = True
+
+
+def posttype_create(
+    *, owner, social_account_id: int, kind: str, name: str = "", description: str = "", is_default: bool = False
+) -> PostType:
+    account = SocialAccount.objects.owned_by(owner).filter(pk=social_account_id).first()
+    if account is None:
+        raise _invalid("social_account_id", f"You have no social account {social_account_id}.")
+    ensure_default_posttypes(owner=owner)  # the account's defaults first, so its first own type is not "the only"
+    _check_kind(account, kind)
+    posttype = PostType.objects.create(
+        owner=owner,
+        network_target=account,
+        kind=kind,
+        name=name or f"{account.account_name} · {PostKind(kind).name.title()}",
+        description=description,
+    )
+    if is_default:
+        _make_default(posttype)
+    return posttype
+
+
+def posttype_update(*, posttype: PostType, **changes) -> PostType:
+    if "kind" in changes:
+        _check_kind(posttype.network_target, changes["kind"])
+    is_default = changes.pop("is_default", None)
+    if is_default is False and posttype.is_default:
+        raise _invalid("is_default", "Make another post type of this target the default instead.")
+    for name, value in changes.items():
+        setattr(posttype, name, value)
+    posttype.save()
+    if is_default:
+        _make_default(posttype)
+    return posttype
+
+
+def posttype_delete(*, posttype: PostType) -> None:
+    if posttype.is_default:
+        raise Conflict("This is its network target's default post type: make another one the default first.")
+    posttype.delete()
+
+
+def _owned_posttypes(owner, ids: Iterable[int]) -> list[PostType]:
+    wanted = set(ids)
+    found = list(PostType.objects.owned_by(owner).filter(pk__in=wanted))
+    missing = wanted - {posttype.pk for posttype in found}
+    if missing:
+        raise _invalid("posttype_ids", f"You have no post type {sorted(missing)[0]}.")
+    return found
+
+
+def _save_channel(channel: Channel) -> None:
+    try:
+        with transaction.atomic():
+            channel.save()
+    except IntegrityError:
+        raise _invalid("name", f"You already have a channel named {channel.name!r}.") from None
+
+
+@transaction.atomic
+def channel_create(*, owner, name: str, description: str = "", posttype_ids: Iterable[int] = ()) -> Channel:
+    posttypes = _owned_posttypes(owner, posttype_ids)
+    channel = Channel(owner=owner, name=name, description=description)
+    _save_channel(channel)
+    channel.posttypes.set(posttypes)
+    return channel
+
+
+@transaction.atomic
+def channel_update(*, channel: Channel, posttype_ids: Iterable[int] | None = None, **changes) -> Channel:
+    for name, value in changes.items():
+        setattr(channel, name, value)
+    _save_channel(channel)
+    if posttype_ids is not None:
+        channel.posttypes.set(_owned_posttypes(channel.owner, posttype_ids))
+    return channel
+
+
+def channel_delete(*, channel: Channel) -> None:
+    channel.delete()
+
+
+def integrator_app_create(*, owner, name: str) -> tuple[IntegratorApp, str]:
+    """The app and its secret; the secret is never readable again."""
+    app_id, secret = new_app_credentials()
+    app = IntegratorApp(owner=owner, name=name, app_id=app_id)
+    app.set_secret(secret)
+    app.save()
+    return app, secret
+
+
+def integrator_app_revoke(*, app: IntegratorApp) -> None:
+    """Requests signed with the app stop working at once; the row stays for the posts it made."""
+    IntegratorApp.objects.filter(pk=app.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def webhook_secret_rotate(*, owner) -> tuple[WebhookSecret, str]:
+    """Create or replace the user's callback signing secret; callbacks sent from now on use the new one."""
+    secret = new_webhook_secret()
+    record = WebhookSecret.objects.filter(owner=owner).first()
+    if record is None:
+        record = WebhookSecret(owner=owner)
+    else:
+        record.rotated_at = timezone.now()
+    record.set_secret(secret)
+    record.save()
+    return record, secret

@@ -1,0 +1,102 @@
+"""Configuration objects integrators address: post types (one way of posting to a network target) and channels.
+
+A network target is a `SocialAccount`. Integrators see all three with string ids carrying a type
+prefix (`ch_12`, `pt_7`, `nt_3`), so a channel id pasted where a post type belongs is reported as
+unknown instead of silently matching another object with the same number.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from socialhub.models import TimestampedModel
+
+CHANNEL_PREFIX = "ch_"
+POSTTYPE_PREFIX = "pt_"
+NETWORKTARGET_PREFIX = "nt_"
+
+
+def config_id(prefix: str, pk: int) -> str:
+    return f"{prefix}{pk}"
+
+
+def parse_config_id(value: str, prefix: str) -> int | None:
+    """The pk inside `value`, or None when it is not an id of this kind."""
+    if not isinstance(value, str) or not value.startswith(prefix):
+        return None
+    digits = value[len(prefix) :]
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 19 else None
+
+
+class PostKind(models.TextChoices):
+    STATUS = "STATUS", "Status (text only)"
+    LINK = "LINK", "Link (text and link)"
+    IMAGE = "IMAGE", "Image (text, link and images)"
+    VIDEO = "VIDEO", "Video (text, link and a video)"
+
+
+class PostTypeQuerySet(models.QuerySet):
+    def owned_by(self, user) -> PostTypeQuerySet:
+        return self.filter(owner=user)
+
+    def usable(self) -> PostTypeQuerySet:
+        """Post types of active accounts: the only ones integrators see and publish with."""
+        return self.filter(network_target__is_active=True)
+
+
+class PostType(TimestampedModel):
+    # Denormalised from the account, like Post.owner: every list is scoped without a join.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publisher_posttypes")
+    network_target = models.ForeignKey(
+        "accounts.SocialAccount", on_delete=models.CASCADE, related_name="publisher_posttypes"
+    )
+    kind = models.CharField(max_length=10, choices=PostKind.choices)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, default="")
+    is_default = models.BooleanField(default=False)
+
+    objects = PostTypeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["network_target_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network_target"], condition=Q(is_default=True), name="one_default_posttype_per_target"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def config_id(self) -> str:
+        return config_id(POSTTYPE_PREFIX, self.pk)
+
+
+class ChannelQuerySet(models.QuerySet):
+    def owned_by(self, user) -> ChannelQuerySet:
+        return self.filter(owner=user)
+
+
+class Channel(TimestampedModel):
+    """A named category ("Marketing", "HR") that posts are addressed to; it references post types."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publisher_channels")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, default="")
+    posttypes = models.ManyToManyField(PostType, related_name="channels", blank=True)
+
+    objects = ChannelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="unique_channel_name_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def config_id(self) -> str:
+        return config_id(CHANNEL_PREFIX, self.pk)

@@ -1,0 +1,60 @@
+"""Integrator apps (id + secret for signed requests) and the per-user webhook signing secret.
+
+Both secrets are kept only as ciphertext (`socialhub.crypto`), like access tokens: the plaintext
+is never a model attribute, so admin pages, serializers and `repr()` cannot show it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from socialhub import crypto
+from socialhub.models import TimestampedModel
+
+
+class EncryptedSecretModel(models.Model):
+    secret_encrypted = models.TextField(editable=False)
+
+    class Meta:
+        abstract = True
+
+    def set_secret(self, secret: str) -> None:
+        self.secret_encrypted = crypto.encrypt(secret)
+
+    def get_secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)
+
+
+class IntegratorAppQuerySet(models.QuerySet):
+    def owned_by(self, user) -> IntegratorAppQuerySet:
+        return self.filter(owner=user)
+
+    def active(self) -> IntegratorAppQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class IntegratorApp(TimestampedModel, EncryptedSecretModel):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="integrator_apps")
+    name = models.CharField(max_length=120)
+    app_id = models.CharField(max_length=40, unique=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IntegratorAppQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.app_id})"
+
+
+class WebhookSecret(TimestampedModel, EncryptedSecretModel):
+    """The `whsec_` secret every callback of this user is signed with (Standard Webhooks)."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_secret")
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Webhook secret of {self.owner_id}"

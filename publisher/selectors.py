@@ -1,0 +1,113 @@
+"""Reads for integrators, in the seed's shapes: configuration objects and post status details."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from accounts.models import SocialAccount
+from publisher.defaults import ensure_default_posttypes
+from publisher.models import (
+    CHANNEL_PREFIX,
+    NETWORKTARGET_PREFIX,
+    POSTTYPE_PREFIX,
+    Channel,
+    PostType,
+    PublisherPost,
+    config_id,
+)
+from publisher.status import status_payload
+
+
+def _nt(pk: int | None) -> str | None:
+    return config_id(NETWORKTARGET_PREFIX, pk) if pk is not None else None
+
+
+def _pt(pk: int | None) -> str | None:
+    return config_id(POSTTYPE_PREFIX, pk) if pk is not None else None
+
+
+def config_posttypes(*, owner) -> list[dict]:
+    ensure_default_posttypes(owner=owner)
+    return [
+        {
+            "id": _pt(posttype.pk),
+            "name": posttype.name,
+            "description": posttype.description,
+            "type": posttype.kind,
+            "networktarget": _nt(posttype.network_target_id),
+            "default": posttype.is_default,
+        }
+        for posttype in PostType.objects.owned_by(owner).usable()
+    ]
+
+
+def config_channels(*, owner) -> list[dict]:
+    usable = PostType.objects.owned_by(owner).usable().only("pk")
+    channels = Channel.objects.owned_by(owner).prefetch_related(Prefetch("posttypes", queryset=usable))
+    return [
+        {
+            "id": config_id(CHANNEL_PREFIX, channel.pk),
+            "name": channel.name,
+            "description": channel.description,
+            "posttypes": [_pt(posttype.pk) for posttype in channel.posttypes.all()],
+        }
+        for channel in channels
+    ]
+
+
+def _target_description(account: SocialAccount) -> str:
+    who = account.service_username or account.account_name
+    return f"{account.get_platform_display()} {account.service_type or 'profile'} {who}"
+
+
+def config_networktargets(*, owner) -> list[dict]:
+    ensure_default_posttypes(owner=owner)
+    accounts = (
+        SocialAccount.objects.owned_by(owner)
+        .filter(is_active=True)
+        .prefetch_related(Prefetch("publisher_posttypes", queryset=PostType.objects.only("pk", "network_target_id")))
+    )
+    return [
+        {
+            "id": _nt(account.pk),
+            "name": account.account_name,
+            "description": _target_description(account),
+            "networkType": account.platform,
+            "anchorType": account.service_type or "profile",
+            "posttypes": [_pt(posttype.pk) for posttype in account.publisher_posttypes.all()],
+        }
+        for account in accounts
+    ]
+
+
+def post_detail(publisher_post: PublisherPost) -> dict:
+    """The status object plus, for humans, what happened to each delivery."""
+    return {
+        **status_payload(publisher_post),
+        # In the caller's timezone, like every datetime the API writes.
+        "created": timezone.localtime(publisher_post.created_at),
+        "scheduled": timezone.localtime(publisher_post.scheduled_at) if publisher_post.scheduled_at else None,
+        "strict": publisher_post.strict,
+        "failOn": publisher_post.fail_on,
+        "error": publisher_post.error,
+        "deliveries": [
+            {
+                "networktarget": _nt(delivery.network_target_id),
+                "networkType": delivery.network_target.platform if delivery.network_target else None,
+                "posttype": _pt(delivery.post_type_id),
+                "type": delivery.requested_kind,
+                "renderedType": delivery.kind or None,
+                "status": delivery.status,
+                "warnings": delivery.warnings,
+                "errors": delivery.errors,
+                "link": delivery.post.service_link if delivery.post else "",
+                "post": delivery.post_id,
+            }
+            for delivery in publisher_post.deliveries.all()
+        ],
+    }
+
+
+def posts_with_deliveries():
+    return PublisherPost.objects.prefetch_related("deliveries__post", "deliveries__network_target")

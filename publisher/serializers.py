@@ -1,0 +1,117 @@
+"""Shapes of the management endpoints (JWT): post types, channels, apps, webhook secret, callback log.
+
+Integrator-facing shapes (configs, post status) follow the seed and are built in `selectors`.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from publisher.models import CallbackAttempt, CallbackDelivery, Channel, IntegratorApp, PostKind, PostType
+
+
+class PostTypeSerializer(serializers.ModelSerializer):
+    config_id = serializers.CharField(read_only=True)
+    social_account_id = serializers.IntegerField(source="network_target_id")
+    kind = serializers.ChoiceField(choices=PostKind.choices)
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+
+    class Meta:
+        model = PostType
+        fields = [
+            "id",
+            "config_id",
+            "social_account_id",
+            "kind",
+            "name",
+            "description",
+            "is_default",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "config_id", "created_at", "updated_at"]
+
+
+class PostTypeUpdateSerializer(PostTypeSerializer):
+    class Meta(PostTypeSerializer.Meta):
+        read_only_fields = [*PostTypeSerializer.Meta.read_only_fields, "social_account_id"]
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    config_id = serializers.CharField(read_only=True)
+    posttype_ids = serializers.PrimaryKeyRelatedField(
+        source="posttypes", many=True, required=False, queryset=PostType.objects.none()
+    )
+
+    class Meta:
+        model = Channel
+        fields = ["id", "config_id", "name", "description", "posttype_ids", "created_at", "updated_at"]
+        read_only_fields = ["id", "config_id", "created_at", "updated_at"]
+        # Names are unique per owner; the service reports a clash as a 400 on `name`.
+        validators = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["posttype_ids"].child_relation.queryset = PostType.objects.owned_by(request.user)
+
+
+class IntegratorAppSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IntegratorApp
+        fields = ["id", "name", "app_id", "created_at", "revoked_at", "last_used_at"]
+        read_only_fields = ["id", "app_id", "created_at", "revoked_at", "last_used_at"]
+
+
+class CreatedIntegratorAppSerializer(IntegratorAppSerializer):
+    """Only the creating response carries the secret."""
+
+    secret = serializers.CharField(read_only=True)
+
+    class Meta(IntegratorAppSerializer.Meta):
+        fields = [*IntegratorAppSerializer.Meta.fields, "secret"]
+
+
+class WebhookSecretStateSerializer(serializers.Serializer):
+    configured = serializers.BooleanField()
+    created_at = serializers.DateTimeField(allow_null=True)
+    rotated_at = serializers.DateTimeField(allow_null=True)
+
+
+class NewWebhookSecretSerializer(WebhookSecretStateSerializer):
+    secret = serializers.CharField(help_text="whsec_…: shown only in this response.")
+
+
+class CallbackAttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CallbackAttempt
+        fields = ["number", "is_replay", "started_at", "duration_ms", "status_code", "error", "response_excerpt"]
+
+
+class CallbackDeliverySerializer(serializers.ModelSerializer):
+    post_id = serializers.CharField(source="publisher_post.public_id", read_only=True)
+    attempt_log = CallbackAttemptSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CallbackDelivery
+        fields = [
+            "id",
+            "post_id",
+            "stream",
+            "sequence",
+            "event",
+            "method",
+            "url",
+            "webhook_id",
+            "body",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "last_status_code",
+            "last_error",
+            "delivered_at",
+            "created_at",
+            "attempt_log",
+        ]
+        read_only_fields = fields

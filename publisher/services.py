@@ -1,0 +1,197 @@
+"""Writes on publisher posts: accept (validate, resolve, queue), process (render, validate all, create Posts), delete.
+
+Processing is all-or-nothing: every delivery is rendered and checked first; only when all pass
+are their Posts created (through `posts.services`, like any other post) in one transaction with
+the status change, so the engine never sees half a publisher post.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from posts.models import PostStatus
+from posts.services import post_delete, posts_bulk_create
+from publisher.models import (
+    NETWORKTARGET_PREFIX,
+    Delivery,
+    FailOn,
+    PublisherPost,
+    PublisherStatus,
+    WebhookSecret,
+    config_id,
+)
+from publisher.rendering import PayloadContent, Rendering, extract_content, render_delivery
+from publisher.resolution import resolve_posttypes
+from publisher.schema import PostRequest
+from publisher.ssrf import UnsafeCallbackURL, check_callback_url
+from publisher.status import advance_status, report_status
+from socialhub.errors import Conflict, InvalidInput
+
+# posts' rules want a scheduled post in the future: "now" is handed to the engine a moment ahead,
+# and it publishes it on its next tick.
+IMMEDIATE_LEAD = timedelta(seconds=2)
+# The engine is talking to Buffer about these right now: deleting them could leave a live post behind.
+BUSY_POST_STATUSES = frozenset({PostStatus.PUBLISHING, PostStatus.RECONCILING})
+
+
+def _check_callbacks(*, owner, request: PostRequest) -> None:
+    errors: dict[str, list[str]] = {}
+    for field, url in (
+        ("postStatusCallback", request.status_callback),
+        ("postCommentCallback", request.comment_callback),
+    ):
+        if not url:
+            continue
+        try:
+            check_callback_url(url)
+        except UnsafeCallbackURL as exc:
+            errors[field] = [str(exc)]
+    if errors:
+        field, messages = next(iter(errors.items()))
+        raise InvalidInput(f"{field}: {messages[0]}", errors=errors)
+    if (request.status_callback or request.comment_callback) and not WebhookSecret.objects.filter(owner=owner).exists():
+        message = "Callbacks are signed: create your webhook secret first (POST /api/v1/publisher/webhook-secret)."
+        raise InvalidInput(message, errors={"non_field_errors": [message]})
+
+
+def publisher_post_create(*, owner, request: PostRequest, app=None) -> PublisherPost:
+    """Accept a post: QUEUED, one delivery per resolved post type; processing runs after commit."""
+    from publisher import tasks
+
+    _check_callbacks(owner=owner, request=request)
+    posttypes = resolve_posttypes(
+        owner=owner, channels=request.channels, posttypes=request.posttypes, networktargets=request.networktargets
+    )
+    with transaction.atomic():
+        publisher_post = PublisherPost.objects.create(
+            owner=owner,
+            app=app,
+            payload=request.payload,
+            filters=request.filters,
+            content_source_link=request.content_source_link,
+            status_callback_url=request.status_callback,
+            comment_callback_url=request.comment_callback,
+            scheduled_at=request.scheduled,
+            strict=request.strict,
+            fail_on=request.fail_on,
+        )
+        Delivery.objects.bulk_create(
+            Delivery(
+                publisher_post=publisher_post,
+                post_type=posttype,
+                network_target=posttype.network_target,
+                requested_kind=posttype.kind,
+            )
+            for posttype in posttypes
+        )
+        report_status(publisher_post)  # QUEUED is the first status change the integrator hears of
+        transaction.on_commit(lambda: tasks.process_publisher_post.delay(publisher_post.pk))
+    return publisher_post
+
+
+def _render(delivery: Delivery, content: PayloadContent, publisher_post: PublisherPost) -> Rendering:
+    account = delivery.network_target
+    if account is None or not account.is_active:
+        state = "deleted" if account is None else "inactive"
+        return Rendering(kind=delivery.requested_kind, text="", errors=[f"The network target is {state}."])
+    rendering = render_delivery(
+        content,
+        kind=delivery.requested_kind,
+        platform=account.platform,
+        service_type=account.service_type or "profile",
+        strict=publisher_post.strict,
+    )
+    if publisher_post.fail_on == FailOn.WARNING and rendering.warnings and not rendering.errors:
+        failure = f'failOn is "warning": this delivery has {len(rendering.warnings)} warning(s).'
+        rendering = dataclasses.replace(rendering, errors=[failure])
+    return rendering
+
+
+def _failure_summary(failed: list[Delivery], total: int) -> str:
+    first = failed[0]
+    where = config_id(NETWORKTARGET_PREFIX, first.network_target_id) if first.network_target_id else "a deleted target"
+    return (
+        f"Validation failed for {len(failed)} of {total} deliveries, so nothing was published. "
+        f"First: {first.requested_kind} on {where}: {first.errors[0]}"
+    )
+
+
+def _create_posts(publisher_post: PublisherPost, deliveries: list[Delivery], now: datetime) -> str:
+    """Create the deliveries' Posts; return an error message instead when posts refuses one."""
+    when = max(publisher_post.scheduled_at or now, timezone.now() + IMMEDIATE_LEAD)
+    items = [
+        {
+            "social_account_id": delivery.network_target_id,
+            "content": delivery.content,
+            "media_urls": delivery.media_urls,
+            "scheduled_time": when,
+            "status": PostStatus.SCHEDULED,
+        }
+        for delivery in deliveries
+    ]
+    try:
+        with transaction.atomic():
+            posts = posts_bulk_create(owner=publisher_post.owner, items=items)
+    except InvalidInput as exc:
+        for index, problems in exc.errors.items():  # bulk errors are keyed by item index
+            if str(index).isdigit() and int(index) < len(deliveries) and isinstance(problems, dict):
+                deliveries[int(index)].errors = [m for messages in problems.values() for m in messages]
+        Delivery.objects.bulk_update(deliveries, ["errors"])
+        return f"The posts could not be created: {exc.message}"
+    for delivery, post in zip(deliveries, posts, strict=True):
+        delivery.post = post
+    Delivery.objects.bulk_update(deliveries, ["post"])
+    return ""
+
+
+def publisher_post_process(*, publisher_post_id: int, now: datetime | None = None) -> PublisherPost | None:
+    """Render and validate every delivery, then create all Posts or none. None if already processed."""
+    now = now or timezone.now()
+    publisher_post = PublisherPost.objects.filter(pk=publisher_post_id, processed_at__isnull=True).first()
+    if publisher_post is None:
+        return None
+    deliveries = list(publisher_post.deliveries.select_related("network_target"))
+    content = extract_content(publisher_post.payload, content_source_link=publisher_post.content_source_link)
+    for delivery in deliveries:
+        rendering = _render(delivery, content, publisher_post)
+        delivery.kind, delivery.content, delivery.media_urls = rendering.kind, rendering.text, rendering.media_urls
+        delivery.warnings, delivery.errors, delivery.updated_at = rendering.warnings, rendering.errors, now
+    failed = [delivery for delivery in deliveries if delivery.errors]
+    with transaction.atomic():
+        # The claim: exactly one processor gets past this line.
+        if not PublisherPost.objects.filter(pk=publisher_post.pk, processed_at__isnull=True).update(processed_at=now):
+            return None
+        publisher_post.processed_at = now
+        Delivery.objects.bulk_update(deliveries, ["kind", "content", "media_urls", "warnings", "errors", "updated_at"])
+        error = _failure_summary(failed, len(deliveries)) if failed else _create_posts(publisher_post, deliveries, now)
+        if error:
+            PublisherPost.objects.filter(pk=publisher_post.pk).update(error=error)
+            publisher_post.error = error
+            advance_status(publisher_post=publisher_post, to=PublisherStatus.ERROR, via_processed=False)
+        else:
+            scheduled = publisher_post.scheduled_at is not None and publisher_post.scheduled_at > now
+            to = PublisherStatus.SCHEDULED if scheduled else PublisherStatus.PROCESSED
+            advance_status(publisher_post=publisher_post, to=to)
+    return publisher_post
+
+
+def publisher_post_delete(*, publisher_post: PublisherPost) -> None:
+    """Withdraw every Post not yet published (from Buffer too), then remove the publisher post.
+
+    Published Posts stay: they are public history, with their analytics.
+    """
+    # Claim processing first: a processor running now must not create Posts for a deleted post.
+    PublisherPost.objects.filter(pk=publisher_post.pk, processed_at__isnull=True).update(
+        processed_at=timezone.now(), error="Deleted before processing."
+    )
+    deliveries = list(publisher_post.deliveries.select_related("post__social_account"))
+    if any(d.post is not None and d.post.status in BUSY_POST_STATUSES for d in deliveries):
+        raise Conflict("A delivery of this post is being published right now; delete it again in a moment.")
+    for delivery in deliveries:
+        if delivery.post is not None and delivery.post.status != PostStatus.PUBLISHED:
+            post_delete(post=delivery.post)
+    publisher_post.delete()
