@@ -1,3 +1,46 @@
-"""URL patterns of the server-rendered web UI (the content calendar and friends)."""
+"""URL patterns of the server-rendered web UI (the content calendar and friends).
 
-urlpatterns: list = []
+Every page is a bookmarkable GET; every change is a POST (with CSRF) to an action URL.
+"""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import settings_views
+from accounts import views as accounts_views
+from campaigns import views as campaigns_views
+from posts import composer
+from posts import views as posts_views
+
+urlpatterns = [
+    path("", posts_views.calendar_view, name="calendar"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Posts
+    path("posts/", posts_views.post_list_view, name="post-list"),
+    path("posts/new/", composer.post_create_view, name="post-create"),
+    path("posts/<int:pk>/", posts_views.post_detail_view, name="post-detail"),
+    path("posts/<int:pk>/edit/", composer.post_edit_view, name="post-edit"),
+    path("posts/<int:pk>/reschedule/", posts_views.post_reschedule_view, name="post-reschedule"),
+    path("posts/<int:pk>/cancel/", posts_views.post_cancel_view, name="post-cancel"),
+    path("posts/<int:pk>/buffer/", posts_views.post_schedule_via_buffer_view, name="post-buffer"),
+    path("posts/<int:pk>/delete/", posts_views.post_delete_view, name="post-delete"),
+    # Campaigns
+    path("campaigns/", campaigns_views.campaign_list_view, name="campaign-list"),
+    path("campaigns/new/", campaigns_views.campaign_create_view, name="campaign-create"),
+    path("campaigns/<int:pk>/", campaigns_views.campaign_detail_view, name="campaign-detail"),
+    path("campaigns/<int:pk>/edit/", campaigns_views.campaign_edit_view, name="campaign-edit"),
+    path("campaigns/<int:pk>/status/", campaigns_views.campaign_status_view, name="campaign-status"),
+    # Accounts and settings
+    path("accounts/", accounts_views.account_list_view, name="account-list"),
+    path("accounts/connect/", accounts_views.account_connect_view, name="account-connect"),
+    path("accounts/<int:pk>/test/", accounts_views.account_test_view, name="account-test"),
+    path("accounts/<int:pk>/sync/", accounts_views.account_sync_view, name="account-sync"),
+    path("accounts/buffer-config/", accounts_views.buffer_config_view, name="account-buffer-config"),
+    path("settings/", settings_views.settings_view, name="settings"),
+    path("settings/timezone/", settings_views.timezone_view, name="settings-timezone"),
+    path("settings/apps/", settings_views.app_create_view, name="settings-app-create"),
+    path("settings/apps/<int:pk>/revoke/", settings_views.app_revoke_view, name="settings-app-revoke"),
+    path("settings/webhook-secret/", settings_views.webhook_secret_rotate_view, name="settings-webhook-secret"),
+    path("settings/callbacks/<int:pk>/replay/", settings_views.callback_replay_view, name="settings-callback-replay"),
+]

@@ -1,0 +1,100 @@
+"""The settings page: timezone, API access (JWT), publisher apps, the webhook secret and the callback log.
+
+Secrets (a new app's secret, a rotated webhook secret) are shown once, in the POST's own response:
+never redirected through a message, which would put them in a cookie or the session.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.forms import IntegratorAppForm, TimezoneForm
+from publisher.config_services import integrator_app_create, integrator_app_revoke, webhook_secret_rotate
+from publisher.models import CallbackDelivery, IntegratorApp, WebhookSecret
+from publisher.outbox import callback_replay
+from socialhub.web import run_action
+
+CALLBACKS_SHOWN = 50
+
+
+def _render(request: HttpRequest, *, tz_form=None, app_form=None, revealed: dict | None = None, status=200):
+    user = request.user
+    context = {
+        "tz_form": tz_form or TimezoneForm(instance=user),
+        "app_form": app_form or IntegratorAppForm(),
+        "api_base": request.build_absolute_uri("/api/v1/"),
+        "docs_url": request.build_absolute_uri(reverse("swagger-ui")),
+        "apps": list(IntegratorApp.objects.owned_by(user).order_by("-created_at", "-id")),
+        "webhook_secret": WebhookSecret.objects.filter(owner=user).first(),
+        "callbacks": list(CallbackDelivery.objects.owned_by(user).select_related("publisher_post")[:CALLBACKS_SHOWN]),
+        "revealed": revealed,
+    }
+    response = render(request, "accounts/settings.html", context, status=status)
+    if revealed:
+        response["Cache-Control"] = "no-store"  # a one-time secret must not come back from a cache
+    return response
+
+
+@login_required
+@require_GET
+def settings_view(request: HttpRequest) -> HttpResponse:
+    return _render(request)
+
+
+@login_required
+@require_POST
+def timezone_view(request: HttpRequest) -> HttpResponse:
+    form = TimezoneForm(request.POST, instance=request.user)
+    if not form.is_valid():
+        return _render(request, tz_form=form, status=400)
+    request.user.save(update_fields=["timezone"])
+    messages.success(request, f"Timezone set to {request.user.timezone}.")
+    return redirect("settings")
+
+
+@login_required
+@require_POST
+def app_create_view(request: HttpRequest) -> HttpResponse:
+    form = IntegratorAppForm(request.POST)
+    if not form.is_valid():
+        return _render(request, app_form=form, status=400)
+    app, secret = integrator_app_create(owner=request.user, name=form.cleaned_data["name"])
+    revealed = {"title": f"Secret of app “{app.name}”", "id_label": "App id", "id": app.app_id, "secret": secret}
+    return _render(request, revealed=revealed)
+
+
+@login_required
+@require_POST
+def app_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_object_or_404(IntegratorApp.objects.owned_by(request.user), pk=pk)
+    return run_action(
+        request,
+        lambda: integrator_app_revoke(app=app),
+        success=f"App “{app.name}” revoked: its signed requests are refused from now on.",
+        default_next=reverse("settings"),
+    )
+
+
+@login_required
+@require_POST
+def webhook_secret_rotate_view(request: HttpRequest) -> HttpResponse:
+    _record, secret = webhook_secret_rotate(owner=request.user)
+    revealed = {"title": "New webhook signing secret", "secret": secret}
+    return _render(request, revealed=revealed)
+
+
+@login_required
+@require_POST
+def callback_replay_view(request: HttpRequest, pk: int) -> HttpResponse:
+    callback = get_object_or_404(CallbackDelivery.objects.owned_by(request.user), pk=pk)
+    return run_action(
+        request,
+        lambda: callback_replay(callback=callback),
+        success=f"Callback {callback.event} #{callback.sequence} sent again; see its latest result below.",
+        default_next=reverse("settings") + "#callbacks",
+    )

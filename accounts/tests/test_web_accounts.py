@@ -1,0 +1,131 @@
+"""The accounts page against the Buffer sandbox: status, test connection, sync, connect from Buffer, the token form."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import SocialAccount
+from accounts.tests.factories import SocialAccountFactory
+from buffer_integration.models import BufferConfig
+from buffer_integration.tests.factories import BufferConfigFactory
+
+pytestmark = pytest.mark.django_db
+TOKEN = "sandbox-web-token"
+
+
+@pytest.fixture
+def linked(owner, sandbox):
+    """A twitter account whose own token and profile the sandbox knows."""
+    return SocialAccountFactory(
+        owner=owner, account_name="@brand", access_token=TOKEN, buffer_profile_id=sandbox.profile_id(TOKEN, "twitter")
+    )
+
+
+class TestList:
+    def test_needs_login(self, client):
+        assert client.get("/accounts/")["Location"].startswith("/login/")
+
+    def test_shows_status_last_check_and_error_of_own_accounts(self, web, owner, outsider):
+        SocialAccountFactory(owner=owner, account_name="@broken", connection_status="error", last_error="Token revoked")
+        SocialAccountFactory(owner=outsider, account_name="@theirs")
+        html = web.get("/accounts/").content.decode()
+        assert "@broken" in html and "Token revoked" in html and "status-error" in html and ">Error<" in html
+        assert "@theirs" not in html and "never" in html
+
+    @pytest.mark.parametrize("count", [2, 40])
+    def test_query_count_does_not_grow(self, web, owner, count, django_assert_num_queries):
+        for _ in range(count):
+            SocialAccountFactory(owner=owner)
+        with django_assert_num_queries(4):  # session, user, accounts, Buffer config
+            assert web.get("/accounts/").status_code == 200
+
+
+class TestConnectionButtons:
+    def test_test_connection_ok(self, web, linked):
+        response = web.post(f"/accounts/{linked.pk}/test/", follow=True)
+        linked.refresh_from_db()
+        assert linked.connection_status == "ok" and "@brand: Connected." in response.content.decode()
+
+    def test_test_connection_rejected_token_is_recorded(self, web, owner, sandbox):
+        account = SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24, access_token="invalid-token")
+        html = web.post(f"/accounts/{account.pk}/test/", follow=True).content.decode()
+        account.refresh_from_db()
+        assert account.connection_status == "error" and "Buffer rejected the access token" in html
+        assert "invalid-token" not in html
+
+    def test_test_connection_buffer_down(self, web, linked, sandbox):
+        sandbox.faults(down=True)
+        html = web.post(f"/accounts/{linked.pk}/test/", follow=True).content.decode()
+        assert "Buffer is unavailable right now" in html
+
+    def test_sync(self, web, linked):
+        response = web.post(f"/accounts/{linked.pk}/sync/", follow=True)
+        linked.refresh_from_db()
+        assert linked.last_synced_at and "synced from its Buffer profile" in response.content.decode()
+
+    def test_sync_without_profile_says_why(self, web, owner, sandbox):
+        account = SocialAccountFactory(owner=owner)
+        html = web.post(f"/accounts/{account.pk}/sync/", follow=True).content.decode()
+        assert "no buffer_profile_id to sync from" in html
+
+    def test_buttons_are_post_only_and_scoped(self, web, linked, outsider):
+        theirs = SocialAccountFactory(owner=outsider)
+        for action in ("test", "sync"):
+            assert web.get(f"/accounts/{linked.pk}/{action}/").status_code == 405
+            assert web.post(f"/accounts/{theirs.pk}/{action}/").status_code == 404
+
+
+class TestConnectFromBuffer:
+    def test_lists_the_profiles_not_yet_connected(self, web, owner, sandbox, linked):
+        BufferConfigFactory(owner=owner, access_token=TOKEN)
+        html = web.get("/accounts/connect/").content.decode()
+        assert sandbox.profile_id(TOKEN, "twitter") not in html  # already connected as @brand
+        assert sandbox.profile_id(TOKEN, "facebook") in html
+        assert "1 already connected" in html
+
+    def test_connects_a_profile_and_fills_it_from_buffer(self, web, owner, sandbox):
+        BufferConfigFactory(owner=owner, access_token=TOKEN)
+        profile_id = sandbox.profile_id(TOKEN, "facebook")
+        response = web.post("/accounts/connect/", {"buffer_profile_id": profile_id})
+        assert response["Location"] == "/accounts/"
+        account = SocialAccount.objects.get(owner=owner)
+        assert account.platform == "facebook" and account.buffer_profile_id == profile_id
+        assert account.last_synced_at and account.connection_status == "ok"
+
+    def test_an_unknown_profile_is_refused(self, web, owner, sandbox):
+        BufferConfigFactory(owner=owner, access_token=TOKEN)
+        html = web.post("/accounts/connect/", {"buffer_profile_id": "f" * 24}, follow=True).content.decode()
+        assert "not available to connect" in html and not SocialAccount.objects.exists()
+
+    def test_without_a_token_the_page_says_what_to_do(self, web, sandbox):
+        html = web.get("/accounts/connect/").content.decode()
+        assert "No Buffer access token is configured" in html and "Check your Buffer token" in html
+
+    def test_buffer_down(self, web, owner, sandbox):
+        BufferConfigFactory(owner=owner, access_token=TOKEN)
+        sandbox.faults(down=True)
+        assert "Buffer is unavailable right now" in web.get("/accounts/connect/").content.decode()
+
+
+class TestBufferConfig:
+    def test_saves_a_checked_token_and_never_shows_it(self, web, owner, sandbox):
+        response = web.post("/accounts/buffer-config/", {"access_token": TOKEN}, follow=True)
+        config = BufferConfig.objects.get(owner=owner)
+        assert config.get_access_token() == TOKEN and config.buffer_user_id
+        html = response.content.decode()
+        assert "Token saved" in html and TOKEN not in html and config.access_token_encrypted not in html
+
+    def test_replaces_the_token(self, web, owner, sandbox):
+        config = BufferConfigFactory(owner=owner, access_token=TOKEN)
+        web.post("/accounts/buffer-config/", {"access_token": "sandbox-other-token"})
+        config.refresh_from_db()
+        assert config.get_access_token() == "sandbox-other-token"
+
+    def test_a_rejected_token_is_shown_next_to_the_field(self, web, owner, sandbox):
+        response = web.post("/accounts/buffer-config/", {"access_token": "invalid-token"})
+        html = response.content.decode()
+        assert response.status_code == 400 and 'id="id_access_token_error">Buffer rejected this access token' in html
+        assert 'value="invalid-token"' not in html and not BufferConfig.objects.exists()
+
+    def test_empty_token(self, web, sandbox):
+        assert web.post("/accounts/buffer-config/", {"access_token": ""}).status_code == 400

@@ -1,0 +1,139 @@
+"""Web pages of social accounts: connection checks, syncing, connecting Buffer profiles, the Buffer token.
+
+Thin: parse, call `accounts.services` / `buffer_integration.services`, respond with a message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import services
+from accounts.forms import BufferConfigForm, ConnectProfileForm
+from accounts.models import SocialAccount
+from buffer_integration import services as buffer_services
+from buffer_integration.platforms import platform_for_service
+from socialhub.web import SERVICE_ERRORS, add_service_errors, error_message, run_action
+
+
+def _get_account_for_user(request: HttpRequest, pk: int) -> SocialAccount:
+    return get_object_or_404(SocialAccount.objects.owned_by(request.user), pk=pk)
+
+
+def _render_accounts(request: HttpRequest, config_form: BufferConfigForm | None = None) -> HttpResponse:
+    context = {
+        "accounts": list(SocialAccount.objects.owned_by(request.user).order_by("platform", "account_name")),
+        "config": buffer_services.active_buffer_config(user=request.user),
+        "config_form": config_form or BufferConfigForm(),
+    }
+    status = 400 if config_form is not None and config_form.errors else 200
+    return render(request, "accounts/account_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def account_list_view(request: HttpRequest) -> HttpResponse:
+    return _render_accounts(request)
+
+
+@login_required
+@require_POST
+def account_test_view(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _get_account_for_user(request, pk)
+    try:
+        check = services.social_account_test_connection(account=account)
+    except SERVICE_ERRORS as exc:
+        messages.error(request, f"{account.account_name}: {error_message(exc)}")
+    else:
+        (messages.success if check.ok else messages.error)(request, f"{account.account_name}: {check.message}")
+    return redirect("account-list")
+
+
+@login_required
+@require_POST
+def account_sync_view(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _get_account_for_user(request, pk)
+    return run_action(
+        request,
+        lambda: services.social_account_sync_from_buffer(account=account),
+        success=f"{account.account_name} synced from its Buffer profile.",
+        default_next=reverse("account-list"),
+    )
+
+
+def _profiles(request: HttpRequest) -> list | None:
+    """The user's Buffer profiles with the connected account's id, or None (and a message) when Buffer cannot say."""
+    try:
+        return buffer_services.buffer_profiles_for_user(user=request.user)
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_message(exc))
+        return None
+
+
+@login_required
+def account_connect_view(request: HttpRequest) -> HttpResponse:
+    """GET lists the Buffer profiles not yet connected; POST connects one (then fills it from Buffer)."""
+    if request.method == "POST":
+        return _connect(request)
+    profiles = _profiles(request)
+    unconnected = [
+        {"profile": profile, "platform": platform_for_service(profile.service)}
+        for profile, account_id in profiles or []
+        if account_id is None
+    ]
+    context = {
+        "profiles": unconnected,
+        "buffer_failed": profiles is None,
+        "connected": len(profiles or []) - len(unconnected),
+    }
+    return render(request, "accounts/account_connect.html", context)
+
+
+def _connect(request: HttpRequest) -> HttpResponse:
+    form = ConnectProfileForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a Buffer profile to connect.")
+        return redirect("account-connect")
+    wanted = form.cleaned_data["buffer_profile_id"]
+    # Ask Buffer again rather than trust the page: the platform and name come from the profile itself.
+    match = next((p for p, account_id in _profiles(request) or [] if p.id == wanted and account_id is None), None)
+    if match is None:
+        messages.error(request, "That Buffer profile is not available to connect (already connected, or unknown).")
+        return redirect("account-connect")
+    try:
+        account = services.social_account_create(
+            owner=request.user,
+            platform=platform_for_service(match.service),
+            account_name=match.formatted_username or match.service_username or match.id,
+            buffer_profile_id=match.id,
+        )
+        services.social_account_sync_from_buffer(account=account)
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_message(exc))
+        return redirect("account-connect")
+    messages.success(request, f"Connected {account.account_name} ({account.get_platform_display()}).")
+    return redirect("account-list")
+
+
+@login_required
+@require_POST
+def buffer_config_view(request: HttpRequest) -> HttpResponse:
+    form = BufferConfigForm(request.POST)
+    if form.is_valid():
+        config = buffer_services.active_buffer_config(user=request.user)
+        token = form.cleaned_data["access_token"]
+        try:
+            if config is None:
+                buffer_services.buffer_config_create(owner=request.user, access_token=token)
+            else:
+                buffer_services.buffer_config_update(config=config, access_token=token)
+        except SERVICE_ERRORS as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Buffer access token saved and checked with Buffer.")
+            return redirect("account-list")
+    return _render_accounts(request, config_form=form)

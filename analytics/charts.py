@@ -1,0 +1,104 @@
+"""Geometry of the small server-rendered SVG charts (a post's snapshots, a campaign's days).
+
+Two series on two scales, since views dwarf engagements: the first on the left axis (bars or a
+line), the second as a dashed line on the right axis. Templates draw what this computes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+WIDTH, HEIGHT = 640, 220
+LEFT, RIGHT, TOP, BOTTOM = 48, 48, 12, 30
+MAX_X_LABELS = 8
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: list[float]
+
+
+def _nice_ceiling(value: float) -> float:
+    """1, 2 or 5 times a power of ten, at least `value`, so axis ticks are round numbers."""
+    if value <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+
+
+def _ticks(top: float) -> list[dict]:
+    plot = HEIGHT - TOP - BOTTOM
+    return [{"y": round(TOP + plot * (1 - share), 1), "label": f"{top * share:,.0f}"} for share in (0, 0.5, 1)]
+
+
+def _points(xs: list[float], ys: list[float]) -> str:
+    return " ".join(f"{x:.1f},{y}" for x, y in zip(xs, ys, strict=True))
+
+
+def chart(*, labels: list[str], first: Series, second: Series, bars: bool) -> dict | None:
+    if not labels:
+        return None
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / len(labels)
+    xs = [LEFT + step * (i + 0.5) for i in range(len(labels))]
+    top1 = _nice_ceiling(max(first.values, default=0))
+    top2 = _nice_ceiling(max(second.values, default=0))
+
+    def y(value: float, top: float) -> float:
+        return round(TOP + plot_h * (1 - value / top), 1)
+
+    every = math.ceil(len(labels) / MAX_X_LABELS)
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "base_y": TOP + plot_h,
+        "left": LEFT,
+        "right_x": WIDTH - RIGHT,
+        "first": first.name,
+        "second": second.name,
+        "bars": [
+            {
+                "x": round(x - step * 0.35, 1),
+                "y": y(v, top1),
+                "w": round(step * 0.7, 1),
+                "h": round(TOP + plot_h - y(v, top1), 1),
+                "title": f"{label}: {v:,.0f} {first.name}, {w:,.0f} {second.name}",
+            }
+            for x, v, w, label in zip(xs, first.values, second.values, labels, strict=True)
+        ]
+        if bars
+        else [],
+        "first_points": "" if bars else _points(xs, [y(v, top1) for v in first.values]),
+        "second_points": _points(xs, [y(v, top2) for v in second.values]),
+        "dots": [{"x": round(x, 1), "y": y(v, top2)} for x, v in zip(xs, second.values, strict=True)],
+        "left_ticks": _ticks(top1),
+        "right_ticks": _ticks(top2),
+        "x_labels": [
+            {"x": round(x, 1), "label": label}
+            for i, (x, label) in enumerate(zip(xs, labels, strict=True))
+            if i % every == 0
+        ],
+    }
+
+
+def snapshot_chart(snapshots: list, *, tz: dt.tzinfo) -> dict | None:
+    """A post's views (line, left) and engagements (dashed, right) at each snapshot."""
+    return chart(
+        labels=[f"{s.recorded_at.astimezone(tz):%d %b %H:%M}" for s in snapshots],
+        first=Series("views", [s.views for s in snapshots]),
+        second=Series("engagements", [s.likes + s.shares + s.comments for s in snapshots]),
+        bars=False,
+    )
+
+
+def campaign_day_chart(by_day: list[dict]) -> dict | None:
+    """A campaign's views per day (bars, left) and engagements (dashed, right)."""
+    return chart(
+        labels=[f"{row['date']:%d %b}" for row in by_day],
+        first=Series("views", [row["views"] for row in by_day]),
+        second=Series("engagements", [row["likes"] + row["shares"] + row["comments"] for row in by_day]),
+        bars=True,
+    )

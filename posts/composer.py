@@ -1,0 +1,161 @@
+"""The composer: write a post for one or several accounts (one post each), or edit one.
+
+Its four buttons map onto the posts services: "Save draft" and "Schedule" create (or edit), "Publish
+now" schedules at once (the engine publishes due posts), "Schedule via Buffer" schedules and hands
+the post to Buffer. Whatever a service refuses is shown next to the field it concerns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from posts import services, transitions
+from posts.forms import ACTIONS, PostCreateForm, PostEditForm, counter_rules
+from posts.models import Post, PostStatus
+from posts.views import _get_post_for_user
+from socialhub.errors import DomainError
+from socialhub.web import SERVICE_ERRORS, add_service_errors, error_message
+
+# "Publish now" schedules this far ahead: a scheduled time must be in the future when it is saved,
+# and the engine picks the post up on its next tick.
+PUBLISH_NOW_LEAD = dt.timedelta(seconds=1)
+# The services' field names → the composer's.
+FIELD_MAP = {"social_account_id": "accounts", "campaign_id": "campaign", "platform": "accounts"}
+EDIT_FIELD_MAP = {**FIELD_MAP, "social_account_id": "social_account", "platform": "social_account"}
+
+
+def _action(request: HttpRequest) -> str:
+    return request.POST.get("action") if request.POST.get("action") in ACTIONS else "draft"
+
+
+def _initial(request: HttpRequest) -> dict:
+    """Pre-filled from the calendar (`at`, `date`), a campaign page (`campaign`) or `duplicate`."""
+    initial: dict = {}
+    if source := request.GET.get("duplicate", "").strip():
+        post = Post.objects.owned_by(request.user).filter(pk=int(source) if source.isdigit() else 0).first()
+        if post is not None:
+            initial.update(
+                accounts=[post.social_account_id],
+                content=post.content,
+                media_urls="\n".join(post.media_urls),
+                campaign=post.campaign_id,
+            )
+    if campaign := request.GET.get("campaign", ""):
+        initial["campaign"] = campaign
+    try:
+        if at := request.GET.get("at"):
+            initial["scheduled_time"] = dt.datetime.fromisoformat(at)
+        elif day := request.GET.get("date"):
+            initial["scheduled_time"] = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9))
+    except ValueError:
+        pass  # a hand-edited URL: start with an empty time rather than fail
+    return initial
+
+
+def _render(request: HttpRequest, form, *, post: Post | None = None) -> HttpResponse:
+    accounts = form.fields["accounts" if post is None else "social_account"].queryset
+    context = {"form": form, "post": post, "actions": ACTIONS, "counter_rules": counter_rules(accounts)}
+    return render(request, "posts/composer.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def post_create_view(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _render(request, PostCreateForm(initial=_initial(request), owner=request.user))
+    form = PostCreateForm(request.POST, owner=request.user)
+    if not form.is_valid():
+        return _render(request, form)
+    action = _action(request)
+    fields = form.post_fields()
+    if action == "publish":
+        fields["scheduled_time"] = timezone.now() + PUBLISH_NOW_LEAD
+    status = PostStatus.DRAFT if action == "draft" else PostStatus.SCHEDULED
+    accounts = list(form.cleaned_data["accounts"])
+    items = [{**fields, "social_account_id": account.pk, "status": status} for account in accounts]
+    try:
+        posts = services.posts_bulk_create(owner=request.user, items=items)
+    except DomainError as exc:
+        _add_bulk_errors(form, exc, accounts)
+        return _render(request, form)
+    names = ", ".join(account.account_name for account in accounts)
+    verb = {"draft": "saved as draft", "publish": "queued to publish now"}.get(action, "scheduled")
+    messages.success(request, f"{len(posts)} post{'s' if len(posts) != 1 else ''} {verb} for {names}.")
+    if action == "buffer":
+        for post in posts:
+            _hand_to_buffer(request, post)
+    if len(posts) == 1:
+        return redirect("post-detail", pk=posts[0].pk)
+    when = posts[0].scheduled_time
+    query = f"?date={timezone.localtime(when).date()}" if when else ""
+    return redirect(reverse("calendar") + query)
+
+
+def _add_bulk_errors(form, exc: DomainError, accounts: list) -> None:
+    """posts_bulk_create reports problems per item ({"0": {"content": [...]}}); item i is accounts[i]."""
+    if not exc.errors or not all(key.isdigit() for key in exc.errors):
+        add_service_errors(form, exc, FIELD_MAP)
+        return
+    for index, item_errors in exc.errors.items():
+        account = accounts[int(index)]
+        for key, item_messages in item_errors.items():
+            name = FIELD_MAP.get(key, key)
+            for message in item_messages:
+                # With several accounts, say which one the problem is about.
+                text = f"{account.account_name}: {message}" if len(accounts) > 1 else message
+                form.add_error(name if name in form.fields else None, text)
+
+
+def _hand_to_buffer(request: HttpRequest, post: Post) -> bool:
+    try:
+        services.post_schedule_via_buffer(post=post)
+    except SERVICE_ERRORS as exc:
+        messages.error(
+            request,
+            f"Post #{post.pk} is scheduled in SocialHub, but Buffer did not take it: {error_message(exc)} "
+            "SocialHub will publish it itself at its time unless you cancel it.",
+        )
+        return False
+    messages.success(request, f"Post #{post.pk} handed to Buffer.")
+    return True
+
+
+@login_required
+def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _get_post_for_user(request, pk)
+    if post.status not in transitions.EDITABLE:
+        messages.error(request, f"Post #{post.pk} is {post.get_status_display().lower()}: it can no longer be edited.")
+        return redirect("post-detail", pk=post.pk)
+    if request.method != "POST":
+        initial = {
+            "social_account": post.social_account_id,
+            "content": post.content,
+            "media_urls": "\n".join(post.media_urls),
+            "campaign": post.campaign_id,
+            "scheduled_time": post.scheduled_time,
+        }
+        return _render(request, PostEditForm(initial=initial, owner=request.user), post=post)
+    form = PostEditForm(request.POST, owner=request.user)
+    if not form.is_valid():
+        return _render(request, form, post=post)
+    action = _action(request)
+    fields = form.post_fields()
+    if action == "publish":
+        fields["scheduled_time"] = timezone.now() + PUBLISH_NOW_LEAD
+    try:
+        post = services.post_update(post=post, **fields)
+        if action in ("schedule", "publish") and post.status != PostStatus.SCHEDULED:
+            post = services.post_reschedule(post=post, scheduled_time=fields["scheduled_time"])
+        if action == "buffer":
+            post = services.post_schedule_via_buffer(post=post)
+    except SERVICE_ERRORS as exc:
+        add_service_errors(form, exc, EDIT_FIELD_MAP)
+        return _render(request, form, post=post)
+    messages.success(request, f"Post #{post.pk} saved ({post.get_status_display().lower()}).")
+    return redirect("post-detail", pk=post.pk)

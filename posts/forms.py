@@ -1,0 +1,144 @@
+"""Forms of the web UI's post pages. They parse and label; every rule lives in the services they feed."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accounts.models import SocialAccount
+from buffer_integration.platforms import network_configuration, network_limits
+from campaigns.models import Campaign
+from posts import text
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# The counter turns amber when this share of a network's limit is used, before it turns red.
+COUNTER_WARNING_RATIO = 0.9
+
+ACTIONS = {
+    "draft": "Save draft",
+    "schedule": "Schedule",
+    "buffer": "Schedule via Buffer",
+    "publish": "Publish now",
+}
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's date-time picker; values are wall-clock times of the user's timezone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
+
+
+class AccountChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: SocialAccount) -> str:
+        return f"{obj.account_name} ({obj.get_platform_display()})"
+
+
+class SingleAccountChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SocialAccount) -> str:
+        return f"{obj.account_name} ({obj.get_platform_display()})"
+
+
+class CampaignChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Campaign) -> str:
+        return obj.name if obj.status == "active" else f"{obj.name} ({obj.get_status_display().lower()})"
+
+
+class ComposerForm(forms.Form):
+    content = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 7}),
+        strip=False,
+        help_text="Counted per network the way it counts: links are shortened on X, Bluesky counts graphemes.",
+    )
+    media_urls = forms.CharField(
+        label="Media URLs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "placeholder": "https://…/photo.jpg"}),
+        help_text="One http(s) link per line: images or a video.",
+    )
+    campaign = CampaignChoice(queryset=Campaign.objects.none(), required=False, empty_label="No campaign")
+    scheduled_time = forms.DateTimeField(
+        label="Date and time",
+        required=False,
+        widget=LocalDateTimeInput(),
+        help_text="In your timezone. Needed to schedule; “Publish now” ignores it.",
+    )
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.fields["campaign"].queryset = Campaign.objects.owned_by(owner).order_by("name")
+
+    def clean_media_urls(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["media_urls"].splitlines() if line.strip()]
+
+    def post_fields(self) -> dict:
+        """The cleaned values under the services' keyword names."""
+        campaign = self.cleaned_data["campaign"]
+        return {
+            "content": self.cleaned_data["content"],
+            "media_urls": self.cleaned_data["media_urls"],
+            "campaign_id": campaign.pk if campaign else None,
+            "scheduled_time": self.cleaned_data["scheduled_time"],
+        }
+
+
+class PostCreateForm(ComposerForm):
+    accounts = AccountChoice(
+        queryset=SocialAccount.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="One post is created for each account you tick.",
+        error_messages={"required": "Choose at least one account."},
+    )
+    field_order = ["accounts", "content", "media_urls", "campaign", "scheduled_time"]
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, owner=owner, **kwargs)
+        self.fields["accounts"].queryset = SocialAccount.objects.owned_by(owner).filter(is_active=True)
+
+
+class PostEditForm(ComposerForm):
+    social_account = SingleAccountChoice(queryset=SocialAccount.objects.none(), label="Account", empty_label=None)
+    field_order = ["social_account", "content", "media_urls", "campaign", "scheduled_time"]
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, owner=owner, **kwargs)
+        self.fields["social_account"].queryset = SocialAccount.objects.owned_by(owner)
+
+    def post_fields(self) -> dict:
+        return {**super().post_fields(), "social_account_id": self.cleaned_data["social_account"].pk}
+
+
+class RescheduleForm(forms.Form):
+    scheduled_time = forms.DateTimeField(label="New date and time", widget=LocalDateTimeInput())
+
+
+def counter_rules(accounts) -> dict:
+    """What the composer's JavaScript counter needs to count exactly as `posts.text` does.
+
+    The patterns, weights and per-network limits are served from the Python side (and the limits
+    table in configuration.json), so the browser holds no second copy of any number.
+    """
+    rules = {}
+    for account in accounts:
+        limits = network_limits(account.platform, account.service_type or "profile")
+        rules[str(account.pk)] = {
+            "name": account.account_name,
+            "network": limits.get("name", account.platform),
+            "platform": account.platform,
+            "limit": limits.get("character_limit"),
+            "counting": limits.get("x_counting", "characters"),
+            "url_length": limits.get("short_url_length_https") or limits.get("short_url_length"),
+        }
+    return {
+        "url_pattern": text.URL_RE.pattern,
+        "emoji_pattern": text.EMOJI_CLUSTER_RE.pattern,
+        "twitter_light_ranges": text.TWITTER_LIGHT_RANGES,
+        "twitter_emoji_weight": text.TWITTER_EMOJI_WEIGHT,
+        "warning_ratio": COUNTER_WARNING_RATIO,
+        # The thumbnails under the media field tell images from videos as `posts.text.media_kind` does.
+        "picture_filetypes": network_configuration()["media"]["picture_filetypes"],
+        "video_filetypes": network_configuration()["media"]["video_filetypes"],
+        "accounts": rules,
+    }

@@ -1,0 +1,223 @@
+"""The calendar page (month and week views) and the reschedule action its drag and drop uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import pytest
+from django.test import Client
+
+from accounts.tests.factories import SocialAccountFactory
+from campaigns.tests.factories import CampaignFactory
+from posts.models import Post, PostStatus
+from posts.tests.factories import PostFactory
+from publisher.models import Delivery, PublisherPost
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2030, 3, 14)  # a Thursday, well in the future
+
+
+def at(owner, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=owner.tzinfo)
+
+
+def chips(html: str) -> list[str]:
+    return re.findall(r'data-post-id="(\d+)"', html)
+
+
+def cell(html: str, date: str) -> str:
+    """The HTML of one day cell (month) or of all a day's slots (week)."""
+    start = html.index(f'data-date="{date}"')
+    end = html.find("data-drop", start + 1)
+    return html[start : end if end > 0 else len(html)]
+
+
+def bulk_posts(owner, account, count: int, *, days: int = 28) -> None:
+    Post.objects.bulk_create(
+        Post(
+            owner=owner,
+            social_account=account,
+            platform=account.platform,
+            content=f"Bulk post {i}",
+            scheduled_time=at(owner, DAY.replace(day=1), 8) + dt.timedelta(days=i % days, minutes=i % 600),
+            status=PostStatus.SCHEDULED,
+        )
+        for i in range(count)
+    )
+
+
+class TestAccess:
+    def test_anonymous_visitors_are_sent_to_the_login_page(self, client):
+        response = client.get("/?view=week")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/?next=")
+
+    def test_only_the_users_own_posts_appear(self, web, owner, account, outsider):
+        mine = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 10))
+        theirs = PostFactory(social_account=SocialAccountFactory(owner=outsider), scheduled_time=at(owner, DAY, 10))
+        html = web.get(f"/?date={DAY}").content.decode()
+        assert str(mine.pk) in chips(html) and str(theirs.pk) not in chips(html)
+
+
+class TestMonth:
+    def test_posts_sit_on_their_local_day_with_local_time(self, web, owner, account):
+        # 23:30 UTC on the 14th is 00:30 on the 15th in Berlin.
+        post = PostFactory(social_account=account, scheduled_time=dt.datetime(2030, 3, 14, 23, 30, tzinfo=dt.UTC))
+        html = web.get(f"/?date={DAY}").content.decode()
+        day = cell(html, "2030-03-15")
+        assert f'data-post-id="{post.pk}"' in day and ">00:30</time>" in day
+        assert "March 2030" in html
+
+    def test_chip_shows_network_status_and_text(self, web, owner, account):
+        PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9), content="Spring is here", status="draft")
+        html = web.get(f"/?date={DAY}").content.decode()
+        assert "net-twitter" in html and "status-draft" in html and ">Draft<" in html and "Spring is here" in html
+
+    def test_filters_narrow_the_posts_and_stay_in_the_links(self, web, owner, account, campaign):
+        bluesky = SocialAccountFactory(owner=owner, platform="bluesky")
+        on_x = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9), campaign=campaign)
+        on_bsky = PostFactory(social_account=bluesky, scheduled_time=at(owner, DAY, 9))
+        html = web.get(f"/?date={DAY}&platform=bluesky").content.decode()
+        assert chips(html) == [str(on_bsky.pk)]
+        assert "date=2030-04-01&amp;platform=bluesky" in html  # "next month" keeps the filter
+        assert chips(web.get(f"/?date={DAY}&campaign_id={campaign.pk}").content.decode()) == [str(on_x.pk)]
+        assert chips(web.get(f"/?date={DAY}&status=draft").content.decode()) == []
+        assert chips(web.get(f"/?date={DAY}&social_account_id={bluesky.pk}").content.decode()) == [str(on_bsky.pk)]
+        everything = web.get(f"/?date={DAY}&campaign_id=&social_account_id=&platform=&status=").content.decode()
+        assert len(chips(everything)) == 2 and "filters were ignored" not in everything
+
+    def test_invalid_filters_are_reported_not_fatal(self, web):
+        response = web.get("/?status=nonsense&date=not-a-date")
+        assert response.status_code == 200
+        assert "Some filters were ignored" in response.content.decode()
+
+    def test_future_days_link_to_the_composer_at_that_day(self, web):
+        html = web.get(f"/?date={DAY}").content.decode()
+        assert f"/posts/new/?date={DAY}" in html
+
+    def test_publisher_api_posts_are_marked(self, web, owner, account):
+        post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9))
+        PostFactory(social_account=account, scheduled_time=at(owner, DAY, 10))
+        Delivery.objects.create(
+            publisher_post=PublisherPost.objects.create(owner=owner), requested_kind="STATUS", post=post
+        )
+        html = web.get(f"/?date={DAY}").content.decode()
+        assert html.count("Created through the publisher API") == 1
+
+    def test_a_full_day_shows_a_few_chips_and_links_to_the_rest(self, web, owner, account):
+        for minute in range(6):
+            PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9, minute))
+        day = cell(web.get(f"/?date={DAY}").content.decode(), str(DAY))
+        assert len(chips(day)) == 4 and "+2 more" in day
+        assert f"scheduled_from={DAY}T00:00" in day
+
+
+class TestWeek:
+    def test_posts_sit_in_their_hour_slot(self, web, owner, account):
+        post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 14, 15))
+        html = web.get(f"/?view=week&date={DAY}").content.decode()
+        assert "11 Mar" in html and "17 Mar 2030" in html  # Monday to Sunday
+        slot = html[html.index(f'data-date="{DAY}" data-hour="14"') :][:3000]
+        assert f'data-post-id="{post.pk}"' in slot.split("data-drop")[0]
+        assert f"/posts/new/?at={DAY}T15:00" in html  # empty slots open the composer at their hour
+
+
+class TestQueryCount:
+    @pytest.mark.parametrize("count", [10, 300])
+    def test_month_and_week_cost_the_same_queries_whatever_the_posts(
+        self, web, owner, account, count, django_assert_num_queries
+    ):
+        bulk_posts(owner, account, count)
+        # session, user, accounts, campaigns, the calendar's posts, the publisher marks
+        with django_assert_num_queries(6):
+            assert web.get(f"/?date={DAY}").status_code == 200
+        with django_assert_num_queries(6):
+            assert web.get(f"/?view=week&date={DAY}&status=scheduled").status_code == 200
+
+    def test_a_month_of_3000_posts_stays_fast_and_small(self, web, owner, account):
+        bulk_posts(owner, account, 3000)
+        started = time.perf_counter()
+        response = web.get(f"/?date={DAY}")
+        elapsed = time.perf_counter() - started
+        html = response.content.decode()
+        assert "3000 posts in view" in html
+        assert len(chips(html)) <= 42 * 4
+        assert elapsed < 2.0, f"month of 3,000 posts took {elapsed:.2f}s"
+
+
+class TestReschedule:
+    def post(self, web, post, value, **extra):
+        return web.post(f"/posts/{post.pk}/reschedule/", {"scheduled_time": value}, **extra)
+
+    def test_a_drop_moves_the_post_and_answers_json(self, web, owner, account):
+        post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9, 45))
+        response = self.post(web, post, "2030-03-18T09:45", HTTP_ACCEPT="application/json")
+        assert response.status_code == 200
+        assert response.json() | {"message": ""} == {
+            "ok": True,
+            "message": "",
+            "status": "scheduled",
+            "scheduled_time": "2030-03-18T09:45:00+01:00",
+            "time": "09:45",
+            "date": "2030-03-18",
+        }
+        post.refresh_from_db()
+        assert post.scheduled_time == at(owner, dt.date(2030, 3, 18), 9, 45)
+
+    def test_published_posts_are_refused_visibly(self, web, owner, account):
+        post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9), status=PostStatus.PUBLISHED)
+        response = self.post(web, post, "2030-03-18T09:00", HTTP_ACCEPT="application/json")
+        assert response.status_code == 409
+        assert response.json()["ok"] is False and "published" in response.json()["message"]
+        post.refresh_from_db()
+        assert post.scheduled_time == at(owner, DAY, 9)
+
+    def test_past_times_are_refused(self, web, owner, account):
+        post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9))
+        response = self.post(web, post, "2001-01-01T09:00", HTTP_ACCEPT="application/json")
+        assert response.status_code == 400 and "future" in response.json()["message"]
+
+    def test_an_unreadable_time_is_400(self, web, owner, account):
+        post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9))
+        assert self.post(web, post, "soon", HTTP_ACCEPT="application/json").status_code == 400
+
+    def test_the_dialog_form_redirects_back_with_a_message(self, web, owner, account):
+        post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9))
+        response = self.post(web, post, "2030-03-19T11:00")
+        assert response.status_code == 302 and response["Location"] == f"/posts/{post.pk}/"
+        back = web.post(
+            f"/posts/{post.pk}/reschedule/",
+            {"scheduled_time": "2030-03-20T11:00", "next": f"/?date={DAY}"},
+            follow=True,
+        )
+        assert back.redirect_chain[-1][0] == f"/?date={DAY}"
+        assert "rescheduled to Wed 20 Mar 2030, 11:00" in back.content.decode()
+
+    def test_next_to_another_site_is_ignored(self, web, owner, account):
+        post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9))
+        response = web.post(
+            f"/posts/{post.pk}/reschedule/", {"scheduled_time": "2030-03-19T11:00", "next": "https://evil.example/"}
+        )
+        assert response["Location"] == f"/posts/{post.pk}/"
+
+    def test_another_users_post_is_404(self, web, outsider):
+        theirs = PostFactory(social_account=SocialAccountFactory(owner=outsider))
+        assert self.post(web, theirs, "2030-03-19T11:00").status_code == 404
+
+    def test_only_post_is_allowed(self, web, owner, account):
+        post = PostFactory(social_account=account)
+        assert web.get(f"/posts/{post.pk}/reschedule/").status_code == 405
+
+    def test_csrf_token_is_required(self, owner, account):
+        post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9))
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(owner)
+        assert self.post(browser, post, "2030-03-19T11:00").status_code == 403
+
+    def test_campaign_dates_are_the_services_rule(self, web, owner, account):
+        campaign = CampaignFactory(owner=owner, start_date=DAY, end_date=DAY)
+        post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9), campaign=campaign)
+        response = self.post(web, post, "2030-03-20T09:00", HTTP_ACCEPT="application/json")
+        assert response.status_code == 400 and "outside campaign" in response.json()["message"]

@@ -1,0 +1,217 @@
+"""Web pages of posts: the calendar (home page), the list, a post's page and its actions.
+
+Thin: parse, call `posts.services` / `posts.selectors`, respond. The composer lives in `posts.composer`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Platform, SocialAccount
+from analytics.charts import snapshot_chart
+from campaigns.models import Campaign
+from posts import services, transitions
+from posts.calendar_grid import VIEWS, calendar_range, month_weeks, week_columns
+from posts.filters import PostFilter
+from posts.forms import RescheduleForm
+from posts.models import Post, PostStatus
+from posts.selectors import calendar_for
+from posts.timeline import post_timeline
+from publisher.models import Delivery
+from socialhub.web import SERVICE_ERRORS, error_message, next_url, run_action, status_for, wants_json
+
+# The calendar's filters, named as the API names them, so a calendar URL reads like a `GET /posts` query.
+CALENDAR_FILTERS = ("campaign_id", "social_account_id", "platform", "status")
+POSTS_PER_PAGE = 50
+
+
+def _get_post_for_user(request: HttpRequest, pk: int) -> Post:
+    """Another user's post is as absent as a deleted one: 404 either way."""
+    return get_object_or_404(Post.objects.owned_by(request.user).with_relations(), pk=pk)
+
+
+def _filter_context(request: HttpRequest, keys: tuple[str, ...]) -> dict:
+    user = request.user
+    return {
+        "accounts": list(SocialAccount.objects.owned_by(user)),
+        "campaigns": list(Campaign.objects.owned_by(user).order_by("name")),
+        "platforms": Platform.choices,
+        "statuses": PostStatus.choices,
+        "selected": {key: request.GET.getlist(key) if key == "status" else request.GET.get(key, "") for key in keys},
+    }
+
+
+def _filter_query(request: HttpRequest, keys: tuple[str, ...]) -> str:
+    pairs = [(key, value) for key in keys for value in request.GET.getlist(key) if value]
+    return urlencode(pairs)
+
+
+def _given(request: HttpRequest, keys: tuple[str, ...]) -> QueryDict:
+    """The filters the person set: a form's "All …" option sends an empty value, which means no filter."""
+    given = QueryDict(mutable=True)
+    for key in keys:
+        given.setlist(key, [value for value in request.GET.getlist(key) if value])
+    return given
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    user, tz = request.user, request.user.tzinfo
+    now = timezone.localtime(timezone.now(), tz)
+    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "month"
+    rng = calendar_range(view=view, anchor=_parse_date(request.GET.get("date")) or now.date())
+    filterset = PostFilter(_given(request, CALENDAR_FILTERS), queryset=Post.objects.owned_by(user))
+    context = _filter_context(request, CALENDAR_FILTERS)
+    days = calendar_for(user=user, start_date=rng.start, end_date=rng.end, tz=tz, posts=filterset.qs)
+    start = dt.datetime.combine(rng.start, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(rng.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    # Posts that came through the publisher API are marked on their chip (one query for the range).
+    from_publisher = Delivery.objects.filter(
+        post__owner=user, post__scheduled_time__gte=start, post__scheduled_time__lt=end
+    ).values_list("post_id", flat=True)
+    lookups = {
+        "accounts": {a.pk: a.account_name for a in context["accounts"]},
+        "campaigns": {c.pk: c.name for c in context["campaigns"]},
+        "publisher_ids": set(from_publisher),
+    }
+    if view == "month":
+        context["weeks"] = month_weeks(days=days, rng=rng, now=now, **lookups)
+    else:
+        context["columns"] = week_columns(days=days, now=now, **lookups)
+    context.update(
+        rng=rng,
+        today=now.date(),
+        total=sum(day["total"] for day in days),
+        filter_query=_filter_query(request, CALENDAR_FILTERS),
+        filter_errors=filterset.errors,
+        hours=range(24),
+        reschedulable=sorted(transitions.ALLOWED_FROM["reschedule"]),
+    )
+    return render(request, "posts/calendar.html", context)
+
+
+LIST_FILTERS = (*CALENDAR_FILTERS, "q", "scheduled_from", "scheduled_to", "ordering")
+
+
+@login_required
+@require_GET
+def post_list_view(request: HttpRequest) -> HttpResponse:
+    queryset = Post.objects.owned_by(request.user).with_relations().select_related("publisher_delivery")
+    filterset = PostFilter(_given(request, LIST_FILTERS), queryset=queryset)
+    page = Paginator(filterset.qs, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = _filter_context(request, LIST_FILTERS)
+    context.update(page=page, filter_errors=filterset.errors, filter_query=_filter_query(request, LIST_FILTERS))
+    return render(request, "posts/post_list.html", context)
+
+
+@login_required
+@require_GET
+def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _get_post_for_user(request, pk)
+    delivery = Delivery.objects.filter(post=post).select_related("publisher_post__app").first()
+    # The newest snapshots, oldest first for the chart.
+    snapshots = list(post.analytics.order_by("-recorded_at", "-id")[:60])[::-1]
+    attempts = list(post.publish_attempts.order_by("number", "id"))
+    allowed = {name: post.status in states for name, states in transitions.ALLOWED_FROM.items()}
+    context = {
+        "post": post,
+        "delivery": delivery,
+        "timeline": post_timeline(post, attempts),
+        "snapshots": snapshots,
+        "latest": snapshots[-1] if snapshots else None,
+        "chart": snapshot_chart(snapshots, tz=request.user.tzinfo),
+        "can": {
+            "cancel": allowed["cancel"],
+            "reschedule": allowed["reschedule"],
+            "edit": post.status in transitions.EDITABLE,
+            "buffer": allowed["hand_to_buffer"] and not post.is_handed_to_buffer,
+            "delete": post.status != PostStatus.PUBLISHING,
+        },
+        "reschedule_form": RescheduleForm(initial={"scheduled_time": post.scheduled_time}),
+    }
+    return render(request, "posts/post_detail.html", context)
+
+
+@login_required
+@require_POST
+def post_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The calendar's drag and drop (fetch, JSON) and the reschedule dialog / form (plain POST)."""
+    post = _get_post_for_user(request, pk)
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        message = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+        return _answer(request, post, ok=False, message=f"Not rescheduled: {message}", status=400)
+    try:
+        post = services.post_reschedule(post=post, scheduled_time=form.cleaned_data["scheduled_time"])
+    except SERVICE_ERRORS as exc:
+        return _answer(
+            request, post, ok=False, message=f"Not rescheduled: {error_message(exc)}", status=status_for(exc)
+        )
+    when = timezone.localtime(post.scheduled_time)
+    return _answer(request, post, ok=True, message=f"Post #{post.pk} rescheduled to {when:%a %d %b %Y, %H:%M}.")
+
+
+def _answer(request: HttpRequest, post: Post, *, ok: bool, message: str, status: int = 200) -> HttpResponse:
+    if wants_json(request):
+        body = {"ok": ok, "message": message, "status": post.status}
+        if ok:
+            local = timezone.localtime(post.scheduled_time)
+            body.update(scheduled_time=local.isoformat(), time=f"{local:%H:%M}", date=local.date().isoformat())
+        return JsonResponse(body, status=200 if ok else status)
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(next_url(request, reverse("post-detail", args=[post.pk])))
+
+
+@login_required
+@require_POST
+def post_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _get_post_for_user(request, pk)
+    return run_action(
+        request,
+        lambda: services.post_cancel(post=post),
+        success=f"Post #{post.pk} cancelled.",
+        default_next=reverse("post-detail", args=[post.pk]),
+    )
+
+
+@login_required
+@require_POST
+def post_schedule_via_buffer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _get_post_for_user(request, pk)
+    return run_action(
+        request,
+        lambda: services.post_schedule_via_buffer(post=post),
+        success=f"Post #{post.pk} is scheduled at Buffer.",
+        default_next=reverse("post-detail", args=[post.pk]),
+    )
+
+
+@login_required
+@require_POST
+def post_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _get_post_for_user(request, pk)
+    try:
+        services.post_delete(post=post)
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_message(exc))
+        return redirect("post-detail", pk=post.pk)
+    messages.success(request, f"Post #{pk} deleted.")
+    return redirect("calendar")
