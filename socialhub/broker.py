@@ -7,15 +7,42 @@ not applied yet), so with late acks and prefetch 1 every worker stalled 2 s afte
 `concurrency` tasks (about 1 task per second per worker). Here a drain gives up after one polling
 interval, the loop applies the acks, and the next message is taken at once.
 
+The stock `_put` also creates the `.msg` file first and writes into it afterwards, so a consumer
+on another process could pick up an empty or half-written message (JSONDecodeError, worker
+crash). Here a message is written under a name no consumer looks at and renamed into place,
+which is atomic on one filesystem.
+
 Registered as `socialhub-filesystem://` (settings use it when CELERY_BROKER_URL is unset).
 """
 
 from __future__ import annotations
 
+import os
+import uuid
+from time import monotonic
+
 from kombu.transport import TRANSPORT_ALIASES, filesystem
+from kombu.utils.encoding import str_to_bytes
+from kombu.utils.json import dumps
+
+
+class Channel(filesystem.Channel):
+    def _put(self, queue, payload, **kwargs):
+        message_id = uuid.uuid4()
+        final = os.path.join(self.data_folder_out, f"{round(monotonic() * 1000)}_{message_id}.{queue}.msg")
+        # Consumers match names containing ".<queue>.msg": the partial name must not.
+        partial = os.path.join(self.data_folder_out, f".{message_id}.partial")
+        try:
+            with open(partial, "wb") as handle:
+                handle.write(str_to_bytes(dumps(payload)))
+            os.replace(partial, final)
+        except OSError:
+            raise filesystem.ChannelError(f"Cannot add file {final!r} to directory") from None
 
 
 class Transport(filesystem.Transport):
+    Channel = Channel
+
     def drain_events(self, connection, timeout=None):
         if timeout is not None and self.polling_interval:
             timeout = min(timeout, self.polling_interval)
