@@ -209,6 +209,9 @@ def post_delete(*, post: Post) -> None:
     """Delete our record; a pending Buffer update is destroyed first (already gone at Buffer is fine)."""
     if post.status == PostStatus.PUBLISHING:
         raise Conflict(f"Post {post.pk} is being published right now; delete it once that has finished.")
+    if post.status == PostStatus.RECONCILING:
+        # Buffer may hold an update we have no id for yet; deleting now would orphan it there.
+        raise Conflict(f"Post {post.pk} is being checked with Buffer; delete it once that has finished.")
     # A published post's Buffer update is its publishing history there: leave it.
     if post.is_handed_to_buffer and post.status != PostStatus.PUBLISHED:
         withdraw_from_buffer(post=post)

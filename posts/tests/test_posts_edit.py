@@ -122,6 +122,12 @@ class TestDelete:
         assert response.status_code == 409 and "being published" in response.json()["detail"]
         assert Post.objects.filter(pk=post.pk).exists()
 
+    def test_reconciling_is_409_so_nothing_is_orphaned_at_buffer(self, api, post):
+        Post.objects.filter(pk=post.pk).update(status=S.RECONCILING)
+        response = api.delete(url(post))
+        assert response.status_code == 409 and "checked with Buffer" in response.json()["detail"]
+        assert Post.objects.filter(pk=post.pk).exists()
+
 
 class TestCancel:
     @pytest.mark.parametrize("status", [S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED])
