@@ -20,6 +20,8 @@ os.environ.setdefault("BUFFER_READ_TIMEOUT", "2")
 os.environ.setdefault("BUFFER_MAX_RETRIES", "1")
 os.environ.setdefault("BUFFER_BACKOFF_BASE", "0.01")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+# The test client and the live server speak plain http; the redirect itself is covered in test_security_headers.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Each test session gets its own filesystem broker and file cache: a `bin/run` worker must never
 # consume a test's tasks, and sessions running side by side must not clear each other's cache.
 # Worker processes started by the tests inherit these variables, so they share the session's.
