@@ -10,6 +10,10 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from socialhub.web import format_date, format_datetime
+
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 48, 12, 30
 MAX_X_LABELS = 8
@@ -50,7 +54,9 @@ def chart(*, labels: list[str], first: Series, second: Series, bars: bool) -> di
     def y(value: float, top: float) -> float:
         return round(TOP + plot_h * (1 - value / top), 1)
 
-    every = math.ceil(len(labels) / MAX_X_LABELS)
+    # As many x labels as fit side by side (about 6.5 px a character at the chart's 11 px font).
+    fitting = max(1, int(plot_w // (max(map(len, labels)) * 6.5 + 12)))
+    every = math.ceil(len(labels) / min(MAX_X_LABELS, fitting))
     return {
         "width": WIDTH,
         "height": HEIGHT,
@@ -73,7 +79,17 @@ def chart(*, labels: list[str], first: Series, second: Series, bars: bool) -> di
         else [],
         "first_points": "" if bars else _points(xs, [y(v, top1) for v in first.values]),
         "second_points": _points(xs, [y(v, top2) for v in second.values]),
-        "dots": [{"x": round(x, 1), "y": y(v, top2)} for x, v in zip(xs, second.values, strict=True)],
+        # A marker on every value, so a single snapshot (a line of one point, which draws nothing) shows.
+        "first_dots": []
+        if bars
+        else [
+            {"x": round(x, 1), "y": y(v, top1), "title": f"{label}: {v:,.0f} {first.name}"}
+            for x, v, label in zip(xs, first.values, labels, strict=True)
+        ],
+        "dots": [
+            {"x": round(x, 1), "y": y(v, top2), "title": f"{label}: {v:,.0f} {second.name}"}
+            for x, v, label in zip(xs, second.values, labels, strict=True)
+        ],
         "left_ticks": _ticks(top1),
         "right_ticks": _ticks(top2),
         "x_labels": [
@@ -86,8 +102,10 @@ def chart(*, labels: list[str], first: Series, second: Series, bars: bool) -> di
 
 def snapshot_chart(snapshots: list, *, tz: dt.tzinfo) -> dict | None:
     """A post's views (line, left) and engagements (dashed, right) at each snapshot."""
+    with timezone.override(tz):
+        labels = [format_datetime(s.recorded_at) for s in snapshots]
     return chart(
-        labels=[f"{s.recorded_at.astimezone(tz):%d %b %H:%M}" for s in snapshots],
+        labels=labels,
         first=Series("views", [s.views for s in snapshots]),
         second=Series("engagements", [s.likes + s.shares + s.comments for s in snapshots]),
         bars=False,
@@ -97,7 +115,7 @@ def snapshot_chart(snapshots: list, *, tz: dt.tzinfo) -> dict | None:
 def campaign_day_chart(by_day: list[dict]) -> dict | None:
     """A campaign's views per day (bars, left) and engagements (dashed, right)."""
     return chart(
-        labels=[f"{row['date']:%d %b}" for row in by_day],
+        labels=[format_date(row["date"]) for row in by_day],
         first=Series("views", [row["views"] for row in by_day]),
         second=Series("engagements", [row["likes"] + row["shares"] + row["comments"] for row in by_day]),
         bars=True,

@@ -28,7 +28,17 @@ from posts.models import Post, PostStatus
 from posts.selectors import calendar_for
 from posts.timeline import post_timeline
 from publisher.models import Delivery
-from socialhub.web import SERVICE_ERRORS, error_message, next_url, run_action, status_for, wants_json
+from socialhub.web import (
+    SERVICE_ERRORS,
+    error_message,
+    format_date,
+    format_datetime,
+    format_time,
+    next_url,
+    run_action,
+    status_for,
+    wants_json,
+)
 
 # The calendar's filters, named as the API names them, so a calendar URL reads like a `GET /posts` query.
 CALENDAR_FILTERS = ("campaign_id", "social_account_id", "platform", "status")
@@ -71,13 +81,29 @@ def _parse_date(value: str | None) -> dt.date | None:
         return None
 
 
+# The calendar's reach. Near year 1 or 9999 a view's surrounding weeks (and their local midnights
+# in UTC) fall outside what a date can hold; nothing can be scheduled that far anyway.
+CALENDAR_FIRST_DAY = dt.date(1900, 1, 1)
+CALENDAR_LAST_DAY = dt.date(2999, 12, 31)
+
+
+def _calendar_anchor(request: HttpRequest, today: dt.date) -> dt.date:
+    """The day the calendar shows: `?date=`, else today; a day beyond its reach is brought back with a note."""
+    anchor = _parse_date(request.GET.get("date")) or today
+    clamped = min(max(anchor, CALENDAR_FIRST_DAY), CALENDAR_LAST_DAY)
+    if clamped != anchor:
+        reach = f"{CALENDAR_FIRST_DAY.year} to {CALENDAR_LAST_DAY.year}"
+        messages.info(request, f"The calendar covers {reach}: showing {format_date(clamped)}.")
+    return clamped
+
+
 @login_required
 @require_GET
 def calendar_view(request: HttpRequest) -> HttpResponse:
     user, tz = request.user, request.user.tzinfo
     now = timezone.localtime(timezone.now(), tz)
     view = request.GET.get("view") if request.GET.get("view") in VIEWS else "month"
-    rng = calendar_range(view=view, anchor=_parse_date(request.GET.get("date")) or now.date())
+    rng = calendar_range(view=view, anchor=_calendar_anchor(request, now.date()))
     filterset = PostFilter(_given(request, CALENDAR_FILTERS), queryset=Post.objects.owned_by(user))
     context = _filter_context(request, CALENDAR_FILTERS)
     days = calendar_for(user=user, start_date=rng.start, end_date=rng.end, tz=tz, posts=filterset.qs)
@@ -165,8 +191,9 @@ def post_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _answer(
             request, post, ok=False, message=f"Not rescheduled: {error_message(exc)}", status=status_for(exc)
         )
-    when = timezone.localtime(post.scheduled_time)
-    return _answer(request, post, ok=True, message=f"Post #{post.pk} rescheduled to {when:%a %d %b %Y, %H:%M}.")
+    return _answer(
+        request, post, ok=True, message=f"Post #{post.pk} rescheduled to {format_datetime(post.scheduled_time)}."
+    )
 
 
 def _answer(request: HttpRequest, post: Post, *, ok: bool, message: str, status: int = 200) -> HttpResponse:
@@ -174,7 +201,7 @@ def _answer(request: HttpRequest, post: Post, *, ok: bool, message: str, status:
         body = {"ok": ok, "message": message, "status": post.status}
         if ok:
             local = timezone.localtime(post.scheduled_time)
-            body.update(scheduled_time=local.isoformat(), time=f"{local:%H:%M}", date=local.date().isoformat())
+            body.update(scheduled_time=local.isoformat(), time=format_time(local), date=local.date().isoformat())
         return JsonResponse(body, status=200 if ok else status)
     (messages.success if ok else messages.error)(request, message)
     return redirect(next_url(request, reverse("post-detail", args=[post.pk])))

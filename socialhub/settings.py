@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The UI's one date format (`when`, `day`, `clock` filters) in every template.
+            "builtins": ["socialhub.templatetags.dates"],
         },
     },
 ]

@@ -5,12 +5,14 @@ Services raise `DomainError` (with per-field `errors`) or a `BufferError`; pages
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from buffer_integration.exceptions import (
@@ -23,6 +25,30 @@ from buffer_integration.exceptions import (
 from socialhub.errors import DomainError
 
 SERVICE_ERRORS = (DomainError, BufferError)
+
+# The UI's one way of writing a moment and a day, always in the user's timezone (the middleware
+# activates it). Templates use the `when` / `day` filters of `socialhub.templatetags.dates`.
+DATETIME_FORMAT = "D j M Y, H:i"
+DATE_FORMAT = "D j M Y"
+TIME_FORMAT = "H:i"
+
+
+def format_datetime(value: dt.datetime | None, *, seconds: bool = False) -> str:
+    if value is None:
+        return ""
+    return dateformat.format(timezone.localtime(value), DATETIME_FORMAT + (":s" if seconds else ""))
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return dateformat.format(value, DATE_FORMAT)
+
+
+def format_time(value: dt.datetime | None) -> str:
+    return dateformat.format(timezone.localtime(value), TIME_FORMAT) if value is not None else ""
 
 
 def error_message(exc: Exception) -> str:

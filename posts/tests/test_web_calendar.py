@@ -221,3 +221,15 @@ class TestReschedule:
         post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9), campaign=campaign)
         response = self.post(web, post, "2030-03-20T09:00", HTTP_ACCEPT="application/json")
         assert response.status_code == 400 and "outside campaign" in response.json()["message"]
+
+
+class TestFarDates:
+    @pytest.mark.parametrize("view", ["month", "week"])
+    @pytest.mark.parametrize("date, shown", [("0001-01-01", "January 1900"), ("9999-12-31", "December 2999")])
+    def test_a_date_beyond_the_calendars_reach_is_brought_back_with_a_note(self, web, view, date, shown):
+        response = web.get(f"/?view={view}&date={date}")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "The calendar covers 1900 to 2999" in html
+        if view == "month":
+            assert f'<h1 id="cal-title" tabindex="-1">{shown}</h1>' in html

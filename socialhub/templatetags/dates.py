@@ -1,0 +1,37 @@
+"""`{{ moment|when }}`, `{{ day|day }}`, `{{ moment|clock }}`: the UI's one date format, in the user's timezone.
+
+`{{ moment|when_tag }}` also wraps it in `<time datetime="…">` for machines and screen readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils.html import format_html
+
+from socialhub.web import format_date, format_datetime, format_time
+
+register = template.Library()
+
+
+@register.filter
+def when(value: dt.datetime | None, precision: str = "") -> str:
+    return format_datetime(value, seconds=precision == "seconds")
+
+
+@register.filter
+def day(value: dt.date | dt.datetime | None) -> str:
+    return format_date(value)
+
+
+@register.filter
+def clock(value: dt.datetime | None) -> str:
+    return format_time(value)
+
+
+@register.filter
+def when_tag(value: dt.datetime | None, precision: str = "") -> str:
+    if value is None:
+        return ""
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), when(value, precision))
