@@ -52,7 +52,14 @@ def campaign_analytics(*, campaign: Campaign, tz: dt.tzinfo) -> dict:
     by_day = [
         _with_rate(row) for row in snapshots.annotate(date=day).values("date").annotate(**_sums()).order_by("date")
     ]
-    counts = dict(campaign_posts(campaign=campaign).order_by().values_list("status").annotate(n=Count("id")))
+    # Every post, analysed or not, by (platform, status): one query gives both breakdowns.
+    counts: dict[str, int] = {}
+    per_platform: dict[str, int] = {}
+    for platform, status, n in (
+        campaign_posts(campaign=campaign).order_by().values_list("platform", "status").annotate(n=Count("id"))
+    ):
+        counts[status] = counts.get(status, 0) + n
+        per_platform[platform] = per_platform.get(platform, 0) + n
     top_posts = (
         snapshots.annotate(engagements=F("likes") + F("shares") + F("comments"))
         .select_related("post")
@@ -62,6 +69,8 @@ def campaign_analytics(*, campaign: Campaign, tz: dt.tzinfo) -> dict:
         "campaign_id": campaign.pk,
         "post_count": sum(counts.values()),
         "posts_by_status": {status: counts.get(status, 0) for status in PostStatus.values},
+        # All posts per platform (`by_platform` counts only those with analytics); the web page shows both.
+        "posts_by_platform": dict(sorted(per_platform.items())),
         "totals": _totals(by_platform),
         "by_platform": by_platform,
         "by_day": by_day,

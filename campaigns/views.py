@@ -74,14 +74,28 @@ def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "status_counts": [
             (value, label, analytics["posts_by_status"].get(value, 0)) for value, label in PostStatus.choices
         ],
-        "by_platform": [
-            {**row, "label": PLATFORM_LABELS.get(row["platform"], row["platform"])} for row in analytics["by_platform"]
-        ],
+        "by_platform": _by_platform(analytics),
         "chart": campaign_day_chart(analytics["by_day"]),
         "posts": list(posts),
         "status_actions": [(value, label) for value, label in STATUS_ACTIONS.items() if value != campaign.status],
     }
     return render(request, "campaigns/campaign_detail.html", context)
+
+
+def _by_platform(analytics: dict) -> list[dict]:
+    """One row per network the campaign has posts on: all its posts, and the numbers of those with analytics."""
+    measured = {row["platform"]: row for row in analytics["by_platform"]}
+    return [
+        {
+            "platform": platform,
+            "label": PLATFORM_LABELS.get(platform, platform),
+            "posts": posts,
+            "with_analytics": measured[platform]["posts"] if platform in measured else 0,
+            "views": measured[platform]["views"] if platform in measured else 0,
+            "engagement_rate": measured[platform]["engagement_rate"] if platform in measured else None,
+        }
+        for platform, posts in analytics["posts_by_platform"].items()
+    ]
 
 
 def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -> HttpResponse:

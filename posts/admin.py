@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.text import Truncator
 
 from buffer_integration.exceptions import BufferError
 from posts import services
@@ -22,10 +23,56 @@ class PublishAttemptInline(admin.TabularInline):
         return False
 
 
+CONTENT_EXCERPT = 80
+
+
+class HandedToBufferFilter(admin.SimpleListFilter):
+    """Whether Buffer holds the post (scheduled there, or published through it)."""
+
+    title = "handed to Buffer"
+    parameter_name = "at_buffer"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(buffer_update_id="")
+        if self.value() == "no":
+            return queryset.filter(buffer_update_id="")
+        return queryset
+
+
+class HasErrorFilter(admin.SimpleListFilter):
+    title = "last error"
+    parameter_name = "has_error"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has an error"), ("no", "No error")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(last_error="")
+        if self.value() == "no":
+            return queryset.filter(last_error="")
+        return queryset
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ("id", "owner", "social_account", "platform", "status", "scheduled_time", "campaign", "attempts")
-    list_filter = ("status", "platform", "scheduled_time")
+    list_display = (
+        "id",
+        "excerpt",
+        "owner",
+        "social_account",
+        "platform",
+        "status",
+        "scheduled_time",
+        "campaign",
+        "attempts",
+    )
+    list_display_links = ("id", "excerpt")
+    list_filter = ("status", "platform", HandedToBufferFilter, HasErrorFilter, "scheduled_time", "created_at")
     inlines = [PublishAttemptInline]
     search_fields = ("content", "buffer_update_id", "owner__username", "social_account__account_name", "campaign__name")
     list_select_related = ("owner", "social_account", "campaign")
@@ -33,6 +80,10 @@ class PostAdmin(admin.ModelAdmin):
     actions = ["cancel_posts"]
     # Editing here would skip the network rules and Buffer: posts change through the API or the actions.
     readonly_fields = [field.name for field in Post._meta.fields]
+
+    @admin.display(description="content", ordering="content")
+    def excerpt(self, obj: Post) -> str:
+        return Truncator(obj.content).chars(CONTENT_EXCERPT)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -130,3 +130,22 @@ class TestStatus:
         campaign.refresh_from_db()
         assert campaign.status == "active"
         assert web.get(f"/campaigns/{campaign.pk}/status/").status_code == 405
+
+
+def test_the_per_network_table_counts_every_post_and_those_with_analytics_apart(web, owner, account):
+    campaign = CampaignFactory(owner=owner)
+    bluesky = SocialAccountFactory(owner=owner, platform="bluesky")
+    measured = PostFactory(social_account=account, campaign=campaign, status="published", published_at=timezone.now())
+    PostAnalyticsFactory(post=measured, views=500)
+    PostFactory.create_batch(2, social_account=account, campaign=campaign)  # scheduled: no analytics yet
+    PostFactory(social_account=bluesky, campaign=campaign)
+    html = web.get(f"/campaigns/{campaign.pk}/").content.decode()
+    table = html[html.index('id="networks-h"') :].split("</table>")[0]
+    rows = {row.split("</span>")[0].rsplit(">", 1)[-1]: row for row in table.split("<tr>")[2:]}
+    assert (
+        '<td class="num" data-label="Posts">3</td><td class="num" data-label="With analytics">1</td>'
+        in rows["X / Twitter"]
+    )
+    assert (
+        '<td class="num" data-label="Posts">1</td><td class="num" data-label="With analytics">0</td>' in rows["Bluesky"]
+    )

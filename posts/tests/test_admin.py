@@ -52,3 +52,14 @@ def test_no_add_and_no_bulk_delete(admin_client):
     assert admin_client.get(f"{CHANGELIST}add/").status_code == 403
     actions = admin_client.get(CHANGELIST).context["action_form"].fields["action"].choices
     assert "delete_selected" not in dict(actions)
+
+
+def test_the_list_shows_the_content_truncated_and_filters_by_buffer_and_error(admin_client, account):
+    long = PostFactory(social_account=account, content="Spring sale " + "x" * 200, buffer_update_id="upd-1")
+    PostFactory(social_account=account, content="Failed one", status=PostStatus.FAILED, last_error="Buffer said no")
+    html = admin_client.get(CHANGELIST).content.decode()
+    assert 'class="sortable column-excerpt' in html and ">Content</a>" in html
+    assert "Spring sale xxx" in html and "x" * 100 not in html
+    assert admin_client.get(CHANGELIST, {"at_buffer": "yes"}).context["cl"].result_count == 1
+    assert admin_client.get(CHANGELIST, {"has_error": "yes"}).context["cl"].result_count == 1
+    assert list(admin_client.get(CHANGELIST, {"at_buffer": "yes"}).context["cl"].result_list) == [long]

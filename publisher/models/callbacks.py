@@ -52,6 +52,7 @@ class CallbackDelivery(TimestampedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name_plural = "callback deliveries"
         constraints = [
             models.UniqueConstraint(
                 fields=["publisher_post", "stream", "sequence"], name="unique_callback_sequence_per_stream"

@@ -109,6 +109,7 @@ class Delivery(TimestampedModel):
 
     class Meta:
         ordering = ["id"]
+        verbose_name_plural = "deliveries"
 
     def __str__(self) -> str:
         return f"Delivery #{self.pk} of {self.publisher_post_id}"
