@@ -26,36 +26,31 @@ class PublishAttemptInline(admin.TabularInline):
 CONTENT_EXCERPT = 80
 
 
-class HandedToBufferFilter(admin.SimpleListFilter):
-    """Whether Buffer holds the post (scheduled there, or published through it)."""
+def _set_or_blank_filter(field: str, *, title: str, parameter: str, labels: tuple[str, str]):
+    """A yes/no list filter on whether a text field is filled in (no query to build its choices)."""
 
-    title = "handed to Buffer"
-    parameter_name = "at_buffer"
+    class SetOrBlankFilter(admin.SimpleListFilter):
+        def lookups(self, request, model_admin):
+            return [("yes", labels[0]), ("no", labels[1])]
 
-    def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No")]
+        def queryset(self, request, queryset):
+            if self.value() == "yes":
+                return queryset.exclude(**{field: ""})
+            if self.value() == "no":
+                return queryset.filter(**{field: ""})
+            return queryset
 
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.exclude(buffer_update_id="")
-        if self.value() == "no":
-            return queryset.filter(buffer_update_id="")
-        return queryset
+    SetOrBlankFilter.title, SetOrBlankFilter.parameter_name = title, parameter
+    return SetOrBlankFilter
 
 
-class HasErrorFilter(admin.SimpleListFilter):
-    title = "last error"
-    parameter_name = "has_error"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Has an error"), ("no", "No error")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.exclude(last_error="")
-        if self.value() == "no":
-            return queryset.filter(last_error="")
-        return queryset
+# Whether Buffer holds the post (scheduled there, or published through it), and whether it has an error.
+HandedToBufferFilter = _set_or_blank_filter(
+    "buffer_update_id", title="handed to Buffer", parameter="at_buffer", labels=("Yes", "No")
+)
+HasErrorFilter = _set_or_blank_filter(
+    "last_error", title="last error", parameter="has_error", labels=("Has an error", "No error")
+)
 
 
 @admin.register(Post)
