@@ -17,7 +17,8 @@ from accounts.forms import BufferConfigForm, ConnectProfileForm
 from accounts.models import SocialAccount
 from buffer_integration import services as buffer_services
 from buffer_integration.platforms import platform_for_service
-from socialhub.web import SERVICE_ERRORS, add_service_errors, error_message, run_action
+from socialhub.web import SERVICE_ERRORS, add_service_errors, error_message, next_url, run_action
+from socialhub.web_first_run import buffer_is_local_sandbox, first_run_for_user
 
 
 def _get_account_for_user(request: HttpRequest, pk: int) -> SocialAccount:
@@ -25,10 +26,12 @@ def _get_account_for_user(request: HttpRequest, pk: int) -> SocialAccount:
 
 
 def _render_accounts(request: HttpRequest, config_form: BufferConfigForm | None = None) -> HttpResponse:
+    config = buffer_services.active_buffer_config(user=request.user)
     context = {
         "accounts": list(SocialAccount.objects.owned_by(request.user).order_by("platform", "account_name")),
-        "config": buffer_services.active_buffer_config(user=request.user),
+        "config": config,
         "config_form": config_form or BufferConfigForm(),
+        "sandbox": config is None and buffer_is_local_sandbox(),
     }
     status = 400 if config_form is not None and config_form.errors else 200
     return render(request, "accounts/account_list.html", context, status=status)
@@ -74,11 +77,23 @@ def _profiles(request: HttpRequest) -> list | None:
         return None
 
 
-@login_required
-def account_connect_view(request: HttpRequest) -> HttpResponse:
-    """GET lists the Buffer profiles not yet connected; POST connects one (then fills it from Buffer)."""
-    if request.method == "POST":
-        return _connect(request)
+def _has_token(user) -> bool:
+    config = buffer_services.active_buffer_config(user=user)
+    return config is not None and config.has_access_token
+
+
+def _render_connect(request: HttpRequest, config_form: BufferConfigForm | None = None) -> HttpResponse:
+    """Step 1 of the first run without a Buffer key (the key form), step 2 with one (the profiles)."""
+    if not _has_token(request.user):
+        # Asked first, so a marketer sees what to do rather than the service's "no config" error.
+        context = {
+            "needs_token": True,
+            "config_form": config_form or BufferConfigForm(),
+            "sandbox": buffer_is_local_sandbox(),
+            "first_run": first_run_for_user(request.user),
+        }
+        status = 400 if config_form is not None and config_form.errors else 200
+        return render(request, "accounts/account_connect.html", context, status=status)
     profiles = _profiles(request)
     unconnected = [
         {"profile": profile, "platform": platform_for_service(profile.service)}
@@ -89,11 +104,22 @@ def account_connect_view(request: HttpRequest) -> HttpResponse:
         "profiles": unconnected,
         "buffer_failed": profiles is None,
         "connected": len(profiles or []) - len(unconnected),
+        "first_run": first_run_for_user(request.user),
     }
     return render(request, "accounts/account_connect.html", context)
 
 
+@login_required
+def account_connect_view(request: HttpRequest) -> HttpResponse:
+    """GET lists the Buffer profiles not yet connected (or asks for the Buffer key first); POST connects one."""
+    if request.method == "POST":
+        return _connect(request)
+    return _render_connect(request)
+
+
 def _connect(request: HttpRequest) -> HttpResponse:
+    if not _has_token(request.user):
+        return redirect("account-connect")  # which asks for the Buffer key first
     form = ConnectProfileForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a Buffer profile to connect.")
@@ -116,7 +142,7 @@ def _connect(request: HttpRequest) -> HttpResponse:
         messages.error(request, error_message(exc))
         return redirect("account-connect")
     messages.success(request, f"Connected {account.account_name} ({account.get_platform_display()}).")
-    return redirect("account-list")
+    return redirect(next_url(request, reverse("account-list")))
 
 
 @login_required
@@ -135,5 +161,8 @@ def buffer_config_view(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Buffer access token saved and checked with Buffer.")
-            return redirect("account-list")
+            return redirect(next_url(request, reverse("account-list")))
+    # The first run's key form sits on the connect page: show its errors there.
+    if next_url(request, "") == reverse("account-connect"):
+        return _render_connect(request, config_form=form)
     return _render_accounts(request, config_form=form)

@@ -31,6 +31,7 @@ from publisher.models import Delivery
 from socialhub.web import (
     SERVICE_ERRORS,
     error_message,
+    errors_in_words,
     format_date,
     format_datetime,
     format_time,
@@ -39,6 +40,7 @@ from socialhub.web import (
     status_for,
     wants_json,
 )
+from socialhub.web_first_run import first_run_for_user
 
 # The calendar's filters, named as the API names them, so a calendar URL reads like a `GET /posts` query.
 CALENDAR_FILTERS = ("campaign_id", "social_account_id", "platform", "status")
@@ -122,12 +124,15 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         context["weeks"] = month_weeks(days=days, rng=rng, now=now, **lookups)
     else:
         context["columns"] = week_columns(days=days, now=now, **lookups)
+    total = sum(day["total"] for day in days)
     context.update(
         rng=rng,
         today=now.date(),
-        total=sum(day["total"] for day in days),
+        total=total,
+        # Only an empty view can belong to a new user; a busy one costs no query for this.
+        first_run=first_run_for_user(user, has_accounts=bool(context["accounts"])) if not total else None,
         filter_query=_filter_query(request, CALENDAR_FILTERS),
-        filter_errors=filterset.errors,
+        filter_errors=errors_in_words(filterset.errors),
         hours=range(24),
         reschedulable=sorted(transitions.ALLOWED_FROM["reschedule"]),
     )
@@ -144,7 +149,11 @@ def post_list_view(request: HttpRequest) -> HttpResponse:
     filterset = PostFilter(_given(request, LIST_FILTERS), queryset=queryset)
     page = Paginator(filterset.qs, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     context = _filter_context(request, LIST_FILTERS)
-    context.update(page=page, filter_errors=filterset.errors, filter_query=_filter_query(request, LIST_FILTERS))
+    context.update(
+        page=page,
+        filter_errors=errors_in_words(filterset.errors),
+        filter_query=_filter_query(request, LIST_FILTERS),
+    )
     return render(request, "posts/post_list.html", context)
 
 

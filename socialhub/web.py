@@ -51,10 +51,64 @@ def format_time(value: dt.datetime | None) -> str:
     return dateformat.format(timezone.localtime(value), TIME_FORMAT) if value is not None else ""
 
 
+# What the services call a field → what the pages call it. A message never shows a raw API name.
+FIELD_LABELS = {
+    "access_token": "Buffer access token",
+    "buffer_profile_id": "Buffer profile",
+    "social_account_id": "Account",
+    "platform": "Network",
+    "campaign_id": "Campaign",
+    "content": "Content",
+    "media_urls": "Media URLs",
+    "scheduled_time": "Date and time",
+    "status": "Status",
+    "name": "Name",
+    "description": "Description",
+    "start_date": "Start date",
+    "end_date": "End date",
+    "timezone": "Timezone",
+    "account_name": "Account name",
+    "posts": "Posts",
+    "recorded_at": "Time of the snapshot",
+    "scheduled_from": "Scheduled from",
+    "scheduled_to": "Scheduled until",
+    "q": "Search",
+    "ordering": "Order",
+    "engagement_rate": "Engagement rate",
+}
+_NON_FIELD = ("non_field_errors", "detail", "__all__")
+
+
+def field_label(key: str) -> str:
+    """A service's field name in words: the known label, else the name with spaces (`buffer_plan` → "Buffer plan")."""
+    return FIELD_LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
+def _flat_errors(errors: dict | list | str, key: str = "") -> list[tuple[str, str]]:
+    """(field, message) pairs of a service's `errors`, nested ones (bulk items) included."""
+    if isinstance(errors, dict):
+        return [pair for name, value in errors.items() for pair in _flat_errors(value, str(name))]
+    if isinstance(errors, list | tuple):
+        return [pair for value in errors for pair in _flat_errors(value, key)]
+    return [(key, str(errors))]
+
+
+def _in_words(key: str, message: str) -> str:
+    if not key or key in _NON_FIELD or key.isdigit():
+        return message
+    return f"{field_label(key)}: {message}"
+
+
+def errors_in_words(errors: dict) -> list[str]:
+    """A form's or a service's `errors` as sentences with the pages' labels (e.g. ignored list filters)."""
+    return [_sentence(_in_words(key, message)) for key, message in _flat_errors(errors)]
+
+
 def error_message(exc: Exception) -> str:
     """One sentence for a person. Buffer messages never contain tokens (see buffer_integration.exceptions)."""
     if isinstance(exc, DomainError):
-        return exc.message
+        # Per-field errors say it with the pages' labels; the service's `message` may start with an API name.
+        return " ".join(errors_in_words(exc.errors)) or exc.message
     if isinstance(exc, BufferUnavailable):
         return f"Buffer is unavailable right now, nothing was changed: {exc.message}"
     if isinstance(exc, BufferAuthError):
@@ -68,18 +122,25 @@ def error_message(exc: Exception) -> str:
     raise TypeError(f"not a service error: {exc!r}")
 
 
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def add_service_errors(form: forms.Form, exc: Exception, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's per-field errors next to the form's fields (API names mapped by `field_map`)."""
+    """Put a service's per-field errors next to the form's fields (API names mapped by `field_map`).
+
+    An error about a field the form does not show goes on top of the form under the field's label.
+    """
     errors = getattr(exc, "errors", None) or {}
     if not errors:
         form.add_error(None, error_message(exc))
         return
-    for key, messages_ in errors.items():
+    for key, message in _flat_errors(errors):
         name = (field_map or {}).get(key, key)
-        field = name if name in form.fields else None
-        for message in messages_ if isinstance(messages_, list) else [messages_]:
-            # A field the form does not show gets its API name, so the person still knows what it is about.
-            form.add_error(field, message if field or key == "non_field_errors" else f"{key}: {message}")
+        if name in form.fields:
+            form.add_error(name, message)
+        else:
+            form.add_error(None, _in_words(key, message))
 
 
 def wants_json(request: HttpRequest) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from accounts.models import SocialAccount
@@ -10,6 +12,14 @@ from buffer_integration.models import BufferConfig
 from buffer_integration.tests.factories import BufferConfigFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def current_step(html: str) -> str | None:
+    """The number of the first-run step the page marks as the current one."""
+    match = re.search(r'aria-current="step">\s*<span class="step-num" aria-hidden="true">(\d)', html)
+    return match.group(1) if match else None
+
+
 TOKEN = "sandbox-web-token"
 
 
@@ -66,7 +76,8 @@ class TestConnectionButtons:
     def test_sync_without_profile_says_why(self, web, owner, sandbox):
         account = SocialAccountFactory(owner=owner)
         html = web.post(f"/accounts/{account.pk}/sync/", follow=True).content.decode()
-        assert "no buffer_profile_id to sync from" in html
+        # The service's per-field error, under the page's label: no raw API field name.
+        assert "Buffer profile: Set a Buffer profile id first." in html and "buffer_profile_id" not in html
 
     def test_buttons_are_post_only_and_scoped(self, web, linked, outsider):
         theirs = SocialAccountFactory(owner=outsider)
@@ -97,9 +108,43 @@ class TestConnectFromBuffer:
         html = web.post("/accounts/connect/", {"buffer_profile_id": "f" * 24}, follow=True).content.decode()
         assert "not available to connect" in html and not SocialAccount.objects.exists()
 
-    def test_without_a_token_the_page_says_what_to_do(self, web, sandbox):
+    def test_without_a_token_the_page_asks_for_the_key_and_says_where_it_comes_from(self, web, sandbox):
         html = web.get("/accounts/connect/").content.decode()
-        assert "No Buffer access token is configured" in html and "Check your Buffer token" in html
+        assert "publish.buffer.com" in html and "Settings → API" in html
+        assert 'action="/accounts/buffer-config/"' in html and 'name="access_token"' in html
+        assert 'id="sandbox-note"' in html and "does not start with “invalid”" in html
+        assert "/api/v1" not in html and "POST" not in html.replace('method="post"', "")
+        assert current_step(html) == "1" and "Connect Buffer" in html
+
+    def test_the_sandbox_note_only_shows_with_the_local_sandbox(self, web, settings):
+        settings.BUFFER_API_URL = "https://api.bufferapp.com"
+        settings.BUFFER_GRAPHQL_URL = "https://api.buffer.com"
+        html = web.get("/accounts/connect/").content.decode()
+        assert "publish.buffer.com" in html and 'id="sandbox-note"' not in html
+        settings.BUFFER_API_URL = "http://127.0.0.1:8008"  # v1 local, but GraphQL (the default) is real Buffer
+        assert 'id="sandbox-note"' not in web.get("/accounts/connect/").content.decode()
+
+    def test_the_first_run_saves_the_key_then_lists_the_profiles_then_offers_the_first_post(self, web, owner, sandbox):
+        response = web.post("/accounts/buffer-config/", {"access_token": TOKEN, "next": "/accounts/connect/"})
+        assert response.status_code == 302 and response["Location"] == "/accounts/connect/"
+        html = web.get("/accounts/connect/").content.decode()
+        profile_id = sandbox.profile_id(TOKEN, "facebook")
+        assert profile_id in html and current_step(html) == "2"
+        response = web.post("/accounts/connect/", {"buffer_profile_id": profile_id, "next": "/accounts/connect/"})
+        assert response["Location"] == "/accounts/connect/"
+        html = web.get("/accounts/connect/").content.decode()
+        assert 'href="/posts/new/">Write a post</a>' in html
+
+    def test_a_rejected_key_on_the_first_run_stays_on_its_page(self, web, sandbox):
+        response = web.post("/accounts/buffer-config/", {"access_token": "invalid-key", "next": "/accounts/connect/"})
+        html = response.content.decode()
+        assert response.status_code == 400 and "<h1>Connect from Buffer</h1>" in html
+        assert 'id="id_access_token_error"' in html and 'value="invalid-key"' not in html
+
+    def test_connecting_without_a_key_goes_back_to_the_key_form(self, web, sandbox):
+        response = web.post("/accounts/connect/", {"buffer_profile_id": "f" * 24}, follow=True)
+        html = response.content.decode()
+        assert 'name="access_token"' in html and "/api/v1" not in html and not SocialAccount.objects.exists()
 
     def test_buffer_down(self, web, owner, sandbox):
         BufferConfigFactory(owner=owner, access_token=TOKEN)

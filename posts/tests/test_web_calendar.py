@@ -16,6 +16,14 @@ from posts.tests.factories import PostFactory
 from publisher.models import Delivery, PublisherPost
 
 pytestmark = pytest.mark.django_db
+
+
+def current_step(html: str) -> str | None:
+    """The number of the first-run step the page marks as the current one."""
+    match = re.search(r'aria-current="step">\s*<span class="step-num" aria-hidden="true">(\d)', html)
+    return match.group(1) if match else None
+
+
 DAY = dt.date(2030, 3, 14)  # a Thursday, well in the future
 
 
@@ -133,8 +141,16 @@ class TestQueryCount:
         # session, user, accounts, campaigns, the calendar's posts, the publisher marks
         with django_assert_num_queries(6):
             assert web.get(f"/?date={DAY}").status_code == 200
-        with django_assert_num_queries(6):
-            assert web.get(f"/?view=week&date={DAY}&status=scheduled").status_code == 200
+        with django_assert_num_queries(6):  # a week with posts in it (days 1 to 10 have posts either way)
+            assert web.get(f"/?view=week&date={DAY.replace(day=5)}&status=scheduled").status_code == 200
+
+    def test_an_empty_view_asks_once_whether_the_user_has_any_post(
+        self, web, owner, account, django_assert_num_queries
+    ):
+        bulk_posts(owner, account, 10)
+        with django_assert_num_queries(7):  # the six above, and whether there is a post anywhere (first run)
+            html = web.get(f"/?date={DAY.replace(year=2031)}").content.decode()
+        assert 'id="cal-empty"' in html and "first-run" not in html
 
     def test_a_month_of_3000_posts_stays_fast_and_small(self, web, owner, account):
         bulk_posts(owner, account, 3000)
@@ -233,3 +249,27 @@ class TestFarDates:
         assert "The calendar covers 1900 to 2999" in html
         if view == "month":
             assert f'<h1 id="cal-title" tabindex="-1">{shown}</h1>' in html
+
+
+class TestFirstRun:
+    def test_a_new_user_sees_the_three_steps_starting_with_buffer(self, web):
+        html = web.get("/").content.decode()
+        assert "Get started in three steps" in html
+        assert current_step(html) == "1"
+        assert 'href="/accounts/connect/">Connect</a>' in html
+
+    def test_with_an_account_but_no_post_the_next_step_is_the_first_post(self, web, account):
+        html = web.get("/").content.decode()
+        assert current_step(html) == "3"
+        assert 'href="/posts/new/">Write a post</a>' in html
+
+    def test_an_empty_month_of_a_set_up_user_says_how_to_fill_it(self, web, owner, account):
+        PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9))
+        html = web.get(f"/?date={DAY.replace(year=2031)}").content.decode()
+        assert "first-run" not in html and "Nothing planned in this month" in html and 'href="/posts/new/"' in html
+
+    def test_an_empty_calendar_without_accounts_says_to_connect_one(self, web, owner, account):
+        PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9))
+        account.delete()  # posts go with it: only a first-run user can have no account
+        html = web.get("/").content.decode()
+        assert "Get started in three steps" in html

@@ -1,0 +1,82 @@
+"""The first screens of a new install: connect Buffer → pick profiles → write a first post.
+
+The calendar, the accounts pages and the composer show where the user is on that path until
+every step is done; each step links to the page that does it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+
+# Where a Buffer API key comes from (README: "Connecting real Buffer").
+BUFFER_KEY_URL = "https://publish.buffer.com"
+BUFFER_KEY_PATH = "Settings → API"
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    hint: str
+    url: str
+    action: str
+    done: bool
+    current: bool
+
+
+def _is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def buffer_is_local_sandbox() -> bool:
+    """Both Buffer URLs (v1 and GraphQL) point at this machine: the sandbox, which takes any key."""
+    api_url = settings.BUFFER_API_URL
+    graphql_url = getattr(settings, "BUFFER_GRAPHQL_URL", "") or api_url.rstrip("/") + "/graphql"
+    return _is_loopback(api_url) and _is_loopback(graphql_url)
+
+
+def first_run_steps(*, has_token: bool, has_accounts: bool, has_posts: bool) -> list[Step] | None:
+    """The three steps with what is done and what comes next; None once all three are done.
+
+    Accounts mean Buffer is connected one way or another; a first post means the user is set up.
+    """
+    if has_posts:
+        return None
+    done = [has_token or has_accounts, has_accounts, False]
+    current = done.index(False)
+    steps = [
+        ("Connect Buffer", "SocialHub publishes through Buffer: paste your API key.", "account-connect", "Connect"),
+        ("Pick your profiles", "Choose the Buffer profiles to publish to.", "account-connect", "Pick profiles"),
+        ("Write your first post", "Write it once for every account you tick.", "post-create", "Write a post"),
+    ]
+    return [
+        Step(i + 1, title, hint, reverse(name), action, done=done[i], current=i == current)
+        for i, (title, hint, name, action) in enumerate(steps)
+    ]
+
+
+def first_run_for_user(user, *, has_accounts: bool | None = None) -> list[Step] | None:
+    """One EXISTS query for a user who has posts (everyone after day one); at most three before."""
+    from accounts.models import SocialAccount
+    from buffer_integration.services import active_buffer_config
+    from posts.models import Post
+
+    if Post.objects.owned_by(user).exists():
+        return None
+    if has_accounts is None:
+        has_accounts = SocialAccount.objects.owned_by(user).exists()
+    config = None if has_accounts else active_buffer_config(user=user)
+    return first_run_steps(
+        has_token=config is not None and config.has_access_token, has_accounts=has_accounts, has_posts=False
+    )
