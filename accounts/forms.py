@@ -25,7 +25,7 @@ class TimezoneForm(forms.ModelForm):
 
 class BufferConfigForm(forms.Form):
     access_token = forms.CharField(
-        label="Buffer access token",
+        label="Buffer API key",
         max_length=2000,
         # Write-only: the stored token is never sent back to the browser, not even masked.
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off", "spellcheck": "false"}),

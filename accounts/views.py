@@ -160,7 +160,7 @@ def buffer_config_view(request: HttpRequest) -> HttpResponse:
         except SERVICE_ERRORS as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Buffer access token saved and checked with Buffer.")
+            messages.success(request, "Buffer API key saved and checked with Buffer.")
             return redirect(next_url(request, reverse("account-list")))
     # The first run's key form sits on the connect page: show its errors there.
     if next_url(request, "") == reverse("account-connect"):

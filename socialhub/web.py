@@ -53,7 +53,7 @@ def format_time(value: dt.datetime | None) -> str:
 
 # What the services call a field → what the pages call it. A message never shows a raw API name.
 FIELD_LABELS = {
-    "access_token": "Buffer access token",
+    "access_token": "Buffer API key",
     "buffer_profile_id": "Buffer profile",
     "social_account_id": "Account",
     "platform": "Network",

@@ -76,14 +76,17 @@ def page(browser, live_server, owner):
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Whatever the Content-Security-Policy blocks is reported on the console: it must block nothing.
+    tab.on("console", lambda msg: "Content Security Policy" in msg.text and errors.append(msg.text))
     tab.goto(f"{live_server.url}/login/")
     tab.get_by_label("Username").fill(owner.username)
     tab.get_by_label("Password").fill(PASSWORD)
     tab.get_by_role("button", name="Log in").click()
     tab.wait_for_url(f"{live_server.url}/")
+    tab.errors = errors
     yield tab
     context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
+    assert errors == [], f"JavaScript errors or CSP violations: {errors}"
 
 
 def screenshot(page, name: str) -> None:
@@ -230,3 +233,32 @@ def test_the_composer_counts_like_the_api(page, live_server, owner):
                 "([text, account]) => window.socialhubWeightedLength(text, account)", [text, account]
             )
             assert counted == weighted_length(text, account["platform"]), (account["platform"], text)
+
+
+def test_swagger_ui_works_under_its_csp(page, live_server):
+    page.goto(f"{live_server.url}/docs")
+    page.locator(".swagger-ui .opblock-summary-path", has_text="/api/v1/posts").first.wait_for()
+    assert page.get_by_role("heading", name="SocialHub API").first.is_visible()
+    screenshot(page, "docs.png")
+
+
+def test_first_run_walks_a_new_user_from_buffer_to_the_first_post(page, live_server, owner, sandbox):
+    assert page.get_by_role("heading", name="Get started in three steps").is_visible()
+    screenshot(page, "first-run-calendar.png")
+    page.get_by_role("link", name="Connect", exact=True).click()
+    assert page.get_by_text("publish.buffer.com").first.is_visible()
+    assert page.locator("#sandbox-note").is_visible()
+    screenshot(page, "first-run-key.png")
+    page.get_by_role("textbox", name="Buffer API key").fill("invalid-key")
+    page.get_by_role("button", name="Save and list my profiles").click()
+    page.locator("#id_access_token_error").wait_for()
+    page.get_by_role("textbox", name="Buffer API key").fill("my-buffer-token")
+    page.get_by_role("button", name="Save and list my profiles").click()
+    page.get_by_text("Buffer API key saved").wait_for()
+    screenshot(page, "first-run-profiles.png")
+    page.get_by_role("button", name="Connect").first.click()
+    page.get_by_text("Connected").first.wait_for()
+    page.get_by_role("link", name="Write a post").click()
+    page.wait_for_url(f"{live_server.url}/posts/new/")
+    assert page.locator('#composer input[type="checkbox"]').count() == 1
+    screenshot(page, "first-run-composer.png")
