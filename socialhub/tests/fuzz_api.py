@@ -40,7 +40,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 PASSWORD = "fuzz-Passw0rd-not-secret"
 USERS = ("alice", "bob")
-DEFAULT_MAX_EXAMPLES = 20
+DEFAULT_MAX_EXAMPLES = 50  # about 3.5 minutes on the 2-core machine
 DEFAULT_SEED = 20261111
 START_TIMEOUT = 60.0
 

@@ -152,3 +152,19 @@ def test_creates_link_to_the_operations_on_what_they_created(schema):
         assert by_operation[operation] == {"id": "$response.body#/id"}
     publisher = schema["paths"]["/api/v1/publisher/posts"]["post"]["responses"]["201"]["links"]
     assert {link["parameters"]["post_id"] for link in publisher.values()} == {"$response.body#/postId"}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/buffer/config/{id}", "/api/v1/posts/{id}", "/api/v1/me"])
+def test_put_bodies_are_partial_like_the_api(schema, path):
+    """PUT keeps what it omits, so nothing in its body is required (it said `access_token` was)."""
+    ref = schema["paths"][path]["put"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    component = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert "required" not in component
+    assert not schema["paths"][path]["put"]["requestBody"].get("required")
+
+
+def test_put_without_the_required_fields_of_a_create_is_accepted(api, owner):
+    from buffer_integration.tests.factories import BufferConfigFactory
+
+    config = BufferConfigFactory(owner=owner)
+    assert api.put(f"/api/v1/buffer/config/{config.pk}", {"is_active": True}, format="json").status_code == 200
