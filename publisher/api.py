@@ -15,9 +15,17 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from publisher import selectors, services
 from publisher.auth import IntegratorSignatureAuthentication
 from publisher.models import CallbackDelivery, IntegratorApp, PublisherPost
+from publisher.openapi import (
+    CONFIG_SERIALIZERS,
+    SEED_POST,
+    ConfigsSerializer,
+    PostDetailSerializer,
+    PostStatusSerializer,
+)
 from publisher.schema import parse_post_request
 from publisher.serializers import CallbackDeliverySerializer
 from publisher.status import status_payload
+from socialhub.api.schema import SocialHubAutoSchema
 from socialhub.api.views import UserTimezoneMixin
 
 INTEGRATOR_AUTH = [JWTAuthentication, IntegratorSignatureAuthentication]
@@ -26,24 +34,7 @@ ERRORS = {
     401: OpenApiResponse(description="Missing or invalid JWT or request signature."),
     404: OpenApiResponse(description="No such post for this user."),
 }
-SEED_POST = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["payload"],
-    "properties": {
-        "channels": {"type": "array", "items": {"type": "string"}},
-        "posttypes": {"type": "array", "items": {"type": "string"}},
-        "networktargets": {"type": "array", "items": {"type": "string"}},
-        "contentSourceLink": {"type": "string", "format": "uri"},
-        "postStatusCallback": {"type": "string", "format": "uri"},
-        "postCommentCallback": {"type": "string", "format": "uri"},
-        "scheduled": {"type": "string", "format": "date-time"},
-        "strict": {"type": "boolean", "default": False},
-        "failOn": {"type": "string", "enum": ["warning", "error"], "default": "error"},
-        "payload": {"description": "The content to publish: any JSON value."},
-    },
-}
-SEED_STATUS = {"type": "object", "properties": {"postId": {"type": "string"}, "postStatus": {"type": "string"}}}
+CONFLICT = {409: OpenApiResponse(description="A delivery is being published right now: try again in a moment.")}
 
 
 class IntegratorViewMixin(UserTimezoneMixin):
@@ -51,12 +42,20 @@ class IntegratorViewMixin(UserTimezoneMixin):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List publisher posts (newest first)", responses={200: SEED_STATUS, **ERRORS}),
-    create=extend_schema(
-        summary="Create a post", request={"application/json": SEED_POST}, responses={201: SEED_STATUS, **ERRORS}
+    list=extend_schema(
+        summary="List publisher posts (newest first)", responses={200: PostDetailSerializer(many=True), **ERRORS}
     ),
-    retrieve=extend_schema(summary="Get a post's status and deliveries", responses={200: SEED_STATUS, **ERRORS}),
-    destroy=extend_schema(summary="Delete a post (withdraws what is not published)", responses={204: None, **ERRORS}),
+    create=extend_schema(
+        summary="Create a post",
+        request={"application/json": SEED_POST},
+        responses={201: PostStatusSerializer, **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="Get a post's status and deliveries", responses={200: PostDetailSerializer, **ERRORS}
+    ),
+    destroy=extend_schema(
+        summary="Delete a post (withdraws what is not published)", responses={204: None, **ERRORS, **CONFLICT}
+    ),
 )
 class PublisherPostViewSet(IntegratorViewMixin, viewsets.GenericViewSet):
     lookup_field = "public_id"
@@ -85,7 +84,9 @@ class PublisherPostViewSet(IntegratorViewMixin, viewsets.GenericViewSet):
         services.publisher_post_delete(publisher_post=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(summary="The post's callbacks and their attempts", responses={200: CallbackDeliverySerializer})
+    @extend_schema(
+        summary="The post's callbacks and their attempts", responses={200: CallbackDeliverySerializer(many=True)}
+    )
     @action(detail=True, methods=["get"])
     def callbacks(self, request, post_id=None):
         publisher_post = self.get_object()
@@ -95,7 +96,10 @@ class PublisherPostViewSet(IntegratorViewMixin, viewsets.GenericViewSet):
 
 
 class ConfigsView(IntegratorViewMixin, APIView):
-    @extend_schema(summary="All configuration objects: channels, post types, network targets", responses={200: dict})
+    @extend_schema(
+        summary="All configuration objects: channels, post types, network targets",
+        responses={200: ConfigsSerializer},
+    )
     def get(self, request):
         owner = request.user
         return Response(
@@ -107,8 +111,15 @@ class ConfigsView(IntegratorViewMixin, APIView):
         )
 
 
+class ConfigListSchema(SocialHubAutoSchema):
+    def get_response_serializers(self):
+        return CONFIG_SERIALIZERS[self.view.kind](many=True)
+
+
 class ConfigListView(IntegratorViewMixin, APIView):
     """One list of configuration objects; `kind` is set per route."""
+
+    schema = ConfigListSchema()
 
     kind = ""
     READERS = {
@@ -117,6 +128,6 @@ class ConfigListView(IntegratorViewMixin, APIView):
         "networktargets": selectors.config_networktargets,
     }
 
-    @extend_schema(summary="A list of configuration objects", responses={200: dict})
+    @extend_schema(summary="A list of configuration objects")
     def get(self, request):
         return Response(self.READERS[self.kind](owner=request.user))

@@ -85,6 +85,21 @@ def health_report() -> dict[str, Any]:
     }
 
 
+HEALTH_REPORT = inline_serializer(
+    "Health",
+    {
+        "status": serializers.ChoiceField(["ok", "fail"]),
+        "database": serializers.ChoiceField(["ok", "fail"]),
+        "broker": serializers.ChoiceField(["ok", "fail"]),
+        "beat": serializers.ChoiceField(["ok", "stale", "never"]),
+        "last_beat_tick_age_seconds": serializers.FloatField(allow_null=True),
+        "due_unclaimed_count": serializers.IntegerField(allow_null=True),
+        "oldest_due_age_seconds": serializers.FloatField(allow_null=True),
+        "held_count": serializers.IntegerField(allow_null=True),
+    },
+)
+
+
 class HealthView(APIView):
     """Liveness of the publishing pipeline for load balancers and monitoring."""
 
@@ -95,20 +110,8 @@ class HealthView(APIView):
     @extend_schema(
         auth=[],
         responses={
-            200: inline_serializer(
-                "Health",
-                {
-                    "status": serializers.ChoiceField(["ok", "fail"]),
-                    "database": serializers.ChoiceField(["ok", "fail"]),
-                    "broker": serializers.ChoiceField(["ok", "fail"]),
-                    "beat": serializers.ChoiceField(["ok", "stale", "never"]),
-                    "last_beat_tick_age_seconds": serializers.FloatField(allow_null=True),
-                    "due_unclaimed_count": serializers.IntegerField(allow_null=True),
-                    "oldest_due_age_seconds": serializers.FloatField(allow_null=True),
-                    "held_count": serializers.IntegerField(allow_null=True),
-                },
-            ),
-            503: OpenApiResponse(description="Same body; at least one check failed."),
+            200: HEALTH_REPORT,
+            503: OpenApiResponse(HEALTH_REPORT, description="Same body; at least one check failed."),
         },
     )
     def get(self, request: Request) -> Response:

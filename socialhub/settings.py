@@ -167,7 +167,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "socialhub.api.pagination.SkipLimitPagination",
     "DEFAULT_THROTTLE_CLASSES": ["socialhub.api.throttling.PerUserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": API_RATE_LIMIT, "anon": API_RATE_LIMIT},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "socialhub.api.schema.SocialHubAutoSchema",
     "EXCEPTION_HANDLER": "socialhub.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -199,12 +199,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["socialhub.api.schema.strip_optional_slashes"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "socialhub.api.schema.add_links"],
     # Several models have a `status` field: name each choice set rather than let it get a hash suffix.
     "ENUM_NAME_OVERRIDES": {
         "PostStatusEnum": "posts.models.PostStatus",
         "CampaignStatusEnum": "campaigns.models.CampaignStatus",
         "SyncJobStatusEnum": "analytics.models.SyncJobStatus",
         "HealthCheckEnum": ["ok", "fail"],  # /health: status, database and broker
+        "PublisherPostStatusEnum": "publisher.models.PublisherStatus",
     },
 }
 

@@ -217,10 +217,10 @@ class TestIsolation:
     "path, method, codes",
     [
         ("/api/v1/analytics", "get", {"200", "400", "401", "429"}),
-        ("/api/v1/analytics", "post", {"201", "400", "401", "429"}),
+        ("/api/v1/analytics", "post", {"201", "400", "401", "413", "415", "429"}),
         ("/api/v1/analytics/{id}", "get", {"200", "401", "404", "429"}),
-        ("/api/v1/analytics/{id}", "put", {"200", "400", "401", "404", "429"}),
-        ("/api/v1/analytics/{id}", "patch", {"200", "400", "401", "404", "429"}),
+        ("/api/v1/analytics/{id}", "put", {"200", "400", "401", "404", "413", "415", "429"}),
+        ("/api/v1/analytics/{id}", "patch", {"200", "400", "401", "404", "413", "415", "429"}),
         ("/api/v1/analytics/{id}", "delete", {"204", "401", "404", "429"}),
         ("/api/v1/analytics/sync", "post", {"202", "401", "429"}),
         ("/api/v1/analytics/sync/{job_id}", "get", {"200", "401", "404", "429"}),

@@ -214,10 +214,10 @@ class TestIsolation:
     "path, method, codes",
     [
         ("/api/v1/campaigns", "get", {"200", "400", "401", "429"}),
-        ("/api/v1/campaigns", "post", {"201", "400", "401", "429"}),
+        ("/api/v1/campaigns", "post", {"201", "400", "401", "413", "415", "429"}),
         ("/api/v1/campaigns/{id}", "get", {"200", "401", "404", "429"}),
-        ("/api/v1/campaigns/{id}", "put", {"200", "400", "401", "404", "429"}),
-        ("/api/v1/campaigns/{id}", "patch", {"200", "400", "401", "404", "429"}),
+        ("/api/v1/campaigns/{id}", "put", {"200", "400", "401", "404", "413", "415", "429"}),
+        ("/api/v1/campaigns/{id}", "patch", {"200", "400", "401", "404", "413", "415", "429"}),
         ("/api/v1/campaigns/{id}", "delete", {"204", "401", "404", "429"}),
         ("/api/v1/campaigns/{id}/analytics", "get", {"200", "401", "404", "429"}),
         ("/api/v1/campaigns/{id}/posts", "get", {"200", "400", "401", "404", "429"}),

@@ -7,17 +7,18 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 DETAIL_ERRORS = {"400", "401", "404", "409", "429", "503"}
+BODY_ERRORS = {"413", "415"}  # wherever a JSON body is read
 EXPECTED = {
     ("/api/v1/posts", "get"): {"200", "400", "401", "429"},
-    ("/api/v1/posts", "post"): {"201", "400", "401", "429"},
+    ("/api/v1/posts", "post"): {"201", "400", "401", "429"} | BODY_ERRORS,
     ("/api/v1/posts/{id}", "get"): {"200", "400", "401", "404", "429"},
-    ("/api/v1/posts/{id}", "put"): {"200"} | DETAIL_ERRORS,
-    ("/api/v1/posts/{id}", "patch"): {"200"} | DETAIL_ERRORS,
+    ("/api/v1/posts/{id}", "put"): {"200"} | DETAIL_ERRORS | BODY_ERRORS,
+    ("/api/v1/posts/{id}", "patch"): {"200"} | DETAIL_ERRORS | BODY_ERRORS,
     ("/api/v1/posts/{id}", "delete"): {"204"} | DETAIL_ERRORS,
     ("/api/v1/posts/{id}/schedule", "post"): {"200"} | DETAIL_ERRORS,
     ("/api/v1/posts/{id}/cancel", "post"): {"200"} | DETAIL_ERRORS,
-    ("/api/v1/posts/{id}/reschedule", "post"): {"200"} | DETAIL_ERRORS,
-    ("/api/v1/posts/bulk", "post"): {"201", "400", "401", "429"},
+    ("/api/v1/posts/{id}/reschedule", "post"): {"200"} | DETAIL_ERRORS | BODY_ERRORS,
+    ("/api/v1/posts/bulk", "post"): {"201", "400", "401", "429"} | BODY_ERRORS,
     ("/api/v1/posts/calendar", "get"): {"200", "400", "401", "429"},
 }
 
