@@ -55,6 +55,14 @@ def outsider_api(outsider):
 
 
 @pytest.fixture
+def live_api(live_server, transactional_db, owner):
+    """`owner`'s API over real HTTP (a `requests` session against `live_server`)."""
+    from socialhub.tests.live_api import LiveApi
+
+    return LiveApi(live_server.url, owner)
+
+
+@pytest.fixture
 def web(client, owner):
     """A browser-like client of the web UI, logged in (session) as `owner`."""
     client.force_login(owner)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -48,6 +50,9 @@ class SocialAccountViewSet(OwnedModelViewSet):
 
     @extend_schema(
         summary="Test the account's connection through Buffer",
+        description="Asks Buffer for the account's profile with your active Buffer config (never the "
+        "account's own `access_token`, which is the network's credential). The answer names that config "
+        "(`token_source`, `buffer_config_id`, `buffer_api`) and what Buffer said (`buffer_answer`).",
         request=None,
         responses={200: ConnectionCheckSerializer, **BUFFER_ERRORS},
     )
@@ -55,12 +60,7 @@ class SocialAccountViewSet(OwnedModelViewSet):
     def test_connection(self, request, pk=None):
         account = self.get_object()
         check = services.social_account_test_connection(account=account)
-        payload = {
-            "ok": check.ok,
-            "connection_status": account.connection_status,
-            "checked_at": check.checked_at,
-            "message": check.message,
-        }
+        payload = {**dataclasses.asdict(check), "connection_status": account.connection_status}
         return Response(ConnectionCheckSerializer(payload).data)
 
     @extend_schema(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import Platform, SocialAccount, User
+from accounts.services import BufferAnswer
 
 
 class SocialAccountSerializer(serializers.ModelSerializer):
@@ -14,7 +15,8 @@ class SocialAccountSerializer(serializers.ModelSerializer):
         allow_blank=True,
         max_length=2000,
         trim_whitespace=True,
-        help_text="Write-only. Stored encrypted; never returned.",
+        help_text="The network's own credential for this account (not a Buffer token: Buffer calls use "
+        "your Buffer config). Write-only, stored encrypted, never returned or sent to Buffer.",
     )
     platform = serializers.ChoiceField(choices=Platform.choices)
     has_access_token = serializers.BooleanField(read_only=True)
@@ -62,6 +64,12 @@ class ConnectionCheckSerializer(serializers.Serializer):
     connection_status = serializers.CharField()
     checked_at = serializers.DateTimeField()
     message = serializers.CharField()
+    token_source = serializers.ChoiceField(
+        choices=["buffer_config"], help_text="Which credential was used: always your active Buffer config."
+    )
+    buffer_config_id = serializers.IntegerField(help_text="The Buffer config that was used (its token is never shown).")
+    buffer_api = serializers.CharField(help_text="`graphql` or `v1`.")
+    buffer_answer = serializers.ChoiceField(choices=[answer.value for answer in BufferAnswer])
 
 
 class MeSerializer(serializers.ModelSerializer):

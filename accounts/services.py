@@ -4,18 +4,113 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import ConnectionStatus, SocialAccount
-from buffer_integration.exceptions import BufferAuthError, BufferNotFound
+from buffer_integration.backends import get_backend
+from buffer_integration.exceptions import BufferAuthError, BufferNotFound, BufferRejected
+from buffer_integration.models import BufferConfig
 from buffer_integration.platforms import platform_for_service
-from buffer_integration.services import backend_for_account
+from buffer_integration.services import backend_for_account, buffer_config_for_account
 from socialhub.errors import InvalidInput
 
 _EDITABLE_FIELDS = {"platform", "account_name", "buffer_profile_id", "is_active"}
 _DUPLICATE = "You already connected this Buffer profile for this platform."
+
+
+class BufferAnswer(StrEnum):
+    """What Buffer said about an account, asked with its owner's Buffer config."""
+
+    PROFILE_FOUND = "profile_found"
+    PROFILE_DISCONNECTED = "profile_disconnected"
+    PROFILE_NOT_FOUND = "profile_not_found"
+    PLATFORM_MISMATCH = "platform_mismatch"
+    TOKEN_REJECTED = "token_rejected"  # noqa: S105 (a name of Buffer's answer, not a secret)
+    # The account has no profile id: only the config's token was checked.
+    TOKEN_ACCEPTED = "token_accepted"  # noqa: S105
+
+
+# An account whose profile Buffer cannot publish to with the owner's config is refused when saved.
+_UNREACHABLE = {BufferAnswer.PROFILE_NOT_FOUND, BufferAnswer.PLATFORM_MISMATCH, BufferAnswer.TOKEN_REJECTED}
+_CONNECTED = {BufferAnswer.PROFILE_FOUND, BufferAnswer.TOKEN_ACCEPTED}
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    ok: bool
+    checked_at: datetime
+    message: str
+    buffer_answer: BufferAnswer
+    buffer_config_id: int
+    buffer_api: str
+    # Every Buffer call for an account uses its owner's Buffer config, never the account's own token.
+    token_source: str = "buffer_config"  # noqa: S105 (which credential, never the credential itself)
+
+
+def _ask_buffer(account: SocialAccount, config: BufferConfig) -> ConnectionCheck:
+    """Ask Buffer, with `config`, for the account's profile (or, without one, whether the token works).
+
+    `BufferUnavailable` propagates: Buffer being unreachable says nothing about the account.
+    """
+
+    def answer(kind: BufferAnswer, message: str) -> ConnectionCheck:
+        return ConnectionCheck(
+            ok=kind in _CONNECTED,
+            checked_at=timezone.now(),
+            message=message,
+            buffer_answer=kind,
+            buffer_config_id=config.pk,
+            buffer_api=config.api,
+        )
+
+    backend = get_backend(config.get_access_token(), api=config.api)
+    profile_id = account.buffer_profile_id
+    try:
+        if not profile_id:
+            backend.get_user()
+            return answer(BufferAnswer.TOKEN_ACCEPTED, "Buffer accepts your Buffer token; this account has no profile.")
+        profile = backend.get_profile(profile_id)
+    except BufferAuthError as exc:
+        message = f"Buffer rejected the access token of your Buffer config: {exc.message}"
+        return answer(BufferAnswer.TOKEN_REJECTED, message)
+    except (BufferNotFound, BufferRejected):
+        return answer(
+            BufferAnswer.PROFILE_NOT_FOUND,
+            f"Buffer has no profile {profile_id} under your Buffer config (GET /api/v1/buffer/profiles lists yours).",
+        )
+    platform = platform_for_service(profile.service)
+    if platform != account.platform:
+        return answer(
+            BufferAnswer.PLATFORM_MISMATCH,
+            f"Buffer profile {profile_id} is a {platform} profile, but this account is {account.platform}.",
+        )
+    if profile.is_disconnected:
+        return answer(BufferAnswer.PROFILE_DISCONNECTED, "Buffer reports this profile as disconnected.")
+    return answer(BufferAnswer.PROFILE_FOUND, "Connected.")
+
+
+def _apply_check(account: SocialAccount, check: ConnectionCheck) -> None:
+    account.connection_status = ConnectionStatus.OK if check.ok else ConnectionStatus.ERROR
+    account.last_checked_at = check.checked_at
+    account.last_error = "" if check.ok else check.message
+
+
+def _verify_profile(account: SocialAccount) -> None:
+    """Refuse a profile Buffer cannot reach with the owner's config; record what Buffer said otherwise."""
+    if not account.buffer_profile_id:
+        account.connection_status, account.last_checked_at, account.last_error = ConnectionStatus.UNKNOWN, None, ""
+        return
+    try:
+        config = buffer_config_for_account(account=account)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, errors={"buffer_profile_id": [exc.message]}) from None
+    check = _ask_buffer(account, config)
+    if check.buffer_answer in _UNREACHABLE:
+        raise InvalidInput(check.message, errors={"buffer_profile_id": [check.message]})
+    _apply_check(account, check)
 
 
 def _ensure_unique_profile(*, owner, platform: str, buffer_profile_id: str, exclude_pk: int | None = None) -> None:
@@ -46,6 +141,11 @@ def social_account_create(
     access_token: str = "",
     is_active: bool = True,
 ) -> SocialAccount:
+    """`access_token` is the network's own credential for the account, kept encrypted; Buffer never sees it.
+
+    A `buffer_profile_id` is checked with Buffer first (the owner's config): one Buffer does not
+    know there, or on another network, is refused; Buffer unreachable raises and nothing is saved.
+    """
     _ensure_unique_profile(owner=owner, platform=platform, buffer_profile_id=buffer_profile_id)
     account = SocialAccount(
         owner=owner,
@@ -55,6 +155,7 @@ def social_account_create(
         is_active=is_active,
     )
     account.set_access_token(access_token)
+    _verify_profile(account)
     _save_unique(account)
     return account
 
@@ -63,6 +164,7 @@ def social_account_update(*, account: SocialAccount, access_token: str | None = 
     unknown = set(fields) - _EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    moved = any(fields[name] != getattr(account, name) for name in ("platform", "buffer_profile_id") if name in fields)
     for name, value in fields.items():
         setattr(account, name, value)
     _ensure_unique_profile(
@@ -72,10 +174,9 @@ def social_account_update(*, account: SocialAccount, access_token: str | None = 
         exclude_pk=account.pk,
     )
     if access_token is not None:
-        account.set_access_token(access_token)
-        account.connection_status = ConnectionStatus.UNKNOWN
-    if "buffer_profile_id" in fields:
-        account.connection_status = ConnectionStatus.UNKNOWN
+        account.set_access_token(access_token)  # the network's credential: Buffer's answer does not change
+    if moved:
+        _verify_profile(account)
     _save_unique(account)
     return account
 
@@ -84,41 +185,16 @@ def social_account_delete(*, account: SocialAccount) -> None:
     account.delete()
 
 
-@dataclass(frozen=True)
-class ConnectionCheck:
-    ok: bool
-    checked_at: datetime
-    message: str
-
-
-def _record_check(account: SocialAccount, *, ok: bool, message: str) -> ConnectionCheck:
-    now = timezone.now()
-    account.connection_status = ConnectionStatus.OK if ok else ConnectionStatus.ERROR
-    account.last_checked_at = now
-    account.last_error = "" if ok else message
-    account.save(update_fields=["connection_status", "last_checked_at", "last_error", "updated_at"])
-    return ConnectionCheck(ok=ok, checked_at=now, message=message)
-
-
 def social_account_test_connection(*, account: SocialAccount) -> ConnectionCheck:
-    """Ask Buffer for the account's profile (or, without one, whether the token works).
+    """Ask Buffer, with the owner's Buffer config, for the account's profile; record the answer.
 
-    A definite answer is recorded on the account; Buffer being unreachable raises
-    `BufferUnavailable` and records nothing, since nothing was learned about the account.
+    Without a config this is an InvalidInput. Buffer being unreachable raises `BufferUnavailable`
+    and records nothing, since nothing was learned about the account.
     """
-    backend = backend_for_account(account=account)
-    try:
-        if account.buffer_profile_id:
-            profile = backend.get_profile(account.buffer_profile_id)
-            if profile.is_disconnected:
-                return _record_check(account, ok=False, message="Buffer reports this profile as disconnected.")
-        else:
-            backend.get_user()
-    except BufferAuthError as exc:
-        return _record_check(account, ok=False, message=f"Buffer rejected the access token: {exc.message}")
-    except BufferNotFound:
-        return _record_check(account, ok=False, message="Buffer does not know this profile id for this token.")
-    return _record_check(account, ok=True, message="Connected.")
+    check = _ask_buffer(account, buffer_config_for_account(account=account))
+    _apply_check(account, check)
+    account.save(update_fields=["connection_status", "last_checked_at", "last_error", "updated_at"])
+    return check
 
 
 def social_account_sync_from_buffer(*, account: SocialAccount) -> SocialAccount:

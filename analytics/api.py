@@ -36,7 +36,8 @@ RATE_NOTE = (
     ),
     create=extend_schema(
         summary="Record a snapshot of a post's metrics",
-        description=f"{RATE_NOTE} `recorded_at` defaults to now; a naive time is in the user's timezone.",
+        description=f"{RATE_NOTE} `recorded_at` defaults to now; a naive time is in the user's timezone. "
+        "Only published posts take analytics (`post_id` of another status: 400).",
         responses={201: PostAnalyticsSerializer, **LIST_ERRORS},
     ),
     retrieve=extend_schema(
@@ -82,8 +83,9 @@ SYNC_ERRORS = {
         description="Starts a background sync of the statistics of your posts that Buffer has sent. "
         "Answers 202 at once with the job id (and its URL in `Location`); poll `GET /analytics/sync/{job_id}`. "
         "A snapshot is written only for posts whose numbers changed. If a sync is already in progress, "
-        "that job is returned instead of starting another. Buffer being down fails the job (see its `error`), "
-        "not this request.",
+        "that job is returned instead of starting another. The job ends `succeeded` (every post read), "
+        "`partial` (some not: `error` says why), `failed` (none, or Buffer down) or `unsupported` (the "
+        "config's Buffer API has no statistics, e.g. GraphQL); this request itself never fails for Buffer.",
         request=None,
         responses={202: SyncStartedSerializer, **{c: SYNC_ERRORS[c] for c in (401, 429)}},
     ),

@@ -43,8 +43,10 @@ class PostAnalytics(TimestampedModel):
 class SyncJobStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    SUCCEEDED = "succeeded", "Succeeded"  # every post was read from Buffer
+    PARTIAL = "partial", "Partly done"  # some posts were read, some not: `error` says why
+    FAILED = "failed", "Failed"  # no post could be read: `error` says why
+    UNSUPPORTED = "unsupported", "Not supported"  # the Buffer API of the user's config has no statistics
 
 
 class AnalyticsSyncJobQuerySet(models.QuerySet):
@@ -56,7 +58,7 @@ class AnalyticsSyncJob(TimestampedModel):
     """One run of "pull statistics from Buffer" for one user, reported through the API."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analytics_sync_jobs")
-    status = models.CharField(max_length=10, choices=SyncJobStatus.choices, default=SyncJobStatus.PENDING)
+    status = models.CharField(max_length=12, choices=SyncJobStatus.choices, default=SyncJobStatus.PENDING)
     posts_checked = models.PositiveIntegerField(default=0)
     snapshots_created = models.PositiveIntegerField(default=0)
     posts_failed = models.PositiveIntegerField(default=0)

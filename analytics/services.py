@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
@@ -17,9 +17,9 @@ from analytics.buffer_metrics import metrics_from_buffer_statistics
 from analytics.engagement import engagement_rate, is_consistent
 from analytics.models import AnalyticsSource, AnalyticsSyncJob, PostAnalytics, SyncJobStatus
 from analytics.selectors import analytics_latest_snapshots, analytics_sync_job_in_progress
-from buffer_integration.backends import ensure_supported
+from buffer_integration.backends import ensure_supported, get_backend
 from buffer_integration.exceptions import BufferAuthError, BufferError, BufferUnavailable, BufferUnsupported
-from buffer_integration.services import backend_for_account
+from buffer_integration.services import active_buffer_config, backend_for_account
 from posts.models import Post, PostStatus
 from socialhub.errors import InvalidInput
 
@@ -48,6 +48,13 @@ def _check_recorded_at(recorded_at: dt.datetime) -> None:
         raise InvalidInput(message, errors={"recorded_at": [message]})
 
 
+def _check_published(post: Post) -> None:
+    """Numbers exist only for what went out: a draft's or a scheduled post's would be invented."""
+    if post.status != PostStatus.PUBLISHED:
+        message = f"Analytics are recorded for published posts only; post {post.pk} is {post.status}."
+        raise InvalidInput(message, errors={"post_id": [message]})
+
+
 def analytics_record(
     *,
     post: Post,
@@ -60,6 +67,7 @@ def analytics_record(
     source: str = AnalyticsSource.MANUAL,
     recorded_at: dt.datetime | None = None,
 ) -> PostAnalytics:
+    _check_published(post)
     recorded_at = recorded_at or timezone.now()
     _check_recorded_at(recorded_at)
     rate = _checked_rate(views=views, likes=likes, shares=shares, comments=comments, given=engagement_rate)
@@ -84,6 +92,8 @@ def analytics_update(*, snapshot: PostAnalytics, **fields) -> PostAnalytics:
     given_rate = fields.pop("engagement_rate", None)
     for name, value in fields.items():
         setattr(snapshot, name, value)
+    if "post" in fields:
+        _check_published(snapshot.post)
     if "recorded_at" in fields:
         _check_recorded_at(snapshot.recorded_at)
     snapshot.engagement_rate = _checked_rate(
@@ -140,7 +150,13 @@ class _SyncCounts:
     checked: int = 0
     created: int = 0
     failed: int = 0
-    note: str = ""  # why some posts could not be synced at all (e.g. an API without statistics)
+    unsupported: str = ""  # the config's Buffer API has no statistics at all: nothing could be asked
+    reasons: list[str] = field(default_factory=list)  # why posts could not be synced, each reason once
+
+    def fail(self, posts: int, reason: str) -> None:
+        self.failed += posts
+        if reason not in self.reasons:
+            self.reasons.append(reason)
 
 
 def _changed_snapshot(post: Post, statistics: dict, latest: PostAnalytics | None) -> PostAnalytics | None:
@@ -166,14 +182,14 @@ def _sync_account_posts(posts: list[Post], latest: dict[int, PostAnalytics], cou
         backend = backend_for_account(account=posts[0].social_account)
         # Buffer's GraphQL API has no per-post statistics: say so rather than record zeros.
         ensure_supported(backend, "statistics")
-    except InvalidInput:  # no token for this account: nothing to ask Buffer with
+    except InvalidInput as exc:  # no Buffer config: nothing to ask Buffer with
         counts.checked += len(posts)
-        counts.failed += len(posts)
+        counts.fail(len(posts), exc.message)
         return
     except BufferUnsupported as exc:
         counts.checked += len(posts)
         counts.failed += len(posts)
-        counts.note = exc.message
+        counts.unsupported = exc.message
         return
     new: list[PostAnalytics] = []
     try:
@@ -183,12 +199,12 @@ def _sync_account_posts(posts: list[Post], latest: dict[int, PostAnalytics], cou
                 update = backend.get_update(post.buffer_update_id)
             except BufferUnavailable:
                 raise
-            except BufferAuthError:  # the token is refused: every remaining post of the account would be too
+            except BufferAuthError as exc:  # the token is refused: every remaining post of the account would be too
                 counts.checked += len(posts) - index - 1
-                counts.failed += len(posts) - index
+                counts.fail(len(posts) - index, f"Buffer rejected the access token: {exc.message}")
                 return
-            except BufferError:  # this update is gone or refused; the others may be fine
-                counts.failed += 1
+            except BufferError as exc:  # this update is gone or refused; the others may be fine
+                counts.fail(1, f"Buffer could not return an update: {exc.message}")
                 continue
             if update.status == "sent" and (
                 snapshot := _changed_snapshot(post, update.statistics, latest.get(post.pk))
@@ -198,6 +214,30 @@ def _sync_account_posts(posts: list[Post], latest: dict[int, PostAnalytics], cou
         # Numbers already read are real: keep them even when Buffer fails halfway through.
         PostAnalytics.objects.bulk_create(new)
         counts.created += len(new)
+
+
+def _outcome(counts: _SyncCounts) -> tuple[str, str]:
+    """A job is `succeeded` only when every post was read; otherwise it says how much was done, and why not."""
+    if counts.unsupported:
+        return SyncJobStatus.UNSUPPORTED, counts.unsupported
+    if not counts.failed:
+        return SyncJobStatus.SUCCEEDED, ""
+    reasons = " ".join(counts.reasons)
+    if counts.failed < counts.checked:
+        return SyncJobStatus.PARTIAL, f"{counts.failed} of {counts.checked} posts could not be synced. {reasons}"
+    return SyncJobStatus.FAILED, f"No post could be synced. {reasons}"
+
+
+def analytics_statistics_unavailable(*, user) -> str:
+    """Why Buffer cannot give statistics for `user`'s posts ("" when it can): pages must not promise them."""
+    config = active_buffer_config(user=user)
+    if config is None or not config.has_access_token:
+        return ""  # nothing is published without Buffer; once it is connected, its API decides
+    try:
+        ensure_supported(get_backend(config.get_access_token(), api=config.api), "statistics")
+    except BufferUnsupported as exc:
+        return f"{exc.message} Numbers recorded by hand show here."
+    return ""
 
 
 _JOB_COUNTS = ("posts_checked", "snapshots_created", "posts_failed")
@@ -246,11 +286,13 @@ def analytics_sync_run(*, job_id: int) -> AnalyticsSyncJob | None:
         for _, group in groupby(ordered, key=attrgetter("social_account_id")):
             _sync_account_posts(list(group), latest, counts)
     except BufferUnavailable as exc:
-        _finish(job, counts, status=SyncJobStatus.FAILED, error=f"Buffer is unavailable: {exc.message}")
+        status = SyncJobStatus.PARTIAL if counts.created else SyncJobStatus.FAILED
+        _finish(job, counts, status=status, error=f"Buffer is unavailable: {exc.message}")
     except Exception:
         # Never leave the job "running" forever; the task's caller still sees (and logs) the error.
         _finish(job, counts, status=SyncJobStatus.FAILED, error="Internal error; the problem has been logged.")
         raise
     else:
-        _finish(job, counts, status=SyncJobStatus.SUCCEEDED, error=counts.note)
+        status, error = _outcome(counts)
+        _finish(job, counts, status=status, error=error)
     return job

@@ -6,10 +6,11 @@
 Everything runs in a throw-away directory (var/bench/: SQLite database, filesystem broker, file
 cache) unless --database-url / --redis-url are given (the bench FLUSHES that database: give it a
 scratch one); DATABASE_URL & co. from the shell are ignored on purpose. The sandbox runs in its own
-process with no latency and Buffer's rate limit off; every account has its own token, so Buffer's
-per-token limit is not what is measured. Prints posts/s end to end, lateness (published_at -
-scheduled_time) p50/p99/max, duplicates (sandbox creates per post text > 1; must be 0), and the
-raw rate at which this one process can POST updates/create to the same sandbox: the ceiling.
+process with no latency and Buffer's rate limit off; every account has its own owner with its own
+Buffer config (token), so Buffer's per-token limit is not what is measured. Prints posts/s end to
+end, lateness (published_at - scheduled_time) p50/p99/max, duplicates (sandbox creates per post
+text > 1; must be 0), and the raw rate at which this one process can POST updates/create to the
+same sandbox: the ceiling.
 """
 
 from __future__ import annotations
@@ -115,31 +116,37 @@ def prepare_database() -> None:
 
 
 def seed(*, posts: int, accounts: int) -> list[int]:
-    """One user, `accounts` Twitter accounts each with its own token and sandbox profile, posts round-robin."""
+    """`accounts` users, each with its own Buffer config (v1 token) and one Twitter account on its
+    sandbox profile; posts round-robin. Buffer calls use the owner's config, so one user per token."""
     import hashlib
 
     from django.utils import timezone
 
     from accounts.models import SocialAccount, User
+    from buffer_integration.models import BufferConfig
     from posts.models import Post, PostStatus
 
-    user = User.objects.create(username="bench")
-    rows = []
-    for i in range(accounts):
+    users = User.objects.bulk_create([User(username=f"bench{i}") for i in range(accounts)])
+    configs, rows = [], []
+    for i, user in enumerate(users):
         token = f"bench-token-{i}"
-        account = SocialAccount(
-            owner=user,
-            platform="twitter",
-            account_name=f"@bench{i}",
-            buffer_profile_id=hashlib.sha256(f"{token}:twitter".encode()).hexdigest()[:24],
+        config = BufferConfig(owner=user, api="v1")
+        config.set_access_token(token)
+        configs.append(config)
+        rows.append(
+            SocialAccount(
+                owner=user,
+                platform="twitter",
+                account_name=f"@bench{i}",
+                buffer_profile_id=hashlib.sha256(f"{token}:twitter".encode()).hexdigest()[:24],
+            )
         )
-        account.set_access_token(token)
-        rows.append(account)
+    BufferConfig.objects.bulk_create(configs)
     accounts_created = SocialAccount.objects.bulk_create(rows)
     now = timezone.now()
     batch = [
         Post(
-            owner=user,
+            owner=accounts_created[i % accounts].owner,
             social_account=accounts_created[i % accounts],
             platform="twitter",
             content=f"Bench post {i} of {posts} #socialhub",

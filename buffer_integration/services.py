@@ -1,7 +1,9 @@
 """Buffer credentials and the choice of backend for a user or an account.
 
 Every Buffer call in the product starts here: `backend_for_user` / `backend_for_account` decide
-which token (and later which API) to use, so views and tasks never handle tokens themselves.
+which token and which API to use, so views and tasks never handle tokens themselves. Both use the
+user's (the account owner's) active Buffer config: a social account's own `access_token` is the
+network's credential stored for it, not a Buffer token.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from buffer_integration.models import BufferApi, BufferConfig
 from socialhub.errors import InvalidInput
 
 NO_CONFIG_MESSAGE = "No Buffer access token is configured: create one with POST /api/v1/buffer/config."
+ACCOUNT_NO_CONFIG_MESSAGE = (
+    "Configure Buffer first: social accounts publish through your Buffer config "
+    "(POST /api/v1/buffer/config, or the Accounts page)."
+)
 
 
 def active_buffer_config(*, user) -> BufferConfig | None:
@@ -29,25 +35,30 @@ def backend_for_user(*, user) -> BufferBackend:
     return get_backend(config.get_access_token(), api=config.api)
 
 
+def buffer_config_for_account(*, account) -> BufferConfig:
+    """The Buffer config every Buffer call for `account` goes through: its owner's active one.
+
+    Buffer holds the connection to the network itself, under the owner's Buffer account; the
+    account's own `access_token` is the network's credential kept for it and never goes to Buffer.
+    """
+    config = BufferConfig.objects.filter(owner_id=account.owner_id).active().first()
+    if config is None or not config.has_access_token:
+        raise InvalidInput(ACCOUNT_NO_CONFIG_MESSAGE)
+    return config
+
+
 def buffer_credentials_for_account(*, account) -> tuple[str, str]:
-    """(access token, API) for the account: its own token when it has one, else its owner's active config.
+    """(access token, API) of the account owner's active Buffer config.
 
     For callers that need the token itself besides a backend (the publishing engine keys its
     per-token throttle on a hash of it); they must never log it or put it in a response.
     """
-    config = active_buffer_config(user=account.owner)
-    if account.has_access_token:
-        return account.get_access_token(), (config.api if config is not None else BufferApi.V1)
-    if config is None or not config.has_access_token:
-        raise InvalidInput(
-            "This account has no access token and its owner has no Buffer config: "
-            "set access_token on the account or create one with POST /api/v1/buffer/config."
-        )
+    config = buffer_config_for_account(account=account)
     return config.get_access_token(), config.api
 
 
 def backend_for_account(*, account) -> BufferBackend:
-    """The account's own token when it has one, else its owner's active Buffer config."""
+    """A backend on the account owner's active Buffer config."""
     token, api = buffer_credentials_for_account(account=account)
     return get_backend(token, api=api)
 

@@ -64,6 +64,7 @@ class Chip:
     account: str
     campaign: str
     from_publisher: bool
+    in_buffer_queue: bool = False
 
 
 @dataclass
@@ -100,6 +101,7 @@ def _chip(row: dict, *, accounts: dict[int, str], campaigns: dict[int, str], pub
         account=accounts.get(row["social_account_id"], ""),
         campaign=campaigns.get(row["campaign_id"], "") if row["campaign_id"] else "",
         from_publisher=row["id"] in publisher_ids,
+        in_buffer_queue=row["in_buffer_queue"],
     )
 
 

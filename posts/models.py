@@ -18,6 +18,11 @@ class PostStatus(models.TextChoices):
     RECONCILING = "reconciling", "Reconciling"
 
 
+def is_in_buffer_queue(status: str, buffer_update_id: str) -> bool:
+    """The one rule, for model instances and for `.values()` rows alike."""
+    return status == PostStatus.SCHEDULED and bool(buffer_update_id)
+
+
 class PostQuerySet(models.QuerySet):
     def owned_by(self, user) -> PostQuerySet:
         return self.filter(owner=user)
@@ -89,6 +94,11 @@ class Post(TimestampedModel):
     @property
     def is_handed_to_buffer(self) -> bool:
         return bool(self.buffer_update_id)
+
+    @property
+    def in_buffer_queue(self) -> bool:
+        """Handed to Buffer's queue ("schedule via Buffer"): Buffer, not our engine, publishes it at its time."""
+        return is_in_buffer_queue(self.status, self.buffer_update_id)
 
 
 class AttemptOutcome(models.TextChoices):

@@ -7,9 +7,18 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
-from posts.models import Post, PostStatus
+from posts.models import Post, PostStatus, is_in_buffer_queue
 
-CALENDAR_FIELDS = ("id", "content", "status", "platform", "scheduled_time", "social_account_id", "campaign_id")
+CALENDAR_FIELDS = (
+    "id",
+    "content",
+    "status",
+    "platform",
+    "scheduled_time",
+    "social_account_id",
+    "campaign_id",
+    "buffer_update_id",
+)
 
 
 def _local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
@@ -41,7 +50,8 @@ def calendar_for(
     for row in rows:
         local = row["scheduled_time"].astimezone(tz)
         entry = days[local.date()]
-        entry["posts"].append({**row, "scheduled_time": local.isoformat()})
+        queued = is_in_buffer_queue(row["status"], row.pop("buffer_update_id"))
+        entry["posts"].append({**row, "scheduled_time": local.isoformat(), "in_buffer_queue": queued})
         entry["counts"][row["status"]] += 1
         entry["total"] += 1
     return list(days.values())

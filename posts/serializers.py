@@ -33,6 +33,11 @@ class PostSerializer(serializers.ModelSerializer):
     scheduled_time = serializers.DateTimeField(
         allow_null=True, required=False, help_text="ISO 8601; a time without offset is read in your timezone."
     )
+    in_buffer_queue = serializers.BooleanField(
+        read_only=True,
+        help_text="True once POST /posts/{id}/schedule handed the post to Buffer's queue: status stays "
+        "`scheduled`, and Buffer (not SocialHub's engine) publishes it at its time.",
+    )
     status = serializers.ChoiceField(
         choices=PostStatus.choices,
         required=False,
@@ -51,6 +56,7 @@ class PostSerializer(serializers.ModelSerializer):
             "media_urls",
             "scheduled_time",
             "status",
+            "in_buffer_queue",
             "published_at",
             "buffer_update_id",
             "handed_to_buffer_at",
@@ -123,6 +129,7 @@ class CalendarPostSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     content = serializers.CharField()
     status = serializers.ChoiceField(choices=PostStatus.choices)
+    in_buffer_queue = serializers.BooleanField(help_text="Handed to Buffer's queue (see the post's field).")
     platform = serializers.CharField()
     scheduled_time = serializers.DateTimeField(help_text="In the calendar's timezone.")
     social_account_id = serializers.IntegerField()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Platform, SocialAccount
 from analytics.charts import snapshot_chart
+from analytics.services import analytics_statistics_unavailable
 from campaigns.models import Campaign
 from posts import services, transitions
 from posts.calendar_grid import VIEWS, calendar_range, month_weeks, week_columns
@@ -173,6 +174,8 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "snapshots": snapshots,
         "latest": snapshots[-1] if snapshots else None,
         "chart": snapshot_chart(snapshots, tz=request.user.tzinfo),
+        # Never promise numbers Buffer cannot give for this user's config.
+        "analytics_unavailable": "" if snapshots else analytics_statistics_unavailable(user=request.user),
         "can": {
             "cancel": allowed["cancel"],
             "reschedule": allowed["reschedule"],

@@ -1,10 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView, TokenVerifyView
 
 from accounts.api import MeView, SocialAccountViewSet
 from buffer_integration.api import BufferConfigViewSet, BufferProfilesView
+from socialhub.api.exceptions import not_found_view
 from socialhub.api.routers import OptionalSlashRouter
 from socialhub.health import HealthView
 
@@ -29,6 +31,9 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
+    # Any other path under /api/ is a JSON 404 even with DEBUG on, where Django would answer its
+    # HTML page listing every URL; csrf_exempt so an unknown POST is a 404, not a CSRF 403.
+    re_path(r"^api/", csrf_exempt(not_found_view)),
     # The split view serves Swagger UI's start-up script as a file, so /docs runs under a CSP without inline script.
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),

@@ -7,23 +7,32 @@ import pytest
 from accounts.models import SocialAccount
 from accounts.tests.factories import SocialAccountFactory
 from buffer_integration.tests.factories import BufferConfigFactory
+from conftest import Sandbox
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = "sandbox-owner-token"
+PROFILE = Sandbox.profile_id(TOKEN, "twitter")
+
+
+@pytest.fixture
+def config(owner, sandbox):
+    """The owner's Buffer config: every Buffer call for the owner's accounts goes through it."""
+    return BufferConfigFactory(owner=owner, access_token=TOKEN)
 
 
 def _create(api, **overrides):
     body = {
         "platform": "twitter",
         "account_name": "@brand",
-        "buffer_profile_id": "buf_123",
+        "buffer_profile_id": PROFILE,
         "access_token": "token_123",
     }
     body.update(overrides)
     return api.post("/api/v1/social-accounts", body, format="json")
 
 
+@pytest.mark.usefixtures("config")
 class TestCrud:
     def test_create_seed_example(self, api, owner):
         response = _create(api)
@@ -32,7 +41,7 @@ class TestCrud:
         assert body["platform"] == "twitter" and body["account_name"] == "@brand"
         assert body["has_access_token"] is True
         assert "access_token" not in body and "token_123" not in response.content.decode()
-        assert body["connection_status"] == "unknown"
+        assert body["connection_status"] == "ok"  # Buffer was asked for the profile when it was saved
         assert {"id", "created_at", "updated_at"} <= set(body)
         account = SocialAccount.objects.get(pk=body["id"])
         assert account.owner == owner
@@ -44,7 +53,7 @@ class TestCrud:
         assert response.status_code == 201
         account = SocialAccount.objects.get(pk=response.json()["id"])
         assert account.owner == owner
-        assert account.connection_status == "unknown"
+        assert account.connection_status == "ok"
 
     @pytest.mark.parametrize(
         "overrides, field",
@@ -68,9 +77,11 @@ class TestCrud:
         response = _create(api, account_name="@again")
         assert response.status_code == 400
         assert "buffer_profile_id" in response.json()["errors"]
-        assert _create(api, platform="facebook").status_code == 201
+        facebook = Sandbox.profile_id(TOKEN, "facebook")
+        assert _create(api, platform="facebook", buffer_profile_id=facebook).status_code == 201
 
-    def test_same_profile_for_another_user_is_fine(self, api, outsider_api):
+    def test_same_profile_for_another_user_is_fine(self, api, outsider_api, outsider):
+        BufferConfigFactory(owner=outsider, access_token=TOKEN)  # the same Buffer account, shared
         assert _create(api).status_code == 201
         assert _create(outsider_api).status_code == 201
 
@@ -129,25 +140,25 @@ class TestIsolation:
 
 
 class TestTestConnection:
-    def test_ok_with_the_accounts_own_token(self, api, owner, sandbox):
-        profile_id = sandbox.profile_id(TOKEN, "twitter")
-        account = SocialAccountFactory(owner=owner, buffer_profile_id=profile_id, access_token=TOKEN)
+    def test_ok_with_the_owners_buffer_config(self, api, owner, config):
+        account = SocialAccountFactory(owner=owner, buffer_profile_id=PROFILE)
         response = api.post(f"/api/v1/social-accounts/{account.pk}/test-connection")
         assert response.status_code == 200
         assert response.json()["ok"] is True
         account.refresh_from_db()
         assert account.connection_status == "ok" and account.last_checked_at is not None
 
-    def test_falls_back_to_the_users_buffer_config(self, api, owner, sandbox):
-        BufferConfigFactory(owner=owner, access_token=TOKEN)
+    def test_the_accounts_own_token_is_never_used_for_buffer(self, api, owner, config):
+        # The network's credential of the account: were it sent to Buffer, Buffer would not know the profile.
         account = SocialAccountFactory(
-            owner=owner, buffer_profile_id=sandbox.profile_id(TOKEN, "facebook"), platform="facebook"
+            owner=owner, buffer_profile_id=Sandbox.profile_id(TOKEN, "facebook"), platform="facebook", access_token="nw"
         )
         response = api.post(f"/api/v1/social-accounts/{account.pk}/test-connection")
         assert response.json()["ok"] is True
 
     def test_rejected_token_is_recorded_as_error(self, api, owner, sandbox):
-        account = SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24, access_token="invalid-token")
+        BufferConfigFactory(owner=owner, access_token="invalid-token")
+        account = SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24)
         response = api.post(f"/api/v1/social-accounts/{account.pk}/test-connection")
         assert response.status_code == 200
         assert response.json()["ok"] is False
@@ -156,22 +167,20 @@ class TestTestConnection:
         assert account.connection_status == "error" and "rejected" in account.last_error
         assert "invalid-token" not in response.content.decode()
 
-    def test_unknown_profile_is_recorded_as_error(self, api, owner, sandbox):
-        account = SocialAccountFactory(owner=owner, buffer_profile_id="f" * 24, access_token=TOKEN)
+    def test_unknown_profile_is_recorded_as_error(self, api, owner, config):
+        account = SocialAccountFactory(owner=owner, buffer_profile_id="f" * 24)
         response = api.post(f"/api/v1/social-accounts/{account.pk}/test-connection")
         assert response.json()["ok"] is False
-        assert "does not know" in response.json()["message"]
+        assert "has no profile" in response.json()["message"]
 
-    def test_no_token_anywhere_is_400(self, api, owner, sandbox):
-        account = SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24)
+    def test_no_buffer_config_is_400(self, api, owner, sandbox):
+        account = SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24, access_token="token_123")
         response = api.post(f"/api/v1/social-accounts/{account.pk}/test-connection")
         assert response.status_code == 400
-        assert "access token" in response.json()["detail"]
+        assert response.json()["detail"].startswith("Configure Buffer first")
 
-    def test_buffer_down_is_503_and_records_nothing(self, api, owner, sandbox):
-        account = SocialAccountFactory(
-            owner=owner, buffer_profile_id=sandbox.profile_id(TOKEN, "twitter"), access_token=TOKEN
-        )
+    def test_buffer_down_is_503_and_records_nothing(self, api, owner, config, sandbox):
+        account = SocialAccountFactory(owner=owner, buffer_profile_id=PROFILE)
         sandbox.faults(down=True)
         response = api.post(f"/api/v1/social-accounts/{account.pk}/test-connection")
         assert response.status_code == 503
@@ -180,17 +189,17 @@ class TestTestConnection:
         assert account.connection_status == "unknown" and account.last_checked_at is None
 
     def test_buffer_unreachable_is_503(self, api, owner, dead_buffer_url):
-        account = SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24, access_token=TOKEN)
+        BufferConfigFactory(owner=owner, access_token=TOKEN)
+        account = SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24)
         response = api.post(f"/api/v1/social-accounts/{account.pk}/test-connection")
         assert response.status_code == 503
         assert "Buffer" in response.json()["detail"]
 
 
+@pytest.mark.usefixtures("config")
 class TestSyncBuffer:
     def test_sync_brings_profile_data(self, api, owner, sandbox):
-        account = SocialAccountFactory(
-            owner=owner, buffer_profile_id=sandbox.profile_id(TOKEN, "twitter"), access_token=TOKEN
-        )
+        account = SocialAccountFactory(owner=owner, buffer_profile_id=PROFILE)
         response = api.post(f"/api/v1/social-accounts/{account.pk}/sync-buffer")
         assert response.status_code == 200
         body = response.json()
@@ -199,28 +208,24 @@ class TestSyncBuffer:
         assert body["connection_status"] == "ok" and body["last_synced_at"]
 
     def test_without_profile_id_is_400(self, api, owner, sandbox):
-        account = SocialAccountFactory(owner=owner, access_token=TOKEN)
+        account = SocialAccountFactory(owner=owner)
         response = api.post(f"/api/v1/social-accounts/{account.pk}/sync-buffer")
         assert response.status_code == 400
         assert "buffer_profile_id" in response.json()["errors"]
 
     def test_profile_unknown_to_buffer_is_404(self, api, owner, sandbox):
-        account = SocialAccountFactory(owner=owner, buffer_profile_id="f" * 24, access_token=TOKEN)
+        account = SocialAccountFactory(owner=owner, buffer_profile_id="f" * 24)
         response = api.post(f"/api/v1/social-accounts/{account.pk}/sync-buffer")
         assert response.status_code == 404
         assert "Buffer" in response.json()["detail"]
 
     def test_platform_mismatch_is_400(self, api, owner, sandbox):
-        account = SocialAccountFactory(
-            owner=owner, platform="linkedin", buffer_profile_id=sandbox.profile_id(TOKEN, "twitter"), access_token=TOKEN
-        )
+        account = SocialAccountFactory(owner=owner, platform="linkedin", buffer_profile_id=PROFILE)
         response = api.post(f"/api/v1/social-accounts/{account.pk}/sync-buffer")
         assert response.status_code == 400
         assert "platform" in response.json()["errors"]
 
     def test_buffer_down_is_503(self, api, owner, sandbox):
-        account = SocialAccountFactory(
-            owner=owner, buffer_profile_id=sandbox.profile_id(TOKEN, "twitter"), access_token=TOKEN
-        )
+        account = SocialAccountFactory(owner=owner, buffer_profile_id=PROFILE)
         sandbox.faults(down=True)
         assert api.post(f"/api/v1/social-accounts/{account.pk}/sync-buffer").status_code == 503

@@ -25,9 +25,10 @@ TOKEN = "sandbox-web-token"
 
 @pytest.fixture
 def linked(owner, sandbox):
-    """A twitter account whose own token and profile the sandbox knows."""
+    """A twitter account on a profile the sandbox knows under its owner's Buffer config."""
+    BufferConfigFactory(owner=owner, access_token=TOKEN)
     return SocialAccountFactory(
-        owner=owner, account_name="@brand", access_token=TOKEN, buffer_profile_id=sandbox.profile_id(TOKEN, "twitter")
+        owner=owner, account_name="@brand", buffer_profile_id=sandbox.profile_id(TOKEN, "twitter")
     )
 
 
@@ -57,7 +58,8 @@ class TestConnectionButtons:
         assert linked.connection_status == "ok" and "@brand: Connected." in response.content.decode()
 
     def test_test_connection_rejected_token_is_recorded(self, web, owner, sandbox):
-        account = SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24, access_token="invalid-token")
+        BufferConfigFactory(owner=owner, access_token="invalid-token")
+        account = SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24)
         html = web.post(f"/accounts/{account.pk}/test/", follow=True).content.decode()
         account.refresh_from_db()
         assert account.connection_status == "error" and "Buffer rejected the access token" in html
@@ -88,7 +90,6 @@ class TestConnectionButtons:
 
 class TestConnectFromBuffer:
     def test_lists_the_profiles_not_yet_connected(self, web, owner, sandbox, linked):
-        BufferConfigFactory(owner=owner, access_token=TOKEN)
         html = web.get("/accounts/connect/").content.decode()
         assert sandbox.profile_id(TOKEN, "twitter") not in html  # already connected as @brand
         assert sandbox.profile_id(TOKEN, "facebook") in html

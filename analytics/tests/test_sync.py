@@ -15,6 +15,8 @@ from analytics.buffer_metrics import metrics_from_buffer_statistics
 from analytics.models import AnalyticsSyncJob, PostAnalytics
 from buffer_integration.backends import get_backend
 from buffer_integration.backends.base import UpdateDraft
+from buffer_integration.models import BufferConfig
+from buffer_integration.tests.factories import BufferConfigFactory
 from conftest import Sandbox
 from posts.tests.factories import PostFactory
 
@@ -24,9 +26,10 @@ TOKEN = "sync-owner-token"
 
 
 def _account(owner, service="twitter", token=TOKEN):
-    return SocialAccountFactory(
-        owner=owner, platform=service, buffer_profile_id=Sandbox.profile_id(token, service), access_token=token
-    )
+    """An account on `token`'s sandbox profile; `token` becomes its owner's (v1) Buffer config if none is active."""
+    if not BufferConfig.objects.owned_by(owner).active().exists():
+        BufferConfigFactory(owner=owner, access_token=token)
+    return SocialAccountFactory(owner=owner, platform=service, buffer_profile_id=Sandbox.profile_id(token, service))
 
 
 def _sent_post(account, token=TOKEN, now=True):
@@ -95,19 +98,40 @@ def test_buffer_down_fails_the_job_naming_buffer(api, owner, sandbox, django_cap
     assert not PostAnalytics.objects.exists()
 
 
-def test_unknown_update_and_refused_token_count_as_failed(api, owner, sandbox, django_capture_on_commit_callbacks):
+def test_an_unknown_update_counts_as_failed_and_the_job_as_partial(
+    api, owner, sandbox, django_capture_on_commit_callbacks
+):
     good = _sent_post(_account(owner))
-    PostFactory(social_account=good.social_account, status="published", buffer_update_id="f" * 24)
-    refused = _account(owner, "linkedin", token="invalid-token")
-    for update_id in ("a" * 24, "b" * 24):
-        PostFactory(social_account=refused, status="published", buffer_update_id=update_id)
-    PostFactory(social_account=_account(owner, "facebook", token=""), status="published", buffer_update_id="c" * 24)
+    for update_id in ("e" * 24, "f" * 24):
+        PostFactory(social_account=good.social_account, status="published", buffer_update_id=update_id)
 
     job = _sync(api, django_capture_on_commit_callbacks)
 
-    assert job["status"] == "succeeded"
-    assert (job["posts_checked"], job["snapshots_created"], job["posts_failed"]) == (5, 1, 4)
+    assert job["status"] == "partial"
+    assert (job["posts_checked"], job["snapshots_created"], job["posts_failed"]) == (3, 1, 2)
+    assert job["error"].startswith("2 of 3 posts could not be synced. Buffer could not return an update")
     assert list(PostAnalytics.objects.values_list("post_id", flat=True)) == [good.pk]
+
+
+def test_a_refused_token_fails_every_post_of_the_user(api, owner, sandbox, django_capture_on_commit_callbacks):
+    BufferConfigFactory(owner=owner, access_token="invalid-token")
+    tweets, pins = _account(owner, "twitter"), _account(owner, "pinterest")
+    for account, update_id in ((tweets, "a" * 24), (pins, "b" * 24), (pins, "c" * 24)):
+        PostFactory(social_account=account, status="published", buffer_update_id=update_id)
+
+    job = _sync(api, django_capture_on_commit_callbacks)
+
+    assert job["status"] == "failed"
+    assert (job["posts_checked"], job["snapshots_created"], job["posts_failed"]) == (3, 0, 3)
+    assert job["error"].startswith("No post could be synced. Buffer rejected the access token")
+
+
+def test_without_a_buffer_config_the_job_fails_saying_so(api, owner, sandbox, django_capture_on_commit_callbacks):
+    account = SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24, access_token="network-token")
+    PostFactory(social_account=account, status="published", buffer_update_id="d" * 24)
+    job = _sync(api, django_capture_on_commit_callbacks)
+    assert (job["status"], job["posts_failed"]) == ("failed", 1)
+    assert "Configure Buffer first" in job["error"]
 
 
 def test_update_not_yet_sent_is_checked_without_snapshot(api, owner, sandbox, django_capture_on_commit_callbacks):
@@ -195,17 +219,12 @@ class TestRunService:
 def test_graphql_config_reports_missing_statistics_instead_of_zeros(
     api, owner, sandbox, django_capture_on_commit_callbacks
 ):
-    from buffer_integration.tests.factories import BufferConfigFactory
-
     BufferConfigFactory(owner=owner, api="graphql", access_token=TOKEN)
-    account = SocialAccountFactory(
-        owner=owner, platform="twitter", buffer_profile_id=Sandbox.profile_id(TOKEN, "twitter")
-    )
-    _sent_post(account)
+    _sent_post(_account(owner))
 
     job = _sync(api, django_capture_on_commit_callbacks)
 
-    assert job["status"] == "succeeded"
+    assert job["status"] == "unsupported"  # nothing was done: never "succeeded"
     assert (job["posts_checked"], job["snapshots_created"], job["posts_failed"]) == (1, 0, 1)
     assert "GraphQL" in job["error"]
     assert PostAnalytics.objects.count() == 0

@@ -47,7 +47,7 @@ def campaign(owner):
 
 @pytest.fixture
 def buffer_account(owner, sandbox):
-    """A twitter account whose token and profile the Buffer sandbox knows."""
-    return SocialAccountFactory(
-        owner=owner, platform="twitter", access_token=TOKEN, buffer_profile_id=sandbox.profile_id(TOKEN, "twitter")
-    )
+    """A twitter account on a sandbox profile of its owner's Buffer config (the one Buffer calls use)."""
+    from posts.tests.engine_helpers import sandbox_account
+
+    return sandbox_account(owner, sandbox, TOKEN)

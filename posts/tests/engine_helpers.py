@@ -7,7 +7,9 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.models import SocialAccount
-from accounts.tests.factories import SocialAccountFactory
+from accounts.tests.factories import SocialAccountFactory, UserFactory
+from buffer_integration.models import BufferConfig
+from buffer_integration.tests.factories import BufferConfigFactory
 from posts.models import Post, PostStatus
 
 ENGINE_TEST_SETTINGS = {
@@ -19,13 +21,25 @@ ENGINE_TEST_SETTINGS = {
 
 
 def sandbox_account(owner, sandbox, token: str, **kwargs) -> SocialAccount:
-    """A twitter account with its own token, connected to that token's sandbox profile."""
+    """A twitter account on the sandbox profile of Buffer token `token`.
+
+    Buffer calls go through the account owner's active Buffer config, so the account belongs to a
+    user whose config holds `token`: `owner` if its config does, or if `owner` has no account yet
+    (its config then takes `token`, keeping its API; without a config it gets a v1 one). Otherwise
+    a user of its own is made for `token`, as one more Buffer customer, in the same timezone.
+    """
+    config = BufferConfig.objects.owned_by(owner).active().first()
+    if config is None:
+        BufferConfigFactory(owner=owner, access_token=token)
+    elif config.get_access_token() != token:
+        if owner.social_accounts.exists():
+            owner = UserFactory(username=f"{owner.username}-{token}", timezone=owner.timezone)
+            BufferConfigFactory(owner=owner, api=config.api, access_token=token)
+        else:
+            config.set_access_token(token)
+            config.save()
     return SocialAccountFactory(
-        owner=owner,
-        platform="twitter",
-        access_token=token,
-        buffer_profile_id=sandbox.profile_id(token, "twitter"),
-        **kwargs,
+        owner=owner, platform="twitter", buffer_profile_id=sandbox.profile_id(token, "twitter"), **kwargs
     )
 
 

@@ -79,12 +79,13 @@ class TestSchedule:
         assert response.status_code == 400 and field in response.json()["errors"]
         assert at_buffer(sandbox) == []
 
-    def test_account_without_profile_or_token_is_400(self, api, owner, sandbox):
+    def test_account_without_profile_or_buffer_config_is_400(self, api, owner, sandbox):
         no_profile = PostFactory(social_account=SocialAccountFactory(owner=owner, access_token="t"))
         assert "social_account_id" in api.post(url(no_profile, "/schedule")).json()["errors"]
-        no_token = PostFactory(social_account=SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24))
-        response = api.post(url(no_token, "/schedule"))
-        assert response.status_code == 400 and "access token" in response.json()["detail"]
+        # The account's own token is the network's credential: it does not stand in for a Buffer config.
+        account = SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24, access_token="network-token")
+        response = api.post(url(PostFactory(social_account=account), "/schedule"))
+        assert response.status_code == 400 and response.json()["detail"].startswith("Configure Buffer first")
 
     @pytest.mark.parametrize("status", [S.PUBLISHED, S.PUBLISHING, S.CANCELLED])
     def test_wrong_status_is_409(self, api, post, sandbox, status):

@@ -21,6 +21,7 @@ from buffer_integration.exceptions import (
 )
 from socialhub.crypto import DecryptionError
 from socialhub.errors import DomainError
+from socialhub.wording import count_of, retry_after_seconds
 
 logger = logging.getLogger("socialhub.api")
 
@@ -59,7 +60,7 @@ def _buffer_response(exc: BufferError) -> Response:
     if isinstance(exc, BufferUnsupported):  # the config's Buffer API lacks the feature: say so, no numbers
         return Response({"detail": exc.message}, status=501)
     if isinstance(exc, BufferUnavailable):
-        headers = {"Retry-After": str(int(exc.retry_after))} if exc.retry_after else {}
+        headers = {"Retry-After": str(retry_after_seconds(exc.retry_after))} if exc.retry_after else {}
         return Response({"detail": f"Buffer is unavailable: {exc.message}"}, status=503, headers=headers)
     if isinstance(exc, BufferAuthError):
         return Response({"detail": f"Buffer rejected the access token: {exc.message}"}, status=400)
@@ -96,9 +97,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     response = drf_exception_handler(exc, context)
     if response is not None:
         if isinstance(exc, drf.Throttled):
-            response.data = {
-                "detail": f"Rate limit exceeded: try again in {exc.wait and int(exc.wait + 0.999)} seconds."
-            }
+            # The header and the sentence give the same number (DRF's header rounds down).
+            seconds = retry_after_seconds(exc.wait or 0)
+            response["Retry-After"] = str(seconds)
+            response.data = {"detail": f"Rate limit exceeded: try again in {count_of(seconds, 'second')}."}
         elif isinstance(exc, drf.ParseError):
             response.data = {"detail": f"Malformed request body: {exc.detail}"}
         elif not isinstance(response.data, dict) or "detail" not in response.data:

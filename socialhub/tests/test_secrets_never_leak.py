@@ -32,7 +32,7 @@ def test_tokens_appear_nowhere(api, owner, sandbox, caplog):
         {
             "platform": "twitter",
             "account_name": "@s",
-            "buffer_profile_id": sandbox.profile_id(ACCOUNT_TOKEN, "twitter"),
+            "buffer_profile_id": sandbox.profile_id(CONFIG_TOKEN, "twitter"),
             "access_token": ACCOUNT_TOKEN,
         },
     ).json()["id"]
@@ -46,7 +46,7 @@ def test_tokens_appear_nowhere(api, owner, sandbox, caplog):
     sandbox.faults(down=True)
     call("post", f"/api/v1/social-accounts/{account_id}/test-connection")
     call("put", f"/api/v1/buffer/config/{config_id}", {"access_token": CONFIG_TOKEN + "x"})
-    sandbox.admin("POST", "tokens/revoke", json={"token": ACCOUNT_TOKEN})
+    sandbox.admin("POST", "tokens/revoke", json={"token": CONFIG_TOKEN})  # Buffer calls use the config's
     sandbox.faults(down=False)
     call("post", f"/api/v1/social-accounts/{account_id}/test-connection")
 
