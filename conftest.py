@@ -36,7 +36,8 @@ def outsider(db):
 
 def client_for(user):
     from rest_framework.test import APIClient
-    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from accounts.auth import RefreshToken
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")

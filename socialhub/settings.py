@@ -199,6 +199,9 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
     "SIGNING_KEY": env_str("JWT_SIGNING_KEY") or SECRET_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Lock-out on obtain; rotation whose blacklist insert is the compare-and-set (accounts.auth).
+    "TOKEN_OBTAIN_SERIALIZER": "accounts.auth.TokenObtainSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "accounts.auth.TokenRefreshSerializer",
 }
 
 SPECTACULAR_SETTINGS = {
