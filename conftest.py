@@ -9,7 +9,8 @@ import requests
 from django.core.cache import cache
 
 # `celery_workers`: real worker processes for the publishing engine's end-to-end tests.
-pytest_plugins = ["socialhub.tests.celery_workers"]
+# `log_secrets`: the session fails if any secret a test set appears in any log record.
+pytest_plugins = ["socialhub.tests.celery_workers", "socialhub.tests.log_secrets"]
 
 
 @pytest.fixture(autouse=True)
