@@ -3,6 +3,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import Platform, SocialAccount, User
+from socialhub.api.validators import validate_access_token
+from socialhub.tokens import MAX_ACCESS_TOKEN_LENGTH
 
 
 class SocialAccountSerializer(serializers.ModelSerializer):
@@ -12,9 +14,10 @@ class SocialAccountSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         allow_blank=True,
-        max_length=2000,
+        max_length=MAX_ACCESS_TOKEN_LENGTH,
         trim_whitespace=True,
-        help_text="Write-only. Stored encrypted; never returned.",
+        validators=[validate_access_token],
+        help_text="Write-only. Printable ASCII without spaces (header-safe). Stored encrypted; never returned.",
     )
     platform = serializers.ChoiceField(choices=Platform.choices)
     has_access_token = serializers.BooleanField(read_only=True)
