@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "socialhub.api.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -180,7 +181,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["socialhub.api.parsers.BoundedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "socialhub.api.pagination.SkipLimitPagination",
     "DEFAULT_THROTTLE_CLASSES": ["socialhub.api.throttling.PerUserRateThrottle"],
@@ -210,7 +211,9 @@ SPECTACULAR_SETTINGS = {
         "Social media publishing through Buffer. Authenticate with `POST /api/v1/auth/token`, then send "
         '`Authorization: Bearer <access>`. Errors are `{"detail": ...}` (validation errors add `errors`). '
         "Lists take `skip` and `limit` (1-100) and answer a JSON array with `X-Total-Count` and `Link` headers. "
-        "60 requests per minute per user."
+        f"60 requests per minute per user. Limits: request bodies up to {API_MAX_BODY_BYTES} bytes (larger → 413), "
+        f"JSON nested at most {API_MAX_JSON_DEPTH} levels (deeper → 400), 1000 posts per bulk request; date-times "
+        "need a date and a time, within 1900-2999, offsets within ±15:59."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
