@@ -7,7 +7,8 @@ token the API refuses to store, with `register_secret()`.
 
 Capturing is global: `logging.Logger.handle` is wrapped, so every record of every logger is seen
 once, whatever its handlers, propagation or pytest's capture (django.request's 500 tracebacks, the
-Buffer client, the sandbox, gunicorn-style error logs). Each record is kept as text — message,
+Buffer client, the sandbox, gunicorn-style error logs); the log files of Celery worker processes
+started by `celery_workers` are added when they stop. Each record is kept as text — message,
 arguments, extra attributes and formatted traceback — and scanned once at the end of the session:
 JWTs by pattern, other secrets by substring, also in their `repr()` escapes (a token with CR/LF is
 logged as `\\r\\n`). Secrets under 8 characters are not registered (they would match ordinary words).
