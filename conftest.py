@@ -10,7 +10,7 @@ from django.core.cache import cache
 
 # `celery_workers`: real worker processes for the publishing engine's end-to-end tests.
 # `log_secrets`: the session fails if any secret a test set appears in any log record.
-pytest_plugins = ["socialhub.tests.celery_workers", "socialhub.tests.log_secrets"]
+pytest_plugins = ["socialhub.tests.log_secrets", "socialhub.tests.celery_workers"]
 
 
 @pytest.fixture(autouse=True)
