@@ -9,7 +9,8 @@ import requests
 from django.core.cache import cache
 
 # `celery_workers`: real worker processes for the publishing engine's end-to-end tests.
-pytest_plugins = ["socialhub.tests.celery_workers"]
+# `log_secrets`: the session fails if any secret a test set appears in any log record.
+pytest_plugins = ["socialhub.tests.log_secrets", "socialhub.tests.celery_workers"]
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +37,8 @@ def outsider(db):
 
 def client_for(user):
     from rest_framework.test import APIClient
-    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from accounts.auth import RefreshToken
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")

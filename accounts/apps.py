@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Users and social accounts"
+
+    def ready(self) -> None:
+        from accounts import token_admin
+
+        # The admin app (listed first) has autodiscovered simplejwt's own token admin by now.
+        token_admin.register()

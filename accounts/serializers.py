@@ -4,6 +4,8 @@ from rest_framework import serializers
 
 from accounts.models import Platform, SocialAccount, User
 from accounts.services import BufferAnswer
+from socialhub.api.validators import validate_access_token
+from socialhub.tokens import MAX_ACCESS_TOKEN_LENGTH
 
 
 class SocialAccountSerializer(serializers.ModelSerializer):
@@ -13,10 +15,12 @@ class SocialAccountSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         allow_blank=True,
-        max_length=2000,
+        max_length=MAX_ACCESS_TOKEN_LENGTH,
         trim_whitespace=True,
+        validators=[validate_access_token],
         help_text="The network's own credential for this account (not a Buffer token: Buffer calls use "
-        "your Buffer config). Write-only, stored encrypted, never returned or sent to Buffer.",
+        "your Buffer config). Printable ASCII without spaces (header-safe). Write-only, stored encrypted, "
+        "never returned or sent to Buffer.",
     )
     platform = serializers.ChoiceField(choices=Platform.choices)
     has_access_token = serializers.BooleanField(read_only=True)

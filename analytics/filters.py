@@ -2,13 +2,14 @@ import django_filters
 
 from accounts.models import Platform
 from analytics.models import AnalyticsSource, PostAnalytics
+from socialhub.api.filters import IdFilter
 
 
 class PostAnalyticsFilter(django_filters.FilterSet):
     """Every filter narrows the caller's own snapshots: another user's ids simply match nothing."""
 
-    post_id = django_filters.NumberFilter(field_name="post_id")
-    campaign_id = django_filters.NumberFilter(field_name="post__campaign_id")
+    post_id = IdFilter(field_name="post_id")
+    campaign_id = IdFilter(field_name="post__campaign_id")
     platform = django_filters.ChoiceFilter(field_name="post__platform", choices=Platform.choices)
     source = django_filters.ChoiceFilter(choices=AnalyticsSource.choices)
     recorded_from = django_filters.IsoDateTimeFilter(

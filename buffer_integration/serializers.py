@@ -3,11 +3,16 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from buffer_integration.models import BufferApi, BufferConfig
+from socialhub.api.validators import validate_access_token
+from socialhub.tokens import MAX_ACCESS_TOKEN_LENGTH
 
 
 class BufferConfigSerializer(serializers.ModelSerializer):
     access_token = serializers.CharField(
-        write_only=True, max_length=2000, help_text="Write-only. Validated against Buffer, stored encrypted."
+        write_only=True,
+        max_length=MAX_ACCESS_TOKEN_LENGTH,
+        validators=[validate_access_token],
+        help_text="Write-only. Header-safe: printable ASCII, no spaces. Validated against Buffer, stored encrypted.",
     )
     api = serializers.ChoiceField(
         choices=BufferApi.choices,

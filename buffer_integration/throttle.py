@@ -11,24 +11,21 @@ than Buffer's rolling minute) hold at most `limit` requests. Counting first and 
 makes concurrent callers safe with an atomic `incr`: two callers may both be refused near the
 limit (harmless), never both admitted above it.
 
-Redis' INCR is atomic. Django's file cache implements `add`/`incr` as read-then-write, so for it
-the counting runs under an exclusive file lock in the cache directory (one machine shares it).
-Keys hold a sha256 of the token, never the token.
+`add` and `incr` are atomic on Redis and on the embedded cache (`socialhub.cache.FileCache`).
+Keys hold a keyed hash of the token (HMAC, key derived from SECRET_KEY), never the token: a bare
+hash would let anyone who can read the cache test guessed tokens against it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import math
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.filebased import FileBasedCache
-from django.core.files import locks
+from django.core.cache import cache
+
+from socialhub.crypto import keyed_hash
 
 WINDOW_SECONDS = 60
 BUCKET_SECONDS = 5
@@ -37,7 +34,7 @@ KEY_PREFIX = "buffer-throttle"
 
 
 def token_key(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return keyed_hash(token, purpose="buffer-throttle")
 
 
 def default_limit() -> int:
@@ -53,12 +50,11 @@ def acquire(token: str, *, limit: int | None = None, now: float | None = None) -
     current = int(now // BUCKET_SECONDS)
     digest = token_key(token)
     keys = [_bucket_key(digest, current - back) for back in range(BUCKETS_COUNTED)]
-    with _exclusive(digest):
-        _increment(keys[0])
-        counts = cache.get_many(keys)
-        if sum(int(counts.get(key) or 0) for key in keys) <= limit:
-            return 0.0
-        _decrement(keys[0])  # refused requests are not sent, so they must not count
+    _increment(keys[0])
+    counts = cache.get_many(keys)
+    if sum(int(counts.get(key) or 0) for key in keys) <= limit:
+        return 0.0
+    _decrement(keys[0])  # refused requests are not sent, so they must not count
     oldest = next(current - back for back in reversed(range(BUCKETS_COUNTED)) if counts.get(keys[back]))
     return max((oldest + BUCKETS_COUNTED) * BUCKET_SECONDS - now, 0.05)
 
@@ -90,20 +86,3 @@ def _increment(key: str) -> None:
 def _decrement(key: str) -> None:
     with contextlib.suppress(ValueError):
         cache.decr(key)
-
-
-@contextlib.contextmanager
-def _exclusive(digest: str) -> Iterator[None]:
-    """Serialise read-modify-write caches (the file cache) per token; a no-op on Redis."""
-    backend = caches["default"]
-    if not isinstance(backend, FileBasedCache):
-        yield
-        return
-    lock_dir = Path(backend._dir) / "locks"
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    with open(lock_dir / f"{KEY_PREFIX}-{digest[:16]}.lock", "a") as handle:
-        locks.lock(handle, locks.LOCK_EX)
-        try:
-            yield
-        finally:
-            locks.unlock(handle)

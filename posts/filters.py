@@ -7,6 +7,8 @@ from django.db.models import F
 
 from accounts.models import Platform
 from posts.models import PostStatus
+from socialhub.api.datetimes import INPUT_HELP as DATETIME_HELP
+from socialhub.api.filters import DateTimeInputFilter, IdFilter
 
 ORDERINGS = [
     ("scheduled_time", "scheduled_time, earliest first"),
@@ -19,14 +21,10 @@ ORDERINGS = [
 class PostFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=PostStatus.choices, help_text="Repeat for several.")
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
-    campaign_id = django_filters.NumberFilter(field_name="campaign_id")
-    social_account_id = django_filters.NumberFilter(field_name="social_account_id")
-    scheduled_from = django_filters.IsoDateTimeFilter(
-        field_name="scheduled_time", lookup_expr="gte", help_text="ISO 8601; without offset: your timezone."
-    )
-    scheduled_to = django_filters.IsoDateTimeFilter(
-        field_name="scheduled_time", lookup_expr="lte", help_text="ISO 8601; without offset: your timezone."
-    )
+    campaign_id = IdFilter(field_name="campaign_id")
+    social_account_id = IdFilter(field_name="social_account_id")
+    scheduled_from = DateTimeInputFilter(field_name="scheduled_time", lookup_expr="gte", help_text=DATETIME_HELP)
+    scheduled_to = DateTimeInputFilter(field_name="scheduled_time", lookup_expr="lte", help_text=DATETIME_HELP)
     q = django_filters.CharFilter(method="search", help_text="Text the content contains (case-insensitive).")
     ordering = django_filters.ChoiceFilter(choices=ORDERINGS, method="order", help_text="Default: scheduled_time.")
 

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
+from django.conf import settings
+from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import Platform
 from posts.models import Post, PostStatus
 from posts.services import MAX_BULK
+from socialhub.api.datetimes import EARLIEST, LATEST, DateTimeInputField, date_range_error
+from socialhub.api.datetimes import INPUT_HELP as DATETIME_HELP
+from socialhub.api.filters import MAX_ID
 
 MAX_CALENDAR_DAYS = 366
+
+
+def within_schedule_horizon(value: dt.datetime | None) -> None:
+    """Nothing is scheduled further ahead than `SCHEDULE_HORIZON_DAYS` (a year-9999 post breaks periodic work)."""
+    days = settings.SCHEDULE_HORIZON_DAYS
+    if value is not None and value > timezone.now() + dt.timedelta(days=days):
+        raise serializers.ValidationError(f"Must be at most {days} days ahead.")
 
 
 class PostSerializer(serializers.ModelSerializer):
     """Output, and the shape of input. Fields listed as read-only are ignored when sent."""
 
-    social_account_id = serializers.IntegerField(min_value=1, help_text="One of your social accounts.")
+    social_account_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="One of your social accounts."
+    )
     campaign_id = serializers.IntegerField(
-        min_value=1, allow_null=True, required=False, help_text="One of your campaigns, or null."
+        min_value=1, max_value=MAX_ID, allow_null=True, required=False, help_text="One of your campaigns, or null."
     )
     platform = serializers.ChoiceField(
         choices=Platform.choices, required=False, help_text="Defaults to the account's platform and must match it."
@@ -30,8 +45,11 @@ class PostSerializer(serializers.ModelSerializer):
         required=False,
         help_text="http(s) URLs of images (jpg, jpeg, png, gif, webp) or videos (mp4, mov, m4v, webm).",
     )
-    scheduled_time = serializers.DateTimeField(
-        allow_null=True, required=False, help_text="ISO 8601; a time without offset is read in your timezone."
+    scheduled_time = DateTimeInputField(
+        allow_null=True,
+        required=False,
+        validators=[within_schedule_horizon],
+        help_text=f"{DATETIME_HELP} At most SCHEDULE_HORIZON_DAYS (default 1826) days ahead.",
     )
     in_buffer_queue = serializers.BooleanField(
         read_only=True,
@@ -102,12 +120,24 @@ def bulk_errors_by_index(errors: dict) -> dict:
 
 
 class RescheduleSerializer(serializers.Serializer):
-    scheduled_time = serializers.DateTimeField(help_text="ISO 8601, in the future; without offset: your timezone.")
+    scheduled_time = DateTimeInputField(
+        validators=[within_schedule_horizon],
+        help_text=f"In the future, at most SCHEDULE_HORIZON_DAYS (default 1826) days ahead. {DATETIME_HELP}",
+    )
+
+
+def _in_range(value: dt.date) -> dt.date:
+    error = date_range_error(value)
+    if error:
+        raise serializers.ValidationError(error)
+    return value
 
 
 class CalendarQuerySerializer(serializers.Serializer):
-    start_date = serializers.DateField(help_text="First day shown (YYYY-MM-DD), inclusive.")
-    end_date = serializers.DateField(help_text=f"Last day shown, inclusive; at most {MAX_CALENDAR_DAYS} days in all.")
+    start_date = serializers.DateField(help_text=f"First day shown (YYYY-MM-DD), inclusive; {EARLIEST} or later.")
+    end_date = serializers.DateField(
+        help_text=f"Last day shown, inclusive; at most {MAX_CALENDAR_DAYS} days in all, {LATEST} at the latest."
+    )
     tz = serializers.CharField(required=False, help_text="IANA timezone of the days; default: yours.")
 
     def validate_tz(self, value: str) -> zoneinfo.ZoneInfo:
@@ -115,6 +145,12 @@ class CalendarQuerySerializer(serializers.Serializer):
             return zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise serializers.ValidationError(f"{value!r} is not a known IANA timezone (e.g. Europe/Berlin).")
+
+    def validate_start_date(self, value: dt.date) -> dt.date:
+        return _in_range(value)
+
+    def validate_end_date(self, value: dt.date) -> dt.date:
+        return _in_range(value)
 
     def validate(self, attrs: dict) -> dict:
         days = (attrs["end_date"] - attrs["start_date"]).days + 1

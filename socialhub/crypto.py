@@ -1,4 +1,4 @@
-"""Encryption of secrets at rest (Buffer and account access tokens).
+"""Encryption of secrets at rest (Buffer and account access tokens), and keyed hashes of secrets.
 
 `FIELD_ENCRYPTION_KEYS` holds Fernet keys: the first encrypts, every one decrypts, so a key can be
 rotated in without re-encrypting old rows first (`manage.py rotate_encryption_keys` re-encrypts).
@@ -11,6 +11,7 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.crypto import salted_hmac
 
 
 class DecryptionError(Exception):
@@ -49,3 +50,12 @@ def rotate(ciphertext: str) -> str:
         return _current().rotate(ciphertext.encode()).decode()
     except InvalidToken:
         raise DecryptionError("Stored secret cannot be decrypted with the configured keys.") from None
+
+
+def keyed_hash(value: str, *, purpose: str) -> str:
+    """HMAC-SHA256 of `value` under a key derived from SECRET_KEY and `purpose`.
+
+    For cache keys and stored fingerprints of secrets: unlike a bare SHA-256, nobody without the
+    key can test a guessed token against it, and each purpose gets its own key.
+    """
+    return salted_hmac(f"socialhub.{purpose}", value, algorithm="sha256").hexdigest()

@@ -26,3 +26,13 @@ class Conflict(DomainError):
 
 class NotFound(DomainError):
     status_code = 404
+
+
+class TooManyAttempts(DomainError):
+    """Refused until `retry_after` seconds have passed (answered with a Retry-After header)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: float):
+        super().__init__(message)
+        self.retry_after = retry_after

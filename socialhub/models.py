@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 
 from socialhub import crypto
+from socialhub.errors import InvalidInput
+from socialhub.tokens import access_token_problem
 
 
 class TimestampedModel(models.Model):
@@ -28,6 +30,9 @@ class EncryptedAccessTokenModel(models.Model):
         abstract = True
 
     def set_access_token(self, token: str) -> None:
+        problem = access_token_problem(token)
+        if problem:  # every path that saves a token comes here, whatever checked it before
+            raise InvalidInput(problem, errors={"access_token": [problem]})
         self.access_token_encrypted = crypto.encrypt(token) if token else ""
 
     def get_access_token(self) -> str:

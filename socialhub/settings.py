@@ -7,6 +7,7 @@ FIELD_ENCRYPTION_KEYS; a missing or malformed production setting stops start-up.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "socialhub.api.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,8 +126,10 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "socialhub.cache.FileCache",  # atomic add/incr: counters stay exact across processes
             "LOCATION": str(VAR_DIR / "cache"),
+            # Culling deletes random entries, counters included: keep it for real overflow only.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 
@@ -158,11 +162,29 @@ LOGOUT_REDIRECT_URL = "login"
 
 # --- API ------------------------------------------------------------------------------------------
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "60/min")
+# Request limits: a bigger body is refused (413) from its Content-Length, before anything reads it.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_048_576, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 32, minimum=4)
+# How far ahead a post may be scheduled (the Publisher API's `scheduled` uses the same horizon).
+SCHEDULE_HORIZON_DAYS = env_int("SCHEDULE_HORIZON_DAYS", 1826, minimum=1)
+
+# Proxies whose X-Forwarded-For is believed (IPs or CIDRs); everyone else is REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES must be IP addresses or CIDRs, got {_proxy!r}.") from None
+# Login lock-out (web login and POST /api/v1/auth/token): failed attempts per fixed window.
+LOGIN_LOCKOUT_WINDOW_SECONDS = env_int("LOGIN_LOCKOUT_WINDOW_SECONDS", 900, minimum=10)
+LOGIN_LOCKOUT_USERNAME_FAILURES = env_int("LOGIN_LOCKOUT_USERNAME_FAILURES", 10, minimum=1)
+LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("LOGIN_LOCKOUT_ADDRESS_FAILURES", 50, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["socialhub.api.parsers.BoundedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "socialhub.api.pagination.SkipLimitPagination",
     "DEFAULT_THROTTLE_CLASSES": ["socialhub.api.throttling.PerUserRateThrottle"],
@@ -181,6 +203,9 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
     "SIGNING_KEY": env_str("JWT_SIGNING_KEY") or SECRET_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Lock-out on obtain; rotation whose blacklist insert is the compare-and-set (accounts.auth).
+    "TOKEN_OBTAIN_SERIALIZER": "accounts.auth.TokenObtainSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "accounts.auth.TokenRefreshSerializer",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -189,7 +214,9 @@ SPECTACULAR_SETTINGS = {
         "Social media publishing through Buffer. Authenticate with `POST /api/v1/auth/token`, then send "
         '`Authorization: Bearer <access>`. Errors are `{"detail": ...}` (validation errors add `errors`). '
         "Lists take `skip` and `limit` (1-100) and answer a JSON array with `X-Total-Count` and `Link` headers. "
-        "60 requests per minute per user."
+        f"60 requests per minute per user. Limits: request bodies up to {API_MAX_BODY_BYTES} bytes (larger → 413), "
+        f"JSON nested at most {API_MAX_JSON_DEPTH} levels (deeper → 400), 1000 posts per bulk request; date-times "
+        "need a date and a time, within 1900-2999, offsets within ±15:59."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -43,8 +43,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if not os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "socialhub.cache.FileCache",
             "LOCATION": os.environ["SOCIALHUB_TEST_CACHE_DIR"],
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 STORAGES = {

@@ -6,7 +6,7 @@ Every page is a bookmarkable GET; every change is a POST (with CSRF) to an actio
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import settings_views
+from accounts import login, settings_views
 from accounts import views as accounts_views
 from campaigns import views as campaigns_views
 from posts import composer
@@ -14,7 +14,7 @@ from posts import views as posts_views
 
 urlpatterns = [
     path("", posts_views.calendar_view, name="calendar"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", login.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Posts
     path("posts/", posts_views.post_list_view, name="post-list"),

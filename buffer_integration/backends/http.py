@@ -36,6 +36,7 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
 from buffer_integration.exceptions import (
+    BufferAuthError,
     BufferError,
     BufferOutcomeUnknown,
     BufferRateLimited,
@@ -203,6 +204,11 @@ class JsonHttpClient:
     ) -> Any:
         """`json_body` sends a JSON document (GraphQL); `log_path` replaces the URL path in log lines."""
         method = method.upper()
+        if not (self._token.isascii() and self._token.isprintable()):  # saved before tokens were checked
+            raise BufferAuthError(
+                "The stored access token cannot be sent in an HTTP header (line break, space or non-ASCII "
+                "character): save the token again."
+            )
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "OPTIONS")
         url = self.base_url + path

@@ -124,6 +124,10 @@ def test_366_days_is_the_limit(api):
         ("start_date=2025-12-01", "end_date"),
         ("start_date=2025-12-01&end_date=2025-12-31&tz=Mars/Olympus", "tz"),
         ("start_date=2025-12-01&end_date=2025-12-31&status=sent", "status"),
+        # Days whose local midnight is outside what datetimes can hold used to be a 500.
+        ("start_date=0001-01-01&end_date=0001-01-31", "start_date"),
+        ("start_date=9999-12-01&end_date=9999-12-31", "start_date"),
+        ("start_date=2999-12-01&end_date=9999-12-31", "end_date"),
     ],
 )
 def test_bad_parameters_are_400(api, query, field):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
@@ -81,7 +83,9 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         body = {"detail": exc.message}
         if exc.errors:
             body["errors"] = exc.errors
-        return Response(body, status=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(math.ceil(retry_after))} if retry_after else None
+        return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, BufferError):
         return _buffer_response(exc)
     if isinstance(exc, DecryptionError):
@@ -89,6 +93,9 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         return Response(
             {"detail": "A stored credential cannot be read; an administrator must re-enter it."}, status=500
         )
+    if isinstance(exc, RequestDataTooBig):  # request.body read by a view (e.g. for a signature)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response({"detail": f"Request body too large: at most {limit} bytes."}, status=413)
     if isinstance(exc, Http404):
         exc = drf.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):

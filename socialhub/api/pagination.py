@@ -11,6 +11,7 @@ from rest_framework.utils.urls import replace_query_param
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_SKIP = 1_000_000_000  # far past any real list, and far inside what databases take as OFFSET
 
 
 def _read_int(request: Request, name: str, default: int, minimum: int, maximum: int | None) -> int:
@@ -29,7 +30,7 @@ def _read_int(request: Request, name: str, default: int, minimum: int, maximum: 
 
 class SkipLimitPagination(BasePagination):
     def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
-        self.skip = _read_int(request, "skip", 0, 0, None)
+        self.skip = _read_int(request, "skip", 0, 0, MAX_SKIP)
         self.limit = _read_int(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         self.request = request
         self.total = queryset.count()
@@ -62,8 +63,8 @@ class SkipLimitPagination(BasePagination):
                 "name": "skip",
                 "in": "query",
                 "required": False,
-                "description": "Items to skip (default 0).",
-                "schema": {"type": "integer", "minimum": 0, "default": 0},
+                "description": f"Items to skip (0-{MAX_SKIP}, default 0).",
+                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_SKIP, "default": 0},
             },
             {
                 "name": "limit",

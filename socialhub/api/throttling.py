@@ -1,12 +1,26 @@
-"""60 requests per minute per user across every process: counts live in the shared cache."""
+"""60 requests per minute per user across every process: an atomic fixed-window count in the shared cache.
+
+DRF's own throttles read a request history, append and write it back, so concurrent requests all
+read the same history and are all admitted. Here each request takes a number from an atomic counter
+(`socialhub.ratelimit`): exactly `limit` requests of a window are admitted, whatever the concurrency.
+Windows are fixed minutes (a burst can straddle two of them).
+"""
+
+from __future__ import annotations
 
 from rest_framework.throttling import SimpleRateThrottle
 
+from socialhub import ratelimit
+from socialhub.client_address import client_address
+
 
 class PerUserRateThrottle(SimpleRateThrottle):
-    """Authenticated callers are limited per user, anonymous ones (token endpoints) per IP."""
+    """Authenticated callers are limited per user, anonymous ones (token endpoints) per client address."""
 
     scope = "user"
+
+    def get_ident(self, request) -> str:
+        return client_address(request)
 
     def get_cache_key(self, request, view) -> str:
         if request.user and request.user.is_authenticated:
@@ -14,3 +28,14 @@ class PerUserRateThrottle(SimpleRateThrottle):
         else:
             ident = f"ip:{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        found = ratelimit.hit(self.key, window=int(self.duration))
+        self._retry_after = found.retry_after
+        return found.count <= self.num_requests
+
+    def wait(self) -> float:
+        return self._retry_after

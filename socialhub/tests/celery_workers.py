@@ -27,6 +27,8 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
+from socialhub.tests import log_secrets
+
 READY_TIMEOUT = 60.0
 PR_SET_PDEATHSIG = 1
 
@@ -174,6 +176,8 @@ def celery_workers(transactional_db, sandbox, tmp_path) -> Iterator[CeleryWorker
     finally:
         app.conf.CELERY_TASK_ALWAYS_EAGER = eager
         workers.stop_all()
+        for worker in workers.workers:  # their log files join the session's scan for secrets
+            log_secrets.SCAN.capture_text(worker.log_path.read_text(errors="replace"))
         with app.connection_for_write() as conn:
             conn.default_channel.queue_purge(app.conf.task_default_queue)
 

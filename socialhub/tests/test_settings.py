@@ -52,6 +52,7 @@ def test_production_settings_load():
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
         ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
         ({"BUFFER_MAX_RETRIES": "lots"}, "BUFFER_MAX_RETRIES must be an integer"),
+        ({"TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, "TRUSTED_PROXIES must be IP addresses or CIDRs"),
     ],
 )
 def test_missing_or_malformed_production_setting_stops_start_up(override, message):
