@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from publisher import config_services
 from publisher.defaults import ensure_default_posttypes
+from publisher.filters import PostTypeFilter
 from publisher.models import CallbackDelivery, Channel, IntegratorApp, PostType, WebhookSecret
 from publisher.outbox import callback_replay
 from publisher.serializers import (
@@ -52,7 +53,7 @@ class CrudViewSet(
 )
 class PostTypeViewSet(CrudViewSet):
     queryset = PostType.objects.select_related("network_target")
-    filterset_fields = ["kind", "is_default", "network_target"]
+    filterset_class = PostTypeFilter
 
     def get_serializer_class(self):
         return PostTypeUpdateSerializer if self.action in ("update", "partial_update") else PostTypeSerializer

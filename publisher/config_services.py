@@ -29,12 +29,21 @@ def _check_kind(account: SocialAccount, kind: str) -> None:
         raise _invalid("kind", f"{account.get_platform_display()} takes only {', '.join(kinds)} posts.")
 
 
-@transaction.atomic
-def _make_default(posttype: PostType) -> None:
+def _unset_other_defaults(posttype: PostType) -> None:
     PostType.objects.filter(network_target_id=posttype.network_target_id, is_default=True).exclude(
         pk=posttype.pk
     ).update(is_default=False, updated_at=timezone.now())
-    PostType.objects.filter(pk=posttype.pk).update(is_default=True, updated_at=timezone.now())
+
+
+def _make_default(posttype: PostType) -> None:
+    """Swap the target's default; a concurrent swap on the same target is a 400, never a 500."""
+    try:
+        with transaction.atomic():
+            _unset_other_defaults(posttype)
+            PostType.objects.filter(pk=posttype.pk).update(is_default=True, updated_at=timezone.now())
+    except IntegrityError:
+        message = "Another post type of this target became the default meanwhile: try again."
+        raise _invalid("is_default", message) from None
     posttype.is_default = True
 
 
@@ -58,17 +67,30 @@ def posttype_create(
     return posttype
 
 
-def posttype_update(*, posttype: PostType, **changes) -> PostType:
+def posttype_update(
+    *,
+    posttype: PostType,
+    kind: str | None = None,
+    name: str | None = None,
+    description: str | None = None,
+    is_default: bool | None = None,
+) -> PostType:
+    """Edit a post type. Its network target is fixed at creation: there is no argument to move it."""
+    changes = {
+        field: value
+        for field, value in (("kind", kind), ("name", name), ("description", description))
+        if value is not None
+    }
     if "kind" in changes:
         _check_kind(posttype.network_target, changes["kind"])
-    is_default = changes.pop("is_default", None)
     if is_default is False and posttype.is_default:
         raise _invalid("is_default", "Make another post type of this target the default instead.")
-    for name, value in changes.items():
-        setattr(posttype, name, value)
-    posttype.save()
-    if is_default:
-        _make_default(posttype)
+    for field, value in changes.items():
+        setattr(posttype, field, value)
+    with transaction.atomic():
+        posttype.save(update_fields=[*changes, "updated_at"])
+        if is_default:
+            _make_default(posttype)
     return posttype
 
 

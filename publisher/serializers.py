@@ -33,8 +33,12 @@ class PostTypeSerializer(serializers.ModelSerializer):
 
 
 class PostTypeUpdateSerializer(PostTypeSerializer):
-    class Meta(PostTypeSerializer.Meta):
-        read_only_fields = [*PostTypeSerializer.Meta.read_only_fields, "social_account_id"]
+    """A post type stays on its network target: `social_account_id` in an update is ignored.
+
+    Declared again because `Meta.read_only_fields` does not apply to explicitly declared fields.
+    """
+
+    social_account_id = serializers.IntegerField(source="network_target_id", read_only=True)
 
 
 class ChannelSerializer(serializers.ModelSerializer):
