@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import time_machine
 from django.utils import timezone
@@ -13,6 +15,9 @@ from publisher.status import refresh_unsettled
 from publisher.tests.receiver import verify_standard_webhook
 
 pytestmark = pytest.mark.django_db
+# Well inside the scheduling horizon (SCHEDULE_HORIZON_DAYS), on any day the suite runs.
+YEAR = datetime.now(UTC).year + 2
+LATER = f"{YEAR}-01-01T10:00:00Z"
 
 
 def submit(api, capture, receiver, **extra) -> str:
@@ -67,7 +72,7 @@ def test_error_waits_until_every_delivery_settled(api, channel, whsec, receiver,
 def test_scheduled_posts_report_scheduled_then_processed_on_the_way(
     api, channel, whsec, receiver, django_capture_on_commit_callbacks
 ):
-    submit(api, django_capture_on_commit_callbacks, receiver, scheduled="2099-01-01T10:00:00Z")
+    submit(api, django_capture_on_commit_callbacks, receiver, scheduled=LATER)
     engine_sets(PostStatus.PUBLISHED)  # published early: PROCESSED is reported before FINISHED
     refresh_unsettled()
     send_due_callbacks()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -19,6 +19,9 @@ from publisher.outbox import send_due_callbacks
 from publisher.tests.receiver import verify_standard_webhook
 
 pytestmark = pytest.mark.django_db
+# Well inside the scheduling horizon (SCHEDULE_HORIZON_DAYS), on any day the suite runs.
+YEAR = datetime.now(UTC).year + 2
+LATER = f"{YEAR}-01-01T10:00:00Z"
 TOKEN = "tok-comments"
 
 
@@ -31,7 +34,7 @@ def published(api, owner, sandbox, whsec, receiver, django_capture_on_commit_cal
     )
     data = {
         "networktargets": [f"nt_{page.pk}"],
-        "scheduled": "2099-01-01T10:00:00Z",
+        "scheduled": LATER,
         "payload": {"message": "Discuss"},
         "postCommentCallback": receiver.url + "/comments",
     }
