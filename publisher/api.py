@@ -15,6 +15,7 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from publisher import selectors, services
 from publisher.auth import IntegratorSignatureAuthentication
+from publisher.defaults import ensure_publisher_defaults
 from publisher.models import CallbackDelivery, IntegratorApp, PublisherPost
 from publisher.schema import parse_post_request
 from publisher.serializers import CallbackDeliverySerializer
@@ -107,6 +108,7 @@ class ConfigsView(IntegratorViewMixin, APIView):
     @extend_schema(summary="All configuration objects: channels, post types, network targets", responses={200: dict})
     def get(self, request):
         owner = request.user
+        ensure_publisher_defaults(owner=owner)
         return Response(
             {
                 "channels": selectors.config_channels(owner=owner),
@@ -128,4 +130,5 @@ class ConfigListView(IntegratorViewMixin, APIView):
 
     @extend_schema(summary="A list of configuration objects", responses={200: dict})
     def get(self, request):
+        ensure_publisher_defaults(owner=request.user)
         return Response(self.READERS[self.kind](owner=request.user))

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from publisher import config_services
-from publisher.defaults import ensure_default_posttypes
+from publisher.defaults import ensure_publisher_defaults
 from publisher.filters import PostTypeFilter
 from publisher.models import CallbackDelivery, Channel, IntegratorApp, PostType, WebhookSecret
 from publisher.outbox import callback_replay
@@ -59,7 +59,7 @@ class PostTypeViewSet(CrudViewSet):
         return PostTypeUpdateSerializer if self.action in ("update", "partial_update") else PostTypeSerializer
 
     def get_queryset(self):
-        ensure_default_posttypes(owner=self.request.user)
+        ensure_publisher_defaults(owner=self.request.user)
         return super().get_queryset()
 
     def perform_create(self, serializer):
@@ -80,6 +80,10 @@ class PostTypeViewSet(CrudViewSet):
 class ChannelViewSet(CrudViewSet):
     queryset = Channel.objects.prefetch_related("posttypes")
     serializer_class = ChannelSerializer
+
+    def get_queryset(self):
+        ensure_publisher_defaults(owner=self.request.user)
+        return super().get_queryset()
 
     @staticmethod
     def _arguments(validated: dict) -> dict:

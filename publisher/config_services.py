@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import SocialAccount
-from publisher.defaults import default_kinds, ensure_default_posttypes
+from publisher.defaults import DEFAULT_CHANNEL_NAME, default_kinds, ensure_default_posttypes
 from publisher.models import Channel, IntegratorApp, PostKind, PostType, WebhookSecret
 from publisher.signing import new_app_credentials, new_webhook_secret
 from socialhub.errors import Conflict, InvalidInput
@@ -110,6 +110,8 @@ def _owned_posttypes(owner, ids: Iterable[int]) -> list[PostType]:
 
 
 def _save_channel(channel: Channel) -> None:
+    if channel.name.strip().casefold() == DEFAULT_CHANNEL_NAME.casefold():
+        raise _invalid("name", f"{DEFAULT_CHANNEL_NAME!r} is the name of your default channel: choose another.")
     try:
         with transaction.atomic():
             channel.save()
@@ -126,8 +128,17 @@ def channel_create(*, owner, name: str, description: str = "", posttype_ids: Ite
     return channel
 
 
+def _check_not_default(channel: Channel) -> None:
+    if channel.is_default:
+        raise Conflict(
+            "The default channel is kept by SocialHub (the default post type of every active network target) "
+            "and cannot be changed or deleted: create your own channel to choose post types."
+        )
+
+
 @transaction.atomic
 def channel_update(*, channel: Channel, posttype_ids: Iterable[int] | None = None, **changes) -> Channel:
+    _check_not_default(channel)
     for name, value in changes.items():
         setattr(channel, name, value)
     _save_channel(channel)
@@ -137,6 +148,7 @@ def channel_update(*, channel: Channel, posttype_ids: Iterable[int] | None = Non
 
 
 def channel_delete(*, channel: Channel) -> None:
+    _check_not_default(channel)
     channel.delete()
 
 

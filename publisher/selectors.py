@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import SocialAccount
-from publisher.defaults import ensure_default_posttypes
 from publisher.models import (
     CHANNEL_PREFIX,
     NETWORKTARGET_PREFIX,
@@ -27,8 +26,10 @@ def _pt(pk: int | None) -> str | None:
     return config_id(POSTTYPE_PREFIX, pk) if pk is not None else None
 
 
+# The readers expect `publisher.defaults.ensure_publisher_defaults` to have run in the request.
+
+
 def config_posttypes(*, owner) -> list[dict]:
-    ensure_default_posttypes(owner=owner)
     return [
         {
             "id": _pt(posttype.pk),
@@ -51,6 +52,7 @@ def config_channels(*, owner) -> list[dict]:
             "name": channel.name,
             "description": channel.description,
             "posttypes": [_pt(posttype.pk) for posttype in channel.posttypes.all()],
+            "isDefault": channel.is_default,
         }
         for channel in channels
     ]
@@ -62,7 +64,6 @@ def _target_description(account: SocialAccount) -> str:
 
 
 def config_networktargets(*, owner) -> list[dict]:
-    ensure_default_posttypes(owner=owner)
     accounts = (
         SocialAccount.objects.owned_by(owner)
         .filter(is_active=True)

@@ -49,8 +49,8 @@ class ChannelSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Channel
-        fields = ["id", "config_id", "name", "description", "posttype_ids", "created_at", "updated_at"]
-        read_only_fields = ["id", "config_id", "created_at", "updated_at"]
+        fields = ["id", "config_id", "name", "description", "posttype_ids", "is_default", "created_at", "updated_at"]
+        read_only_fields = ["id", "config_id", "is_default", "created_at", "updated_at"]
         # Names are unique per owner; the service reports a clash as a 400 on `name`.
         validators = []
 

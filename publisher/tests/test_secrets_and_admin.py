@@ -64,7 +64,7 @@ def test_admin_pages_and_replay_action(owner, channel, staff, receiver, whsec, a
         "/admin/publisher/publisherpost/",
         f"/admin/publisher/publisherpost/{post.pk}/change/",
         "/admin/publisher/channel/",
-        f"/admin/publisher/channel/{Channel.objects.get().pk}/change/",
+        f"/admin/publisher/channel/{Channel.objects.get(name='Marketing').pk}/change/",
         "/admin/publisher/posttype/",
         f"/admin/publisher/posttype/{PostType.objects.first().pk}/change/",
     ]:
