@@ -1,13 +1,14 @@
 """Writes on the configuration integrators use: post types, channels, integrator apps, the webhook secret.
 
 Invariants kept here: every network target has at least one post type and exactly one default
-(so the lazy defaults never come back unasked), and secrets leave only as the return value of
-the call that made them.
+(so the lazy defaults never come back unasked), and app secrets leave only as the return value
+of the call that made them (a webhook secret is readable by its owner at any time).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +18,9 @@ from publisher.defaults import DEFAULT_CHANNEL_NAME, default_kinds, ensure_defau
 from publisher.models import Channel, IntegratorApp, PostKind, PostType, WebhookSecret
 from publisher.signing import new_app_credentials, new_webhook_secret
 from socialhub.errors import Conflict, InvalidInput
+
+# How long a rotated-out webhook secret keeps signing callbacks next to the new one.
+WEBHOOK_SECRET_GRACE = timedelta(hours=24)
 
 
 def _invalid(field: str, message: str) -> InvalidInput:
@@ -166,14 +170,37 @@ def integrator_app_revoke(*, app: IntegratorApp) -> None:
     IntegratorApp.objects.filter(pk=app.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-def webhook_secret_rotate(*, owner) -> tuple[WebhookSecret, str]:
-    """Create or replace the user's callback signing secret; callbacks sent from now on use the new one."""
-    secret = new_webhook_secret()
+def webhook_secret_ensure(*, owner) -> WebhookSecret:
+    """The user's callback signing secret, created on first use (the first post with a callback)."""
     record = WebhookSecret.objects.filter(owner=owner).first()
+    if record is not None:
+        return record
+    record = WebhookSecret(owner=owner)
+    record.set_secret(new_webhook_secret())
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:  # created by a concurrent request: that one is the secret
+        return WebhookSecret.objects.get(owner=owner)
+    return record
+
+
+@transaction.atomic
+def webhook_secret_rotate(*, owner, now: datetime | None = None) -> tuple[WebhookSecret, str]:
+    """Create or replace the user's callback signing secret.
+
+    The replaced secret stays valid for WEBHOOK_SECRET_GRACE: callbacks are signed with both
+    meanwhile. Rotating again within that time drops the oldest one.
+    """
+    now = now or timezone.now()
+    record = WebhookSecret.objects.select_for_update().filter(owner=owner).first()
     if record is None:
         record = WebhookSecret(owner=owner)
     else:
-        record.rotated_at = timezone.now()
+        record.previous_secret_encrypted = record.secret_encrypted
+        record.previous_valid_until = now + WEBHOOK_SECRET_GRACE
+        record.rotated_at = now
+    secret = new_webhook_secret()
     record.set_secret(secret)
     record.save()
     return record, secret

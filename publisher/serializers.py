@@ -77,14 +77,14 @@ class CreatedIntegratorAppSerializer(IntegratorAppSerializer):
         fields = [*IntegratorAppSerializer.Meta.fields, "secret"]
 
 
-class WebhookSecretStateSerializer(serializers.Serializer):
+class WebhookSecretSerializer(serializers.Serializer):
     configured = serializers.BooleanField()
+    secret = serializers.CharField(allow_null=True, help_text="whsec_…: verify callbacks with it (Standard Webhooks).")
     created_at = serializers.DateTimeField(allow_null=True)
     rotated_at = serializers.DateTimeField(allow_null=True)
-
-
-class NewWebhookSecretSerializer(WebhookSecretStateSerializer):
-    secret = serializers.CharField(help_text="whsec_…: shown only in this response.")
+    previous_valid_until = serializers.DateTimeField(
+        allow_null=True, help_text="Until then callbacks are also signed with the secret replaced at rotated_at."
+    )
 
 
 class CallbackAttemptSerializer(serializers.ModelSerializer):

@@ -10,7 +10,8 @@ import requests
 import urllib3
 from django.conf import settings
 
-from publisher.models import CallbackDelivery, WebhookSecret
+from publisher.config_services import webhook_secret_ensure
+from publisher.models import CallbackDelivery
 from publisher.signing import webhook_headers
 from publisher.ssrf import UnsafeCallbackURL, check_callback_url
 
@@ -52,15 +53,11 @@ def send_signed(callback: CallbackDelivery, *, at: datetime) -> Outcome:
         check_callback_url(callback.url)  # again: DNS may point elsewhere than at submission
     except UnsafeCallbackURL as exc:
         return Outcome(error=f"Refused: {exc}")
-    secret = WebhookSecret.objects.filter(owner_id=callback.owner_id).first()
-    if secret is None:
-        return Outcome(error="No webhook secret: create one with POST /api/v1/publisher/webhook-secret.")
+    secrets = webhook_secret_ensure(owner=callback.owner).signing_secrets(at)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        **webhook_headers(
-            secret.get_secret(), webhook_id=callback.webhook_id, timestamp=int(at.timestamp()), body=callback.body
-        ),
+        **webhook_headers(secrets, webhook_id=callback.webhook_id, timestamp=int(at.timestamp()), body=callback.body),
     }
     try:
         with requests.request(

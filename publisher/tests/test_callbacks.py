@@ -145,24 +145,6 @@ def test_network_errors_are_retried(api, channel, whsec, dead_buffer_url, settin
     assert callback.next_attempt_at > timezone.now()
 
 
-def test_callbacks_need_a_webhook_secret(api, channel, receiver):
-    response = api.post("/api/v1/publisher/posts", {"payload": "x", "postStatusCallback": receiver.url}, format="json")
-    assert response.status_code == 400 and "webhook secret" in response.json()["detail"]
-
-
-def test_webhook_secret_is_shown_once_and_rotates(api, channel, receiver, django_capture_on_commit_callbacks):
-    assert api.get("/api/v1/publisher/webhook-secret").json()["configured"] is False
-    first = api.post("/api/v1/publisher/webhook-secret").json()["secret"]
-    assert first.startswith("whsec_")
-    state = api.get("/api/v1/publisher/webhook-secret").json()
-    assert state["configured"] is True and "secret" not in state
-    second = api.post("/api/v1/publisher/webhook-secret").json()["secret"]
-    assert second != first
-    submit(api, django_capture_on_commit_callbacks, receiver)
-    assert verify_standard_webhook(second, receiver.requests[0].headers, receiver.requests[0].body)
-    assert not verify_standard_webhook(first, receiver.requests[0].headers, receiver.requests[0].body)
-
-
 def test_log_and_replay(api, outsider_api, channel, whsec, receiver, django_capture_on_commit_callbacks):
     post_id = submit(api, django_capture_on_commit_callbacks, receiver)
     listed = api.get("/api/v1/publisher/callbacks").json()
