@@ -125,6 +125,13 @@ def two_hosts_one_port():
         server.server_close()
 
 
+def submit_resolving_to(api, monkeypatch, url: str, address: str) -> None:
+    """A post with this status callback, its host resolving to `address` at submission."""
+    monkeypatch.setattr(ssrf, "resolve", lambda host, port: [address])
+    response = api.post("/api/v1/publisher/posts", {"payload": "x", "postStatusCallback": url}, format="json")
+    assert response.status_code == 201, response.json()
+
+
 class Rebinding:
     """A resolver stub: the first lookup answers `first`, every later one `then` (a rebinding DNS server)."""
 
@@ -139,12 +146,7 @@ class Rebinding:
 def test_the_checked_address_is_the_one_connected_to(api, channel, settings, monkeypatch, two_hosts_one_port):
     approved, internal, port = two_hosts_one_port
     settings.CALLBACK_ALLOWED_HOSTS = [f"hooks.test:{port}"]
-    monkeypatch.setattr(ssrf, "resolve", lambda host, port: ["127.0.0.1"])
-    url = f"http://hooks.test:{port}/status?key=1"
-    assert (
-        api.post("/api/v1/publisher/posts", {"payload": "x", "postStatusCallback": url}, format="json").status_code
-        == 201
-    )
+    submit_resolving_to(api, monkeypatch, f"http://hooks.test:{port}/status?key=1", "127.0.0.1")
 
     rebinding = Rebinding(first="127.0.0.1", then="127.0.0.2")
     monkeypatch.setattr(ssrf, "resolve", rebinding)
@@ -159,12 +161,7 @@ def test_the_checked_address_is_the_one_connected_to(api, channel, settings, mon
 
 
 def test_a_public_answer_then_a_private_one_never_reaches_the_private_address(api, channel, monkeypatch):
-    monkeypatch.setattr(ssrf, "resolve", lambda host, port: ["93.184.216.34"])
-    url = "http://rebind.example/status"
-    assert (
-        api.post("/api/v1/publisher/posts", {"payload": "x", "postStatusCallback": url}, format="json").status_code
-        == 201
-    )
+    submit_resolving_to(api, monkeypatch, "http://rebind.example/status", "93.184.216.34")
     rebinding = Rebinding(first="127.0.0.1", then="93.184.216.34")  # private at delivery time
     monkeypatch.setattr(ssrf, "resolve", rebinding)
     send_due_callbacks()
@@ -189,12 +186,7 @@ def test_https_checks_the_certificate_of_the_name_not_the_address(
 ):
     receiver, port = tls_receiver
     settings.CALLBACK_ALLOWED_HOSTS = [f"{name}:{port}"]
-    monkeypatch.setattr(ssrf, "resolve", lambda host, port: ["127.0.0.1"])
-    url = f"https://{name}:{port}/status"
-    assert (
-        api.post("/api/v1/publisher/posts", {"payload": "x", "postStatusCallback": url}, format="json").status_code
-        == 201
-    )
+    submit_resolving_to(api, monkeypatch, f"https://{name}:{port}/status", "127.0.0.1")
     send_due_callbacks()
     callback = CallbackDelivery.objects.get()
     if delivered:
