@@ -110,5 +110,23 @@ def post_detail(publisher_post: PublisherPost) -> dict:
     }
 
 
+# The columns of a publisher post that SocialHub writes itself: readable even when a stored value is not.
+READABLE_FIELDS = ("id", "public_id", "owner", "status", "processed_at", "error", "task_error", "task_failures")
+UNREADABLE_MESSAGE = (
+    "A value stored with this post cannot be read back (it was accepted before input was bounded), so it "
+    "is left out of background work. Delete it and send it again."
+)
+
+
+def readable_part(queryset, pks=None):
+    queryset = queryset.only(*READABLE_FIELDS)
+    return queryset if pks is None else queryset.filter(pk__in=pks)
+
+
+def post_summary(publisher_post: PublisherPost) -> dict:
+    """What can be shown of a post whose stored data cannot be read: its status and why."""
+    return {**status_payload(publisher_post), "error": publisher_post.error or UNREADABLE_MESSAGE}
+
+
 def posts_with_deliveries():
     return PublisherPost.objects.prefetch_related("deliveries__post", "deliveries__network_target")
