@@ -8,7 +8,6 @@ other posts. Its owner can still see and delete it.
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from conftest import client_for
@@ -19,16 +18,14 @@ from publisher.models.posts import QUARANTINE_AFTER
 from publisher.outbox import send_due_callbacks
 from publisher.status import refresh_unsettled
 from socialhub.periodic import skipped_last_run
+from socialhub.tests.poison import store_unreadable_datetime, unreadable_error_class
 
 pytestmark = pytest.mark.django_db
 
 
 def poison(publisher_post: PublisherPost) -> None:
     """Store what the issue's request stored: a `scheduled` that the database holds but Python cannot read."""
-    value = "10000-01-01 11:59:59+00" if connection.vendor == "postgresql" else "2027-02-30 10:00:00"
-    with connection.cursor() as cursor:
-        table = PublisherPost._meta.db_table
-        cursor.execute(f"UPDATE {table} SET scheduled_at = %s WHERE id = %s", [value, publisher_post.pk])  # noqa: S608
+    store_unreadable_datetime(PublisherPost, publisher_post.pk, "scheduled_at")
 
 
 def submit(client, capture, body) -> PublisherPost:
@@ -67,7 +64,7 @@ def test_a_poisoned_row_does_not_stop_other_users_posts_from_finishing(poisoned,
     other_users_post.refresh_from_db()
     assert other_users_post.status == PublisherStatus.FINISHED
     problem = PublisherPost.objects.filter(pk=poisoned.pk).values("task_error", "task_failures").get()
-    error_class = "DataError" if connection.vendor == "postgresql" else "ValueError"  # psycopg's or Django's
+    error_class = unreadable_error_class()
     assert problem["task_failures"] == 1 and problem["task_error"].startswith(f"{error_class} at ")
     assert skipped_last_run()["publisher.refresh_statuses"] == 1
     assert f"skipped {poisoned.pk} after {error_class}" in caplog.text
