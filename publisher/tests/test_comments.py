@@ -114,3 +114,27 @@ def test_comment_callbacks_are_retried_not_reported_twice(published, sandbox, re
 def test_unpublished_or_callbackless_posts_are_not_synced(api, owner, channel, sandbox):
     api.post("/api/v1/publisher/posts", {"payload": "x"}, format="json")
     assert sync_all_comments() == 0
+
+
+def test_a_delivery_whose_post_cannot_be_read_does_not_stop_the_others(published, receiver, owner):
+    from posts.tests.factories import PostFactory
+    from publisher.models import Delivery, PublisherPost
+    from socialhub.periodic import skipped_last_run
+    from socialhub.tests.poison import store_unreadable_datetime
+
+    _, update_id, _ = published
+    healthy = Post.objects.get()
+    broken = PublisherPost.objects.create(owner=owner, payload="x", comment_callback_url=receiver.url + "/broken")
+    other = PostFactory(
+        owner=owner, social_account=healthy.social_account, status="published", published_at=timezone.now()
+    )
+    Post.objects.filter(pk=other.pk).update(buffer_update_id=update_id)
+    Delivery.objects.create(
+        publisher_post=broken, post=other, network_target=healthy.social_account, requested_kind="STATUS"
+    )
+    store_unreadable_datetime(PublisherPost, broken.pk, "scheduled_at")
+
+    sync()
+
+    assert receiver.requests and {r.path for r in receiver.requests} == {"/comments"}
+    assert skipped_last_run()["publisher.sync_comments"] == 1
