@@ -92,6 +92,7 @@ def post_detail(publisher_post: PublisherPost) -> dict:
         "strict": publisher_post.strict,
         "failOn": publisher_post.fail_on,
         "error": publisher_post.error,
+        "taskError": publisher_post.task_error or None,
         "deliveries": [
             {
                 "networktarget": _nt(delivery.network_target_id),
@@ -125,7 +126,11 @@ def readable_part(queryset, pks=None):
 
 def post_summary(publisher_post: PublisherPost) -> dict:
     """What can be shown of a post whose stored data cannot be read: its status and why."""
-    return {**status_payload(publisher_post), "error": publisher_post.error or UNREADABLE_MESSAGE}
+    return {
+        **status_payload(publisher_post),
+        "error": publisher_post.error or UNREADABLE_MESSAGE,
+        "taskError": publisher_post.task_error or None,
+    }
 
 
 def posts_with_deliveries():

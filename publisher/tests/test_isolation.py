@@ -101,6 +101,7 @@ def test_the_owner_can_still_see_list_and_delete_it(api, poisoned, other_users_p
     shown = api.get(url)
     assert shown.status_code == 200
     assert shown.json()["postId"] == poisoned.public_id and "cannot be read" in shown.json()["error"]
+    assert shown.json()["taskError"] is None  # no background run failed on it yet
     listed = api.get("/api/v1/publisher/posts")
     assert listed.status_code == 200 and [p["postId"] for p in listed.json()] == [poisoned.public_id]
     assert client_for(other_users_post.owner).get(url).status_code == 404
