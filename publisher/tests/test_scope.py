@@ -76,3 +76,19 @@ def test_network_target_filter_never_reveals_other_accounts(api, twitter, victim
 def test_options_describes_every_route(api, path):
     response = api.options(path)
     assert response.status_code == 200 and response.json()["name"]
+
+
+def test_channels_reference_only_own_post_types(api, outsider_api, twitter, victim_account):
+    theirs = outsider_api.get("/api/v1/publisher/posttypes").json()[0]["id"]
+    mine = api.get("/api/v1/publisher/posttypes").json()[0]["id"]
+    created = api.post("/api/v1/publisher/channels", {"name": "Mine", "posttype_ids": [mine]}, format="json").json()
+    url = f"/api/v1/publisher/channels/{created['id']}"
+    for method in ("put", "patch"):
+        response = getattr(api, method)(url, {"posttype_ids": [mine, theirs]}, format="json")
+        assert response.status_code == 400 and list(response.json()["errors"]) == ["posttype_ids"]
+    assert api.get(url).json()["posttype_ids"] == [mine]
+    foreign_account = {"social_account_id": victim_account.pk, "kind": "VIDEO"}
+    refused = api.post("/api/v1/publisher/posttypes", foreign_account, format="json")
+    unknown = api.post("/api/v1/publisher/posttypes", {**foreign_account, "social_account_id": 99_999}, format="json")
+    assert refused.status_code == unknown.status_code == 400
+    assert refused.json()["errors"].keys() == unknown.json()["errors"].keys() == {"social_account_id"}
