@@ -22,11 +22,13 @@ from buffer_integration.exceptions import BufferAuthError, BufferError, BufferUn
 from buffer_integration.services import active_buffer_config, backend_for_account
 from posts.models import Post, PostStatus
 from socialhub.errors import InvalidInput
+from socialhub.periodic import run_isolated
 
 # Clock skew we tolerate; a snapshot further in the future would shadow every real one as "latest".
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 # A job still pending/running after this long was lost (broker or worker died): start a new one instead.
 SYNC_STALE_AFTER = dt.timedelta(minutes=10)
+SYNC_ALL_LOOP = "analytics.sync_all_users"
 _METRIC_FIELDS = ("views", "likes", "shares", "comments", "clicks")
 _EDITABLE_FIELDS = {"post", *_METRIC_FIELDS, "engagement_rate", "source", "recorded_at"}
 
@@ -133,10 +135,12 @@ def analytics_sync_all_users() -> list[int]:
     """
     from accounts.models import User
 
-    job_ids = []
-    for user in User.objects.filter(pk__in=_posts_buffer_sent().values("owner_id")).order_by("pk"):
-        with transaction.atomic():
-            job_ids.append(analytics_sync_start(user=user).pk)
+    job_ids: list[int] = []
+    users = User.objects.filter(pk__in=_posts_buffer_sent().values("owner_id")).order_by("pk")
+    # One user's failure is logged and counted for /health; the others still get their job.
+    run_isolated(
+        users, lambda user: job_ids.append(analytics_sync_start(user=user).pk), name="analytics.sync_all_users"
+    )
     return job_ids
 
 

@@ -23,24 +23,46 @@ from buffer_integration.services import buffer_credentials_for_account
 from posts import transitions
 from posts.models import Post, PostStatus
 from socialhub.errors import DomainError
+from socialhub.periodic import load_isolated, run_isolated
 
 logger = logging.getLogger("socialhub.engine")
 
 MAX_POSTS_PER_RUN = 2000
+LOOP = "posts.status_sync"
+SYNC_BUDGET_SECONDS = 60.0  # within the task time limit; the next run goes on
 
 
-def sync_handed_over_posts(*, now: dt.datetime | None = None) -> int:
-    """Mark handed-over posts Buffer has sent as published; returns how many were."""
+def sync_handed_over_posts(*, now: dt.datetime | None = None, budget_seconds: float = SYNC_BUDGET_SECONDS) -> int:
+    """Mark handed-over posts Buffer has sent as published; returns how many were.
+
+    Each account on its own: one that fails (or a post row that cannot be read) is skipped, logged
+    and counted for /health; the others go on, until the run's time budget is spent.
+    """
     now = now or timezone.now()
     waiting = (
         Post.objects.select_related("social_account")
         .filter(status=PostStatus.SCHEDULED, scheduled_time__lte=now)
         .exclude(buffer_update_id="")
-        .order_by("social_account_id", "scheduled_time")[:MAX_POSTS_PER_RUN]
+        .order_by("social_account_id", "scheduled_time")
     )
+    pks = list(waiting.values_list("pk", flat=True)[:MAX_POSTS_PER_RUN])
+    posts, unreadable = load_isolated(waiting, pks, name=LOOP)
+    groups = [list(group) for _, group in groupby(posts, key=lambda post: post.social_account_id)]
     published = 0
-    for _, group in groupby(waiting, key=lambda post: post.social_account_id):
-        published += _sync_account(list(group), now=now)
+
+    def sync(group: list[Post]) -> None:
+        nonlocal published
+        published += _sync_account(group, now=now)
+
+    run_isolated(
+        groups,
+        sync,
+        name=LOOP,
+        item_id=lambda group: f"account {group[0].social_account_id}",
+        budget_seconds=budget_seconds,
+        atomic=False,  # one Buffer call per account: no transaction held open meanwhile
+        already_skipped=unreadable,
+    )
     return published
 
 

@@ -32,6 +32,7 @@ from posts import transitions
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
 from posts.publishing import _mark_account_failing, retry_delay
 from socialhub.errors import DomainError
+from socialhub.periodic import run_isolated
 
 logger = logging.getLogger("socialhub.engine")
 
@@ -44,13 +45,22 @@ def sweep_stale_claims(*, now: dt.datetime | None = None) -> int:
     cutoff = now - dt.timedelta(seconds=settings.ENGINE_STALE_CLAIM_SECONDS)
     stale = Post.objects.filter(status=PostStatus.PUBLISHING, claimed_at__lt=cutoff)
     moved = 0
-    for post_id, claim_id in stale.values_list("pk", "claim_id")[:SWEEP_BATCH]:
-        with transaction.atomic():
-            if transitions.mark_reconciling(post_id=post_id, claim_id=claim_id, error=STALE_MESSAGE, check_after=now):
-                PublishAttempt.objects.filter(post_id=post_id, claim_id=claim_id, finished_at=None).update(
-                    finished_at=now, outcome=AttemptOutcome.UNKNOWN, error=STALE_MESSAGE
-                )
-                moved += 1
+
+    def sweep(row: tuple) -> None:  # inside its own savepoint (run_isolated)
+        nonlocal moved
+        post_id, claim_id = row
+        if transitions.mark_reconciling(post_id=post_id, claim_id=claim_id, error=STALE_MESSAGE, check_after=now):
+            PublishAttempt.objects.filter(post_id=post_id, claim_id=claim_id, finished_at=None).update(
+                finished_at=now, outcome=AttemptOutcome.UNKNOWN, error=STALE_MESSAGE
+            )
+            moved += 1
+
+    run_isolated(
+        list(stale.values_list("pk", "claim_id")[:SWEEP_BATCH]),
+        sweep,
+        name="posts.sweep_stale_claims",
+        item_id=lambda row: f"post {row[0]}",
+    )
     if moved:
         logger.warning("sweeper: %d post(s) with a dead worker's claim moved to reconciling", moved)
     return moved
@@ -64,11 +74,21 @@ def queue_due_reconciliations(*, now: dt.datetime | None = None) -> int:
     lease_until = now + dt.timedelta(seconds=settings.ENGINE_STALE_CLAIM_SECONDS)
     due = Post.objects.filter(status=PostStatus.RECONCILING).filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
     queued = 0
-    for post_id, claim_id, retry_at in due.values_list("pk", "claim_id", "retry_at")[:SWEEP_BATCH]:
+
+    def lease(row: tuple) -> None:
+        nonlocal queued
+        post_id, claim_id, retry_at = row
         leased = Post.objects.filter(pk=post_id, status=PostStatus.RECONCILING, claim_id=claim_id, retry_at=retry_at)
         if leased.update(retry_at=lease_until, updated_at=now):
             transaction.on_commit(lambda p=post_id, c=claim_id: reconcile_task.delay(p, str(c)))
             queued += 1
+
+    run_isolated(
+        list(due.values_list("pk", "claim_id", "retry_at")[:SWEEP_BATCH]),
+        lease,
+        name="posts.queue_reconciliations",
+        item_id=lambda row: f"post {row[0]}",
+    )
     return queued
 
 

@@ -5,15 +5,18 @@ Authenticated by JWT or by a signed integrator-app request; every object is the 
 
 from __future__ import annotations
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from publisher import selectors, services
 from publisher.auth import IntegratorSignatureAuthentication
+from publisher.defaults import ensure_publisher_defaults
 from publisher.models import CallbackDelivery, IntegratorApp, PublisherPost
 from publisher.openapi import (
     CONFIG_SERIALIZERS,
@@ -27,6 +30,7 @@ from publisher.serializers import CallbackDeliverySerializer
 from publisher.status import status_payload
 from socialhub.api.schema import SocialHubAutoSchema
 from socialhub.api.views import UserTimezoneMixin
+from socialhub.periodic import UNREADABLE, load_isolated
 
 INTEGRATOR_AUTH = [JWTAuthentication, IntegratorSignatureAuthentication]
 ERRORS = {
@@ -37,8 +41,16 @@ ERRORS = {
 CONFLICT = {409: OpenApiResponse(description="A delivery is being published right now: try again in a moment.")}
 
 
+class RouteMetadata(SimpleMetadata):
+    """OPTIONS describes the route only: the seed's request schema is checked by hand, with no serializer."""
+
+    def determine_actions(self, request, view):
+        return {}
+
+
 class IntegratorViewMixin(UserTimezoneMixin):
     authentication_classes = INTEGRATOR_AUTH
+    metadata_class = RouteMetadata
 
 
 @extend_schema_view(
@@ -67,9 +79,23 @@ class PublisherPostViewSet(IntegratorViewMixin, viewsets.GenericViewSet):
             return PublisherPost.objects.none()
         return selectors.posts_with_deliveries().owned_by(self.request.user)
 
+    def get_object(self):
+        public_id = self.kwargs[self.lookup_url_kwarg]
+        try:
+            # Django's shortcut: DRF's would turn an unreadable value (ValueError) into a 404.
+            return get_object_or_404(self.get_queryset(), public_id=public_id)
+        except UNREADABLE:
+            # A value stored before input was bounded cannot be read back: the status columns still can,
+            # so the owner sees the post and can delete it.
+            owned = PublisherPost.objects.owned_by(self.request.user)
+            return get_object_or_404(selectors.readable_part(owned), public_id=public_id)
+
     def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([selectors.post_detail(p) for p in page])
+        pks = self.paginate_queryset(self.get_queryset().values_list("pk", flat=True))
+        rows, unreadable = load_isolated(self.get_queryset(), pks, name="publisher.list_posts")
+        shown = {post.pk: selectors.post_detail(post) for post in rows}
+        shown |= {p.pk: selectors.post_summary(p) for p in selectors.readable_part(PublisherPost.objects, unreadable)}
+        return self.get_paginated_response([shown[pk] for pk in pks if pk in shown])
 
     def create(self, request):
         post_request = parse_post_request(request.data, tz=request.user.tzinfo)
@@ -78,7 +104,10 @@ class PublisherPostViewSet(IntegratorViewMixin, viewsets.GenericViewSet):
         return Response(status_payload(publisher_post), status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, post_id=None):
-        return Response(selectors.post_detail(self.get_object()))
+        publisher_post = self.get_object()
+        if publisher_post.get_deferred_fields():  # only its readable part could be loaded
+            return Response(selectors.post_summary(publisher_post))
+        return Response(selectors.post_detail(publisher_post))
 
     def destroy(self, request, post_id=None):
         services.publisher_post_delete(publisher_post=self.get_object())
@@ -102,6 +131,7 @@ class ConfigsView(IntegratorViewMixin, APIView):
     )
     def get(self, request):
         owner = request.user
+        ensure_publisher_defaults(owner=owner)
         return Response(
             {
                 "channels": selectors.config_channels(owner=owner),
@@ -130,4 +160,5 @@ class ConfigListView(IntegratorViewMixin, APIView):
 
     @extend_schema(summary="A list of configuration objects")
     def get(self, request):
+        ensure_publisher_defaults(owner=request.user)
         return Response(self.READERS[self.kind](owner=request.user))

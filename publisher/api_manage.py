@@ -3,6 +3,7 @@ secret, and the callback log with replay. Integrator apps cannot manage themselv
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -10,7 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from publisher import config_services
-from publisher.defaults import ensure_default_posttypes
+from publisher.defaults import ensure_publisher_defaults
+from publisher.filters import PostTypeFilter
 from publisher.models import CallbackDelivery, Channel, IntegratorApp, PostType, WebhookSecret
 from publisher.outbox import callback_replay
 from publisher.serializers import (
@@ -18,10 +20,9 @@ from publisher.serializers import (
     ChannelSerializer,
     CreatedIntegratorAppSerializer,
     IntegratorAppSerializer,
-    NewWebhookSecretSerializer,
     PostTypeSerializer,
     PostTypeUpdateSerializer,
-    WebhookSecretStateSerializer,
+    WebhookSecretSerializer,
 )
 from socialhub.api.views import OwnedViewSet, UserTimezoneMixin
 
@@ -52,13 +53,13 @@ class CrudViewSet(
 )
 class PostTypeViewSet(CrudViewSet):
     queryset = PostType.objects.select_related("network_target")
-    filterset_fields = ["kind", "is_default", "network_target"]
+    filterset_class = PostTypeFilter
 
     def get_serializer_class(self):
         return PostTypeUpdateSerializer if self.action in ("update", "partial_update") else PostTypeSerializer
 
     def get_queryset(self):
-        ensure_default_posttypes(owner=self.request.user)
+        ensure_publisher_defaults(owner=self.request.user)
         return super().get_queryset()
 
     def perform_create(self, serializer):
@@ -79,6 +80,10 @@ class PostTypeViewSet(CrudViewSet):
 class ChannelViewSet(CrudViewSet):
     queryset = Channel.objects.prefetch_related("posttypes")
     serializer_class = ChannelSerializer
+
+    def get_queryset(self):
+        ensure_publisher_defaults(owner=self.request.user)
+        return super().get_queryset()
 
     @staticmethod
     def _arguments(validated: dict) -> dict:
@@ -124,31 +129,37 @@ class IntegratorAppViewSet(
 
 
 class WebhookSecretView(UserTimezoneMixin, APIView):
+    """The owner's callback signing secret. Unlike tokens it is readable: a receiver needs it to verify."""
+
     @staticmethod
-    def _state(record: WebhookSecret | None) -> dict:
-        return {
+    def _response(record: WebhookSecret | None, *, code: int = status.HTTP_200_OK) -> Response:
+        now = timezone.now()
+        data = {
             "configured": record is not None,
+            "secret": record.get_secret() if record else None,
             "created_at": record.created_at if record else None,
             "rotated_at": record.rotated_at if record else None,
+            "previous_valid_until": record.previous_valid_until if record and record.previous_is_valid(now) else None,
         }
+        response = Response(WebhookSecretSerializer(data).data, status=code)
+        response["Cache-Control"] = "no-store"
+        return response
 
     @extend_schema(
-        summary="Whether a callback signing secret is set (never the secret)",
-        responses={200: WebhookSecretStateSerializer},
+        summary="The callback signing secret (created with the first callback, or by POST)",
+        responses={200: WebhookSecretSerializer},
     )
     def get(self, request):
-        record = WebhookSecret.objects.filter(owner=request.user).first()
-        return Response(WebhookSecretStateSerializer(self._state(record)).data)
+        return self._response(WebhookSecret.objects.filter(owner=request.user).first())
 
     @extend_schema(
-        summary="Create or rotate the callback signing secret; the response shows it, once",
+        summary="Create or rotate the callback signing secret; the old one signs too for 24 h",
         request=None,
-        responses={201: NewWebhookSecretSerializer},
+        responses={201: WebhookSecretSerializer},
     )
     def post(self, request):
-        record, secret = config_services.webhook_secret_rotate(owner=request.user)
-        data = {**self._state(record), "secret": secret}
-        return Response(NewWebhookSecretSerializer(data).data, status=status.HTTP_201_CREATED)
+        record, _secret = config_services.webhook_secret_rotate(owner=request.user)
+        return self._response(record, code=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(list=extend_schema(summary="Callbacks sent (newest first), each with its attempts"))

@@ -31,9 +31,12 @@ from publisher.models import (
 )
 from publisher.outbox import enqueue_callback
 from socialhub.errors import DomainError
+from socialhub.periodic import load_isolated, run_isolated
 
 logger = logging.getLogger("publisher.comments")
 METHOD_FOR = {"created": "POST", "updated": "PUT", "deleted": "DELETE"}
+LOOP = "publisher.sync_comments"
+SYNC_BUDGET_SECONDS = 60.0  # within the task time limit; the next run picks up the rest
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -127,12 +130,19 @@ def deliveries_to_sync(*, now: datetime | None = None):
     )
 
 
-def sync_all_comments(*, now: datetime | None = None) -> int:
-    """One pass over every delivery to sync; a failing account is logged and skipped, not fatal."""
+def sync_all_comments(*, now: datetime | None = None, budget_seconds: float = SYNC_BUDGET_SECONDS) -> int:
+    """One pass over every delivery to sync, each on its own: Buffer refusing an account is logged
+    and skipped; any other failure (an unreadable row included) is skipped, logged and counted."""
     events = 0
-    for delivery in list(deliveries_to_sync(now=now)):
+
+    def sync(delivery: Delivery) -> None:
+        nonlocal events
         try:
             events += sum(sync_delivery_comments(delivery=delivery).values())
         except (BufferError, DomainError) as exc:
             logger.warning("comment sync of delivery %s skipped: %s", delivery.pk, exc)
+
+    queryset = deliveries_to_sync(now=now)
+    deliveries, unreadable = load_isolated(queryset, list(queryset.values_list("pk", flat=True)), name=LOOP)
+    run_isolated(deliveries, sync, name=LOOP, budget_seconds=budget_seconds, atomic=False, already_skipped=unreadable)
     return events

@@ -1,22 +1,26 @@
 """Writes on the configuration integrators use: post types, channels, integrator apps, the webhook secret.
 
 Invariants kept here: every network target has at least one post type and exactly one default
-(so the lazy defaults never come back unasked), and secrets leave only as the return value of
-the call that made them.
+(so the lazy defaults never come back unasked), and app secrets leave only as the return value
+of the call that made them (a webhook secret is readable by its owner at any time).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import SocialAccount
-from publisher.defaults import default_kinds, ensure_default_posttypes
+from publisher.defaults import DEFAULT_CHANNEL_NAME, default_kinds, ensure_default_posttypes
 from publisher.models import Channel, IntegratorApp, PostKind, PostType, WebhookSecret
 from publisher.signing import new_app_credentials, new_webhook_secret
 from socialhub.errors import Conflict, InvalidInput
+
+# How long a rotated-out webhook secret keeps signing callbacks next to the new one.
+WEBHOOK_SECRET_GRACE = timedelta(hours=24)
 
 
 def _invalid(field: str, message: str) -> InvalidInput:
@@ -29,12 +33,21 @@ def _check_kind(account: SocialAccount, kind: str) -> None:
         raise _invalid("kind", f"{account.get_platform_display()} takes only {', '.join(kinds)} posts.")
 
 
-@transaction.atomic
-def _make_default(posttype: PostType) -> None:
+def _unset_other_defaults(posttype: PostType) -> None:
     PostType.objects.filter(network_target_id=posttype.network_target_id, is_default=True).exclude(
         pk=posttype.pk
     ).update(is_default=False, updated_at=timezone.now())
-    PostType.objects.filter(pk=posttype.pk).update(is_default=True, updated_at=timezone.now())
+
+
+def _make_default(posttype: PostType) -> None:
+    """Swap the target's default; a concurrent swap on the same target is a 400, never a 500."""
+    try:
+        with transaction.atomic():
+            _unset_other_defaults(posttype)
+            PostType.objects.filter(pk=posttype.pk).update(is_default=True, updated_at=timezone.now())
+    except IntegrityError:
+        message = "Another post type of this target became the default meanwhile: try again."
+        raise _invalid("is_default", message) from None
     posttype.is_default = True
 
 
@@ -58,17 +71,30 @@ def posttype_create(
     return posttype
 
 
-def posttype_update(*, posttype: PostType, **changes) -> PostType:
+def posttype_update(
+    *,
+    posttype: PostType,
+    kind: str | None = None,
+    name: str | None = None,
+    description: str | None = None,
+    is_default: bool | None = None,
+) -> PostType:
+    """Edit a post type. Its network target is fixed at creation: there is no argument to move it."""
+    changes = {
+        field: value
+        for field, value in (("kind", kind), ("name", name), ("description", description))
+        if value is not None
+    }
     if "kind" in changes:
         _check_kind(posttype.network_target, changes["kind"])
-    is_default = changes.pop("is_default", None)
     if is_default is False and posttype.is_default:
         raise _invalid("is_default", "Make another post type of this target the default instead.")
-    for name, value in changes.items():
-        setattr(posttype, name, value)
-    posttype.save()
-    if is_default:
-        _make_default(posttype)
+    for field, value in changes.items():
+        setattr(posttype, field, value)
+    with transaction.atomic():
+        posttype.save(update_fields=[*changes, "updated_at"])
+        if is_default:
+            _make_default(posttype)
     return posttype
 
 
@@ -88,6 +114,8 @@ def _owned_posttypes(owner, ids: Iterable[int]) -> list[PostType]:
 
 
 def _save_channel(channel: Channel) -> None:
+    if channel.name.strip().casefold() == DEFAULT_CHANNEL_NAME.casefold():
+        raise _invalid("name", f"{DEFAULT_CHANNEL_NAME!r} is the name of your default channel: choose another.")
     try:
         with transaction.atomic():
             channel.save()
@@ -104,8 +132,17 @@ def channel_create(*, owner, name: str, description: str = "", posttype_ids: Ite
     return channel
 
 
+def _check_not_default(channel: Channel) -> None:
+    if channel.is_default:
+        raise Conflict(
+            "The default channel is kept by SocialHub (the default post type of every active network target) "
+            "and cannot be changed or deleted: create your own channel to choose post types."
+        )
+
+
 @transaction.atomic
 def channel_update(*, channel: Channel, posttype_ids: Iterable[int] | None = None, **changes) -> Channel:
+    _check_not_default(channel)
     for name, value in changes.items():
         setattr(channel, name, value)
     _save_channel(channel)
@@ -115,6 +152,7 @@ def channel_update(*, channel: Channel, posttype_ids: Iterable[int] | None = Non
 
 
 def channel_delete(*, channel: Channel) -> None:
+    _check_not_default(channel)
     channel.delete()
 
 
@@ -132,14 +170,37 @@ def integrator_app_revoke(*, app: IntegratorApp) -> None:
     IntegratorApp.objects.filter(pk=app.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-def webhook_secret_rotate(*, owner) -> tuple[WebhookSecret, str]:
-    """Create or replace the user's callback signing secret; callbacks sent from now on use the new one."""
-    secret = new_webhook_secret()
+def webhook_secret_ensure(*, owner) -> WebhookSecret:
+    """The user's callback signing secret, created on first use (the first post with a callback)."""
     record = WebhookSecret.objects.filter(owner=owner).first()
+    if record is not None:
+        return record
+    record = WebhookSecret(owner=owner)
+    record.set_secret(new_webhook_secret())
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:  # created by a concurrent request: that one is the secret
+        return WebhookSecret.objects.get(owner=owner)
+    return record
+
+
+@transaction.atomic
+def webhook_secret_rotate(*, owner, now: datetime | None = None) -> tuple[WebhookSecret, str]:
+    """Create or replace the user's callback signing secret.
+
+    The replaced secret stays valid for WEBHOOK_SECRET_GRACE: callbacks are signed with both
+    meanwhile. Rotating again within that time drops the oldest one.
+    """
+    now = now or timezone.now()
+    record = WebhookSecret.objects.select_for_update().filter(owner=owner).first()
     if record is None:
         record = WebhookSecret(owner=owner)
     else:
-        record.rotated_at = timezone.now()
+        record.previous_secret_encrypted = record.secret_encrypted
+        record.previous_valid_until = now + WEBHOOK_SECRET_GRACE
+        record.rotated_at = now
+    secret = new_webhook_secret()
     record.set_secret(secret)
     record.save()
     return record, secret

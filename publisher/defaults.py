@@ -1,8 +1,11 @@
-"""Every network target (social account) has post types for the kinds its network takes, one the default.
+"""Every network target (social account) has post types for the kinds its network takes, one the default;
+every user has a default channel referencing the default post type of each active target.
 
-There is no hook into account creation: `ensure_default_posttypes` runs before anything reads or
-resolves post types, and gives accounts that have none their defaults. Management refuses to
-delete an account's last or default post type, so "has none" only ever means "new".
+There is no hook into account creation: `ensure_publisher_defaults` runs before anything reads or
+resolves post types or channels. It gives accounts that have none their post types (management
+refuses to delete an account's last or default post type, so "has none" only ever means "new"),
+creates the default channel on first need and brings its post types in step with the accounts:
+a new account joins it, a deleted or inactive one leaves, a new default post type replaces the old.
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Platform, SocialAccount
 from buffer_integration.platforms import network_limits
-from publisher.models import PostKind, PostType
+from publisher.models import Channel, PostKind, PostType
+
+DEFAULT_CHANNEL_NAME = "All network targets"
+DEFAULT_CHANNEL_DESCRIPTION = (
+    "Kept by SocialHub: the default post type of every active network target. "
+    "A post without channels, posttypes or networktargets goes here."
+)
 
 # Networks whose audience expects video first, even though they take images too.
 VIDEO_FIRST = frozenset({Platform.YOUTUBE, Platform.TIKTOK})
@@ -73,3 +82,42 @@ def ensure_default_posttypes(*, owner) -> int:
         except IntegrityError:
             continue
     return created
+
+
+def _default_channel(owner, *, create: bool) -> Channel | None:
+    channel = Channel.objects.owned_by(owner).filter(is_default=True).first()
+    if channel is not None or not create:
+        return channel
+    # A channel the user named like this before the default existed keeps its name.
+    taken = Channel.objects.owned_by(owner).filter(name=DEFAULT_CHANNEL_NAME).exists()
+    name = f"{DEFAULT_CHANNEL_NAME} (default)" if taken else DEFAULT_CHANNEL_NAME
+    try:
+        with transaction.atomic():
+            return Channel.objects.create(
+                owner=owner, name=name, description=DEFAULT_CHANNEL_DESCRIPTION, is_default=True
+            )
+    except IntegrityError:  # another request created it first
+        return Channel.objects.owned_by(owner).get(is_default=True)
+
+
+def ensure_default_channel(*, owner) -> Channel | None:
+    """The owner's default channel referencing exactly each active target's default post type.
+
+    Created with the first active target (None before); three queries when it is already in step.
+    """
+    wanted = set(PostType.objects.owned_by(owner).usable().filter(is_default=True).values_list("pk", flat=True))
+    channel = _default_channel(owner, create=bool(wanted))
+    if channel is None:
+        return None
+    current = set(channel.posttypes.values_list("pk", flat=True))
+    if current - wanted:
+        channel.posttypes.remove(*(current - wanted))
+    if wanted - current:
+        channel.posttypes.add(*(wanted - current))
+    return channel
+
+
+def ensure_publisher_defaults(*, owner) -> Channel | None:
+    """Default post types for new accounts, then the default channel in step with them."""
+    ensure_default_posttypes(owner=owner)
+    return ensure_default_channel(owner=owner)

@@ -22,8 +22,10 @@ from django.utils import timezone
 
 from publisher.models import CallbackAttempt, CallbackDelivery, CallbackState, PublisherPost
 from publisher.webhook_client import send_signed
+from socialhub.periodic import LoopReport, record_skips, run_isolated
 
 logger = logging.getLogger("publisher.callbacks")
+LOOP = "publisher.send_callbacks"
 
 # Seconds to wait after the 1st, 2nd, ... failed attempt: 8 attempts over about 27 hours.
 RETRY_DELAYS = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600)
@@ -125,19 +127,38 @@ def send_due_callbacks(*, limit: int = 100, budget_seconds: float = SEND_BUDGET_
     """Send due heads, each claimed just before it is sent; after a success the stream's next row is
     due at once, so loop a few rounds. Stops after `budget_seconds`, well inside the task time limit
     (one slow receiver may take the whole timeout); the next run goes on where this one stopped."""
-    started, sent = time.monotonic(), 0
+    started, sent, run = time.monotonic(), 0, LoopReport(LOOP)
+
+    def send(callback: CallbackDelivery) -> None:
+        nonlocal sent
+        if _claim(callback, timezone.now()):
+            attempt_callback(callback)
+            sent += 1
+
     for _ in range(MAX_ROUNDS):
-        progressed = False
-        for callback in due_heads(timezone.now(), limit):
-            if time.monotonic() - started > budget_seconds:
-                return sent
-            if _claim(callback, timezone.now()):
-                attempt_callback(callback)
-                sent += 1
-                progressed = True
-        if not progressed:
+        before = sent
+        report = run_isolated(
+            list(due_heads(timezone.now(), limit)),
+            send,
+            name=LOOP,
+            # A row that cannot be sent at all (e.g. its secret no longer decrypts) waits out its lease.
+            on_error=_record_send_problem,
+            budget_seconds=budget_seconds - (time.monotonic() - started),
+            atomic=False,  # never hold a transaction open while a receiver answers
+            record=False,
+        )
+        run.skipped += report.skipped
+        if report.out_of_time or sent == before:
             break
+    record_skips(run)
     return sent
+
+
+def _record_send_problem(callback_id: int, exc: BaseException) -> None:
+    CallbackDelivery.objects.filter(pk=callback_id).update(
+        last_error=f"Not sent: internal error ({type(exc).__name__}); retried after {LEASE.seconds} s.",
+        updated_at=timezone.now(),
+    )
 
 
 def callback_replay(*, callback: CallbackDelivery) -> CallbackAttempt:

@@ -51,7 +51,7 @@ class Rendering:
     errors: list[str] = field(default_factory=list)
 
 
-def _text_of(value: Any) -> str:
+def text_of(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     if "<" in value and ">" in value:  # CMS bodies arrive as HTML; networks want plain text
@@ -77,11 +77,11 @@ def _urls_of(value: Any, key: str, ignored: list[str]) -> list[str]:
 def extract_content(payload: Any, *, content_source_link: str = "") -> PayloadContent:
     """The message, link, images and video of a payload; a string payload is the message itself."""
     if isinstance(payload, str):
-        return PayloadContent(message=_text_of(payload), link=content_source_link)
+        return PayloadContent(message=text_of(payload), link=content_source_link)
     if not isinstance(payload, dict):
         return PayloadContent(link=content_source_link)
     ignored: list[str] = []
-    message = next((text for key in MESSAGE_KEYS if (text := _text_of(payload.get(key)))), "")
+    message = next((text for key in MESSAGE_KEYS if (text := text_of(payload.get(key)))), "")
     links = [url for key in LINK_KEYS if key in payload for url in _urls_of(payload[key], key, ignored)]
     images = [url for key in IMAGE_KEYS if key in payload for url in _urls_of(payload[key], key, ignored)]
     videos = [url for key in VIDEO_KEYS if key in payload for url in _urls_of(payload[key], key, ignored)]

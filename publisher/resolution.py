@@ -21,7 +21,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import SocialAccount
-from publisher.defaults import ensure_default_posttypes
+from publisher.defaults import ensure_publisher_defaults
 from publisher.models import (
     CHANNEL_PREFIX,
     NETWORKTARGET_PREFIX,
@@ -54,7 +54,7 @@ def resolve_posttypes(
     networktargets: list[str] | None = None,
 ) -> list[PostType]:
     """The post types to publish with, each with its network target loaded; InvalidInput otherwise."""
-    ensure_default_posttypes(owner=owner)
+    ensure_publisher_defaults(owner=owner)
     usable = PostType.objects.owned_by(owner).usable()
     errors: dict[str, list[str]] = {}
     channel_pks = _known_pks(
@@ -95,8 +95,7 @@ def resolve_posttypes(
     resolved = list(selected.select_related("network_target").distinct().order_by("network_target_id", "pk"))
     if not resolved:
         message = (
-            "No channel references a network target yet: create a channel (POST /api/v1/publisher/channels) "
-            "or name networktargets."
+            "You have no active social account to publish to yet: connect one first (POST /api/v1/social-accounts)."
             if not (channels or posttypes or networktargets)
             else "These filters select no post type of an active network target: nothing would be published."
         )

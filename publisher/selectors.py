@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import SocialAccount
-from publisher.defaults import ensure_default_posttypes
 from publisher.models import (
     CHANNEL_PREFIX,
     NETWORKTARGET_PREFIX,
@@ -27,8 +26,10 @@ def _pt(pk: int | None) -> str | None:
     return config_id(POSTTYPE_PREFIX, pk) if pk is not None else None
 
 
+# The readers expect `publisher.defaults.ensure_publisher_defaults` to have run in the request.
+
+
 def config_posttypes(*, owner) -> list[dict]:
-    ensure_default_posttypes(owner=owner)
     return [
         {
             "id": _pt(posttype.pk),
@@ -51,6 +52,7 @@ def config_channels(*, owner) -> list[dict]:
             "name": channel.name,
             "description": channel.description,
             "posttypes": [_pt(posttype.pk) for posttype in channel.posttypes.all()],
+            "isDefault": channel.is_default,
         }
         for channel in channels
     ]
@@ -62,7 +64,6 @@ def _target_description(account: SocialAccount) -> str:
 
 
 def config_networktargets(*, owner) -> list[dict]:
-    ensure_default_posttypes(owner=owner)
     accounts = (
         SocialAccount.objects.owned_by(owner)
         .filter(is_active=True)
@@ -91,6 +92,7 @@ def post_detail(publisher_post: PublisherPost) -> dict:
         "strict": publisher_post.strict,
         "failOn": publisher_post.fail_on,
         "error": publisher_post.error,
+        "taskError": publisher_post.task_error or None,
         "deliveries": [
             {
                 "networktarget": _nt(delivery.network_target_id),
@@ -106,6 +108,28 @@ def post_detail(publisher_post: PublisherPost) -> dict:
             }
             for delivery in publisher_post.deliveries.all()
         ],
+    }
+
+
+# The columns of a publisher post that SocialHub writes itself: readable even when a stored value is not.
+READABLE_FIELDS = ("id", "public_id", "owner", "status", "processed_at", "error", "task_error", "task_failures")
+UNREADABLE_MESSAGE = (
+    "A value stored with this post cannot be read back (it was accepted before input was bounded), so it "
+    "is left out of background work. Delete it and send it again."
+)
+
+
+def readable_part(queryset, pks=None):
+    queryset = queryset.only(*READABLE_FIELDS)
+    return queryset if pks is None else queryset.filter(pk__in=pks)
+
+
+def post_summary(publisher_post: PublisherPost) -> dict:
+    """What can be shown of a post whose stored data cannot be read: its status and why."""
+    return {
+        **status_payload(publisher_post),
+        "error": publisher_post.error or UNREADABLE_MESSAGE,
+        "taskError": publisher_post.task_error or None,
     }
 
 

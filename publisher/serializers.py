@@ -33,8 +33,12 @@ class PostTypeSerializer(serializers.ModelSerializer):
 
 
 class PostTypeUpdateSerializer(PostTypeSerializer):
-    class Meta(PostTypeSerializer.Meta):
-        read_only_fields = [*PostTypeSerializer.Meta.read_only_fields, "social_account_id"]
+    """A post type stays on its network target: `social_account_id` in an update is ignored.
+
+    Declared again because `Meta.read_only_fields` does not apply to explicitly declared fields.
+    """
+
+    social_account_id = serializers.IntegerField(source="network_target_id", read_only=True)
 
 
 class ChannelSerializer(serializers.ModelSerializer):
@@ -45,8 +49,8 @@ class ChannelSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Channel
-        fields = ["id", "config_id", "name", "description", "posttype_ids", "created_at", "updated_at"]
-        read_only_fields = ["id", "config_id", "created_at", "updated_at"]
+        fields = ["id", "config_id", "name", "description", "posttype_ids", "is_default", "created_at", "updated_at"]
+        read_only_fields = ["id", "config_id", "is_default", "created_at", "updated_at"]
         # Names are unique per owner; the service reports a clash as a 400 on `name`.
         validators = []
 
@@ -73,14 +77,14 @@ class CreatedIntegratorAppSerializer(IntegratorAppSerializer):
         fields = [*IntegratorAppSerializer.Meta.fields, "secret"]
 
 
-class WebhookSecretStateSerializer(serializers.Serializer):
+class WebhookSecretSerializer(serializers.Serializer):
     configured = serializers.BooleanField()
+    secret = serializers.CharField(allow_null=True, help_text="whsec_…: verify callbacks with it (Standard Webhooks).")
     created_at = serializers.DateTimeField(allow_null=True)
     rotated_at = serializers.DateTimeField(allow_null=True)
-
-
-class NewWebhookSecretSerializer(WebhookSecretStateSerializer):
-    secret = serializers.CharField(help_text="whsec_…: shown only in this response.")
+    previous_valid_until = serializers.DateTimeField(
+        allow_null=True, help_text="Until then callbacks are also signed with the secret replaced at rotated_at."
+    )
 
 
 class CallbackAttemptSerializer(serializers.ModelSerializer):

@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from posts.models import PostStatus
 from posts.services import post_delete, posts_bulk_create
+from publisher.config_services import webhook_secret_ensure
 from publisher.models import (
     NETWORKTARGET_PREFIX,
     Delivery,
     FailOn,
     PublisherPost,
     PublisherStatus,
-    WebhookSecret,
     config_id,
 )
 from publisher.rendering import PayloadContent, Rendering, extract_content, render_delivery
@@ -53,9 +53,6 @@ def _check_callbacks(*, owner, request: PostRequest) -> None:
     if errors:
         field, messages = next(iter(errors.items()))
         raise InvalidInput(f"{field}: {messages[0]}", errors=errors)
-    if (request.status_callback or request.comment_callback) and not WebhookSecret.objects.filter(owner=owner).exists():
-        message = "Callbacks are signed: create your webhook secret first (POST /api/v1/publisher/webhook-secret)."
-        raise InvalidInput(message, errors={"non_field_errors": [message]})
 
 
 def publisher_post_create(*, owner, request: PostRequest, app=None) -> PublisherPost:
@@ -66,6 +63,9 @@ def publisher_post_create(*, owner, request: PostRequest, app=None) -> Publisher
     posttypes = resolve_posttypes(
         owner=owner, channels=request.channels, posttypes=request.posttypes, networktargets=request.networktargets
     )
+    if request.status_callback or request.comment_callback:
+        # Callbacks are always signed; the owner reads the secret at GET /webhook-secret when ready to verify.
+        webhook_secret_ensure(owner=owner)
     with transaction.atomic():
         publisher_post = PublisherPost.objects.create(
             owner=owner,

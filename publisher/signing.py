@@ -30,11 +30,13 @@ def webhook_signature(secret: str, *, webhook_id: str, timestamp: int, body: str
     return "v1," + base64.b64encode(digest).decode()
 
 
-def webhook_headers(secret: str, *, webhook_id: str, timestamp: int, body: str) -> dict[str, str]:
+def webhook_headers(secrets: list[str], *, webhook_id: str, timestamp: int, body: str) -> dict[str, str]:
+    """One `v1,` signature per secret, space-separated, as Standard Webhooks signs during a rotation."""
+    signatures = (webhook_signature(s, webhook_id=webhook_id, timestamp=timestamp, body=body) for s in secrets)
     return {
         "webhook-id": webhook_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": webhook_signature(secret, webhook_id=webhook_id, timestamp=timestamp, body=body),
+        "webhook-signature": " ".join(signatures),
     }
 
 

@@ -9,17 +9,21 @@ plus an outbox row, in one transaction, so each status is reported exactly once 
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from posts.models import PostStatus
 from publisher.models import STATUS_RANK, CallbackStream, Delivery, PublisherPost, PublisherStatus
 from publisher.outbox import enqueue_callback
+from socialhub.periodic import DEFAULT_BUDGET_SECONDS, LoopReport, load_isolated, record_skips, run_isolated
 
 S = PublisherStatus
+LOOP = "publisher.refresh_statuses"
 # A Post in one of these will not change any more on its own; None is a Post deleted since.
 SETTLED_POST_STATUSES = frozenset({PostStatus.PUBLISHED, PostStatus.FAILED, PostStatus.CANCELLED, None})
 # The engine has taken these up: the publisher post is PROCESSED even if it was scheduled for later.
@@ -89,27 +93,67 @@ def advance_status(*, publisher_post: PublisherPost, to: str, via_processed: boo
     return True
 
 
-def refresh_statuses(*, publisher_posts: list[PublisherPost], now: datetime | None = None) -> int:
-    """Recompute each post's status from its Posts (one query) and advance those that changed."""
-    now = now or timezone.now()
+def _post_statuses(publisher_posts: list[PublisherPost]) -> dict[int, list[str | None]]:
     statuses: dict[int, list[str | None]] = defaultdict(list)
     rows = Delivery.objects.filter(publisher_post__in=[p.pk for p in publisher_posts]).values_list(
         "publisher_post_id", "post__status"
     )
     for publisher_post_id, post_status in rows:
         statuses[publisher_post_id].append(post_status)
-    changed = 0
-    for publisher_post in publisher_posts:
-        target = derive_status(publisher_post=publisher_post, post_statuses=statuses[publisher_post.pk], now=now)
-        changed += advance_status(publisher_post=publisher_post, to=target)
-    return changed
+    return statuses
 
 
-def refresh_unsettled(*, now: datetime | None = None, chunk: int = 500) -> int:
-    """The periodic pass: every processed post that is not FINISHED or ERROR yet, a chunk at a time."""
-    pending = PublisherPost.objects.unsettled().filter(processed_at__isnull=False).order_by("id")
-    changed, last_pk = 0, 0
-    while batch := list(pending.filter(pk__gt=last_pk)[:chunk]):
-        changed += refresh_statuses(publisher_posts=batch, now=now)
-        last_pk = batch[-1].pk
-    return changed
+def _refresh_one(publisher_post: PublisherPost, post_statuses: list[str | None], now: datetime) -> bool:
+    target = derive_status(publisher_post=publisher_post, post_statuses=post_statuses, now=now)
+    return advance_status(publisher_post=publisher_post, to=target)
+
+
+def refresh_statuses(*, publisher_posts: list[PublisherPost], now: datetime | None = None) -> int:
+    """Recompute each post's status from its Posts (one query) and advance those that changed."""
+    now = now or timezone.now()
+    statuses = _post_statuses(publisher_posts)
+    return sum(_refresh_one(post, statuses[post.pk], now) for post in publisher_posts)
+
+
+def record_task_problem(publisher_post_id: int, exc: BaseException) -> None:
+    """Note on the row that background work failed on it (the class only: messages may carry data)."""
+    PublisherPost.objects.filter(pk=publisher_post_id).update(
+        task_error=f"{type(exc).__name__} at {timezone.now():%Y-%m-%d %H:%M:%S} UTC"[:200],
+        task_failures=F("task_failures") + 1,
+    )
+
+
+def refresh_unsettled(
+    *, now: datetime | None = None, chunk: int = 500, budget_seconds: float = DEFAULT_BUDGET_SECONDS
+) -> int:
+    """The periodic pass: every processed post that is not FINISHED or ERROR yet, a chunk at a time.
+
+    Each post on its own: one whose row cannot be read or whose refresh fails is skipped and
+    noted on the row; the others go on. Stops after `budget_seconds`; the next run starts over.
+    """
+    pending = PublisherPost.objects.unsettled().not_quarantined().filter(processed_at__isnull=False).order_by("id")
+    changed: list[int] = []
+    last_pk, started, run = 0, time.monotonic(), LoopReport(LOOP)
+    while pks := list(pending.filter(pk__gt=last_pk).values_list("pk", flat=True)[:chunk]):
+        batch, unreadable = load_isolated(pending, pks, name=LOOP, on_error=record_task_problem)
+        statuses = _post_statuses(batch)
+
+        def refresh(post: PublisherPost, statuses: dict = statuses) -> None:
+            if _refresh_one(post, statuses[post.pk], now or timezone.now()):
+                changed.append(post.pk)
+
+        report = run_isolated(
+            batch,
+            refresh,
+            name=LOOP,
+            on_error=record_task_problem,
+            budget_seconds=budget_seconds - (time.monotonic() - started),
+            already_skipped=unreadable,
+            record=False,
+        )
+        run.skipped += report.skipped
+        if report.out_of_time:
+            break
+        last_pk = pks[-1]
+    record_skips(run)
+    return len(changed)

@@ -1,4 +1,8 @@
-"""One signed HTTP request to a callback URL, its outcome as data; never raises for network trouble."""
+"""One signed HTTP request to a callback URL, its outcome as data; never raises for network trouble.
+
+The request goes to an address the SSRF check approved (`publisher.ssrf`), with the URL's host
+name in the Host header and, over https, in SNI and the certificate check.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-import requests
 import urllib3
 from django.conf import settings
+from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
-from publisher.models import CallbackDelivery, WebhookSecret
+from publisher.config_services import webhook_secret_ensure
+from publisher.models import CallbackDelivery
 from publisher.signing import webhook_headers
-from publisher.ssrf import UnsafeCallbackURL, check_callback_url
+from publisher.ssrf import CallbackTarget, UnsafeCallbackURL, check_callback_url
 
 USER_AGENT = "SocialHub-Publisher/1.0 (+standard-webhooks)"
 EXCERPT_BYTES = 500
 MAX_RETRY_AFTER_SECONDS = 24 * 3600
+# The CA bundle requests uses; the tests point it at their own CA.
+CA_CERTS = DEFAULT_CA_BUNDLE_PATH
 
 
 @dataclass(frozen=True)
@@ -47,36 +54,65 @@ def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
     return min(max(seconds, 1.0), MAX_RETRY_AFTER_SECONDS)
 
 
-def send_signed(callback: CallbackDelivery, *, at: datetime) -> Outcome:
-    try:
-        check_callback_url(callback.url)  # again: DNS may point elsewhere than at submission
-    except UnsafeCallbackURL as exc:
-        return Outcome(error=f"Refused: {exc}")
-    secret = WebhookSecret.objects.filter(owner_id=callback.owner_id).first()
-    if secret is None:
-        return Outcome(error="No webhook secret: create one with POST /api/v1/publisher/webhook-secret.")
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        **webhook_headers(
-            secret.get_secret(), webhook_id=callback.webhook_id, timestamp=int(at.timestamp()), body=callback.body
-        ),
-    }
-    try:
-        with requests.request(
-            callback.method,
-            callback.url,
-            data=callback.body.encode(),
-            headers=headers,
-            timeout=settings.CALLBACK_TIMEOUT_SECONDS,
-            allow_redirects=False,  # a redirect could lead to an address the guard refused
-            stream=True,  # read only the start of the answer
-        ) as response:
+def _pool(target: CallbackTarget, address: str) -> urllib3.HTTPConnectionPool:
+    """A connection pool to `address` that speaks to the target's host name: Host header, and for
+    https the SNI and certificate check of the name, not of the address."""
+    timeout = urllib3.Timeout(connect=settings.CALLBACK_TIMEOUT_SECONDS, read=settings.CALLBACK_TIMEOUT_SECONDS)
+    options = {"timeout": timeout, "retries": False, "maxsize": 1}
+    if target.scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            address,
+            target.port,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=CA_CERTS,
+            **options,
+        )
+    return urllib3.HTTPConnectionPool(address, target.port, **options)
+
+
+def _send_pinned(target: CallbackTarget, *, method: str, body: bytes, headers: dict[str, str], at: datetime) -> Outcome:
+    """Send to the first checked address that accepts a connection; never resolve the name again."""
+    error = ""
+    for address in target.addresses:
+        pool = _pool(target, address)
+        try:
+            response = pool.urlopen(
+                method,
+                target.target,
+                body=body,
+                headers={**headers, "Host": target.host_header},
+                redirect=False,  # a redirect could lead to an address the guard refused
+                retries=False,
+                preload_content=False,  # read only the start of the answer
+                assert_same_host=False,
+            )
             try:
-                excerpt = response.raw.read(EXCERPT_BYTES, decode_content=True).decode("utf-8", "replace")
+                excerpt = response.read(EXCERPT_BYTES, decode_content=True).decode("utf-8", "replace")
             except (urllib3.exceptions.HTTPError, OSError):
                 excerpt = ""  # the status code is the answer; a broken body does not change it
             retry_after = parse_retry_after(response.headers.get("Retry-After"), now=at)
-            return Outcome(status_code=response.status_code, excerpt=excerpt, retry_after=retry_after)
-    except requests.RequestException as exc:
-        return Outcome(error=f"{type(exc).__name__}: {exc}"[:1000])
+            response.release_conn()
+            return Outcome(status_code=response.status, excerpt=excerpt, retry_after=retry_after)
+        except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError) as exc:
+            error = f"ConnectionError: {exc}"  # try the host's next checked address
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            return Outcome(error=f"{type(exc).__name__}: {exc}"[:1000])
+        finally:
+            pool.close()
+    return Outcome(error=error[:1000])
+
+
+def send_signed(callback: CallbackDelivery, *, at: datetime) -> Outcome:
+    try:
+        target = check_callback_url(callback.url)  # again: DNS may point elsewhere than at submission
+    except UnsafeCallbackURL as exc:
+        return Outcome(error=f"Refused: {exc}")
+    secrets = webhook_secret_ensure(owner=callback.owner).signing_secrets(at)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        **webhook_headers(secrets, webhook_id=callback.webhook_id, timestamp=int(at.timestamp()), body=callback.body),
+    }
+    return _send_pinned(target, method=callback.method, body=callback.body.encode(), headers=headers, at=at)

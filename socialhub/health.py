@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from socialhub.heartbeat import beat_tick_age
+from socialhub.periodic import skipped_last_run
 
 logger = logging.getLogger("socialhub.health")
 
@@ -82,6 +83,8 @@ def health_report() -> dict[str, Any]:
         "beat": "ok" if beat_ok else ("never" if age is None else "stale"),
         "last_beat_tick_age_seconds": round(age, 3) if age is not None else None,
         **backlog,
+        # Items each periodic loop skipped in its last run (an error on that item): alert on non-zero.
+        "periodic_skipped": skipped_last_run(),
     }
 
 
@@ -96,6 +99,7 @@ HEALTH_REPORT = inline_serializer(
         "due_unclaimed_count": serializers.IntegerField(allow_null=True),
         "oldest_due_age_seconds": serializers.FloatField(allow_null=True),
         "held_count": serializers.IntegerField(allow_null=True),
+        "periodic_skipped": serializers.DictField(child=serializers.IntegerField()),
     },
 )
 

@@ -1,14 +1,134 @@
-"""The product's periodic tasks, created idempotently in django-celery-beat's tables.
+"""The product's periodic tasks, created idempotently in django-celery-beat's tables, and the rule
+every periodic loop follows: each item on its own.
 
 They stay editable in admin (an operator may change an interval or disable one); running the
 setup again re-creates missing ones and leaves edited ones alone.
+
+`run_isolated` runs a loop's items one at a time: an item that raises is skipped, logged (its
+exception class and id only: messages may carry data or secrets) and counted, and never stops the
+batch; the loop stops when its time budget is spent and the next run goes on. `load_isolated`
+reads rows the same way: one query normally, row by row when a stored value cannot be read, so one
+unreadable row (a date out of range, broken JSON) is skipped instead of hiding every other row.
+The skips of each loop's last run are kept in the cache for /api/v1/health.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+
+logger = logging.getLogger("socialhub.periodic")
+T = TypeVar("T")
+# What reading a stored value can raise: the database (PostgreSQL's loaders) or Django's converters.
+UNREADABLE = (DatabaseError, ValueError, TypeError, OverflowError, AttributeError)
+SKIPPED_KEY = "periodic:skipped:{}"
+# Well inside CELERY_TASK_TIME_LIMIT (default 120 s): a run that reaches it stops and leaves the rest.
+DEFAULT_BUDGET_SECONDS = 60.0
+
+
+@dataclass
+class LoopReport:
+    name: str
+    done: int = 0
+    skipped: list[Any] = field(default_factory=list)
+    out_of_time: bool = False
+
+
+def _skip(report: LoopReport, item_id: Any, exc: BaseException, on_error: Callable | None) -> None:
+    report.skipped.append(item_id)
+    logger.error("%s: skipped %s after %s", report.name, item_id, type(exc).__name__)
+    if on_error is not None:
+        try:
+            on_error(item_id, exc)
+        except Exception as again:  # recording the problem must not stop the loop either
+            logger.error("%s: could not record the problem of %s: %s", report.name, item_id, type(again).__name__)
+
+
+def run_isolated(
+    items: Iterable[T],
+    handle: Callable[[T], Any],
+    *,
+    name: str,
+    item_id: Callable[[T], Any] = lambda item: getattr(item, "pk", item),
+    on_error: Callable[[Any, BaseException], None] | None = None,
+    budget_seconds: float = DEFAULT_BUDGET_SECONDS,
+    atomic: bool = True,
+    already_skipped: Iterable[Any] = (),
+    record: bool = True,
+) -> LoopReport:
+    """`handle(item)` for each item, each isolated from the others (see the module docstring).
+
+    `atomic` wraps each item in a savepoint, so a database error rolls back that item only; loops
+    that wait on the network pass False and keep their own transactions short. `already_skipped`:
+    ids `load_isolated` could not read, counted with this run's skips. `record=False`: the caller
+    runs several batches and records their skips together.
+    """
+    report, started = LoopReport(name, skipped=list(already_skipped)), time.monotonic()
+    for item in items:
+        if time.monotonic() - started > budget_seconds:
+            report.out_of_time = True
+            logger.warning("%s: time budget of %.0f s spent; the next run goes on", name, budget_seconds)
+            break
+        try:
+            if atomic:
+                with transaction.atomic():
+                    handle(item)
+            else:
+                handle(item)
+            report.done += 1
+        except Exception as exc:
+            _skip(report, item_id(item), exc, on_error)
+    if record:
+        record_skips(report)
+    return report
+
+
+def load_isolated(queryset, pks: list, *, name: str, on_error: Callable | None = None) -> tuple[list, list]:
+    """(rows of `queryset` with these pks in their order, pks whose row cannot be read)."""
+    try:
+        with transaction.atomic():
+            by_pk = {row.pk: row for row in queryset.filter(pk__in=pks)}
+        return [by_pk[pk] for pk in pks if pk in by_pk], []
+    except UNREADABLE:
+        pass
+    rows, unreadable, report = [], [], LoopReport(name)
+    for pk in pks:
+        try:
+            with transaction.atomic():
+                rows.extend(queryset.filter(pk=pk))
+        except UNREADABLE as exc:
+            unreadable.append(pk)
+            _skip(report, pk, exc, on_error)
+    return rows, unreadable
+
+
+def record_skips(report: LoopReport) -> None:
+    cache.set(SKIPPED_KEY.format(report.name), len(report.skipped), timeout=None)
+
+
+def skipped_last_run() -> dict[str, int]:
+    """For /health: how many items each loop skipped in its last run (loops that never ran: absent)."""
+    found = cache.get_many([SKIPPED_KEY.format(name) for name in LOOP_NAMES])
+    return {name: found[SKIPPED_KEY.format(name)] for name in LOOP_NAMES if SKIPPED_KEY.format(name) in found}
+
+
+LOOP_NAMES = (
+    "publisher.process_stragglers",
+    "publisher.refresh_statuses",
+    "publisher.send_callbacks",
+    "publisher.sync_comments",
+    "posts.status_sync",
+    "posts.sweep_stale_claims",
+    "posts.queue_reconciliations",
+    "analytics.sync_all_users",
+)
 
 
 @dataclass(frozen=True)

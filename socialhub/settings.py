@@ -321,6 +321,9 @@ BUFFER_RATE_LIMIT_PER_MINUTE = env_int("BUFFER_RATE_LIMIT_PER_MINUTE", 60, minim
 # Health: beat is reported down when the dispatcher has not ticked for this long.
 HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", max(60, 6 * ENGINE_DISPATCH_INTERVAL), minimum=1)
 
+# How far ahead a post may be scheduled (posts API and Publisher API): 5 years by default.
+SCHEDULE_HORIZON_DAYS = env_int("SCHEDULE_HORIZON_DAYS", 1826, minimum=1)
+
 # --- Publisher API (publisher/): integrator requests, callbacks, comment sync ----------------------
 # Callback hosts that may resolve to loopback/private addresses (all others must be public).
 CALLBACK_ALLOWED_HOSTS = env_list("CALLBACK_ALLOWED_HOSTS")

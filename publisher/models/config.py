@@ -81,18 +81,28 @@ class ChannelQuerySet(models.QuerySet):
 
 
 class Channel(TimestampedModel):
-    """A named category ("Marketing", "HR") that posts are addressed to; it references post types."""
+    """A named category ("Marketing", "HR") that posts are addressed to; it references post types.
+
+    Each user also has one default channel (`is_default`), kept by SocialHub: it references the
+    default post type of every active network target (see `publisher.defaults`).
+    """
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publisher_channels")
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True, default="")
     posttypes = models.ManyToManyField(PostType, related_name="channels", blank=True)
+    is_default = models.BooleanField(default=False, editable=False)
 
     objects = ChannelQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name", "id"]
-        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="unique_channel_name_per_owner")]
+        ordering = ["-is_default", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="unique_channel_name_per_owner"),
+            models.UniqueConstraint(
+                fields=["owner"], condition=Q(is_default=True), name="one_default_channel_per_owner"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -6,6 +6,8 @@ is never a model attribute, so admin pages, serializers and `repr()` cannot show
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -51,10 +53,30 @@ class IntegratorApp(TimestampedModel, EncryptedSecretModel):
 
 
 class WebhookSecret(TimestampedModel, EncryptedSecretModel):
-    """The `whsec_` secret every callback of this user is signed with (Standard Webhooks)."""
+    """The `whsec_` secret every callback of this user is signed with (Standard Webhooks).
+
+    After a rotation the previous secret stays valid until `previous_valid_until`: callbacks are
+    signed with both meanwhile, so a receiver can switch over at its own pace.
+    """
 
     owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_secret")
     rotated_at = models.DateTimeField(null=True, blank=True)
+    previous_secret_encrypted = models.TextField(blank=True, default="", editable=False)
+    previous_valid_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"Webhook secret of {self.owner_id}"
+
+    def previous_is_valid(self, now: datetime) -> bool:
+        return (
+            bool(self.previous_secret_encrypted)
+            and self.previous_valid_until is not None
+            and now < self.previous_valid_until
+        )
+
+    def signing_secrets(self, now: datetime) -> list[str]:
+        """The current secret, then the previous one while its grace period lasts."""
+        secrets = [self.get_secret()]
+        if self.previous_is_valid(now):
+            secrets.append(crypto.decrypt(self.previous_secret_encrypted))
+        return secrets

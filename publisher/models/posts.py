@@ -43,12 +43,18 @@ class FailOn(models.TextChoices):
     ERROR = "error", "Fail on errors only"
 
 
+QUARANTINE_AFTER = 5
+
+
 class PublisherPostQuerySet(models.QuerySet):
     def owned_by(self, user) -> PublisherPostQuerySet:
         return self.filter(owner=user)
 
     def unsettled(self) -> PublisherPostQuerySet:
         return self.exclude(status__in=FINAL_STATUSES)
+
+    def not_quarantined(self) -> PublisherPostQuerySet:
+        return self.filter(task_failures__lt=QUARANTINE_AFTER)
 
 
 class PublisherPost(TimestampedModel):
@@ -71,6 +77,10 @@ class PublisherPost(TimestampedModel):
     # Set once when the deliveries were validated (and, if valid, their Posts created): the claim.
     processed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
+    # Background work that failed on this row (the exception class, never its message); after
+    # QUARANTINE_AFTER failures the periodic passes leave the row alone.
+    task_error = models.CharField(max_length=200, blank=True, default="")
+    task_failures = models.PositiveSmallIntegerField(default=0)
 
     objects = PublisherPostQuerySet.as_manager()
 

@@ -12,8 +12,8 @@ from publisher.tests.receiver import start_receiver
 @pytest.fixture
 def receiver(settings):
     """A local receiver, allowed past the SSRF guard the way an operator would allow an intranet host."""
-    settings.CALLBACK_ALLOWED_HOSTS = ["127.0.0.1"]
     receiver, server = start_receiver()
+    settings.CALLBACK_ALLOWED_HOSTS = [receiver.url.removeprefix("http://")]  # 127.0.0.1:<its port>
     yield receiver
     server.shutdown()
     server.server_close()

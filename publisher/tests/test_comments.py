@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -19,6 +19,9 @@ from publisher.outbox import send_due_callbacks
 from publisher.tests.receiver import verify_standard_webhook
 
 pytestmark = pytest.mark.django_db
+# Well inside the scheduling horizon (SCHEDULE_HORIZON_DAYS), on any day the suite runs.
+YEAR = datetime.now(UTC).year + 2
+LATER = f"{YEAR}-01-01T10:00:00Z"
 TOKEN = "tok-comments"
 
 
@@ -31,7 +34,7 @@ def published(api, owner, sandbox, whsec, receiver, django_capture_on_commit_cal
     )
     data = {
         "networktargets": [f"nt_{page.pk}"],
-        "scheduled": "2099-01-01T10:00:00Z",
+        "scheduled": LATER,
         "payload": {"message": "Discuss"},
         "postCommentCallback": receiver.url + "/comments",
     }
@@ -111,3 +114,29 @@ def test_comment_callbacks_are_retried_not_reported_twice(published, sandbox, re
 def test_unpublished_or_callbackless_posts_are_not_synced(api, owner, channel, sandbox):
     api.post("/api/v1/publisher/posts", {"payload": "x"}, format="json")
     assert sync_all_comments() == 0
+
+
+def test_a_delivery_whose_post_cannot_be_read_does_not_stop_the_others(published, sandbox, receiver, owner):
+    from posts.tests.factories import PostFactory
+    from publisher.models import Delivery, PublisherPost
+    from socialhub.periodic import skipped_last_run
+    from socialhub.tests.poison import store_unreadable_datetime
+
+    _, update_id, _ = published
+    healthy = Post.objects.get()
+    broken = PublisherPost.objects.create(owner=owner, payload="x", comment_callback_url=receiver.url + "/broken")
+    other = PostFactory(
+        owner=owner, social_account=healthy.social_account, status="published", published_at=timezone.now()
+    )
+    Post.objects.filter(pk=other.pk).update(buffer_update_id=update_id)
+    Delivery.objects.create(
+        publisher_post=broken, post=other, network_target=healthy.social_account, requested_kind="STATUS"
+    )
+    store_unreadable_datetime(PublisherPost, broken.pk, "scheduled_at")
+    sandbox.admin("POST", f"updates/{update_id}/comments", json={"text": "Still synced", "author": "erin"})
+
+    sync()
+
+    assert "Still synced" in [r.json["content"]["plain"] for r in receiver.requests]
+    assert {r.path for r in receiver.requests} == {"/comments"}
+    assert skipped_last_run()["publisher.sync_comments"] == 1

@@ -29,15 +29,17 @@ def test_configs_lists_everything_with_string_ids_and_references(api, owner, cha
     body = api.get("/api/v1/publisher/configs").json()
     assert set(body) == {"channels", "posttypes", "networktargets"}
     default_tw = PostType.objects.get(network_target=twitter, is_default=True)
-    assert body["channels"] == [
-        {
-            "id": channel.config_id,
-            "name": "Marketing",
-            "description": "",
-            "posttypes": sorted(body["channels"][0]["posttypes"], key=lambda i: int(i[3:])),
-        }
-    ]
-    assert default_tw.config_id in body["channels"][0]["posttypes"]
+    default_channel, marketing = body["channels"]
+    assert marketing == {
+        "id": channel.config_id,
+        "name": "Marketing",
+        "description": "",
+        "posttypes": sorted(marketing["posttypes"], key=lambda i: int(i[3:])),
+        "isDefault": False,
+    }
+    assert default_tw.config_id in marketing["posttypes"]
+    assert (default_channel["name"], default_channel["isDefault"]) == ("All network targets", True)
+    assert sorted(default_channel["posttypes"]) == sorted(marketing["posttypes"])
     tw_target = next(t for t in body["networktargets"] if t["id"] == f"nt_{twitter.pk}")
     assert tw_target == {
         "id": f"nt_{twitter.pk}",
@@ -74,8 +76,9 @@ def test_configs_query_count_is_constant(api, owner, channel, django_assert_max_
     for n in range(5):
         SocialAccountFactory(owner=owner, platform="mastodon", account_name=f"m{n}")
     api.get("/api/v1/publisher/configs")  # creates the new accounts' defaults
-    # user (JWT), then per list: defaults check + rows (+ prefetch)
-    with django_assert_max_num_queries(8):
+    # user (JWT); defaults: accounts without post types, wanted and current default-channel members,
+    # the default channel; then per list: rows (+ prefetch)
+    with django_assert_max_num_queries(10):
         assert len(api.get("/api/v1/publisher/configs").json()["networktargets"]) == 7
 
 

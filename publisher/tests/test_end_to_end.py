@@ -25,7 +25,6 @@ WORKER_ENV = {
     "RECONCILE_GRACE_SECONDS": "0.5",
     "PUBLISHER_STATUS_INTERVAL": "1",
     "PUBLISHER_CALLBACK_INTERVAL": "1",
-    "CALLBACK_ALLOWED_HOSTS": "127.0.0.1",
 }
 TASKS = {
     "posts.tasks.dispatch_due_posts",
@@ -45,7 +44,8 @@ def test_queued_to_finished_through_the_engine_and_the_sandbox(
     settings.PUBLISHER_STATUS_INTERVAL = settings.PUBLISHER_CALLBACK_INTERVAL = 1
     ensure_periodic_tasks([spec for spec in PERIODIC_TASKS if spec.task in TASKS])
     account = sandbox_account(owner, sandbox, "publisher-e2e")
-    celery_workers.start(beat=True, concurrency=4, env=WORKER_ENV)
+    allowed = receiver.url.removeprefix("http://")  # 127.0.0.1:<its port>, as the receiver fixture allows it
+    celery_workers.start(beat=True, concurrency=4, env={**WORKER_ENV, "CALLBACK_ALLOWED_HOSTS": allowed})
 
     response = api.post(
         "/api/v1/publisher/posts",

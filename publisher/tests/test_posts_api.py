@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,6 +12,9 @@ from posts.models import Post, PostStatus
 from publisher.models import Delivery, PublisherPost
 
 pytestmark = pytest.mark.django_db
+# Well inside the scheduling horizon (SCHEDULE_HORIZON_DAYS), on any day the suite runs.
+YEAR = datetime.now(UTC).year + 2
+LATER = f"{YEAR}-01-01T10:00:00Z"
 IMAGE = "http://example.com/a.jpg"
 LONG = " ".join(["word"] * 120)
 PAYLOADS = {
@@ -94,10 +98,10 @@ def test_one_invalid_delivery_means_nothing_is_published(api, owner, twitter, dj
 
 
 def test_scheduled_posts_wait(api, twitter, django_capture_on_commit_callbacks):
-    data = {"networktargets": [f"nt_{twitter.pk}"], "scheduled": "2099-01-01T10:00:00Z", "payload": "Later"}
+    data = {"networktargets": [f"nt_{twitter.pk}"], "scheduled": LATER, "payload": "Later"}
     shown = detail(api, create(api, django_capture_on_commit_callbacks, data)["postId"])
-    assert shown["postStatus"] == "SCHEDULED" and shown["scheduled"] == "2099-01-01T10:00:00Z"
-    assert Post.objects.get().scheduled_time.year == 2099
+    assert shown["postStatus"] == "SCHEDULED" and shown["scheduled"] == LATER
+    assert Post.objects.get().scheduled_time.year == YEAR
 
 
 def test_get_and_delete_are_scoped(api, outsider_api, channel):
@@ -139,7 +143,7 @@ def test_delete_withdraws_from_buffer(api, owner, sandbox, django_capture_on_com
     account = SocialAccountFactory(
         owner=owner, platform="twitter", buffer_profile_id=sandbox.profile_id("tok-pub", "twitter")
     )
-    data = {"networktargets": [f"nt_{account.pk}"], "scheduled": "2099-01-01T10:00:00Z", "payload": "At Buffer"}
+    data = {"networktargets": [f"nt_{account.pk}"], "scheduled": LATER, "payload": "At Buffer"}
     post_id = create(api, django_capture_on_commit_callbacks, data)["postId"]
     post = post_schedule_via_buffer(post=Post.objects.get())
     assert [u["deleted"] for u in sandbox.admin("GET", "updates").json()] == [False]

@@ -29,8 +29,9 @@ def posttype(account, kind) -> PostType:
     return PostType.objects.get(network_target=account, kind=kind)
 
 
-def test_no_filters_default_type_of_every_target_in_any_channel(owner, channel, linkedin):
-    assert kinds(resolve_posttypes(owner=owner)) == [("@acme", "IMAGE"), ("Acme page", "IMAGE")]
+def test_no_filters_default_type_of_every_active_target_through_the_default_channel(owner, channel, linkedin):
+    # linkedin is in no channel of the user's own, but in the default channel: every target is.
+    assert kinds(resolve_posttypes(owner=owner)) == [("@acme", "IMAGE"), ("Acme page", "IMAGE"), ("Acme in", "IMAGE")]
 
 
 def test_channels_give_their_post_types(owner, channel, twitter):
@@ -66,7 +67,9 @@ def test_networktargets_alone_give_their_defaults(owner, linkedin, twitter):
 
 
 def test_nothing_to_publish_to_is_an_error(owner, twitter):
-    with pytest.raises(InvalidInput, match="No channel references a network target"):
+    twitter.is_active = False
+    twitter.save()
+    with pytest.raises(InvalidInput, match="no active social account"):
         resolve_posttypes(owner=owner)
 
 

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publisher', '0001_initial'),
+        ('publisher', '0004_periodic_task_errors'),
     ]
 
     operations = [
