@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
         "SyncJobStatusEnum": "analytics.models.SyncJobStatus",
         "HealthCheckEnum": ["ok", "fail"],  # /health: status, database and broker
         "PublisherPostStatusEnum": "publisher.models.PublisherStatus",
+        "PostKindEnum": "publisher.models.config.PostKind",
     },
 }
 

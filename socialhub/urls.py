@@ -33,7 +33,7 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     # Any other path under /api/ is a JSON 404 even with DEBUG on, where Django would answer its
     # HTML page listing every URL; csrf_exempt so an unknown POST is a 404, not a CSRF 403.
-    re_path(r"^api/", csrf_exempt(not_found_view)),
+    re_path(r"^api/", csrf_exempt(not_found_view), name="api-not-found"),
     # The split view serves Swagger UI's start-up script as a file, so /docs runs under a CSP without inline script.
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.models import SocialAccount
 from buffer_integration.backends import get_backend
 from buffer_integration.backends.base import UpdateDraft
+from buffer_integration.models import BufferConfig
+from buffer_integration.services import buffer_credentials_for_account
 from posts import transitions
 from posts.buffer_status import sync_handed_over_posts
 from posts.models import Post, PostStatus
@@ -24,8 +25,8 @@ pytestmark = pytest.mark.django_db
 def handed_over(account, sandbox) -> Post:
     """A post in Buffer's queue, due now; the sandbox sends it once its clock passes."""
     [post] = due_posts([account], 1, prefix=f"Handed over {account.pk}")
-    token = account.get_access_token()
-    update = get_backend(token).create_update(
+    token, api = buffer_credentials_for_account(account=account)
+    update = get_backend(token, api=api).create_update(
         UpdateDraft(profile_id=account.buffer_profile_id, text=post.content, scheduled_at=timezone.now())
     )
     Post.objects.filter(pk=post.pk).update(buffer_update_id=update.id, handed_to_buffer_at=timezone.now())
@@ -37,8 +38,8 @@ def test_status_sync_skips_an_unreadable_post_and_a_failing_account(owner, sandb
     posts = {account.pk: handed_over(account, sandbox) for account in (healthy, unreadable, broken)}
     sandbox.admin("POST", "clock", json={"advance_seconds": 60})
     store_unreadable_datetime(Post, posts[unreadable.pk].pk, "handed_to_buffer_at")
-    # Its token was encrypted with a key since removed: decrypting it fails for this account only.
-    SocialAccount.objects.filter(pk=broken.pk).update(access_token_encrypted="gAAAAA-not-a-token")
+    # Its owner's Buffer token was encrypted with a key since removed: decrypting it fails for this account only.
+    BufferConfig.objects.filter(owner=broken.owner).update(access_token_encrypted="gAAAAA-not-a-token")
 
     assert sync_handed_over_posts() == 1
 

@@ -47,8 +47,12 @@ def publish_through_the_sandbox(api, capture, body) -> dict:
 
 @pytest.fixture
 def connected(owner, sandbox):
-    """Two accounts connected to the sandbox, and no channel designed."""
-    return [sandbox_account(owner, sandbox, "day-one-a"), sandbox_account(owner, sandbox, "day-one-b")]
+    """Two accounts on profiles of the owner's one Buffer config, and no channel designed."""
+    twitter = sandbox_account(owner, sandbox, "day-one")
+    facebook = SocialAccountFactory(
+        owner=owner, platform="facebook", buffer_profile_id=sandbox.profile_id("day-one", "facebook")
+    )
+    return [twitter, facebook]
 
 
 def test_the_simplest_post_publishes_on_day_one(api, connected, django_capture_on_commit_callbacks):

@@ -122,9 +122,14 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
+def _json_error(detail: str, *, status: int) -> JsonResponse:
+    # Byte for byte what DRF renders, so a client cannot tell which layer answered.
+    return JsonResponse({"detail": detail}, status=status, json_dumps_params={"separators": (",", ":")})
+
+
 def not_found_view(request, exception=None):
     if _wants_json(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return _json_error("Not found.", status=404)
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
@@ -132,7 +137,7 @@ def not_found_view(request, exception=None):
 
 def server_error_view(request):
     if _wants_json(request):
-        return JsonResponse({"detail": "Internal server error. The problem has been logged."}, status=500)
+        return _json_error("Internal server error. The problem has been logged.", status=500)
     from django.views.defaults import server_error
 
     return server_error(request)

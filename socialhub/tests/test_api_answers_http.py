@@ -42,23 +42,28 @@ def test_known_paths_are_untouched(live_api):
 
 
 class TestThrottleSentences:
+    @staticmethod
+    def window_start() -> float:
+        """A quarter second into the next minute: the limit counts in fixed, minute-aligned windows."""
+        return (int(time.time()) // 60 + 1) * 60 + 0.25
+
     def exhaust(self, live_api: LiveApi) -> None:
         for _ in range(60):
             assert live_api.get("/me").status_code == 200
 
     def test_one_second_is_singular_and_matches_retry_after(self, live_api):
-        with time_machine.travel(time.time(), tick=False) as traveller:
+        with time_machine.travel(self.window_start(), tick=False) as traveller:
             self.exhaust(live_api)
-            traveller.shift(59.5)  # the oldest request leaves the window in half a second
+            traveller.shift(59.5)  # the window ends in a quarter of a second
             response = live_api.get("/me")
         assert response.status_code == 429
         assert response.json() == {"detail": "Rate limit exceeded: try again in 1 second."}
         assert response.headers["Retry-After"] == "1"
 
     def test_more_seconds_are_plural(self, live_api):
-        with time_machine.travel(time.time(), tick=False):
+        with time_machine.travel(self.window_start(), tick=False):
             self.exhaust(live_api)
-            response = live_api.get("/me")
+            response = live_api.get("/me")  # 59.75 s left, rounded up
         assert response.json() == {"detail": "Rate limit exceeded: try again in 60 seconds."}
         assert response.headers["Retry-After"] == "60"
 

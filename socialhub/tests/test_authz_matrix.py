@@ -55,6 +55,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:health", "GET"): R(503, 503, 503),  # no beat ticks in tests: "fail", to anyone alike
     ("api:schema", "GET"): R(200, 200, 200),
     ("api:swagger-ui", "GET"): R(200, 200, 200),
+    # Any other path under /api/: a JSON 404 to anyone, before authentication (it names nothing).
+    ("api:api-not-found", "GET"): R(404, 404, 404),
+    ("api:api-not-found", "POST"): R(404, 404, 404),
     ("api:me", "GET"): R(200, 200, 401),
     ("api:me", "PUT"): R(200, 200, 401, body="empty"),
     ("api:me", "PATCH"): R(200, 200, 401, body="empty"),
@@ -100,7 +103,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:post-reschedule", "POST"): R(200, 404, 401, body="reschedule"),
     # --- API: analytics ---------------------------------------------------------------------------
     ("api:analytics-list", "GET"): R(200, 200, 401),
-    ("api:analytics-list", "POST"): R(201, 400, 401, body="analytics"),
+    ("api:analytics-list", "POST"): R(201, 400, 401, body="analytics"),  # on the owner's published post
     ("api:analytics-detail", "GET"): R(200, 404, 401),
     ("api:analytics-detail", "PUT"): R(200, 404, 401, body="empty"),
     ("api:analytics-detail", "PATCH"): R(200, 404, 401, body="empty"),
@@ -228,7 +231,7 @@ def discovered_routes() -> list[Route]:
     for pattern, entry in _walk(get_resolver().url_patterns):
         if pattern.startswith(SKIPPED_PREFIXES):
             continue
-        is_api = pattern.startswith(("api/", "docs"))
+        is_api = pattern.lstrip("^").startswith(("api/", "docs"))
         key = f"{'api' if is_api else 'web'}:{entry.name}"
         methods = _drf_methods(entry.callback)
         if methods is None:  # a Django view: the matrix is where its methods are written down
@@ -292,6 +295,9 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     post = PostFactory(social_account=account, campaign=campaign, content=f"{marker} post", status=PostStatus.DRAFT)
     PublishAttempt.objects.create(post=post, claim_id=uuid.uuid4(), number=1, started_at=timezone.now())
     snapshot = PostAnalyticsFactory(post=post)
+    published_post = PostFactory(
+        social_account=account, content=f"{marker} sent", status=PostStatus.PUBLISHED, published_at=timezone.now()
+    )
     sync_job = AnalyticsSyncJob.objects.create(owner=user)
     ensure_default_posttypes(owner=user)
     posttype = PostType.objects.owned_by(user).filter(is_default=False).first()
@@ -352,7 +358,7 @@ def _body(name: str | None, mine: dict) -> dict | None:
         "post": post,
         "bulk": {"posts": [post]},
         "reschedule": {"scheduled_time": soon},
-        "analytics": {"post_id": mine["post"].pk, "views": 10, "likes": 1, "shares": 0, "comments": 0},
+        "analytics": {"post_id": mine["published_post"].pk, "views": 10, "likes": 1, "shares": 0, "comments": 0},
         "publisher_post": {"networktargets": [f"nt_{mine['account'].pk}"], "payload": {"message": "Hi"}},
         "channel": {"name": "Matrix channel", "posttype_ids": [mine["posttype"].pk]},
         "posttype": {"social_account_id": mine["account"].pk, "kind": "LINK", "name": "Matrix links"},

@@ -11,6 +11,7 @@ from accounts.models import SocialAccount
 from accounts.tests.factories import SocialAccountFactory
 from buffer_integration import throttle
 from buffer_integration.models import BufferConfig
+from buffer_integration.tests.factories import BufferConfigFactory
 from socialhub import crypto
 from socialhub.tests.log_secrets import register_secret
 
@@ -80,7 +81,8 @@ def test_a_bad_token_stored_earlier_is_never_sent_nor_logged(api, owner, sandbox
     token = BAD_TOKENS["crlf"]
     register_secret(token)
     account = SocialAccountFactory(owner=owner, buffer_profile_id="a" * 24)
-    SocialAccount.objects.filter(pk=account.pk).update(access_token_encrypted=crypto.encrypt(token))
+    config = BufferConfigFactory(owner=owner, access_token="replaced-below")  # Buffer calls use the config's token
+    BufferConfig.objects.filter(pk=config.pk).update(access_token_encrypted=crypto.encrypt(token))
     caplog.set_level(logging.DEBUG)
     response = api.post(f"/api/v1/social-accounts/{account.pk}/test-connection")
     assert response.status_code == 200
