@@ -25,6 +25,7 @@ from rest_framework_simplejwt.tokens import Token, TokenError
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts.lockout import login_authenticate
+from socialhub.api.strict import StrictSerializer
 from socialhub.crypto import keyed_hash
 
 FINGERPRINT_PREFIX = "hmac-sha256:"
@@ -100,7 +101,7 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
         return {"refresh": str(refresh), "access": str(refresh.access_token)}
 
 
-class TokenRefreshSerializer(serializers.Serializer):
+class TokenRefreshSerializer(StrictSerializer):
     refresh = serializers.CharField()
     access = serializers.CharField(read_only=True)
 

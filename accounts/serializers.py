@@ -4,11 +4,12 @@ from rest_framework import serializers
 
 from accounts.models import Platform, SocialAccount, User
 from accounts.services import BufferAnswer
+from socialhub.api.strict import StrictModelSerializer
 from socialhub.api.validators import validate_access_token
 from socialhub.tokens import MAX_ACCESS_TOKEN_LENGTH
 
 
-class SocialAccountSerializer(serializers.ModelSerializer):
+class SocialAccountSerializer(StrictModelSerializer):
     """Output, and the shape of input. `access_token` is write-only; responses say `has_access_token`."""
 
     access_token = serializers.CharField(
@@ -76,7 +77,7 @@ class ConnectionCheckSerializer(serializers.Serializer):
     buffer_answer = serializers.ChoiceField(choices=[answer.value for answer in BufferAnswer])
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(StrictModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "email", "first_name", "last_name", "timezone", "date_joined"]

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from analytics.models import AnalyticsSource, AnalyticsSyncJob, PostAnalytics
 from posts.models import Post
+from socialhub.api.strict import StrictModelSerializer
 
 # Far beyond any real post, and low enough that sums over a campaign cannot overflow a 64-bit integer.
 MAX_COUNT = 10**12
@@ -20,7 +21,7 @@ class OwnPostField(serializers.PrimaryKeyRelatedField):
         return Post.objects.owned_by(self.context["request"].user)
 
 
-class PostAnalyticsSerializer(serializers.ModelSerializer):
+class PostAnalyticsSerializer(StrictModelSerializer):
     post_id = OwnPostField(source="post")
     campaign_id = serializers.IntegerField(source="post.campaign_id", read_only=True, allow_null=True)
     platform = serializers.CharField(source="post.platform", read_only=True)

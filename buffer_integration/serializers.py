@@ -3,11 +3,12 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from buffer_integration.models import BufferApi, BufferConfig
+from socialhub.api.strict import StrictModelSerializer
 from socialhub.api.validators import validate_access_token
 from socialhub.tokens import MAX_ACCESS_TOKEN_LENGTH
 
 
-class BufferConfigSerializer(serializers.ModelSerializer):
+class BufferConfigSerializer(StrictModelSerializer):
     access_token = serializers.CharField(
         write_only=True,
         max_length=MAX_ACCESS_TOKEN_LENGTH,

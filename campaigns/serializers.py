@@ -3,9 +3,10 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from campaigns.models import Campaign, CampaignStatus
+from socialhub.api.strict import StrictModelSerializer
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(StrictModelSerializer):
     """Dates are optional: a campaign without them is open-ended. `end_date` may not precede `start_date`."""
 
     status = serializers.ChoiceField(choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)

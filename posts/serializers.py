@@ -15,6 +15,7 @@ from posts.services import MAX_BULK
 from socialhub.api.datetimes import EARLIEST, LATEST, DateTimeInputField, date_range_error
 from socialhub.api.datetimes import INPUT_HELP as DATETIME_HELP
 from socialhub.api.filters import MAX_ID
+from socialhub.api.strict import StrictModelSerializer, StrictSerializer
 
 MAX_CALENDAR_DAYS = 366
 
@@ -26,7 +27,7 @@ def within_schedule_horizon(value: dt.datetime | None) -> None:
         raise serializers.ValidationError(f"Must be at most {days} days ahead.")
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(StrictModelSerializer):
     """Output, and the shape of input. Fields listed as read-only are ignored when sent."""
 
     social_account_id = serializers.IntegerField(
@@ -102,7 +103,7 @@ class PostSerializer(serializers.ModelSerializer):
         ]
 
 
-class PostBulkSerializer(serializers.Serializer):
+class PostBulkSerializer(StrictSerializer):
     posts = PostSerializer(many=True, allow_empty=False, max_length=MAX_BULK)
 
 
@@ -119,7 +120,7 @@ def bulk_errors_by_index(errors: dict) -> dict:
     return errors
 
 
-class RescheduleSerializer(serializers.Serializer):
+class RescheduleSerializer(StrictSerializer):
     scheduled_time = DateTimeInputField(
         validators=[within_schedule_horizon],
         help_text=f"In the future, at most SCHEDULE_HORIZON_DAYS (default 1826) days ahead. {DATETIME_HELP}",

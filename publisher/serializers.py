@@ -8,9 +8,10 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from publisher.models import CallbackAttempt, CallbackDelivery, Channel, IntegratorApp, PostKind, PostType
+from socialhub.api.strict import StrictModelSerializer
 
 
-class PostTypeSerializer(serializers.ModelSerializer):
+class PostTypeSerializer(StrictModelSerializer):
     config_id = serializers.CharField(read_only=True)
     social_account_id = serializers.IntegerField(source="network_target_id")
     kind = serializers.ChoiceField(choices=PostKind.choices)
@@ -41,7 +42,7 @@ class PostTypeUpdateSerializer(PostTypeSerializer):
     social_account_id = serializers.IntegerField(source="network_target_id", read_only=True)
 
 
-class ChannelSerializer(serializers.ModelSerializer):
+class ChannelSerializer(StrictModelSerializer):
     config_id = serializers.CharField(read_only=True)
     posttype_ids = serializers.PrimaryKeyRelatedField(
         source="posttypes", many=True, required=False, queryset=PostType.objects.none()
@@ -61,7 +62,7 @@ class ChannelSerializer(serializers.ModelSerializer):
             self.fields["posttype_ids"].child_relation.queryset = PostType.objects.owned_by(request.user)
 
 
-class IntegratorAppSerializer(serializers.ModelSerializer):
+class IntegratorAppSerializer(StrictModelSerializer):
     class Meta:
         model = IntegratorApp
         fields = ["id", "name", "app_id", "created_at", "revoked_at", "last_used_at"]

@@ -185,7 +185,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["socialhub.api.parsers.BoundedJSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["socialhub.api.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "socialhub.api.pagination.SkipLimitPagination",
     "DEFAULT_THROTTLE_CLASSES": ["socialhub.api.throttling.PerUserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": API_RATE_LIMIT, "anon": API_RATE_LIMIT},

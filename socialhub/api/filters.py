@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers
 
 from socialhub.api.datetimes import DateTimeInputFormField
 
@@ -25,3 +27,23 @@ class DateTimeInputFilter(django_filters.Filter):
     """A date-time read by `socialhub.api.datetimes.parse_datetime_input` in the caller's timezone."""
 
     field_class = DateTimeInputFormField
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """The API's query filters say what they mean: an empty value, or a boolean other than
+    `true`/`false`, is a 400 rather than silently no filter (the schema documents them as such)."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        problems = {}
+        for name, declared in filterset.filters.items():
+            values = request.query_params.getlist(name)
+            if any(value == "" for value in values):
+                problems[name] = ["An empty value: give a value or leave the parameter out."]
+            elif isinstance(declared, django_filters.BooleanFilter) and set(values) - {"true", "false"}:
+                problems[name] = ["Must be true or false."]
+        if problems:
+            raise serializers.ValidationError(problems)
+        return filterset
