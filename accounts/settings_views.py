@@ -11,18 +11,26 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import IntegratorAppForm, TimezoneForm
-from publisher.config_services import integrator_app_create, integrator_app_revoke, webhook_secret_rotate
+from publisher.config_services import (
+    integrator_app_create,
+    integrator_app_revoke,
+    webhook_secret_ensure,
+    webhook_secret_rotate,
+)
 from publisher.models import CallbackDelivery, IntegratorApp, WebhookSecret
 from publisher.outbox import callback_replay
-from socialhub.web import run_action
+from socialhub.web import format_datetime, run_action
 
 CALLBACKS_SHOWN = 50
 
 
-def _render(request: HttpRequest, *, tz_form=None, app_form=None, revealed: dict | None = None, status=200):
+def _render(
+    request: HttpRequest, *, tz_form=None, app_form=None, revealed: dict | None = None, reusable=False, status=200
+):
     user = request.user
     context = {
         "tz_form": tz_form or TimezoneForm(instance=user),
@@ -33,6 +41,7 @@ def _render(request: HttpRequest, *, tz_form=None, app_form=None, revealed: dict
         "webhook_secret": WebhookSecret.objects.filter(owner=user).first(),
         "callbacks": list(CallbackDelivery.objects.owned_by(user).select_related("publisher_post")[:CALLBACKS_SHOWN]),
         "revealed": revealed,
+        "revealed_reusable": reusable,
     }
     response = render(request, "accounts/settings.html", context, status=status)
     if revealed:
@@ -84,8 +93,28 @@ def app_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def webhook_secret_rotate_view(request: HttpRequest) -> HttpResponse:
     _record, secret = webhook_secret_rotate(owner=request.user)
-    revealed = {"title": "New webhook signing secret", "secret": secret}
+    revealed = {"title": "New webhook signing secret", "secret": secret, "note": _previous_note(_record)}
     return _render(request, revealed=revealed)
+
+
+@login_required
+@require_POST
+def webhook_secret_reveal_view(request: HttpRequest) -> HttpResponse:
+    """The current secret, whenever its owner asks (created now if no callback needed one yet).
+
+    A POST rather than part of every settings page: the secret is shown only when asked for, and
+    the answer is `no-store`.
+    """
+    record = webhook_secret_ensure(owner=request.user)
+    revealed = {"title": "Webhook signing secret", "secret": record.get_secret(), "note": _previous_note(record)}
+    return _render(request, revealed=revealed, reusable=True)
+
+
+def _previous_note(record) -> str:
+    if not record.previous_is_valid(timezone.now()):
+        return ""
+    until = format_datetime(record.previous_valid_until)
+    return f"Callbacks are also signed with the previous secret until {until}, so receivers can switch over."
 
 
 @login_required

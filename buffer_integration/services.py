@@ -70,7 +70,8 @@ def _validated_buffer_user(*, access_token: str, api: str):
     except BufferAuthError as exc:
         raise InvalidInput(
             "Buffer rejected this access token.",
-            errors={"access_token": [f"Buffer rejected this access token ({exc.message})."]},
+            # exc.message already reads "Buffer rejected the access token (…)": say it once.
+            errors={"access_token": [f"{exc.message.rstrip('.')}."]},
         ) from None
 
 

@@ -5,8 +5,9 @@ Pure over already-loaded objects (no queries), so one request and a bulk of 1,00
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus
@@ -83,6 +84,10 @@ def post_errors(
             _add(errors, "scheduled_time", "A scheduled post needs a scheduled_time.")
         elif time_changed and scheduled_time <= timezone.now():
             _add(errors, "scheduled_time", "Must be in the future.")
+    horizon = settings.SCHEDULE_HORIZON_DAYS
+    if scheduled_time is not None and time_changed and scheduled_time > timezone.now() + timedelta(days=horizon):
+        # API, composer and calendar alike: a year-9999 post would only break periodic work.
+        _add(errors, "scheduled_time", f"Must be at most {horizon} days ahead.")
     if campaign is not None:
         for field, messages in _campaign_errors(owner=owner, campaign=campaign, scheduled_time=scheduled_time).items():
             for message in messages:

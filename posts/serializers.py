@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from django.conf import settings
-from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import Platform
@@ -18,13 +16,6 @@ from socialhub.api.filters import MAX_ID
 from socialhub.api.strict import StrictModelSerializer, StrictSerializer
 
 MAX_CALENDAR_DAYS = 366
-
-
-def within_schedule_horizon(value: dt.datetime | None) -> None:
-    """Nothing is scheduled further ahead than `SCHEDULE_HORIZON_DAYS` (a year-9999 post breaks periodic work)."""
-    days = settings.SCHEDULE_HORIZON_DAYS
-    if value is not None and value > timezone.now() + dt.timedelta(days=days):
-        raise serializers.ValidationError(f"Must be at most {days} days ahead.")
 
 
 class PostSerializer(StrictModelSerializer):
@@ -49,7 +40,6 @@ class PostSerializer(StrictModelSerializer):
     scheduled_time = DateTimeInputField(
         allow_null=True,
         required=False,
-        validators=[within_schedule_horizon],
         help_text=f"{DATETIME_HELP} At most SCHEDULE_HORIZON_DAYS (default 1826) days ahead.",
     )
     in_buffer_queue = serializers.BooleanField(
@@ -122,7 +112,6 @@ def bulk_errors_by_index(errors: dict) -> dict:
 
 class RescheduleSerializer(StrictSerializer):
     scheduled_time = DateTimeInputField(
-        validators=[within_schedule_horizon],
         help_text=f"In the future, at most SCHEDULE_HORIZON_DAYS (default 1826) days ahead. {DATETIME_HELP}",
     )
 

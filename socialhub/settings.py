@@ -166,7 +166,7 @@ API_RATE_LIMIT = env_str("API_RATE_LIMIT", "60/min")
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_048_576, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 32, minimum=4)
-# How far ahead a post may be scheduled (the Publisher API's `scheduled` uses the same horizon).
+# How far ahead a post may be scheduled: posts (API, composer, calendar) and the Publisher API's `scheduled`.
 SCHEDULE_HORIZON_DAYS = env_int("SCHEDULE_HORIZON_DAYS", 1826, minimum=1)
 
 # Proxies whose X-Forwarded-For is believed (IPs or CIDRs); everyone else is REMOTE_ADDR.
@@ -321,9 +321,6 @@ LATE_POST_THRESHOLD_SECONDS = env_int("LATE_POST_THRESHOLD_SECONDS", 3600, minim
 BUFFER_RATE_LIMIT_PER_MINUTE = env_int("BUFFER_RATE_LIMIT_PER_MINUTE", 60, minimum=0)  # per token; 0 = off
 # Health: beat is reported down when the dispatcher has not ticked for this long.
 HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", max(60, 6 * ENGINE_DISPATCH_INTERVAL), minimum=1)
-
-# How far ahead a post may be scheduled (posts API and Publisher API): 5 years by default.
-SCHEDULE_HORIZON_DAYS = env_int("SCHEDULE_HORIZON_DAYS", 1826, minimum=1)
 
 # --- Publisher API (publisher/): integrator requests, callbacks, comment sync ----------------------
 # Callback hosts that may resolve to loopback/private addresses (all others must be public).

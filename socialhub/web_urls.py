@@ -42,5 +42,10 @@ urlpatterns = [
     path("settings/apps/", settings_views.app_create_view, name="settings-app-create"),
     path("settings/apps/<int:pk>/revoke/", settings_views.app_revoke_view, name="settings-app-revoke"),
     path("settings/webhook-secret/", settings_views.webhook_secret_rotate_view, name="settings-webhook-secret"),
+    path(
+        "settings/webhook-secret/reveal/",
+        settings_views.webhook_secret_reveal_view,
+        name="settings-webhook-secret-reveal",
+    ),
     path("settings/callbacks/<int:pk>/replay/", settings_views.callback_replay_view, name="settings-callback-replay"),
 ]

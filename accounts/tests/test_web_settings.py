@@ -113,6 +113,24 @@ class TestWebhookSecretAndCallbacks:
         assert secret in response.content.decode() and secret not in web.get("/settings/").content.decode()
         assert "Rotate secret" in web.get("/settings/").content.decode()
 
+    def test_the_owner_can_show_the_secret_at_any_time(self, web, owner, outsider):
+        from publisher.config_services import webhook_secret_ensure
+
+        theirs = webhook_secret_ensure(owner=outsider).get_secret()
+        response = web.post("/settings/webhook-secret/reveal/")  # created on demand: no callback needed one yet
+        mine = WebhookSecret.objects.get(owner=owner).get_secret()
+        html = response.content.decode()
+        assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+        assert mine in html and theirs not in html and mine.startswith("whsec_")
+        assert web.post("/settings/webhook-secret/reveal/").content.decode().count(mine) == 1  # same secret again
+        assert mine not in web.get("/settings/").content.decode()  # only when asked for
+
+    def test_after_a_rotation_the_page_says_the_old_secret_still_signs(self, web, owner):
+        web.post("/settings/webhook-secret/")
+        web.post("/settings/webhook-secret/")
+        html = web.post("/settings/webhook-secret/reveal/").content.decode()
+        assert "also signed with the previous secret until" in html
+
     def test_callback_log_is_the_users_own(self, web, owner, outsider):
         callback_for(owner, event="status.FINISHED", last_status_code=500, last_error="Server error")
         callback_for(outsider, event="comment.created")

@@ -99,6 +99,12 @@ class TestCreate:
         ]
         assert not Post.objects.exists()
 
+    def test_a_time_beyond_the_horizon_is_refused_as_in_the_api(self, web, account):
+        response = web.post("/posts/new/", form([account], action="schedule", scheduled_time="9999-12-31T23:59"))
+        assert response.status_code == 400
+        assert field_errors(response.content.decode(), "scheduled_time") == ["Must be at most 1826 days ahead."]
+        assert not Post.objects.exists()
+
     def test_with_several_accounts_the_error_names_the_account(self, web, owner, account):
         bluesky = SocialAccountFactory(owner=owner, platform="bluesky", account_name="brand.bsky")
         response = web.post("/posts/new/", form([account, bluesky], action="draft", content="é" * 290))

@@ -99,18 +99,23 @@ def server_environment(*, database_url: str, workdir: Path, sandbox_url: str) ->
         # run (a 503 from /health is a server error to `not_a_server_error`, and it would be true).
         HEALTH_BEAT_MAX_AGE_SECONDS="86400",
         LOG_LEVEL="WARNING",
+        # Plain HTTP on loopback: production's redirect to HTTPS (and its HSTS) would answer every call 301.
+        SECURE_SSL_REDIRECT="false",
     )
     return env
 
 
 def seed(*, sandbox_url: str) -> None:
     """Objects of both users, created through the services like the API would."""
+    from django.utils import timezone
+
     from accounts.models import User
     from accounts.services import social_account_create
     from analytics.services import analytics_record
     from buffer_integration.platforms import platform_for_service
     from buffer_integration.services import buffer_config_create, buffer_profiles_for_user
     from campaigns.services import campaign_create
+    from posts.models import Post, PostStatus
     from posts.services import post_create
     from publisher.config_services import channel_create
     from publisher.defaults import ensure_default_posttypes
@@ -145,6 +150,10 @@ def seed(*, sandbox_url: str) -> None:
             )
             for account in accounts
         ]
+        # Analytics exist only for posts that went out: the first one is seeded as already published
+        # (no engine runs beside the fuzzer to publish it).
+        Post.objects.filter(pk=posts[0].pk).update(status=PostStatus.PUBLISHED, published_at=timezone.now())
+        posts[0].refresh_from_db()
         analytics_record(post=posts[0], views=100, likes=5, shares=1, comments=1)
         ensure_default_posttypes(owner=user)
         channel_create(

@@ -173,6 +173,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:settings-app-create", "POST"): R(400, 400, REDIRECT),
     ("web:settings-app-revoke", "POST"): R(302, 404, REDIRECT),
     ("web:settings-webhook-secret", "POST"): R(200, 200, REDIRECT),  # the page showing the new secret once
+    ("web:settings-webhook-secret-reveal", "POST"): R(200, 200, REDIRECT),  # each caller's own secret
     ("web:settings-callback-replay", "POST"): R(302, 404, REDIRECT),
 }
 
