@@ -31,6 +31,14 @@ ERRORS = {
     401: OpenApiResponse(description="Missing or invalid JWT."),
     404: OpenApiResponse(description="No such object for this user."),
 }
+DEFAULT_POSTTYPE_CONFLICT = {
+    409: OpenApiResponse(
+        description="It is its network target's default post type: make another one the default first."
+    )
+}
+DEFAULT_CHANNEL_CONFLICT = {
+    409: OpenApiResponse(description="The default channel is kept by SocialHub: it cannot be changed or deleted.")
+}
 
 
 class CrudViewSet(
@@ -49,7 +57,10 @@ class CrudViewSet(
 @extend_schema_view(
     list=extend_schema(summary="List post types (an account's defaults are created on first use)"),
     create=extend_schema(summary="Add a post type to a network target", responses={201: PostTypeSerializer, **ERRORS}),
-    destroy=extend_schema(summary="Delete a post type (not a target's default)", responses={204: None, **ERRORS}),
+    destroy=extend_schema(
+        summary="Delete a post type (not a target's default)",
+        responses={204: None, **ERRORS, **DEFAULT_POSTTYPE_CONFLICT},
+    ),
 )
 class PostTypeViewSet(CrudViewSet):
     queryset = PostType.objects.select_related("network_target")
@@ -76,6 +87,9 @@ class PostTypeViewSet(CrudViewSet):
 
 @extend_schema_view(
     create=extend_schema(summary="Create a channel", responses={201: ChannelSerializer, **ERRORS}),
+    update=extend_schema(responses={200: ChannelSerializer, **ERRORS, **DEFAULT_CHANNEL_CONFLICT}),
+    partial_update=extend_schema(responses={200: ChannelSerializer, **ERRORS, **DEFAULT_CHANNEL_CONFLICT}),
+    destroy=extend_schema(responses={204: None, **ERRORS, **DEFAULT_CHANNEL_CONFLICT}),
 )
 class ChannelViewSet(CrudViewSet):
     queryset = Channel.objects.prefetch_related("posttypes")

@@ -170,7 +170,8 @@ class TestBufferConfig:
     def test_a_rejected_token_is_shown_next_to_the_field(self, web, owner, sandbox):
         response = web.post("/accounts/buffer-config/", {"access_token": "invalid-token"})
         html = response.content.decode()
-        assert response.status_code == 400 and 'id="id_access_token_error">Buffer rejected this access token' in html
+        assert response.status_code == 400 and 'id="id_access_token_error">Buffer rejected the access token' in html
+        assert html.count("rejected") == 1  # said once, not "rejected this … (Buffer rejected the …)"
         assert 'value="invalid-token"' not in html and not BufferConfig.objects.exists()
 
     def test_empty_token(self, web, sandbox):

@@ -29,7 +29,8 @@ class TestConfigCrud:
         response = api.post("/api/v1/buffer/config", {"access_token": "invalid-token"}, format="json")
         assert response.status_code == 400
         assert "rejected" in response.json()["detail"]
-        assert "access_token" in response.json()["errors"]
+        [message] = response.json()["errors"]["access_token"]
+        assert message.startswith("Buffer rejected the access token") and message.count("rejected") == 1
         assert BufferConfig.objects.count() == 0
 
     def test_missing_token_is_400(self, api, sandbox):

@@ -16,8 +16,10 @@ MAX_SKIP = 1_000_000_000  # far past any real list, and far inside what database
 
 def _read_int(request: Request, name: str, default: int, minimum: int, maximum: int | None) -> int:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
+    if raw == "":  # as the filters: an empty value is a mistake, not "the default"
+        raise ValidationError({name: ["An empty value: give a number or leave the parameter out."]})
     try:
         value = int(raw)
     except ValueError:

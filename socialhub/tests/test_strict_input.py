@@ -95,6 +95,12 @@ class TestFilters:
         assert response.status_code == 400
         assert list(response.json()["errors"]) == ["scheduled_to"]
 
+    @pytest.mark.parametrize("param", ["skip", "limit"])
+    def test_an_empty_page_parameter_is_refused(self, api, param):
+        response = api.get("/api/v1/social-accounts", {param: ""})
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == [param]
+
     @pytest.mark.parametrize("value", ["null", "yes", "1", "True"])
     def test_a_boolean_filter_takes_true_or_false_only(self, api, value):
         response = api.get("/api/v1/publisher/posttypes", {"is_default": value})
@@ -105,3 +111,11 @@ class TestFilters:
         CampaignFactory(owner=owner, status="paused")
         assert api.get("/api/v1/campaigns", {"status": "paused"}).json()[0]["status"] == "paused"
         assert api.get("/api/v1/publisher/posttypes", {"is_default": "true"}).status_code == 200
+
+
+def test_the_default_configs_conflicts_are_documented(api):
+    """The 409s of the Publisher's default channel and default post types are in the schema."""
+    paths = api.get("/api/schema", HTTP_ACCEPT="application/json").json()["paths"]
+    channel = paths["/api/v1/publisher/channels/{id}"]
+    assert {"put", "patch", "delete"} <= {method for method, op in channel.items() if "409" in op["responses"]}
+    assert "409" in paths["/api/v1/publisher/posttypes/{id}"]["delete"]["responses"]
