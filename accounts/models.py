@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
@@ -10,8 +11,14 @@ from django.db.models import Q
 from socialhub.models import EncryptedAccessTokenModel, TimestampedModel
 
 
+@functools.cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())  # reads the tz database from disk: once per process
+
+
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    """Only names of the tz database: never a path handed to ZoneInfo (a long or odd name is an OSError there)."""
+    if value not in _known_timezones():
         raise ValidationError(f"{value!r} is not a known IANA timezone (e.g. Europe/Berlin).")
 
 

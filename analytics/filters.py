@@ -2,7 +2,7 @@ import django_filters
 
 from accounts.models import Platform
 from analytics.models import AnalyticsSource, PostAnalytics
-from socialhub.api.filters import IdFilter
+from socialhub.api.filters import DateTimeInputFilter, IdFilter
 
 
 class PostAnalyticsFilter(django_filters.FilterSet):
@@ -12,10 +12,11 @@ class PostAnalyticsFilter(django_filters.FilterSet):
     campaign_id = IdFilter(field_name="post__campaign_id")
     platform = django_filters.ChoiceFilter(field_name="post__platform", choices=Platform.choices)
     source = django_filters.ChoiceFilter(choices=AnalyticsSource.choices)
-    recorded_from = django_filters.IsoDateTimeFilter(
+    # Read like every date-time of the API (offsets within ±15:59, years 1900-2999, your timezone).
+    recorded_from = DateTimeInputFilter(
         field_name="recorded_at", lookup_expr="gte", help_text="recorded_at >= this (ISO 8601)"
     )
-    recorded_to = django_filters.IsoDateTimeFilter(
+    recorded_to = DateTimeInputFilter(
         field_name="recorded_at", lookup_expr="lte", help_text="recorded_at <= this (ISO 8601)"
     )
 

@@ -7,7 +7,7 @@ import zoneinfo
 
 from rest_framework import serializers
 
-from accounts.models import Platform
+from accounts.models import Platform, validate_timezone
 from posts.models import Post, PostStatus
 from posts.services import MAX_BULK
 from socialhub.api.datetimes import EARLIEST, LATEST, DateTimeInputField, date_range_error
@@ -128,13 +128,12 @@ class CalendarQuerySerializer(serializers.Serializer):
     end_date = serializers.DateField(
         help_text=f"Last day shown, inclusive; at most {MAX_CALENDAR_DAYS} days in all, {LATEST} at the latest."
     )
-    tz = serializers.CharField(required=False, help_text="IANA timezone of the days; default: yours.")
+    tz = serializers.CharField(
+        required=False, validators=[validate_timezone], help_text="IANA timezone of the days; default: yours."
+    )
 
     def validate_tz(self, value: str) -> zoneinfo.ZoneInfo:
-        try:
-            return zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise serializers.ValidationError(f"{value!r} is not a known IANA timezone (e.g. Europe/Berlin).")
+        return zoneinfo.ZoneInfo(value)  # a name of the tz database: checked by validate_timezone
 
     def validate_start_date(self, value: dt.date) -> dt.date:
         return _in_range(value)

@@ -168,9 +168,9 @@ class TestList:
         assert ids(f"post_id={post.pk}") == [late.pk, early.pk]
         assert ids(f"campaign_id={campaign.pk}") == [other.pk]
         assert ids("platform=facebook") == [other.pk]
-        assert ids("recorded_from=2025-06-02") == [late.pk, other.pk]
+        assert ids("recorded_from=2025-06-02T00:00") == [late.pk, other.pk]
         assert ids("recorded_to=2025-06-02T12:00:00Z") == [other.pk, early.pk]
-        assert ids("recorded_from=2025-06-02&recorded_to=2025-06-02T23:59:59") == [other.pk]
+        assert ids("recorded_from=2025-06-02T00:00&recorded_to=2025-06-02T23:59:59") == [other.pk]
 
     @pytest.mark.parametrize(
         "query, field", [("platform=myspace", "platform"), ("recorded_from=soon", "recorded_from")]

@@ -119,3 +119,20 @@ def test_the_default_configs_conflicts_are_documented(api):
     channel = paths["/api/v1/publisher/channels/{id}"]
     assert {"put", "patch", "delete"} <= {method for method, op in channel.items() if "409" in op["responses"]}
     assert "409" in paths["/api/v1/publisher/posttypes/{id}"]["delete"]["responses"]
+
+
+def test_a_timezone_is_a_name_of_the_tz_database_never_a_path(api):
+    long_name = "T" + "\u0337o" * 200  # ZoneInfo would open it as a file: OSError "File name too long"
+    for tz in (long_name, "../../etc/passwd", "Europe/Nowhere"):
+        response = api.get("/api/v1/posts/calendar", {"start_date": "2026-01-01", "end_date": "2026-01-07", "tz": tz})
+        assert response.status_code == 400, tz
+        assert list(response.json()["errors"]) == ["tz"]
+    ok = api.get("/api/v1/posts/calendar", {"start_date": "2026-01-01", "end_date": "2026-01-07", "tz": "Asia/Tokyo"})
+    assert ok.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["0269-09-16T22:37:03.270+17:47", "2026-01-01", "2026-02-30T10:00"])
+def test_analytics_date_filters_read_like_every_date_time(api, value):
+    response = api.get("/api/v1/analytics", {"recorded_to": value})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["recorded_to"]
