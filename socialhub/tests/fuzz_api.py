@@ -10,7 +10,8 @@ What it does, in order:
    resolve and the stateful phase has objects to start from;
 4. gunicorn (2 workers, DEBUG off) on a free port with `API_RATE_LIMIT=100000/min`: the per-user limit
    of 60/min would answer most of the run 429, which proves nothing about the schema (the limit has its
-   own tests) — the 429 responses stay documented and checked;
+   own tests) — the 429 responses stay documented and checked; the login lock-out is raised the same
+   way, since the fuzzer's deliberate wrong logins all come from one address;
 5. `schemathesis run` on /api/schema with every check (`--checks all`), every phase (examples,
    coverage, fuzzing, stateful over the schema's OpenAPI links), a fixed seed and example budget,
    authenticated as alice through the login endpoint (a Web Fuzzing Commons auth file) with bob as
@@ -95,6 +96,11 @@ def server_environment(*, database_url: str, workdir: Path, sandbox_url: str) ->
         BUFFER_READ_TIMEOUT="3",
         BUFFER_MAX_RETRIES="0",
         API_RATE_LIMIT="100000/min",
+        # The fuzzer sends many wrong logins on purpose, all from 127.0.0.1: with the production lock-out
+        # (50 per address) its own logins as alice and bob would be locked out after the first phase.
+        # The lock-out has its own tests (accounts/tests/test_login_lockout.py).
+        LOGIN_LOCKOUT_ADDRESS_FAILURES="1000000",
+        LOGIN_LOCKOUT_USERNAME_FAILURES="1000000",
         # No beat runs here: one tick is recorded at seed time, and health must not go stale during the
         # run (a 503 from /health is a server error to `not_a_server_error`, and it would be true).
         HEALTH_BEAT_MAX_AGE_SECONDS="86400",
