@@ -6,8 +6,9 @@ run at once — a second beat started by mistake, two machines — because a cla
 only moves `scheduled` rows: under `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, and inside
 SQLite's write-locked (IMMEDIATE) transaction otherwise, so each due post is claimed exactly once.
 
-Claims in flight are capped (ENGINE_MAX_IN_FLIGHT): the broker never holds more publish tasks than
-the workers clear well within the sweeper's patience, so a queued claim is not mistaken for a dead one.
+Claims in flight are capped (ENGINE_MAX_IN_FLIGHT) to bound the broker's queue. A claim that waits
+there longer than the sweeper's patience is not taken for dead (posts.reconcile): only a publish a
+worker started and abandoned is reconciled; an unstarted one is sent again under the same claim.
 """
 
 from __future__ import annotations

@@ -1,9 +1,15 @@
 """Recovery: claims of dead workers, and publishes whose outcome is unknown.
 
-`sweep_stale_claims` — a post `publishing` for longer than the task time limit plus a margin
-(ENGINE_STALE_CLAIM_SECONDS) lost its worker (SIGKILL, OOM, machine gone, task lost by the
-broker). Its Buffer call may or may not have happened, so it goes to `reconciling`, never straight
-back to `scheduled`.
+`sweep_stale_claims` — a publish a worker *started* (its attempt is recorded before the Buffer call)
+and did not finish within the task time limit plus a margin (ENGINE_STALE_CLAIM_SECONDS) lost its
+worker (SIGKILL, OOM, machine gone). Its Buffer call may or may not have happened, so it goes to
+`reconciling`, never straight back to `scheduled`.
+
+`requeue_unstarted_claims` — a claim no worker has started is not dead: its task waits in a backed-up
+broker, or was lost before any worker saw it. Buffer was never called for it, so it needs no
+reconciling: its task is sent again under the same claim, and its age restarts. The attempt is unique
+per claim, so whichever delivery starts first publishes and the other does nothing. (Taking queued
+claims for dead turned every backlog into a reconcile storm.)
 
 `reconcile_post` — asks Buffer: the profile's sent and pending updates since the claim (minus
 RECONCILE_MARGIN_SECONDS for clock skew), matched by exact text and not already owned by another
@@ -20,7 +26,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from buffer_integration import throttle
@@ -29,6 +35,7 @@ from buffer_integration.backends.base import BufferUpdate
 from buffer_integration.exceptions import BufferAuthError, BufferError
 from buffer_integration.services import buffer_credentials_for_account
 from posts import transitions
+from posts.engine import Claim, enqueue_publish
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
 from posts.publishing import _mark_account_failing, retry_delay
 from socialhub.errors import DomainError
@@ -40,10 +47,16 @@ SWEEP_BATCH = 500
 STALE_MESSAGE = "The worker publishing this post stopped (its claim expired); checking Buffer before any retry."
 
 
+def _attempt_of_claim():
+    return PublishAttempt.objects.filter(post_id=OuterRef("pk"), claim_id=OuterRef("claim_id"))
+
+
 def sweep_stale_claims(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - dt.timedelta(seconds=settings.ENGINE_STALE_CLAIM_SECONDS)
-    stale = Post.objects.filter(status=PostStatus.PUBLISHING, claimed_at__lt=cutoff)
+    # Liveness, not age: the attempt's own start, not the claim's, says how long a worker has held it.
+    abandoned = _attempt_of_claim().filter(finished_at=None, started_at__lt=cutoff)
+    stale = Post.objects.filter(status=PostStatus.PUBLISHING, claimed_at__lt=cutoff).filter(Exists(abandoned))
     moved = 0
 
     def sweep(row: tuple) -> None:  # inside its own savepoint (run_isolated)
@@ -64,6 +77,31 @@ def sweep_stale_claims(*, now: dt.datetime | None = None) -> int:
     if moved:
         logger.warning("sweeper: %d post(s) with a dead worker's claim moved to reconciling", moved)
     return moved
+
+
+def requeue_unstarted_claims(*, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.ENGINE_STALE_CLAIM_SECONDS)
+    unstarted = Post.objects.filter(status=PostStatus.PUBLISHING, claimed_at__lt=cutoff).exclude(
+        Exists(_attempt_of_claim())
+    )
+    renewed: list[Claim] = []
+
+    def renew(row: tuple) -> None:
+        post_id, claim_id = row
+        if transitions.renew_claim(post_id=post_id, claim_id=claim_id, claimed_at=now, stale_before=cutoff):
+            renewed.append(Claim(post_id, claim_id))
+
+    run_isolated(
+        list(unstarted.values_list("pk", "claim_id")[:SWEEP_BATCH]),
+        renew,
+        name="posts.requeue_unstarted_claims",
+        item_id=lambda row: f"post {row[0]}",
+    )
+    if renewed:
+        enqueue_publish(renewed)
+        logger.warning("sweeper: %d claim(s) no worker had started yet sent to the workers again", len(renewed))
+    return len(renewed)
 
 
 def queue_due_reconciliations(*, now: dt.datetime | None = None) -> int:

@@ -30,8 +30,9 @@ def publish_post(post_id: int, claim_id: str) -> str:
 
 @shared_task(ignore_result=True)
 def recover_posts() -> int:
-    """Sweeper: dead workers' claims → reconciling; then queue the reconciliations that are due."""
+    """Sweeper: dead workers' claims → reconciling, unstarted ones sent again; then due reconciliations."""
     reconcile.sweep_stale_claims()
+    reconcile.requeue_unstarted_claims()
     return reconcile.queue_due_reconciliations()
 
 

@@ -19,10 +19,10 @@ from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import F
+from django.db.models import Exists, F
 from django.utils import timezone
 
-from posts.models import Post, PostStatus
+from posts.models import Post, PostStatus, PublishAttempt
 
 S = PostStatus
 
@@ -172,6 +172,16 @@ def claim(*, post_ids: Collection[int], claim_id: UUID, claimed_at: datetime) ->
     return Post.objects.filter(
         pk__in=list(post_ids), status__in=list(ALLOWED_FROM["claim"]), buffer_update_id="", hold_reason=""
     ).update(status=S.PUBLISHING, claim_id=claim_id, claimed_at=claimed_at, updated_at=timezone.now())
+
+
+def renew_claim(*, post_id: int, claim_id: UUID, claimed_at: datetime, stale_before: datetime) -> bool:
+    """Restart the age of a claim no worker has started (its task is sent again); False if one started it."""
+    started = PublishAttempt.objects.filter(post_id=post_id, claim_id=claim_id)
+    return bool(
+        Post.objects.filter(pk=post_id, claim_id=claim_id, status=S.PUBLISHING, claimed_at__lt=stale_before)
+        .exclude(Exists(started))
+        .update(claimed_at=claimed_at, updated_at=timezone.now())
+    )
 
 
 def defer(*, post_id: int, claim_id: UUID, retry_at: datetime | None = None, hold_reason: str = "") -> bool:

@@ -13,7 +13,7 @@ from buffer_integration.models import BufferConfig
 from buffer_integration.services import buffer_credentials_for_account
 from posts import transitions
 from posts.buffer_status import sync_handed_over_posts
-from posts.models import Post, PostStatus
+from posts.models import Post, PostStatus, PublishAttempt
 from posts.reconcile import queue_due_reconciliations, sweep_stale_claims
 from posts.tests.engine_helpers import due_posts, sandbox_account
 from socialhub.periodic import skipped_last_run
@@ -52,9 +52,10 @@ def test_the_sweeper_and_the_reconciler_queue_go_on_past_a_failing_item(owner, s
     account = sandbox_account(owner, sandbox, "isolation-sweep")
     first, second = due_posts([account], 2)
     long_ago = timezone.now() - dt.timedelta(hours=1)
-    Post.objects.update(
-        status=PostStatus.PUBLISHING, claimed_at=long_ago, claim_id="00000000-0000-0000-0000-000000000001"
-    )
+    claim_id = "00000000-0000-0000-0000-000000000001"
+    Post.objects.update(status=PostStatus.PUBLISHING, claimed_at=long_ago, claim_id=claim_id)
+    for post in (first, second):  # both started by a worker that then died
+        PublishAttempt.objects.create(post=post, claim_id=claim_id, number=1, started_at=long_ago)
 
     real = transitions.mark_reconciling
 

@@ -14,7 +14,7 @@ from posts.buffer_status import sync_handed_over_posts
 from posts.engine import claim_due_posts
 from posts.models import AttemptOutcome, Post, PostStatus
 from posts.publishing import publish_claimed_post
-from posts.reconcile import queue_due_reconciliations, reconcile_post, sweep_stale_claims
+from posts.reconcile import queue_due_reconciliations, reconcile_post, requeue_unstarted_claims, sweep_stale_claims
 from posts.tests.engine_helpers import ENGINE_TEST_SETTINGS, creates_per_post, due_posts, sandbox_account
 
 pytestmark = pytest.mark.django_db
@@ -94,16 +94,34 @@ def test_found_pending_at_buffer_is_scheduled_there_and_status_sync_publishes_it
     assert creates_per_post(sandbox, [post]) == {post.pk: 1}
 
 
-def test_a_claim_that_expired_before_any_call_is_retried_without_asking_buffer(account, sandbox):
+def test_a_claim_no_worker_started_is_sent_again_not_reconciled(account, sandbox, django_capture_on_commit_callbacks):
     [post] = due_posts([account], 1)
-    claim_due_posts(now=timezone.now(), limit=10)  # ... and the task was lost
-    assert sweep_stale_claims() == 0  # not stale yet
-    assert sweep_stale_claims(now=timezone.now() + dt.timedelta(hours=1)) == 1
+    [claim] = claim_due_posts(now=timezone.now(), limit=10)  # ... and its task waits in a backlog, or was lost
+    later = timezone.now() + dt.timedelta(hours=1)
+    assert requeue_unstarted_claims() == 0  # not stale yet
+    assert sweep_stale_claims(now=later) == 0  # never started: not dead, nothing to ask Buffer
     requests_before = sandbox.stats()["requests"]
-    assert reconcile(post) == "absent"
-    assert sandbox.stats()["requests"] == requests_before
+    with django_capture_on_commit_callbacks() as sent:  # captured, not run: the test plays both deliveries
+        assert requeue_unstarted_claims(now=later) == 1
+        assert requeue_unstarted_claims(now=later) == 0  # its age restarted: sent once per period
+    assert len(sent) == 1
     post.refresh_from_db()
-    assert post.status == S.SCHEDULED and post.attempts == 0
+    assert (post.status, post.claim_id, post.claimed_at) == (S.PUBLISHING, claim.claim_id, later)
+    assert sandbox.stats()["requests"] == requests_before
+
+    # Both deliveries arrive: the first publishes, the second finds the claim started.
+    assert publish_claimed_post(post_id=post.pk, claim_id=claim.claim_id) == AttemptOutcome.PUBLISHED
+    assert publish_claimed_post(post_id=post.pk, claim_id=claim.claim_id) == "stale"
+    assert creates_per_post(sandbox, [post]) == {post.pk: 1}
+
+
+def test_a_started_claim_is_not_sent_again(account, sandbox):
+    [post] = due_posts([account], 1)
+    [claim] = claim_due_posts(now=timezone.now(), limit=10)
+    post.publish_attempts.create(claim_id=claim.claim_id, number=1, started_at=timezone.now())
+    later = timezone.now() + dt.timedelta(hours=1)
+    assert requeue_unstarted_claims(now=later) == 0
+    assert sweep_stale_claims(now=later) == 1  # started and abandoned: Buffer may have it
 
 
 def test_buffer_unreachable_during_reconciliation_checks_again_later(account, sandbox):
