@@ -47,7 +47,6 @@ MAX_VIDEOS = _largest("x_max_videos")
 # The whole payload as compact UTF-8 JSON: room for every text key at its limit in any script, plus
 # media URLs, plus the CMS's own fields; small enough that rendering it costs milliseconds.
 MAX_PAYLOAD_BYTES = 256 * 1024
-MAX_PAYLOAD_DEPTH = 32
 # PostgreSQL cannot store NUL in text or JSON, and a lone surrogate is not a character at all.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -128,8 +127,8 @@ def _unstorable(data: Any) -> tuple[str, str] | None:
     while stack:
         value, where, depth = stack.pop()
         field = re.split(r"[.\[]", where, maxsplit=1)[0] or "non_field_errors"
-        if depth > MAX_PAYLOAD_DEPTH:
-            return field, f"{where} nests deeper than {MAX_PAYLOAD_DEPTH} levels."
+        if depth > settings.API_MAX_JSON_DEPTH:  # the API's one nesting limit (socialhub.api.parsers)
+            return field, f"{where} nests deeper than {settings.API_MAX_JSON_DEPTH} levels."
         if isinstance(value, dict):
             for key, item in value.items():
                 if _UNSTORABLE.search(key):
