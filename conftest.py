@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 
 import pytest
 import requests
@@ -99,12 +100,42 @@ class Sandbox:
 
 @pytest.fixture(scope="session")
 def _sandbox_server():
-    from buffer_integration.sandbox.server import SandboxServer
+    from buffer_sandbox.server import SandboxServer
 
     server = SandboxServer(host="127.0.0.1", port=0, state_path=":memory:", rate_limit_per_minute=0, quiet=True)
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def http_sandbox():
+    """A sandbox of the module's own (no Django settings touched), for tests of clients and the server."""
+    from buffer_sandbox.server import SandboxServer
+
+    server = SandboxServer(host="127.0.0.1", port=0, state_path=":memory:", rate_limit_per_minute=0, quiet=True)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def box(http_sandbox):
+    """`http_sandbox`'s admin routes and raw GraphQL, reset around each test."""
+    from buffer_sandbox.testing import Box
+
+    b = Box(http_sandbox)
+    b.call("POST", "reset")
+    yield b
+    b.call("POST", "reset")
+
+
+@pytest.fixture
+def key() -> str:
+    """A fresh Buffer key: the sandbox seeds its account on first use."""
+    return f"1/{uuid.uuid4().hex}"
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ def spawn(cmd: list[str], log_name: str, **kwargs) -> subprocess.Popen:
 
 def start_sandbox(port: int) -> subprocess.Popen:
     code = (
-        "from buffer_integration.sandbox.server import SandboxServer\n"
+        "from buffer_sandbox.server import SandboxServer\n"
         f"SandboxServer(port={port}, rate_limit_per_minute=0, quiet=True).serve_forever()\n"
     )
     process = spawn([sys.executable, "-c", code], "sandbox")

@@ -1,7 +1,7 @@
 """The publishing engine's Celery tasks: thin wrappers that take ids and call a service.
 
 Retry policy: none in Celery. A transient Buffer failure is rescheduled in the database
-(`retry_at`, see posts.publishing), so a retry survives restarts and never rides on a broker
+(`retry_at`, see posts.engine.publish), so a retry survives restarts and never rides on a broker
 countdown (Redis would redeliver a long one after its visibility timeout). A task that dies
 leaves its claim behind, and the sweeper (`recover_posts`) picks it up.
 
@@ -15,7 +15,10 @@ import uuid
 
 from celery import shared_task
 
-from posts import buffer_status, engine, publishing, reconcile
+from posts.engine import dispatch as engine
+from posts.engine import publish as publishing
+from posts.engine import reconcile
+from posts.engine import status_sync as buffer_status
 
 
 @shared_task(ignore_result=True)

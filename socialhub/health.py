@@ -58,7 +58,7 @@ def check_broker(*, url: str | None = None, timeout: float = BROKER_TIMEOUT_SECO
 
 def due_backlog() -> dict[str, Any]:
     """Due posts no dispatcher has claimed yet, how long the oldest has been due, and held posts."""
-    from posts.engine import due_backlog as engine_backlog
+    from posts.engine.dispatch import due_backlog as engine_backlog
 
     now = timezone.now()
     backlog = engine_backlog(now=now)

@@ -295,7 +295,7 @@ if _visibility_timeout is not None and _visibility_timeout < 2 * CELERY_TASK_TIM
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 
-# --- Publishing engine (posts.engine): dispatch, retries, reconciliation ----------------------------
+# --- Publishing engine (posts.engine.dispatch): dispatch, retries, reconciliation ----------------------------
 ENGINE_DISPATCH_INTERVAL = env_int("ENGINE_DISPATCH_INTERVAL", 5, minimum=1)  # seconds between beat ticks
 ENGINE_DISPATCH_BATCH = env_int("ENGINE_DISPATCH_BATCH", 500, minimum=1)  # posts claimed per query
 # Claimed-but-unfinished posts allowed at once: bounds the queue, so a claim never waits in the

@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import SocialAccount
-from buffer_integration.sandbox.graphql_data import set_channel_flags
 from buffer_integration.tests.factories import BufferConfigFactory
+from buffer_sandbox.graphql_data import set_channel_flags
 from conftest import Sandbox
-from posts.engine import dispatch_due_posts
+from posts.engine.dispatch import dispatch_due_posts
 from posts.models import Post, PostStatus
 
 BUFFER_TOKEN = "sandbox-seed-buffer-token"

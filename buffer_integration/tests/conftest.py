@@ -1,28 +1,15 @@
 """Fixtures for the backend tests that run against both Buffer APIs over real HTTP (no Django DB).
 
-Names differ from the root conftest's `sandbox` (a Django-settings fixture) and from the
-module-local fixtures of test_backend_v1.py on purpose: these start their own sandbox per module.
+The sandbox itself (`http_sandbox`, `box`, `key`) comes from the root conftest: one server per module,
+apart from the Django-settings `sandbox` fixture.
 """
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from buffer_integration.backends.http import make_session
-from buffer_integration.sandbox.server import SandboxServer
-from buffer_integration.tests.backend_support import READ_TIMEOUT, Box, backend_for
-
-
-@pytest.fixture(scope="module")
-def http_sandbox():
-    server = SandboxServer(host="127.0.0.1", port=0, state_path=":memory:", rate_limit_per_minute=0, quiet=True)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+from buffer_integration.tests.backend_support import READ_TIMEOUT, backend_for
 
 
 @pytest.fixture(scope="module")
@@ -30,19 +17,6 @@ def pooled_session():
     session = make_session()
     yield session
     session.close()
-
-
-@pytest.fixture
-def box(http_sandbox) -> Box:
-    b = Box(http_sandbox)
-    b.call("POST", "reset")
-    yield b
-    b.call("POST", "reset")
-
-
-@pytest.fixture
-def key() -> str:
-    return f"1/{uuid.uuid4().hex}"
 
 
 @pytest.fixture

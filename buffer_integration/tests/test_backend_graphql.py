@@ -34,8 +34,8 @@ from buffer_integration.exceptions import (
     BufferUnsupported,
 )
 from buffer_integration.platforms import network_configuration
-from buffer_integration.sandbox.graphql_data import set_channel_flags
 from buffer_integration.tests.backend_support import profile_id
+from buffer_sandbox.graphql_data import set_channel_flags
 
 
 @pytest.fixture
@@ -224,7 +224,7 @@ def test_http_error_mapping():
 
 def test_backend_and_sandbox_import_no_django():
     code = (
-        "import sys, buffer_integration.backends.graphql, buffer_integration.sandbox.server; "
+        "import sys, buffer_integration.backends.graphql, buffer_sandbox.server; "
         "assert 'django' not in sys.modules, 'django imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])

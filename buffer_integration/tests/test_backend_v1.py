@@ -31,7 +31,7 @@ from buffer_integration.exceptions import (
     BufferRejected,
     BufferUnavailable,
 )
-from buffer_integration.sandbox.server import SandboxServer
+from buffer_sandbox.server import SandboxServer
 
 SERVICES = (
     "twitter",
@@ -52,14 +52,10 @@ READ_TIMEOUT = 0.4
 # -- fixtures ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def sandbox():
-    server = SandboxServer(host="127.0.0.1", port=0, state_path=":memory:", rate_limit_per_minute=0, quiet=True)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+@pytest.fixture
+def sandbox(http_sandbox):
+    """This module's tests call the server `sandbox`; it is the root conftest's per-module one."""
+    return http_sandbox
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ from accounts.tests.factories import SocialAccountFactory
 from buffer_integration.backends.graphql import GraphQLBackend
 from buffer_integration.exceptions import BufferUnsupported
 from buffer_integration.models import BufferConfig
-from buffer_integration.sandbox.graphql_data import set_channel_flags
 from buffer_integration.services import backend_for_account
 from buffer_integration.tests.factories import BufferConfigFactory
+from buffer_sandbox.graphql_data import set_channel_flags
 from posts.tests.factories import PostFactory
 from socialhub.api.exceptions import api_exception_handler
 

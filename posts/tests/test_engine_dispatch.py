@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaigns.models import CampaignStatus
 from campaigns.tests.factories import CampaignFactory
 from posts import transitions
-from posts.engine import (
+from posts.engine.dispatch import (
     HOLD_ACCOUNT_INACTIVE,
     HOLD_CAMPAIGN_PAUSED,
     claim_due_posts,
@@ -60,7 +60,7 @@ def test_holds_show_a_reason_and_release_when_resumed(owner, account, sandbox):
     [inactive_post] = due_posts([other], 1, prefix="Inactive")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("posts.engine.enqueue_publish", lambda claims: None)
+        patch.setattr("posts.engine.dispatch.enqueue_publish", lambda claims: None)
         assert dispatch_due_posts() == 1  # only account_post
     paused_post.refresh_from_db()
     inactive_post.refresh_from_db()
@@ -74,7 +74,7 @@ def test_holds_show_a_reason_and_release_when_resumed(owner, account, sandbox):
     other.save()
     assert claimed_ids() == set()  # the holds are lifted by the next dispatch run, not before
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("posts.engine.enqueue_publish", lambda claims: None)
+        patch.setattr("posts.engine.dispatch.enqueue_publish", lambda claims: None)
         assert dispatch_due_posts() == 2
     assert set(Post.objects.filter(hold_reason="", status=S.PUBLISHING).values_list("pk", flat=True)) == {
         paused_post.pk,

@@ -11,9 +11,9 @@ from django.utils import timezone
 from accounts.models import ConnectionStatus
 from buffer_integration.backends.graphql import GraphQLBackend
 from buffer_integration.backends.v1 import V1Backend
-from posts.engine import HOLD_ACCOUNT_INACTIVE, claim_due_posts
+from posts.engine.dispatch import HOLD_ACCOUNT_INACTIVE, claim_due_posts
+from posts.engine.publish import publish_claimed_post
 from posts.models import AttemptOutcome, PostStatus
-from posts.publishing import publish_claimed_post
 from posts.tests.engine_helpers import ENGINE_TEST_SETTINGS, creates_per_post, due_posts, sandbox_account
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,16 @@ from django.utils import timezone
 
 from buffer_integration.backends import get_backend
 from buffer_integration.backends.base import UpdateDraft
-from posts.buffer_status import sync_handed_over_posts
-from posts.engine import claim_due_posts
+from posts.engine.dispatch import claim_due_posts
+from posts.engine.publish import publish_claimed_post
+from posts.engine.reconcile import (
+    queue_due_reconciliations,
+    reconcile_post,
+    requeue_unstarted_claims,
+    sweep_stale_claims,
+)
+from posts.engine.status_sync import sync_handed_over_posts
 from posts.models import AttemptOutcome, Post, PostStatus
-from posts.publishing import publish_claimed_post
-from posts.reconcile import queue_due_reconciliations, reconcile_post, requeue_unstarted_claims, sweep_stale_claims
 from posts.tests.engine_helpers import ENGINE_TEST_SETTINGS, creates_per_post, due_posts, sandbox_account
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from posts.engine import dispatch_due_posts
+from posts.engine.dispatch import dispatch_due_posts
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
 from posts.services import post_cancel
 from posts.tests.engine_helpers import creates_per_post, due_posts, sandbox_account

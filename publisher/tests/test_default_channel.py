@@ -13,9 +13,9 @@ import time_machine
 from django.utils import timezone
 
 from accounts.tests.factories import SocialAccountFactory
-from posts.engine import claim_due_posts
+from posts.engine.dispatch import claim_due_posts
+from posts.engine.publish import publish_claimed_post
 from posts.models import PostStatus
-from posts.publishing import publish_claimed_post
 from posts.tests.engine_helpers import sandbox_account
 from publisher.models import Channel, PostType, PublisherPost
 from publisher.status import refresh_unsettled

@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     sandbox = None
     started = time.monotonic()
     try:
-        from buffer_integration.sandbox.server import SandboxServer
+        from buffer_sandbox.server import SandboxServer
 
         sandbox = SandboxServer(host="127.0.0.1", port=0, state_path=":memory:", rate_limit_per_minute=0, quiet=True)
         sandbox.start()

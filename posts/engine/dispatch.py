@@ -7,7 +7,7 @@ only moves `scheduled` rows: under `SELECT … FOR UPDATE SKIP LOCKED` on Postgr
 SQLite's write-locked (IMMEDIATE) transaction otherwise, so each due post is claimed exactly once.
 
 Claims in flight are capped (ENGINE_MAX_IN_FLIGHT) to bound the broker's queue. A claim that waits
-there longer than the sweeper's patience is not taken for dead (posts.reconcile): only a publish a
+there longer than the sweeper's patience is not taken for dead (posts.engine.reconcile): only a publish a
 worker started and abandoned is reconciled; an unstarted one is sent again under the same claim.
 """
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import requests
 
-from buffer_integration.sandbox.server import SandboxServer
-from buffer_integration.tests.backend_support import profile_id
+from buffer_sandbox.server import SandboxServer
+from buffer_sandbox.testing import profile_id
 
 ORG = "query { account { organizations { id } } }"
 CREATE = (

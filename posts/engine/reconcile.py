@@ -35,9 +35,9 @@ from buffer_integration.backends.base import BufferUpdate
 from buffer_integration.exceptions import BufferAuthError, BufferError
 from buffer_integration.services import buffer_credentials_for_account
 from posts import transitions
-from posts.engine import Claim, enqueue_publish
+from posts.engine.dispatch import Claim, enqueue_publish
+from posts.engine.publish import _mark_account_failing, retry_delay
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
-from posts.publishing import _mark_account_failing, retry_delay
 from socialhub.errors import DomainError
 from socialhub.periodic import run_isolated
 

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from buffer_integration.sandbox.errors import ApiError
+from buffer_sandbox.errors import ApiError
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DEFAULT_SCHEDULES = [{"days": list(DAYS), "times": ["09:00", "12:00", "17:00"]}]

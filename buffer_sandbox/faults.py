@@ -15,7 +15,7 @@ from collections import Counter, deque
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from buffer_integration.sandbox.errors import AdminError
+from buffer_sandbox.errors import AdminError
 
 
 @dataclass

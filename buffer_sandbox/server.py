@@ -1,7 +1,7 @@
 """HTTP plumbing: a ThreadingHTTPServer that hands `/1/` to the v1 API, `/graphql` to the GraphQL API
 (same state, faults and stats) and `/__sandbox/` to admin.
 
-`SandboxServer` is the public entry point (tests, the `buffer_sandbox` management command). It binds
+`SandboxServer` is the public entry point (tests, `python -m buffer_sandbox`). It binds
 in the constructor, so `url` is known (port=0 picks a free port) before `start()`.
 """
 
@@ -16,14 +16,14 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
-from buffer_integration.sandbox.admin import PREFIX, AdminApi
-from buffer_integration.sandbox.api import V1Api
-from buffer_integration.sandbox.errors import ApiError
-from buffer_integration.sandbox.faults import FaultInjector, Faults, RateLimiter, Stats
-from buffer_integration.sandbox.graphql_api import PATH as GRAPHQL_PATH
-from buffer_integration.sandbox.graphql_api import GraphQLApi
-from buffer_integration.sandbox.state import SandboxState
-from buffer_integration.sandbox.wire import Request, Response
+from buffer_sandbox.admin import PREFIX, AdminApi
+from buffer_sandbox.api import V1Api
+from buffer_sandbox.errors import ApiError
+from buffer_sandbox.faults import FaultInjector, Faults, RateLimiter, Stats
+from buffer_sandbox.graphql_api import PATH as GRAPHQL_PATH
+from buffer_sandbox.graphql_api import GraphQLApi
+from buffer_sandbox.state import SandboxState
+from buffer_sandbox.wire import Request, Response
 
 
 class SandboxServer:

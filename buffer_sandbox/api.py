@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from buffer_integration.sandbox import config, fakes
-from buffer_integration.sandbox.errors import ApiError
-from buffer_integration.sandbox.faults import FaultInjector, RateLimiter, Stats
-from buffer_integration.sandbox.forms import parse_bool
-from buffer_integration.sandbox.state import SandboxState
-from buffer_integration.sandbox.wire import JSON_TYPE, Request, Response
+from buffer_sandbox import config, fakes
+from buffer_sandbox.errors import ApiError
+from buffer_sandbox.faults import FaultInjector, RateLimiter, Stats
+from buffer_sandbox.forms import parse_bool
+from buffer_sandbox.state import SandboxState
+from buffer_sandbox.wire import JSON_TYPE, Request, Response
 
 # Verbatim from Buffer's 2013 recording (reference §2).
 WWW_AUTHENTICATE = (

@@ -14,10 +14,10 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema, build_schema
 
-from buffer_integration.sandbox import graphql_data as data
-from buffer_integration.sandbox.errors import ApiError
-from buffer_integration.sandbox.faults import Faults
-from buffer_integration.sandbox.state import SandboxState
+from buffer_sandbox import graphql_data as data
+from buffer_sandbox.errors import ApiError
+from buffer_sandbox.faults import Faults
+from buffer_sandbox.state import SandboxState
 
 SDL = """
 scalar DateTime

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from graphql import GraphQLError, OperationType, execute, parse, validate
 from graphql.utilities import get_operation_ast
 
-from buffer_integration.sandbox import graphql_schema
-from buffer_integration.sandbox.faults import FaultInjector, RateLimiter, Stats
-from buffer_integration.sandbox.state import SandboxState
-from buffer_integration.sandbox.wire import Request, Response
+from buffer_sandbox import graphql_schema
+from buffer_sandbox.faults import FaultInjector, RateLimiter, Stats
+from buffer_sandbox.state import SandboxState
+from buffer_sandbox.wire import Request, Response
 
 PATH = "/graphql"
 WINDOW = 15 * 60  # Buffer: per client, rolling 15 minutes

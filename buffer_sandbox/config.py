@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-CONFIG_PATH = Path(__file__).resolve().parent.parent / "data" / "configuration.json"
+CONFIG_PATH = Path(__file__).resolve().parent.parent / "buffer_integration" / "data" / "configuration.json"
 
 # The services every new sandbox token gets one profile for, with their Buffer service_type.
 SERVICES: list[tuple[str, str]] = [

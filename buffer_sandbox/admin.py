@@ -10,10 +10,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from buffer_integration.sandbox.errors import AdminError
-from buffer_integration.sandbox.faults import FaultInjector, RateLimiter, Stats
-from buffer_integration.sandbox.state import SandboxState
-from buffer_integration.sandbox.wire import Request, Response
+from buffer_sandbox.errors import AdminError
+from buffer_sandbox.faults import FaultInjector, RateLimiter, Stats
+from buffer_sandbox.state import SandboxState
+from buffer_sandbox.wire import Request, Response
 
 PREFIX = "/__sandbox/"
 AdminHandler = Callable[["AdminApi", Request, dict[str, str]], Any]

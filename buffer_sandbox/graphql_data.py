@@ -16,11 +16,11 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from buffer_integration.sandbox import fakes, render
-from buffer_integration.sandbox.core import UPDATE_SELECT
-from buffer_integration.sandbox.errors import ApiError
-from buffer_integration.sandbox.schedule import parse_timestamp
-from buffer_integration.sandbox.state import SandboxState
+from buffer_sandbox import fakes, render
+from buffer_sandbox.core import UPDATE_SELECT
+from buffer_sandbox.errors import ApiError
+from buffer_sandbox.schedule import parse_timestamp
+from buffer_sandbox.state import SandboxState
 
 STATUS = {"buffer": "scheduled", "sent": "sent", "error": "error"}
 V1_STATUS = {graphql: v1 for v1, graphql in STATUS.items()}

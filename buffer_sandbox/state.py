@@ -10,12 +10,12 @@ import json
 import random
 import sqlite3
 
-from buffer_integration.sandbox import config, fakes, render
-from buffer_integration.sandbox.backstage import Backstage
-from buffer_integration.sandbox.core import UPDATE_SELECT, int_param, media_param, paginate
-from buffer_integration.sandbox.errors import ApiError
-from buffer_integration.sandbox.forms import as_list, parse_bool
-from buffer_integration.sandbox.schedule import validate_schedules
+from buffer_sandbox import config, fakes, render
+from buffer_sandbox.backstage import Backstage
+from buffer_sandbox.core import UPDATE_SELECT, int_param, media_param, paginate
+from buffer_sandbox.errors import ApiError
+from buffer_sandbox.forms import as_list, parse_bool
+from buffer_sandbox.schedule import validate_schedules
 
 
 class SandboxState(Backstage):

@@ -5,9 +5,9 @@ Buffer closed v1 to new apps in 2019, so SocialHub cannot get a real sandbox acc
 a real HTTP server that speaks the same contract (see /work/shared/reference/buffer-api.md) with
 deterministic data, a movable clock and fault injection, so the client, the tasks and the UI can be
 developed and tested end to end. Standard library plus graphql-core (to parse GraphQL as a real server
-does): it runs standalone, in tests and under `manage.py buffer_sandbox` without touching Django.
+does): it runs standalone, in tests and under `python -m buffer_sandbox` without touching Django.
 """
 
-from buffer_integration.sandbox.server import SandboxServer
+from buffer_sandbox.server import SandboxServer
 
 __all__ = ["SandboxServer"]

@@ -12,8 +12,8 @@ import json
 import re
 import sqlite3
 
-from buffer_integration.sandbox import config, fakes
-from buffer_integration.sandbox.schedule import describe_due
+from buffer_sandbox import config, fakes
+from buffer_sandbox.schedule import describe_due
 
 _URL = re.compile(r"https?://[^\s<]+", re.IGNORECASE)
 

@@ -11,7 +11,7 @@ once per claim, and that every outcome is known or found out before anything is 
   PUBLISH_RETRY_BUDGET attempts are spent → `failed`. Refused (content, token) → `failed` at once;
   a rejected token also marks the account's connection as failing.
 - The write may have landed (timeout after sending, 5xx on the write, soft time limit during the
-  call) → `reconciling`: `posts.reconcile` asks Buffer before any resend.
+  call) → `reconciling`: `posts.engine.reconcile` asks Buffer before any resend.
 - Held (inactive account, paused campaign) or out of our own per-token budget → back to
   `scheduled` untried, no attempt spent.
 """
@@ -36,7 +36,7 @@ from buffer_integration.backends.base import UpdateDraft
 from buffer_integration.exceptions import BufferAuthError, BufferError, BufferOutcomeUnknown, BufferUnavailable
 from buffer_integration.services import buffer_credentials_for_account
 from posts import transitions
-from posts.engine import hold_reason_for
+from posts.engine.dispatch import hold_reason_for
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
 from posts.scheduling import _draft
 from socialhub.errors import DomainError

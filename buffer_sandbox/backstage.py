@@ -9,9 +9,9 @@ import json
 import sqlite3
 from typing import Any
 
-from buffer_integration.sandbox import fakes, render
-from buffer_integration.sandbox.core import UPDATE_SELECT, StateCore
-from buffer_integration.sandbox.errors import AdminError
+from buffer_sandbox import fakes, render
+from buffer_sandbox.core import UPDATE_SELECT, StateCore
+from buffer_sandbox.errors import AdminError
 
 
 class Backstage(StateCore):

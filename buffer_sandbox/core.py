@@ -12,10 +12,10 @@ import json
 import sqlite3
 from typing import Any
 
-from buffer_integration.sandbox import config, fakes, render
-from buffer_integration.sandbox.errors import ApiError
-from buffer_integration.sandbox.schedule import DEFAULT_SCHEDULES, next_slots, parse_timestamp
-from buffer_integration.sandbox.store import Store
+from buffer_sandbox import config, fakes, render
+from buffer_sandbox.errors import ApiError
+from buffer_sandbox.schedule import DEFAULT_SCHEDULES, next_slots, parse_timestamp
+from buffer_sandbox.store import Store
 
 UPDATE_SELECT = (
     "SELECT u.*, p.service, p.service_type, p.timezone, p.token FROM updates u JOIN profiles p ON p.id = u.profile_id"

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from buffer_integration.sandbox.config import raw_configuration
-from buffer_integration.sandbox.forms import parse_bool, parse_params
-from buffer_integration.sandbox.server import SandboxServer
+from buffer_sandbox.config import raw_configuration
+from buffer_sandbox.forms import parse_bool, parse_params
+from buffer_sandbox.server import SandboxServer
 
 # Monday 7 January 2030, 08:00 UTC: the default schedule's next slots are 09:00, 12:00, 17:00.
 MONDAY_8AM = int(datetime(2030, 1, 7, 8, 0, tzinfo=UTC).timestamp())
@@ -686,11 +686,11 @@ def test_serve_forever_returns_after_stop():
 
 
 @pytest.mark.slow
-def test_management_command_serves_logs_and_stops_on_sigterm(tmp_path):
-    """`manage.py buffer_sandbox` in a real process: default state file, sanitised log, clean SIGTERM."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "socialhub.settings_test", "SOCIALHUB_VAR_DIR": str(tmp_path)}
+def test_command_line_serves_logs_and_stops_on_sigterm(tmp_path):
+    """`python -m buffer_sandbox` in a real process: default state file, sanitised log, clean SIGTERM."""
+    env = {**os.environ, "SOCIALHUB_VAR_DIR": str(tmp_path)}
     proc = subprocess.Popen(
-        [sys.executable, "manage.py", "buffer_sandbox", "--port", "0", "--latency-ms", "1"],
+        [sys.executable, "-m", "buffer_sandbox", "--port", "0", "--latency-ms", "1"],
         cwd=Path(__file__).resolve().parents[2],
         env=env,
         stdout=subprocess.PIPE,

@@ -12,8 +12,8 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl
 
-from buffer_integration.sandbox.errors import AdminError
-from buffer_integration.sandbox.forms import parse_params
+from buffer_sandbox.errors import AdminError
+from buffer_sandbox.forms import parse_params
 
 JSON_TYPE = "application/json;charset=UTF-8"
 
