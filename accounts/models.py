@@ -74,6 +74,11 @@ class SocialAccount(TimestampedModel, EncryptedAccessTokenModel):
     avatar_url = models.URLField(max_length=500, blank=True, default="")
     profile_timezone = models.CharField(max_length=64, blank=True, default="")
     posting_schedule = models.JSONField(default=list, blank=True)
+    # Buffer's organization that holds the channel (GraphQL): posts are queried per organization.
+    buffer_organization_id = models.CharField(max_length=64, blank=True, default="")
+    # Pinterest boards from the last sync ([{"id", "name"}]) and the board a post uses when it names none.
+    pinterest_boards = models.JSONField(default=list, blank=True)
+    default_pinterest_board_id = models.CharField(max_length=64, blank=True, default="")
     last_synced_at = models.DateTimeField(null=True, blank=True)
 
     objects = SocialAccountQuerySet.as_manager()

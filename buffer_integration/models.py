@@ -7,6 +7,14 @@ from django.db.models import Q
 from socialhub.models import EncryptedAccessTokenModel, TimestampedModel
 
 
+class BufferPlan(models.TextChoices):
+    """Buffer's plan names: they set the API key's request budgets (buffer_integration.budget)."""
+
+    FREE = "free", "Free"
+    ESSENTIALS = "essentials", "Essentials"
+    TEAM = "team", "Team"
+
+
 class BufferApi(models.TextChoices):
     """Which Buffer API a credential is for; `buffer_integration.backends.get_backend` dispatches on it."""
 
@@ -31,7 +39,9 @@ class BufferConfig(TimestampedModel, EncryptedAccessTokenModel):
     is_active = models.BooleanField(default=True)
     buffer_user_id = models.CharField(max_length=64, blank=True, default="")
     buffer_timezone = models.CharField(max_length=64, blank=True, default="")
-    buffer_plan = models.CharField(max_length=32, blank=True, default="")
+    buffer_plan = models.CharField(max_length=32, blank=True, default="")  # as Buffer reported it, informational
+    # The plan the request budget is computed from; the smallest unless the owner says otherwise.
+    plan = models.CharField(max_length=12, choices=BufferPlan.choices, default=BufferPlan.FREE)
     last_validated_at = models.DateTimeField(null=True, blank=True)
 
     objects = BufferConfigQuerySet.as_manager()

@@ -49,6 +49,9 @@ class Post(TimestampedModel):
     platform = models.CharField(max_length=20)
     content = models.TextField()
     media_urls = models.JSONField(default=list, blank=True)
+    # Options for the post's own network (Instagram type, Pinterest board, YouTube title, a thread...),
+    # in SocialHub's names; posts.network_options validates them and fills Buffer's defaults.
+    network_options = models.JSONField(default=dict, blank=True)
     scheduled_time = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=PostStatus.choices, default=PostStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -58,7 +61,7 @@ class Post(TimestampedModel):
     service_link = models.URLField(max_length=500, blank=True, default="")
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
-    # The publishing engine (posts.engine, posts.publishing, posts.reconcile). A claim is the
+    # The publishing engine (posts.engine.dispatch, posts.engine.publish, posts.engine.reconcile). A claim is the
     # dispatcher's lease: every publish/reconcile task carries its claim_id and acts only under it.
     claim_id = models.UUIDField(null=True, blank=True, editable=False)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -31,6 +31,8 @@ class BufferProfile:
     schedules: list[dict] = field(default_factory=list)  # [{"days": [...], "times": ["HH:MM"]}]
     is_disconnected: bool = False
     followers: int | None = None
+    organization_id: str = ""  # GraphQL: the organization holding the channel ("" on v1)
+    boards: list[dict] = field(default_factory=list)  # Pinterest: [{"id": serviceId, "name": ...}]
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,10 @@ class UpdateDraft:
     video_url: str = ""
     now: bool = False
     scheduled_at: datetime | None = None
+    service: str = ""  # the channel's network (twitter, instagram, ...), for per-network metadata
+    # The post's options for that network in SocialHub's names, defaults already filled in
+    # (posts.network_options.resolve); the backend only translates them into Buffer's metadata.
+    network_options: dict = field(default_factory=dict)
 
 
 class BufferBackend(Protocol):
@@ -95,6 +101,19 @@ class BufferBackend(Protocol):
     def list_pending(self, profile_id: str, *, since: datetime | None = None) -> list[BufferUpdate]: ...
 
     def list_sent(self, profile_id: str, *, since: datetime | None = None) -> list[BufferUpdate]: ...
+
+    def find_updates(
+        self,
+        profile_ids: list[str],
+        *,
+        organization_id: str = "",
+        status: str = "",
+        due_after: datetime | None = None,
+        due_before: datetime | None = None,
+    ) -> list[BufferUpdate]:
+        """Updates of these profiles, filtered at Buffer (GraphQL: one organization, server-side filters;
+        v1: per profile). `status` is "buffer" (pending), "sent" or "" for both."""
+        ...
 
     def list_interactions(self, update_id: str, *, event: str = "comment") -> list[BufferInteraction]: ...
 
