@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from posts.engine.dispatch import dispatch_due_posts
-from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
+from posts.models import Post, PostStatus, PublishAttempt
 from posts.services import post_cancel
 from posts.tests.engine_helpers import creates_per_post, due_posts, sandbox_account
 from socialhub.errors import Conflict
@@ -89,8 +89,11 @@ def test_a_worker_killed_mid_publish_loses_nothing_and_duplicates_nothing(engine
     posts = due_posts(accounts, 40)
     sandbox.faults(latency_ms=400)
     victim = engine.start(env=WORKER_ENV)  # no beat: this test dispatches, so only the victim holds claims
+    requests_before = sandbox.stats()["requests"]
     assert dispatch_due_posts() == 40
-    wait_until(lambda: PublishAttempt.objects.filter(outcome=AttemptOutcome.IN_PROGRESS).count() >= 2, timeout=30)
+    # Kill once createPost calls have *arrived* (the sandbox counts a request before its latency), not
+    # when attempts are marked started: on a busy machine a started attempt may not have sent yet.
+    wait_until(lambda: sandbox.stats()["requests"] - requests_before >= 2, timeout=30)
     engine.kill(victim)  # SIGKILL to the whole pool while its calls are in flight at Buffer
     sandbox.faults(latency_ms=0)
     engine.start(beat=True, env=WORKER_ENV)
