@@ -57,3 +57,17 @@ class BufferRejected(BufferError):
 
 class BufferUnsupported(BufferError):
     """The Buffer API this credential is for cannot do this at all (not a failure of the request)."""
+
+
+class BufferBudgetExhausted(BufferError):
+    """Our own per-key request budget (see `buffer_integration.budget`) has no room for this request's
+    priority before `retry_at`: nothing was sent. Not a Buffer failure, so it never costs a publish attempt;
+    callers defer durably to `retry_at`."""
+
+    retryable = True
+
+    def __init__(self, message: str, *, retry_at, window: str, priority, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_at = retry_at  # timezone-aware datetime
+        self.window = window  # "15m" | "24h" | "30d" | "1m" (v1)
+        self.priority = priority
