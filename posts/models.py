@@ -133,3 +133,36 @@ class PublishAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"Attempt {self.number} of post {self.post_id}: {self.outcome}"
+
+
+class PollStream(models.TextChoices):
+    STATUS = "status", "Status sync"
+    COMMENTS = "comments", "Comment sync"
+
+
+class BufferPollState(models.Model):
+    """When background polling may next ask Buffer about one (API key, organization), per stream.
+
+    Durable, so the backoff survives restarts and is shared by every worker: see `posts.polling`.
+    """
+
+    # A keyed hash of the API key (as the throttle's): the key itself is never stored twice.
+    key_digest = models.CharField(max_length=64)
+    organization_id = models.CharField(max_length=64, blank=True, default="")  # "" on v1
+    stream = models.CharField(max_length=16, choices=PollStream.choices)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    interval_seconds = models.PositiveIntegerField(default=0)  # the current backoff; 0 = none yet
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_changed_at = models.DateTimeField(null=True, blank=True)
+    polls = models.PositiveIntegerField(default=0)  # requests' worth of polls, for admins and the bench
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_digest", "organization_id", "stream"], name="buffer_poll_state_one_per_key_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stream} poll of {self.key_digest[:8]}/{self.organization_id or '-'}"

@@ -303,6 +303,12 @@ ENGINE_DISPATCH_BATCH = env_int("ENGINE_DISPATCH_BATCH", 500, minimum=1)  # post
 ENGINE_MAX_IN_FLIGHT = env_int("ENGINE_MAX_IN_FLIGHT", 1000, minimum=1)
 ENGINE_SWEEP_INTERVAL = env_int("ENGINE_SWEEP_INTERVAL", 30, minimum=1)
 ENGINE_STATUS_SYNC_INTERVAL = env_int("ENGINE_STATUS_SYNC_INTERVAL", 300, minimum=10)
+# Background polling (posts.polling): per (API key, organization), the wait doubles from the stream's interval
+# up to this cap while Buffer has nothing new; a change or a newly due/handed-over post resets it.
+BUFFER_POLL_MAX_INTERVAL_SECONDS = env_int("BUFFER_POLL_MAX_INTERVAL_SECONDS", 6 * 3600, minimum=60)
+# Status sync stops asking about a handed-over post this long after its time: Buffer has not sent it (stuck
+# or paused queue) and the post stays `scheduled`, visible as overdue, until someone acts on it.
+ENGINE_STATUS_SYNC_HORIZON_SECONDS = env_int("ENGINE_STATUS_SYNC_HORIZON_SECONDS", 48 * 3600, minimum=3600)
 ENGINE_ANALYTICS_SYNC_INTERVAL = env_int("ENGINE_ANALYTICS_SYNC_INTERVAL", 3600, minimum=60)
 # A claim older than the task time limit plus this margin belongs to a dead worker.
 ENGINE_STALE_CLAIM_SECONDS = CELERY_TASK_TIME_LIMIT + env_int("ENGINE_STALE_CLAIM_MARGIN_SECONDS", 60, minimum=1)

@@ -1,0 +1,89 @@
+"""Frugal background polling of Buffer: once per (API key, organization), backing off while nothing changes.
+
+Buffer's budget is per API key and small (100 / 15 min, 250 / 24 h on the smallest plans, shared by all of
+the key's organizations: https://developers.buffer.com/guides/api-limits.html, summarised in
+shared/reference/buffer-graphql/README.md §5), and publishing must never starve. So the status sync and the
+comment sync do not ask per post or per account on every beat tick; for each (key, organization) and stream:
+
+- one request asks for every channel with posts waiting, filtered at Buffer (`find_updates`);
+- after a poll that found nothing new the wait doubles, from the stream's beat interval up to
+  BUFFER_POLL_MAX_INTERVAL_SECONDS; a poll that found a change resets it to the beat interval;
+- a post that became due, or was handed over, since the last poll is asked about at the next tick
+  whatever the backoff (`fresh`), and resets it too;
+- a caller over budget (`BufferBudgetExhausted`) waits until the budget's `retry_at`, durably.
+
+The state lives in `BufferPollState`, so every worker and every restart sees the same backoff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+
+from django.conf import settings
+from django.db.models import Q
+
+from buffer_integration.backends import get_backend
+from buffer_integration.throttle import token_key
+from posts.models import BufferPollState
+
+# `get_backend(priority=...)` arrives with the per-key budget (issue 13); until then the budget is not asked.
+_TAKES_PRIORITY = "priority" in inspect.signature(get_backend).parameters
+
+
+def backend_for(token: str, *, api: str, priority):
+    """A backend whose requests are counted against the key's budget at `priority` (when it exists)."""
+    if _TAKES_PRIORITY:
+        return get_backend(token, api=api, priority=priority)
+    return get_backend(token, api=api)
+
+
+def max_interval() -> float:
+    return float(settings.BUFFER_POLL_MAX_INTERVAL_SECONDS)
+
+
+def state_for(*, token: str, organization_id: str, stream: str) -> BufferPollState:
+    state, _ = BufferPollState.objects.get_or_create(
+        key_digest=token_key(token), organization_id=organization_id, stream=stream
+    )
+    return state
+
+
+def is_due(state: BufferPollState, *, now: dt.datetime, fresh_since: dt.datetime | None = None) -> bool:
+    """Whether to ask now: the backoff has run out, or something new (`fresh_since`) came after the last poll."""
+    if state.next_poll_at is None or now >= state.next_poll_at:
+        return True
+    return fresh_since is not None and (state.last_polled_at is None or fresh_since > state.last_polled_at)
+
+
+def take(state: BufferPollState, *, now: dt.datetime) -> bool:
+    """Claim this poll (compare-and-set on `last_polled_at`): False when another worker just took it."""
+    taken = (
+        BufferPollState.objects.filter(pk=state.pk)
+        .filter(Q(last_polled_at=state.last_polled_at) if state.last_polled_at else Q(last_polled_at__isnull=True))
+        .update(last_polled_at=now)
+    )
+    if taken:
+        state.last_polled_at = now
+    return bool(taken)
+
+
+def record(state: BufferPollState, *, now: dt.datetime, changed: bool, base_seconds: float) -> None:
+    """After a poll: reset to the base interval on a change (or the first poll), else double up to the cap."""
+    if changed or not state.interval_seconds:
+        interval = base_seconds
+    else:
+        interval = min(state.interval_seconds * 2, max(max_interval(), base_seconds))
+    state.interval_seconds = int(interval)
+    state.next_poll_at = now + dt.timedelta(seconds=interval)
+    state.polls += 1
+    fields = {"interval_seconds": state.interval_seconds, "next_poll_at": state.next_poll_at, "polls": state.polls}
+    if changed:
+        state.last_changed_at = fields["last_changed_at"] = now
+    BufferPollState.objects.filter(pk=state.pk).update(**fields)
+
+
+def defer(state: BufferPollState, *, until: dt.datetime) -> None:
+    """The key's budget has no room for this stream before `until`: no request was sent, ask again then."""
+    state.next_poll_at = until
+    BufferPollState.objects.filter(pk=state.pk).update(next_poll_at=until)
