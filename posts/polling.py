@@ -8,8 +8,10 @@ comment sync do not ask per post or per account on every beat tick; for each (ke
 - one request asks for every channel with posts waiting, filtered at Buffer (`find_updates`);
 - after a poll that found nothing new the wait doubles, from the stream's beat interval up to
   BUFFER_POLL_MAX_INTERVAL_SECONDS; a poll that found a change resets it to the beat interval;
-- a post that became due, or was handed over, since the last poll is asked about at the next tick
-  whatever the backoff (`fresh`), and resets it too;
+- a post that became due, or was handed over, since the last poll is asked about soon whatever the
+  backoff (`fresh`; the caller may wait a little so that posts due together share the request);
+- the caller decides what counts as a change (status sync: a post that was already waiting moved, or a
+  newly due one is not sent yet);
 - a caller over budget (`BufferBudgetExhausted`) waits until the budget's `retry_at`, durably.
 
 The state lives in `BufferPollState`, so every worker and every restart sees the same backoff.
@@ -50,10 +52,13 @@ def state_for(*, token: str, organization_id: str, stream: str) -> BufferPollSta
 
 
 def is_due(state: BufferPollState, *, now: dt.datetime, fresh_since: dt.datetime | None = None) -> bool:
-    """Whether to ask now: the backoff has run out, or something new (`fresh_since`) came after the last poll."""
-    if state.next_poll_at is None or now >= state.next_poll_at:
+    """Whether to ask now: the backoff has run out, or something new (`fresh_since`) came after the last poll.
+
+    A first poll waits for something new as well: a state made for posts not ripe yet asks nothing.
+    """
+    if fresh_since is not None and (state.last_polled_at is None or fresh_since > state.last_polled_at):
         return True
-    return fresh_since is not None and (state.last_polled_at is None or fresh_since > state.last_polled_at)
+    return state.last_polled_at is not None and (state.next_poll_at is None or now >= state.next_poll_at)
 
 
 def take(state: BufferPollState, *, now: dt.datetime) -> bool:

@@ -309,6 +309,9 @@ BUFFER_POLL_MAX_INTERVAL_SECONDS = env_int("BUFFER_POLL_MAX_INTERVAL_SECONDS", 6
 # Status sync stops asking about a handed-over post this long after its time: Buffer has not sent it (stuck
 # or paused queue) and the post stays `scheduled`, visible as overdue, until someone acts on it.
 ENGINE_STATUS_SYNC_HORIZON_SECONDS = env_int("ENGINE_STATUS_SYNC_HORIZON_SECONDS", 48 * 3600, minimum=3600)
+# A newly due handed-over post is asked about this long after its time at the latest; posts due meanwhile
+# share the request (status in SocialHub may lag by this much; published_at is Buffer's own send time).
+ENGINE_STATUS_SYNC_BATCH_SECONDS = env_int("ENGINE_STATUS_SYNC_BATCH_SECONDS", 600, minimum=0)
 ENGINE_ANALYTICS_SYNC_INTERVAL = env_int("ENGINE_ANALYTICS_SYNC_INTERVAL", 3600, minimum=60)
 # A claim older than the task time limit plus this margin belongs to a dead worker.
 ENGINE_STALE_CLAIM_SECONDS = CELERY_TASK_TIME_LIMIT + env_int("ENGINE_STALE_CLAIM_MARGIN_SECONDS", 60, minimum=1)

@@ -6,7 +6,8 @@ with its `buffer_update_id` while Buffer holds it. Once its time has passed, Buf
 due window they span — which of them went out: those become `published` with Buffer's `sent_at` and
 `service_link`, those Buffer reports as errored become `failed`. The asking backs off while nothing
 changes (`posts.polling`), and stops for a post ENGINE_STATUS_SYNC_HORIZON_SECONDS after its time.
-Runs every ENGINE_STATUS_SYNC_INTERVAL seconds; requests go through the key's budget at STATUS_SYNC
+A newly due post is asked about ENGINE_STATUS_SYNC_BATCH_SECONDS after its time at the latest (posts due
+meanwhile share the request). Runs every ENGINE_STATUS_SYNC_INTERVAL seconds; requests go through the key's budget at STATUS_SYNC
 priority, below publishing and reconciling.
 """
 
@@ -97,8 +98,10 @@ def _sync_organization(posts: list[Post], *, now: dt.datetime) -> int:
 
     previous_poll = state.last_polled_at
     fresh = {p.pk for p in posts if previous_poll is None or news(p) > previous_poll}
-    newest = max(news(p) for p in posts)
-    if not polling.is_due(state, now=now, fresh_since=newest) or not polling.take(state, now=now):
+    # Posts that came due close together share one request: a new one waits up to the batch delay.
+    batch = dt.timedelta(seconds=settings.ENGINE_STATUS_SYNC_BATCH_SECONDS)
+    ripe = [news(p) for p in posts if p.pk in fresh and news(p) + batch <= now]
+    if not polling.is_due(state, now=now, fresh_since=max(ripe, default=None)) or not polling.take(state, now=now):
         return 0
     oldest = min(p.scheduled_time for p in posts)  # Buffer's dueAt is the post's time (± clock skew)
     margin = dt.timedelta(seconds=settings.RECONCILE_MARGIN_SECONDS)

@@ -107,7 +107,7 @@ def test_twenty_accounts_with_posts_waiting_all_day_cost_a_quarter_of_the_smalle
     print(f"\npolling day: {requests} requests for 20 accounts / 4 keys, per key {sorted(polls.values())}")
 
 
-def test_a_newly_due_or_handed_over_post_is_asked_about_at_once_despite_the_backoff(sandbox, day_start):
+def test_a_newly_due_post_is_asked_about_within_the_batch_delay_despite_the_backoff(sandbox, day_start, settings):
     start, traveller = day_start
     [account, *_] = customer(sandbox, 0)
     hand_over(account, due=start + dt.timedelta(minutes=1), buffer_due=start + dt.timedelta(days=2), text="stuck")
@@ -120,6 +120,8 @@ def test_a_newly_due_or_handed_over_post_is_asked_about_at_once_despite_the_back
 
     post = hand_over(account, due=start + dt.timedelta(hours=6, minutes=35), text="new")
     traveller.move_to(start + dt.timedelta(hours=6, minutes=35))
+    assert sync_handed_over_posts() == 0  # posts due about now may share the request
+    traveller.move_to(start + dt.timedelta(hours=6, minutes=35, seconds=settings.ENGINE_STATUS_SYNC_BATCH_SECONDS))
     assert sync_handed_over_posts() == 1
     post.refresh_from_db()
     assert post.status == PostStatus.PUBLISHED
@@ -155,11 +157,11 @@ def test_a_key_out_of_budget_defers_status_sync_to_when_the_budget_refills(sandb
         return OutOfBudget()
 
     monkeypatch.setattr(status_sync.polling, "backend_for", backend_for)
-    traveller.move_to(start + TICK)
+    traveller.move_to(start + 3 * TICK)
     assert sync_handed_over_posts() == 0
     assert asked == [Priority.STATUS_SYNC]
     assert BufferPollState.objects.get().next_poll_at == refill
-    traveller.move_to(start + 2 * TICK)
+    traveller.move_to(start + 4 * TICK)
     sync_handed_over_posts()
     assert len(asked) == 1  # deferred: not even asked of the budget again before it refills
 
