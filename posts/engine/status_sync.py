@@ -7,8 +7,8 @@ due window they span — which of them went out: those become `published` with B
 `service_link`, those Buffer reports as errored become `failed`. The asking backs off while nothing
 changes (`posts.polling`), and stops for a post ENGINE_STATUS_SYNC_HORIZON_SECONDS after its time.
 A newly due post is asked about ENGINE_STATUS_SYNC_BATCH_SECONDS after its time at the latest (posts due
-meanwhile share the request). Runs every ENGINE_STATUS_SYNC_INTERVAL seconds; requests go through the key's budget at STATUS_SYNC
-priority, below publishing and reconciling.
+meanwhile share the request). Runs every ENGINE_STATUS_SYNC_INTERVAL seconds; requests go through the
+key's budget at STATUS_SYNC priority, below publishing and reconciling.
 """
 
 from __future__ import annotations
