@@ -4,6 +4,12 @@ New comments are sent as POST, changed ones as PUT, vanished ones as DELETE, eac
 Comment object, through the same signed, ordered, retried outbox as status callbacks. The diff
 and the outbox rows of one post are written under a lock on that post, so two sync runs at once
 cannot report a comment twice.
+
+Buffer is asked per (API key, organization) when its backoff has run out (`posts.polling`): every
+PUBLISHER_COMMENT_SYNC_INTERVAL while comments change or a delivery was just published, doubling up to
+BUFFER_POLL_MAX_INTERVAL_SECONDS while nothing does, never past PUBLISHER_COMMENT_SYNC_DAYS after
+publishing. Requests carry `Priority.COMMENT_SYNC`, the lowest: a key short of budget defers to `retry_at`.
+Only v1 serves comments (one request per delivery); on GraphQL the key is not asked at all.
 """
 
 from __future__ import annotations
@@ -11,16 +17,20 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from buffer_integration.backends.base import BufferInteraction
-from buffer_integration.exceptions import BufferError
-from buffer_integration.services import backend_for_account
-from posts.models import PostStatus
+from buffer_integration.backends import ensure_supported
+from buffer_integration.backends.base import BufferBackend, BufferInteraction
+from buffer_integration.budget import Priority
+from buffer_integration.exceptions import BufferBudgetExhausted, BufferError, BufferUnsupported
+from buffer_integration.services import backend_for_account, buffer_credentials_for_account
+from posts import polling
+from posts.models import BufferPollState, PollStream, PostStatus
 from publisher.models import (
     NETWORKTARGET_PREFIX,
     CallbackStream,
@@ -102,12 +112,11 @@ def diff_comments(*, delivery: Delivery, interactions: list[BufferInteraction]) 
     return counts
 
 
-def sync_delivery_comments(*, delivery: Delivery) -> dict[str, int]:
+def sync_delivery_comments(*, delivery: Delivery, backend: BufferBackend | None = None) -> dict[str, int]:
     """Read the delivery's comments from Buffer (outside any transaction), then diff under the post's lock."""
     post = delivery.post
-    interactions = backend_for_account(account=post.social_account).list_interactions(
-        post.buffer_update_id, event="comment"
-    )
+    backend = backend or backend_for_account(account=post.social_account)
+    interactions = backend.list_interactions(post.buffer_update_id, event="comment")
     with transaction.atomic():
         # Serialises syncs of this post: the diff base and the outbox sequence stay consistent.
         PublisherPost.objects.select_for_update().filter(pk=delivery.publisher_post_id).first()
@@ -130,19 +139,83 @@ def deliveries_to_sync(*, now: datetime | None = None):
     )
 
 
+@dataclass
+class _KeyPoll:
+    """One (API key, organization) being polled in this run."""
+
+    state: BufferPollState
+    backend: BufferBackend
+    fresh: bool  # a delivery was published since the last poll: comments come soonest after publishing
+    changed: bool = False
+    deferred: bool = False
+
+
+def _group_key(delivery: Delivery) -> tuple[int, str]:
+    account = delivery.post.social_account
+    return account.owner_id, account.buffer_organization_id
+
+
+def _open_poll(delivery: Delivery, *, newest: datetime, now: datetime) -> _KeyPoll | None:
+    """The poll of the delivery's (key, organization), or None when it is not due (backoff) or cannot be
+    served (the key's API has no comments: asked of the backend, no request)."""
+    account = delivery.post.social_account
+    token, api = buffer_credentials_for_account(account=account)
+    state = polling.state_for(token=token, organization_id=account.buffer_organization_id, stream=PollStream.COMMENTS)
+    previous = state.last_polled_at
+    if not polling.is_due(state, now=now, fresh_since=newest) or not polling.take(state, now=now):
+        return None
+    backend = polling.backend_for(token, api=api, priority=Priority.COMMENT_SYNC)
+    try:
+        ensure_supported(backend, "interactions")
+    except BufferUnsupported as exc:
+        logger.info("comment sync of owner %s: %s", account.owner_id, exc.message)
+        polling.record(state, now=now, changed=False, base_seconds=polling.max_interval())
+        return None
+    return _KeyPoll(state=state, backend=backend, fresh=previous is None or newest > previous)
+
+
 def sync_all_comments(*, now: datetime | None = None, budget_seconds: float = SYNC_BUDGET_SECONDS) -> int:
-    """One pass over every delivery to sync, each on its own: Buffer refusing an account is logged
-    and skipped; any other failure (an unreadable row included) is skipped, logged and counted."""
+    """One pass over the deliveries to sync, per (API key, organization) whose backoff has run out (see
+    `posts.polling`): each delivery on its own — Buffer refusing an account is logged and skipped; any
+    other failure (an unreadable row included) is skipped, logged and counted. A key out of budget
+    (`BufferBudgetExhausted`) stops its organization's deliveries until the budget's `retry_at`."""
+    now = now or timezone.now()
     events = 0
+    queryset = deliveries_to_sync(now=now)
+    deliveries, unreadable = load_isolated(queryset, list(queryset.values_list("pk", flat=True)), name=LOOP)
+    newest: dict[tuple[int, str], datetime] = {}
+    for delivery in deliveries:
+        key = _group_key(delivery)
+        newest[key] = max(newest.get(key, delivery.post.published_at), delivery.post.published_at)
+    polls: dict[tuple[int, str], _KeyPoll | None] = {}
 
     def sync(delivery: Delivery) -> None:
         nonlocal events
+        key = _group_key(delivery)
+        if key not in polls:
+            try:
+                polls[key] = _open_poll(delivery, newest=newest[key], now=now)
+            except DomainError as exc:
+                polls[key] = None
+                logger.warning("comment sync of owner %s skipped: %s", key[0], exc)
+        poll = polls[key]
+        if poll is None or poll.deferred:
+            return
         try:
-            events += sum(sync_delivery_comments(delivery=delivery).values())
+            counts = sync_delivery_comments(delivery=delivery, backend=poll.backend)
+        except BufferBudgetExhausted as exc:
+            poll.deferred = True
+            polling.defer(poll.state, until=exc.retry_at)  # publishing keeps the key's remaining budget
+            return
         except (BufferError, DomainError) as exc:
             logger.warning("comment sync of delivery %s skipped: %s", delivery.pk, exc)
+            return
+        events += sum(counts.values())
+        poll.changed |= any(counts.values())
 
-    queryset = deliveries_to_sync(now=now)
-    deliveries, unreadable = load_isolated(queryset, list(queryset.values_list("pk", flat=True)), name=LOOP)
     run_isolated(deliveries, sync, name=LOOP, budget_seconds=budget_seconds, atomic=False, already_skipped=unreadable)
+    for poll in polls.values():
+        if poll is not None and not poll.deferred:
+            base = settings.PUBLISHER_COMMENT_SYNC_INTERVAL
+            polling.record(poll.state, now=now, changed=poll.changed or poll.fresh, base_seconds=base)
     return events

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.tests.factories import SocialAccountFactory
 from buffer_integration.tests.factories import BufferConfigFactory
 from posts import transitions
-from posts.models import Post
+from posts.models import BufferPollState, Post
 from posts.services import post_schedule_via_buffer
 from publisher.comments import sync_all_comments
 from publisher.models import CallbackDelivery
@@ -47,6 +47,8 @@ def published(api, owner, sandbox, whsec, receiver, django_capture_on_commit_cal
 
 
 def sync() -> None:
+    # Each call as if the comment sync's backoff had run out (the backoff has tests of its own).
+    BufferPollState.objects.all().delete()
     sync_all_comments()
     send_due_callbacks()
 
