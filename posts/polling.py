@@ -55,7 +55,11 @@ def is_due(state: BufferPollState, *, now: dt.datetime, fresh_since: dt.datetime
     """Whether to ask now: the backoff has run out, or something new (`fresh_since`) came after the last poll.
 
     A first poll waits for something new as well: a state made for posts not ripe yet asks nothing.
+    Polled at this very `now` means by this run, for another SocialHub user on the same API key: that
+    user's posts are asked about too, or they would wait behind the first user's backoff forever.
     """
+    if state.last_polled_at == now:
+        return True
     if fresh_since is not None and (state.last_polled_at is None or fresh_since > state.last_polled_at):
         return True
     return state.last_polled_at is not None and (state.next_poll_at is None or now >= state.next_poll_at)
@@ -63,6 +67,9 @@ def is_due(state: BufferPollState, *, now: dt.datetime, fresh_since: dt.datetime
 
 def take(state: BufferPollState, *, now: dt.datetime) -> bool:
     """Claim this poll (compare-and-set on `last_polled_at`): False when another worker just took it."""
+    if state.last_polled_at == now:
+        state.joined = True  # this run took it already (see `is_due`): the first poll's record stands
+        return True
     taken = (
         BufferPollState.objects.filter(pk=state.pk)
         .filter(Q(last_polled_at=state.last_polled_at) if state.last_polled_at else Q(last_polled_at__isnull=True))
@@ -75,6 +82,8 @@ def take(state: BufferPollState, *, now: dt.datetime) -> bool:
 
 def record(state: BufferPollState, *, now: dt.datetime, changed: bool, base_seconds: float) -> None:
     """After a poll: reset to the base interval on a change (or the first poll), else double up to the cap."""
+    if getattr(state, "joined", False) and not changed:
+        return
     if changed or not state.interval_seconds:
         interval = base_seconds
     else:

@@ -190,3 +190,26 @@ def test_backoff_doubles_up_to_the_cap_and_resets_on_a_change(settings):
         now,
     )
     assert state.key_digest != "1/backoff" and "backoff" not in state.key_digest
+
+
+def test_two_users_on_one_api_key_are_both_followed(sandbox, day_start):
+    start, traveller = day_start
+    [first, *_] = customer(sandbox, 0)
+    other_owner = UserFactory(username="colleague")
+    BufferConfigFactory(owner=other_owner, api="graphql", access_token="1/poll-0")
+    second = SocialAccountFactory(
+        owner=other_owner,
+        platform="twitter",
+        buffer_profile_id=first.buffer_profile_id,
+        buffer_organization_id=first.buffer_organization_id,
+    )
+    hand_over(first, due=start + dt.timedelta(minutes=1), buffer_due=start + dt.timedelta(days=2), text="stuck")
+    # Buffer sends the colleague's post two hours late: the first look misses it, the backoff follows it.
+    five, seven = start + dt.timedelta(hours=5), start + dt.timedelta(hours=7)
+    post = hand_over(second, due=five, buffer_due=seven, text="colleague's")
+    for tick in range(1, 12 * 18):
+        traveller.move_to(start + tick * TICK)
+        sync_handed_over_posts()
+    post.refresh_from_db()
+    assert post.status == PostStatus.PUBLISHED
+    assert BufferPollState.objects.count() == 1
