@@ -328,3 +328,31 @@ def _decrement(key: str) -> None:
 def budget_for_config(config, *, priority: Priority = Priority.PUBLISH) -> KeyBudget:
     """The budget of a `BufferConfig`'s key (reads the token to hash it; never returns it)."""
     return KeyBudget(config.get_access_token(), api=config.api, plan=config.plan, priority=priority)
+
+
+def config_report(config, *, now: float | None = None) -> dict:
+    """A `BufferConfig`'s budget as health, the accounts page, the config API and admin show it.
+
+    Identified by config id and a label, never by the token or its hash.
+    """
+    gate = budget_for_config(config)
+    blocked = gate.blocked_until(now=now)
+    return {
+        "config_id": config.pk,
+        "label": f"Buffer config #{config.pk} ({config.api}, {config.plan})",
+        "api": config.api,
+        "plan": config.plan,
+        "blocked_until": blocked,
+        "posts_per_day": posts_per_day(config.api, config.plan),
+        "windows": [
+            {
+                "window": use.window,
+                "seconds": use.seconds,
+                "used": use.used,
+                "limit": use.limit,
+                "remaining": max(use.limit - use.used, 0),
+                "refills_at": use.refills_at,
+            }
+            for use in gate.usage(now=now)
+        ],
+    }

@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from buffer_integration.backends.base import BufferInteraction
-from buffer_integration.exceptions import BufferError
+from buffer_integration.budget import Priority
+from buffer_integration.exceptions import BufferBudgetExhausted, BufferError
 from buffer_integration.services import backend_for_account
 from posts.models import PostStatus
 from publisher.models import (
@@ -105,7 +106,7 @@ def diff_comments(*, delivery: Delivery, interactions: list[BufferInteraction]) 
 def sync_delivery_comments(*, delivery: Delivery) -> dict[str, int]:
     """Read the delivery's comments from Buffer (outside any transaction), then diff under the post's lock."""
     post = delivery.post
-    interactions = backend_for_account(account=post.social_account).list_interactions(
+    interactions = backend_for_account(account=post.social_account, priority=Priority.COMMENT_SYNC).list_interactions(
         post.buffer_update_id, event="comment"
     )
     with transaction.atomic():
@@ -132,13 +133,24 @@ def deliveries_to_sync(*, now: datetime | None = None):
 
 def sync_all_comments(*, now: datetime | None = None, budget_seconds: float = SYNC_BUDGET_SECONDS) -> int:
     """One pass over every delivery to sync, each on its own: Buffer refusing an account is logged
-    and skipped; any other failure (an unreadable row included) is skipped, logged and counted."""
+    and skipped; any other failure (an unreadable row included) is skipped, logged and counted.
+
+    Comment sync has the lowest priority of a key's budget: once it is refused for a key, that key's
+    other deliveries wait for a later run (the next periodic run after `retry_at`; nothing is lost, the
+    diff is against what was reported) instead of asking again in this one."""
     events = 0
+    deferred: dict[int, datetime] = {}  # owner id -> the key's retry_at
 
     def sync(delivery: Delivery) -> None:
         nonlocal events
+        owner_id = delivery.post.social_account.owner_id
+        if owner_id in deferred:
+            return
         try:
             events += sum(sync_delivery_comments(delivery=delivery).values())
+        except BufferBudgetExhausted as exc:
+            deferred[owner_id] = exc.retry_at
+            logger.info("comment sync of owner %s deferred to %s: %s", owner_id, exc.retry_at.isoformat(), exc.message)
         except (BufferError, DomainError) as exc:
             logger.warning("comment sync of delivery %s skipped: %s", delivery.pk, exc)
 
