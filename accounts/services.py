@@ -10,11 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import ConnectionStatus, SocialAccount
-from buffer_integration.backends import get_backend
 from buffer_integration.exceptions import BufferAuthError, BufferNotFound, BufferRejected
 from buffer_integration.models import BufferConfig
 from buffer_integration.platforms import platform_for_service
-from buffer_integration.services import backend_for_account, buffer_config_for_account
+from buffer_integration.services import backend_for_account, backend_for_config, buffer_config_for_account
 from socialhub.errors import InvalidInput
 
 _EDITABLE_FIELDS = {"platform", "account_name", "buffer_profile_id", "is_active"}
@@ -66,7 +65,7 @@ def _ask_buffer(account: SocialAccount, config: BufferConfig) -> ConnectionCheck
             buffer_api=config.api,
         )
 
-    backend = get_backend(config.get_access_token(), api=config.api)
+    backend = backend_for_config(config)
     profile_id = account.buffer_profile_id
     try:
         if not profile_id:

@@ -16,6 +16,7 @@ from accounts import services
 from accounts.forms import BufferConfigForm, ConnectProfileForm
 from accounts.models import SocialAccount
 from buffer_integration import services as buffer_services
+from buffer_integration.budget import config_report
 from buffer_integration.platforms import platform_for_service
 from socialhub.web import SERVICE_ERRORS, add_service_errors, error_message, next_url, run_action
 from socialhub.web_first_run import buffer_is_local_sandbox, first_run_for_user
@@ -30,6 +31,7 @@ def _render_accounts(request: HttpRequest, config_form: BufferConfigForm | None 
     context = {
         "accounts": list(SocialAccount.objects.owned_by(request.user).order_by("platform", "account_name")),
         "config": config,
+        "budget": config_report(config) if config is not None and config.has_access_token else None,
         "config_form": config_form or BufferConfigForm(),
         "sandbox": config is None and buffer_is_local_sandbox(),
     }

@@ -17,9 +17,16 @@ from analytics.buffer_metrics import metrics_from_buffer_statistics
 from analytics.engagement import engagement_rate, is_consistent
 from analytics.models import AnalyticsSource, AnalyticsSyncJob, PostAnalytics, SyncJobStatus
 from analytics.selectors import analytics_latest_snapshots, analytics_sync_job_in_progress
-from buffer_integration.backends import ensure_supported, get_backend
-from buffer_integration.exceptions import BufferAuthError, BufferError, BufferUnavailable, BufferUnsupported
-from buffer_integration.services import active_buffer_config, backend_for_account
+from buffer_integration.backends import ensure_supported
+from buffer_integration.budget import Priority
+from buffer_integration.exceptions import (
+    BufferAuthError,
+    BufferBudgetExhausted,
+    BufferError,
+    BufferUnavailable,
+    BufferUnsupported,
+)
+from buffer_integration.services import active_buffer_config, backend_for_account, backend_for_config
 from posts.models import Post, PostStatus
 from socialhub.errors import InvalidInput
 from socialhub.periodic import run_isolated
@@ -181,9 +188,10 @@ def _changed_snapshot(post: Post, statistics: dict, latest: PostAnalytics | None
 
 
 def _sync_account_posts(posts: list[Post], latest: dict[int, PostAnalytics], counts: _SyncCounts) -> None:
-    """One account's posts through one backend. BufferUnavailable propagates: Buffer is down for everyone."""
+    """One account's posts through one backend. BufferUnavailable propagates: Buffer is down for everyone;
+    so does BufferBudgetExhausted: the key has no room for analytics until its retry_at."""
     try:
-        backend = backend_for_account(account=posts[0].social_account)
+        backend = backend_for_account(account=posts[0].social_account, priority=Priority.ANALYTICS)
         # Buffer's GraphQL API has no per-post statistics: say so rather than record zeros.
         ensure_supported(backend, "statistics")
     except InvalidInput as exc:  # no Buffer config: nothing to ask Buffer with
@@ -201,7 +209,7 @@ def _sync_account_posts(posts: list[Post], latest: dict[int, PostAnalytics], cou
             counts.checked += 1
             try:
                 update = backend.get_update(post.buffer_update_id)
-            except BufferUnavailable:
+            except (BufferUnavailable, BufferBudgetExhausted):
                 raise
             except BufferAuthError as exc:  # the token is refused: every remaining post of the account would be too
                 counts.checked += len(posts) - index - 1
@@ -238,7 +246,7 @@ def analytics_statistics_unavailable(*, user) -> str:
     if config is None or not config.has_access_token:
         return ""  # nothing is published without Buffer; once it is connected, its API decides
     try:
-        ensure_supported(get_backend(config.get_access_token(), api=config.api), "statistics")
+        ensure_supported(backend_for_config(config, priority=Priority.ANALYTICS), "statistics")
     except BufferUnsupported as exc:
         return f"{exc.message} Numbers recorded by hand show here."
     return ""
@@ -267,6 +275,21 @@ def _finish(job: AnalyticsSyncJob, counts: _SyncCounts, *, status: str, error: s
     )
 
 
+def _defer(job: AnalyticsSyncJob, counts: _SyncCounts, exc: BufferBudgetExhausted) -> None:
+    """The key's budget has no room for analytics (it keeps a reserve for publishing): the job goes back
+    to pending, says until when, and its task is queued for `retry_at`. Snapshots already read are kept
+    and a rerun only adds changed numbers. Should the queued task be lost, the job goes stale and the
+    next periodic run (or the user) starts a fresh one."""
+    from analytics.tasks import sync_analytics_job
+
+    job.status = SyncJobStatus.PENDING
+    job.started_at = None
+    job.posts_checked, job.snapshots_created, job.posts_failed = counts.checked, counts.created, counts.failed
+    job.error = f"Waiting for the Buffer key's request budget: {exc.message}"
+    job.save(update_fields=["status", "started_at", "posts_checked", "snapshots_created", "posts_failed", "error"])
+    transaction.on_commit(lambda: sync_analytics_job.apply_async((job.pk,), eta=exc.retry_at))
+
+
 def analytics_sync_run(*, job_id: int) -> AnalyticsSyncJob | None:
     """Run a sync job: a snapshot for each of its owner's sent posts whose numbers changed at Buffer.
 
@@ -289,6 +312,8 @@ def analytics_sync_run(*, job_id: int) -> AnalyticsSyncJob | None:
         ordered = posts.select_related("social_account").order_by("social_account_id", "pk")
         for _, group in groupby(ordered, key=attrgetter("social_account_id")):
             _sync_account_posts(list(group), latest, counts)
+    except BufferBudgetExhausted as exc:
+        _defer(job, counts, exc)
     except BufferUnavailable as exc:
         status = SyncJobStatus.PARTIAL if counts.created else SyncJobStatus.FAILED
         _finish(job, counts, status=status, error=f"Buffer is unavailable: {exc.message}")

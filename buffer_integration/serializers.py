@@ -1,11 +1,38 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from buffer_integration.models import BufferApi, BufferConfig
+from buffer_integration.budget import config_report
+from buffer_integration.models import BufferApi, BufferConfig, BufferPlan
 from socialhub.api.strict import StrictModelSerializer
 from socialhub.api.validators import validate_access_token
 from socialhub.tokens import MAX_ACCESS_TOKEN_LENGTH
+
+
+class BudgetWindowSerializer(serializers.Serializer):
+    window = serializers.ChoiceField(["1m", "15m", "24h", "30d"], help_text="Buffer's window for this key.")
+    seconds = serializers.IntegerField(help_text="Length of the window.")
+    used = serializers.IntegerField(help_text="Requests sent with this key in the window (all SocialHub processes).")
+    limit = serializers.IntegerField(help_text="Requests Buffer allows in the window (from the config's plan).")
+    remaining = serializers.IntegerField()
+    refills_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the oldest counted requests leave the window; null when none is counted."
+    )
+
+
+class KeyBudgetSerializer(serializers.Serializer):
+    config_id = serializers.IntegerField()
+    label = serializers.CharField(help_text="Config id, API and plan: never the key.")
+    api = serializers.ChoiceField(BufferApi.choices)
+    plan = serializers.ChoiceField(BufferPlan.choices)
+    blocked_until = serializers.DateTimeField(
+        allow_null=True, help_text="Buffer answered 429: no request is sent with this key before then."
+    )
+    posts_per_day = serializers.IntegerField(
+        allow_null=True, help_text="Posts one day's budget can carry; more on one day are refused. Null: no limit."
+    )
+    windows = BudgetWindowSerializer(many=True)
 
 
 class BufferConfigSerializer(StrictModelSerializer):
@@ -20,7 +47,14 @@ class BufferConfigSerializer(StrictModelSerializer):
         required=False,
         help_text="Which Buffer API the credential is for: `graphql` (an API key; the default) or `v1`.",
     )
+    plan = serializers.ChoiceField(
+        choices=BufferPlan.choices,
+        required=False,
+        help_text="Your Buffer plan; it sets the key's request budget (100 / 15 min; 250 / day on Free and "
+        "Essentials, 500 on Team; 3,000 / 7,500 / 15,000 per 30 days). Default `free`, the smallest.",
+    )
     has_access_token = serializers.BooleanField(read_only=True)
+    budget = serializers.SerializerMethodField()
 
     class Meta:
         model = BufferConfig
@@ -33,6 +67,8 @@ class BufferConfigSerializer(StrictModelSerializer):
             "buffer_user_id",
             "buffer_timezone",
             "buffer_plan",
+            "plan",
+            "budget",
             "last_validated_at",
             "created_at",
             "updated_at",
@@ -45,6 +81,11 @@ class BufferConfigSerializer(StrictModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(KeyBudgetSerializer)
+    def get_budget(self, config: BufferConfig) -> dict:
+        """The key's request use per window, shared by every SocialHub process."""
+        return KeyBudgetSerializer(config_report(config)).data
 
 
 class BufferProfileSerializer(serializers.Serializer):

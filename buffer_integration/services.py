@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from buffer_integration.backends import get_backend
 from buffer_integration.backends.base import BufferBackend, BufferProfile
+from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferAuthError
-from buffer_integration.models import BufferApi, BufferConfig
+from buffer_integration.models import BufferApi, BufferConfig, BufferPlan
 from socialhub.errors import InvalidInput
 
 NO_CONFIG_MESSAGE = "No Buffer access token is configured: create one with POST /api/v1/buffer/config."
@@ -28,11 +29,16 @@ def active_buffer_config(*, user) -> BufferConfig | None:
     return BufferConfig.objects.owned_by(user).active().first()
 
 
-def backend_for_user(*, user) -> BufferBackend:
+def backend_for_config(config: BufferConfig, *, priority: Priority = Priority.PUBLISH, **options) -> BufferBackend:
+    """A backend on `config`'s key, its requests counted against the key's budget at `priority`."""
+    return get_backend(config.get_access_token(), api=config.api, plan=config.plan, priority=priority, **options)
+
+
+def backend_for_user(*, user, priority: Priority = Priority.PUBLISH) -> BufferBackend:
     config = active_buffer_config(user=user)
     if config is None or not config.has_access_token:
         raise InvalidInput(NO_CONFIG_MESSAGE)
-    return get_backend(config.get_access_token(), api=config.api)
+    return backend_for_config(config, priority=priority)
 
 
 def buffer_config_for_account(*, account) -> BufferConfig:
@@ -57,16 +63,16 @@ def buffer_credentials_for_account(*, account) -> tuple[str, str]:
     return config.get_access_token(), config.api
 
 
-def backend_for_account(*, account) -> BufferBackend:
-    """A backend on the account owner's active Buffer config."""
-    token, api = buffer_credentials_for_account(account=account)
-    return get_backend(token, api=api)
+def backend_for_account(*, account, priority: Priority = Priority.PUBLISH, **options) -> BufferBackend:
+    """A backend on the account owner's active Buffer config, counted at `priority` (background
+    callers pass theirs: analytics ANALYTICS, comment sync COMMENT_SYNC, …; `options` as get_backend's)."""
+    return backend_for_config(buffer_config_for_account(account=account), priority=priority, **options)
 
 
-def _validated_buffer_user(*, access_token: str, api: str):
+def _validated_buffer_user(*, access_token: str, api: str, plan: str | None = None):
     """Ask Buffer who this token belongs to; a rejected token is the caller's input error."""
     try:
-        return get_backend(access_token, api=api).get_user()
+        return get_backend(access_token, api=api, plan=plan).get_user()
     except BufferAuthError as exc:
         raise InvalidInput(
             "Buffer rejected this access token.",
@@ -84,12 +90,17 @@ def _apply_buffer_user(config: BufferConfig, buffer_user) -> None:
 
 @transaction.atomic
 def buffer_config_create(
-    *, owner, access_token: str, api: str = BufferApi.GRAPHQL, is_active: bool = True
+    *,
+    owner,
+    access_token: str,
+    api: str = BufferApi.GRAPHQL,
+    is_active: bool = True,
+    plan: str = BufferPlan.FREE,
 ) -> BufferConfig:
-    buffer_user = _validated_buffer_user(access_token=access_token, api=api)
+    buffer_user = _validated_buffer_user(access_token=access_token, api=api, plan=plan)
     if is_active:
         BufferConfig.objects.owned_by(owner).active().update(is_active=False, updated_at=timezone.now())
-    config = BufferConfig(owner=owner, api=api, is_active=is_active)
+    config = BufferConfig(owner=owner, api=api, is_active=is_active, plan=plan)
     config.set_access_token(access_token)
     _apply_buffer_user(config, buffer_user)
     config.save()
@@ -98,13 +109,20 @@ def buffer_config_create(
 
 @transaction.atomic
 def buffer_config_update(
-    *, config: BufferConfig, access_token: str | None = None, api: str | None = None, is_active: bool | None = None
+    *,
+    config: BufferConfig,
+    access_token: str | None = None,
+    api: str | None = None,
+    is_active: bool | None = None,
+    plan: str | None = None,
 ) -> BufferConfig:
     if api is not None:
         config.api = api
+    if plan is not None:
+        config.plan = plan
     if access_token is not None or api is not None:
         token = access_token if access_token is not None else config.get_access_token()
-        _apply_buffer_user(config, _validated_buffer_user(access_token=token, api=config.api))
+        _apply_buffer_user(config, _validated_buffer_user(access_token=token, api=config.api, plan=config.plan))
         config.set_access_token(token)
     if is_active is not None:
         if is_active and not config.is_active:

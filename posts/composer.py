@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from posts import services, transitions
+from posts.capacity import capacity_warnings
 from posts.forms import ACTIONS, PostCreateForm, PostEditForm, counter_rules
 from posts.models import Post, PostStatus
 from posts.views import _get_post_for_user
@@ -26,6 +27,7 @@ from socialhub.web import SERVICE_ERRORS, add_service_errors, error_message
 # "Publish now" schedules this far ahead: a scheduled time must be in the future when it is saved,
 # and the engine picks the post up on its next tick.
 PUBLISH_NOW_LEAD = dt.timedelta(seconds=1)
+CAPACITY_LOOKAHEAD = dt.timedelta(days=14)
 # The services' field names → the composer's.
 FIELD_MAP = {"social_account_id": "accounts", "campaign_id": "campaign", "platform": "accounts"}
 EDIT_FIELD_MAP = {**FIELD_MAP, "social_account_id": "social_account", "platform": "social_account"}
@@ -61,7 +63,15 @@ def _initial(request: HttpRequest) -> dict:
 
 def _render(request: HttpRequest, form, *, post: Post | None = None) -> HttpResponse:
     accounts = form.fields["accounts" if post is None else "social_account"].queryset
-    context = {"form": form, "post": post, "actions": ACTIONS, "counter_rules": counter_rules(accounts)}
+    today = timezone.localdate(timezone.now(), request.user.tzinfo)
+    context = {
+        "form": form,
+        "post": post,
+        "actions": ACTIONS,
+        "counter_rules": counter_rules(accounts),
+        # Days of the next two weeks near the Buffer key's daily capacity: pick another before being refused.
+        "capacity_warning": capacity_warnings(owner=request.user, start=today, end=today + CAPACITY_LOOKAHEAD),
+    }
     return render(request, "posts/composer.html", context, status=400 if form.errors else 200)
 
 

@@ -20,24 +20,18 @@ The state lives in `BufferPollState`, so every worker and every restart sees the
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 
 from django.conf import settings
 from django.db.models import Q
 
-from buffer_integration.backends import get_backend
-from buffer_integration.throttle import token_key
+from buffer_integration.budget import Priority, key_id
+from buffer_integration.services import backend_for_config
 from posts.models import BufferPollState
 
-# `get_backend(priority=...)` arrives with the per-key budget (issue 13); until then the budget is not asked.
-_TAKES_PRIORITY = "priority" in inspect.signature(get_backend).parameters
 
-
-def backend_for(token: str, *, api: str, priority):
-    """A backend whose requests are counted against the key's budget at `priority` (when it exists)."""
-    if _TAKES_PRIORITY:
-        return get_backend(token, api=api, priority=priority)
-    return get_backend(token, api=api)
+def backend_for(config, *, priority: Priority):
+    """A backend on `config`'s key whose every request is admitted by the key's budget at `priority`."""
+    return backend_for_config(config, priority=priority)
 
 
 def max_interval() -> float:
@@ -46,7 +40,7 @@ def max_interval() -> float:
 
 def state_for(*, token: str, organization_id: str, stream: str) -> BufferPollState:
     state, _ = BufferPollState.objects.get_or_create(
-        key_digest=token_key(token), organization_id=organization_id, stream=stream
+        key_digest=key_id(token), organization_id=organization_id, stream=stream
     )
     return state
 

@@ -15,6 +15,7 @@ from buffer_integration.backends.base import BufferBackend, UpdateDraft
 from buffer_integration.exceptions import BufferError, BufferNotFound
 from buffer_integration.services import backend_for_account
 from posts import transitions
+from posts.capacity import time_capacity_errors
 from posts.models import Post, PostStatus
 from posts.rules import invalid, post_errors
 from posts.text import media_kind
@@ -62,6 +63,11 @@ def _lost(post: Post, action: str) -> Conflict:
 
 
 def _schedulable_errors(*, post: Post, scheduled_time: datetime | None) -> dict[str, list[str]]:
+    errors = _post_rule_errors(post=post, scheduled_time=scheduled_time)
+    return errors or time_capacity_errors(owner=post.owner, scheduled_time=scheduled_time, moving=post.pk)
+
+
+def _post_rule_errors(*, post: Post, scheduled_time: datetime | None) -> dict[str, list[str]]:
     return post_errors(
         owner=post.owner,
         account=post.social_account,

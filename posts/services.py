@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import SocialAccount
 from campaigns.models import Campaign
 from posts import transitions
+from posts.capacity import day_capacity_errors, time_capacity_errors
 from posts.models import Post, PostStatus
 from posts.rules import CREATABLE_STATUSES, invalid, post_errors
 from posts.scheduling import (
@@ -120,6 +121,7 @@ def post_create(
         accounts=owned_accounts(owner=owner, ids=[social_account_id]),
         campaigns=owned_campaigns(owner=owner, ids=[campaign_id]),
     )
+    errors = errors or day_capacity_errors(owner=owner, posts=[post]).get(0, {})
     if errors:
         raise invalid(errors)
     post.save()
@@ -138,6 +140,8 @@ def posts_bulk_create(*, owner, items: list[dict]) -> list[Post]:
         if item_errors:
             errors[str(index)] = item_errors
         posts.append(post)
+    for index, day_errors in day_capacity_errors(owner=owner, posts=posts).items():
+        errors.setdefault(str(index), day_errors)
     if errors:
         raise invalid(errors, prefix=f"Nothing was created ({len(errors)} invalid item(s)); item ")
     with transaction.atomic():
@@ -183,6 +187,8 @@ def post_update(*, post: Post, **changes) -> Post:
         status=post.status,
         time_changed=scheduled_time != post.scheduled_time,
     )
+    if not errors and post.status == PostStatus.SCHEDULED and scheduled_time != post.scheduled_time:
+        errors = time_capacity_errors(owner=owner, scheduled_time=scheduled_time, moving=post.pk)
     if errors:
         raise invalid(errors)
     fields = {

@@ -23,6 +23,7 @@ from analytics.services import analytics_statistics_unavailable
 from campaigns.models import Campaign
 from posts import services, transitions
 from posts.calendar_grid import VIEWS, calendar_range, month_weeks, week_columns
+from posts.capacity import capacity_warnings
 from posts.filters import PostFilter
 from posts.forms import RescheduleForm
 from posts.models import Post, PostStatus
@@ -136,6 +137,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         filter_errors=errors_in_words(filterset.errors),
         hours=range(24),
         reschedulable=sorted(transitions.ALLOWED_FROM["reschedule"]),
+        capacity_warning=capacity_warnings(owner=user, start=rng.start, end=rng.end),
     )
     return render(request, "posts/calendar.html", context)
 

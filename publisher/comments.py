@@ -28,7 +28,7 @@ from buffer_integration.backends import ensure_supported
 from buffer_integration.backends.base import BufferBackend, BufferInteraction
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferBudgetExhausted, BufferError, BufferUnsupported
-from buffer_integration.services import backend_for_account, buffer_credentials_for_account
+from buffer_integration.services import backend_for_account, buffer_config_for_account
 from posts import polling
 from posts.models import BufferPollState, PollStream, PostStatus
 from publisher.models import (
@@ -115,7 +115,7 @@ def diff_comments(*, delivery: Delivery, interactions: list[BufferInteraction]) 
 def sync_delivery_comments(*, delivery: Delivery, backend: BufferBackend | None = None) -> dict[str, int]:
     """Read the delivery's comments from Buffer (outside any transaction), then diff under the post's lock."""
     post = delivery.post
-    backend = backend or backend_for_account(account=post.social_account)
+    backend = backend or backend_for_account(account=post.social_account, priority=Priority.COMMENT_SYNC)
     interactions = backend.list_interactions(post.buffer_update_id, event="comment")
     with transaction.atomic():
         # Serialises syncs of this post: the diff base and the outbox sequence stay consistent.
@@ -159,12 +159,14 @@ def _open_poll(delivery: Delivery, *, newest: datetime, now: datetime) -> _KeyPo
     """The poll of the delivery's (key, organization), or None when it is not due (backoff) or cannot be
     served (the key's API has no comments: asked of the backend, no request)."""
     account = delivery.post.social_account
-    token, api = buffer_credentials_for_account(account=account)
-    state = polling.state_for(token=token, organization_id=account.buffer_organization_id, stream=PollStream.COMMENTS)
+    config = buffer_config_for_account(account=account)
+    state = polling.state_for(
+        token=config.get_access_token(), organization_id=account.buffer_organization_id, stream=PollStream.COMMENTS
+    )
     previous = state.last_polled_at
     if not polling.is_due(state, now=now, fresh_since=newest) or not polling.take(state, now=now):
         return None
-    backend = polling.backend_for(token, api=api, priority=Priority.COMMENT_SYNC)
+    backend = polling.backend_for(config, priority=Priority.COMMENT_SYNC)
     try:
         ensure_supported(backend, "interactions")
     except BufferUnsupported as exc:

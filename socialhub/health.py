@@ -3,6 +3,8 @@
 200 when the database and the broker answer and beat ticked recently; 503 otherwise. The backlog
 (due posts no worker has claimed yet, how long the oldest has waited, and posts held by an inactive
 account or a paused campaign) is reported, not judged: "too late" is the operator's alert threshold.
+`buffer_budgets` shows each active Buffer key's request use per window and when it refills,
+identified by config id and label (never the key, nor its hash).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from buffer_integration.serializers import KeyBudgetSerializer
 from socialhub.heartbeat import beat_tick_age
 from socialhub.periodic import skipped_last_run
 
@@ -70,12 +73,26 @@ def due_backlog() -> dict[str, Any]:
     }
 
 
+def buffer_budgets() -> dict[str, Any]:
+    """Request use of the active Buffer keys (the first HEALTH_BUDGET_MAX_KEYS by config id)."""
+    from buffer_integration.budget import config_report
+    from buffer_integration.models import BufferConfig
+
+    configs = BufferConfig.objects.active().order_by("id")
+    shown = [config for config in configs[: settings.HEALTH_BUDGET_MAX_KEYS] if config.has_access_token]
+    return {
+        "buffer_keys_total": configs.count(),
+        "buffer_budgets": [KeyBudgetSerializer(config_report(config)).data for config in shown],
+    }
+
+
 def health_report() -> dict[str, Any]:
     database_ok = check_database()
     broker_ok = check_broker()
     age = beat_tick_age()
     beat_ok = age is not None and age <= settings.HEALTH_BEAT_MAX_AGE_SECONDS
     backlog = due_backlog() if database_ok else dict.fromkeys(BACKLOG_KEYS)
+    budgets = buffer_budgets() if database_ok else {"buffer_keys_total": None, "buffer_budgets": []}
     return {
         "status": "ok" if database_ok and broker_ok and beat_ok else "fail",
         "database": "ok" if database_ok else "fail",
@@ -85,6 +102,7 @@ def health_report() -> dict[str, Any]:
         **backlog,
         # Items each periodic loop skipped in its last run (an error on that item): alert on non-zero.
         "periodic_skipped": skipped_last_run(),
+        **budgets,
     }
 
 
@@ -100,6 +118,11 @@ HEALTH_REPORT = inline_serializer(
         "oldest_due_age_seconds": serializers.FloatField(allow_null=True),
         "held_count": serializers.IntegerField(allow_null=True),
         "periodic_skipped": serializers.DictField(child=serializers.IntegerField()),
+        "buffer_keys_total": serializers.IntegerField(allow_null=True, help_text="Active Buffer configs."),
+        "buffer_budgets": KeyBudgetSerializer(
+            many=True,
+            help_text="Each active Buffer key's request use per window (first HEALTH_BUDGET_MAX_KEYS by config id).",
+        ),
     },
 )
 

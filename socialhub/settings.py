@@ -327,7 +327,12 @@ LATE_POST_POLICY = env_str("LATE_POST_POLICY", "publish").lower()
 if LATE_POST_POLICY not in ("publish", "fail"):
     raise ImproperlyConfigured(f"LATE_POST_POLICY must be 'publish' or 'fail', got {LATE_POST_POLICY!r}.")
 LATE_POST_THRESHOLD_SECONDS = env_int("LATE_POST_THRESHOLD_SECONDS", 3600, minimum=0)
-BUFFER_RATE_LIMIT_PER_MINUTE = env_int("BUFFER_RATE_LIMIT_PER_MINUTE", 60, minimum=0)  # per token; 0 = off
+BUFFER_RATE_LIMIT_PER_MINUTE = env_int("BUFFER_RATE_LIMIT_PER_MINUTE", 60, minimum=0)  # v1 tokens; 0 = off
+# GraphQL keys: the windows of the config's plan (buffer_integration.budget.PLAN_LIMITS), times this
+# factor (1 in production; larger for load tests, smaller for an accelerated sandbox clock).
+BUFFER_BUDGET_SCALE = env_float("BUFFER_BUDGET_SCALE", 1.0)
+# Health lists at most this many active Buffer keys' budgets.
+HEALTH_BUDGET_MAX_KEYS = env_int("HEALTH_BUDGET_MAX_KEYS", 50, minimum=0)
 # Health: beat is reported down when the dispatcher has not ticked for this long.
 HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", max(60, 6 * ENGINE_DISPATCH_INTERVAL), minimum=1)
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from buffer_integration.backends.base import BufferUpdate
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferBudgetExhausted, BufferError
-from buffer_integration.services import buffer_credentials_for_account
+from buffer_integration.services import buffer_config_for_account
 from posts import polling, transitions
 from posts.models import PollStream, Post, PostStatus
 from socialhub.errors import DomainError
@@ -86,7 +86,8 @@ def sync_handed_over_posts(*, now: dt.datetime | None = None, budget_seconds: fl
 def _sync_organization(posts: list[Post], *, now: dt.datetime) -> int:
     account = posts[0].social_account
     try:
-        token, api = buffer_credentials_for_account(account=account)
+        config = buffer_config_for_account(account=account)
+        token = config.get_access_token()
     except DomainError:
         return 0  # no credentials any more: nothing to ask; the account page says why
     organization_id = account.buffer_organization_id
@@ -106,7 +107,7 @@ def _sync_organization(posts: list[Post], *, now: dt.datetime) -> int:
     oldest = min(p.scheduled_time for p in posts)  # Buffer's dueAt is the post's time (± clock skew)
     margin = dt.timedelta(seconds=settings.RECONCILE_MARGIN_SECONDS)
     profile_ids = sorted({p.social_account.buffer_profile_id for p in posts})
-    backend = polling.backend_for(token, api=api, priority=Priority.STATUS_SYNC)
+    backend = polling.backend_for(config, priority=Priority.STATUS_SYNC)
     try:
         updates = _find(backend, profile_ids, organization_id, due_after=oldest - margin, due_before=now + margin)
     except BufferBudgetExhausted as exc:

@@ -152,7 +152,7 @@ def test_a_key_out_of_budget_defers_status_sync_to_when_the_budget_refills(sandb
         def find_updates(self, *args, **kwargs):
             raise BufferBudgetExhausted("no room", retry_at=refill, window="24h", priority=Priority.STATUS_SYNC)
 
-    def backend_for(token, *, api, priority):
+    def backend_for(config, *, priority):
         asked.append(priority)
         return OutOfBudget()
 
@@ -213,3 +213,27 @@ def test_two_users_on_one_api_key_are_both_followed(sandbox, day_start):
     post.refresh_from_db()
     assert post.status == PostStatus.PUBLISHED
     assert BufferPollState.objects.count() == 1
+
+
+def test_polling_never_takes_the_days_last_budget_publishing_needs(sandbox, day_start):
+    """With the real per-key budget: a key that has published 150 times today (60 % of 250) is not
+    polled — status sync leaves the rest to publishing — and the poll waits for the budget's refill."""
+    from buffer_integration.budget import KeyBudget
+
+    start, traveller = day_start
+    [account, *_] = customer(sandbox, 0)
+    publishing = KeyBudget("1/poll-0", api="graphql", priority=Priority.PUBLISH)
+    for i in range(150):  # a busy morning, one every four minutes (well within the 15-minute window)
+        publishing.admit(now=(start + dt.timedelta(minutes=4 * i)).timestamp())
+    ten = start + dt.timedelta(hours=10)
+    traveller.move_to(ten)
+    post = hand_over(account, due=ten + dt.timedelta(minutes=1), text="due")
+    before = sandbox.stats()["requests"]
+    traveller.move_to(ten + 3 * TICK)
+    assert sync_handed_over_posts() == 0
+    assert sandbox.stats()["requests"] == before  # refused before sending
+    state = BufferPollState.objects.get()
+    assert state.next_poll_at > ten + 3 * TICK
+    publishing.admit()  # publishing still has room: 40 % of the day is kept for it
+    post.refresh_from_db()
+    assert post.status == PostStatus.SCHEDULED

@@ -130,7 +130,7 @@ def test_a_key_out_of_budget_defers_comment_sync(sandbox, day_start, monkeypatch
 
     priorities = []
 
-    def backend_for(token, *, api, priority):
+    def backend_for(config, *, priority):
         priorities.append(priority)
         return OutOfBudget()
 

@@ -15,6 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from buffer_integration.exceptions import (
     BufferAuthError,
+    BufferBudgetExhausted,
     BufferError,
     BufferNotFound,
     BufferRejected,
@@ -58,7 +59,23 @@ def validation_response(errors: dict, *, status: int = 400, detail: str | None =
     return Response({"detail": detail, "errors": errors}, status=status)
 
 
+def _budget_response(exc: BufferBudgetExhausted) -> Response:
+    """503 + Retry-After, not 429: the caller did not send too much, the shared Buffer key is out of its
+    budget (or Buffer answered it 429), which is Buffer being unavailable to this user until `retry_at`
+    (and every Buffer-calling endpoint already documents its 503)."""
+    from django.utils import timezone
+
+    seconds = retry_after_seconds(max((exc.retry_at - timezone.now()).total_seconds(), 1))
+    return Response(
+        {"detail": f"Buffer cannot be asked right now: {exc.message} Try again in {count_of(seconds, 'second')}."},
+        status=503,
+        headers={"Retry-After": str(seconds)},
+    )
+
+
 def _buffer_response(exc: BufferError) -> Response:
+    if isinstance(exc, BufferBudgetExhausted):
+        return _budget_response(exc)
     if isinstance(exc, BufferUnsupported):  # the config's Buffer API lacks the feature: say so, no numbers
         return Response({"detail": exc.message}, status=501)
     if isinstance(exc, BufferUnavailable):
