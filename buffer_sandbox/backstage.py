@@ -60,6 +60,7 @@ class Backstage(StateCore):
             deleted_at=row["deleted_at"],
             position=row["position"],
             comment_count=comments,
+            metadata=json.loads(row["metadata"] or "{}"),  # GraphQL's createPost/editPost `metadata`, as sent
         )
         return data
 

@@ -19,6 +19,7 @@ from typing import Any
 from buffer_sandbox import config, fakes, graphql_rules, render
 from buffer_sandbox.core import UPDATE_SELECT
 from buffer_sandbox.errors import ApiError
+from buffer_sandbox.graphql_metadata import post_metadata
 from buffer_sandbox.schedule import DAYS, parse_timestamp
 from buffer_sandbox.state import SandboxState
 
@@ -309,7 +310,11 @@ def post(row: sqlite3.Row, now: int, state: SandboxState | None = None) -> dict:
         if data["status"] == "error"
         else None,
         "allowedActions": ["viewPost", "deletePost"] + ([] if sent else ["updatePost", "publishPostNow"]),
-        "metadata": None,
+        "metadata": post_metadata(
+            row["service"],
+            json.loads(row["metadata"] or "{}"),
+            pinterest_boards(row["profile_id"]) if row["service"] == "pinterest" else [],
+        ),
         # Sent posts only (the schema: "If post is not yet sent, this field will be null").
         "metrics": metrics(data["statistics"]) if sent else None,
         "metricsUpdatedAt": iso(_metrics_updated_at(data["sent_at"], now)) if sent else None,
@@ -475,9 +480,16 @@ def create_post(state: SandboxState, token: str, data: dict[str, Any], *, daily_
 
 
 def _store_metadata(state: SandboxState, post_id: str, metadata: dict | None) -> None:
-    if metadata is not None:
-        with state.store.transaction() as db:
-            db.execute("UPDATE updates SET metadata = ? WHERE id = ?", (json.dumps(metadata), post_id))
+    """Keeps the input as sent; on edit, fields left out keep their value ("omitted preserves existing
+    value", YoutubePostMetadataInput)."""
+    if metadata is None:
+        return
+    with state.store.transaction() as db:
+        row = db.execute("SELECT metadata FROM updates WHERE id = ?", (post_id,)).fetchone()
+        merged = json.loads(row["metadata"] or "{}")
+        for service, block in metadata.items():
+            merged[service] = {**(merged.get(service) or {}), **(block or {})}
+        db.execute("UPDATE updates SET metadata = ? WHERE id = ?", (json.dumps(merged), post_id))
 
 
 def edit_post(state: SandboxState, token: str, data: dict[str, Any]) -> dict:

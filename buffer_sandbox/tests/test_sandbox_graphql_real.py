@@ -386,3 +386,39 @@ def test_posts_pages_follow_the_sort(box, key):
     assert [e["node"]["id"] for e in page["edges"]] == ids[:0:-1] and page["pageInfo"]["hasNextPage"]
     rest = ok(box.graphql(key, query, {"input": input_, "after": page["pageInfo"]["endCursor"]}))["posts"]
     assert [e["node"]["id"] for e in rest["edges"]] == ids[:1] and not rest["pageInfo"]["hasNextPage"]
+
+
+def test_post_metadata_reads_back_what_was_sent(box, key):
+    board = box.graphql(
+        key,
+        "query B($id: ChannelId!) { channel(input: {id: $id}) { metadata { ... on PinterestMetadata"
+        " { boards { serviceId name } } } } }",
+        {"id": profile_id(key, "pinterest")},
+    ).json()["data"]["channel"]["metadata"]["boards"][0]
+    pin = {"pinterest": {"boardServiceId": board["serviceId"], "title": "My pin"}}
+    post = created(box, key, "pinterest", "Pinned", assets=[IMAGE], metadata=pin)["post"]
+    query = (
+        "query P($id: PostId!) { post(input: {id: $id}) { metadata { __typename"
+        " ... on PinterestPostMetadata { title board { name } }"
+        " ... on YoutubePostMetadata { title privacy category { categoryId title } notifySubscribers } } } }"
+    )
+    assert ok(box.graphql(key, query, {"id": post["id"]}))["post"]["metadata"] == {
+        "__typename": "PinterestPostMetadata",
+        "title": "My pin",
+        "board": {"name": board["name"]},
+    }
+    assert box.updates(profile_id(key, "pinterest"))[0]["metadata"] == pin
+    clip = {"youtube": {"title": "A clip", "categoryId": "27"}}
+    video = created(box, key, "youtube", "Clip", assets=[VIDEO], metadata=clip)["post"]
+    edit = (
+        "mutation E($input: EditPostInput!) { editPost(input: $input) { __typename ... on MutationError { message } } }"
+    )
+    edited = box.graphql(key, edit, {"input": {"id": video["id"], "metadata": {"youtube": {"privacy": "unlisted"}}}})
+    assert ok(edited)["editPost"]["__typename"] == "PostActionSuccess"
+    assert ok(box.graphql(key, query, {"id": video["id"]}))["post"]["metadata"] == {
+        "__typename": "YoutubePostMetadata",
+        "title": "A clip",  # omitted on edit: kept
+        "privacy": "unlisted",
+        "category": {"categoryId": "27", "title": "Education"},
+        "notifySubscribers": True,
+    }
