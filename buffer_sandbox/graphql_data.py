@@ -523,3 +523,73 @@ def _created_today(state: SandboxState, channel_id: str) -> int:
 
 def delete_post(state: SandboxState, token: str, post_id: str) -> None:
     state.destroy(token, post_id)
+
+
+def _sent_rows(state: SandboxState, token: str, organization: int, channel_ids: list[str], start: int, end: int):
+    with state.store.transaction() as db:
+        state._sweep(db)
+        for cid in channel_ids:
+            state._profile(db, token, cid)
+        sql = UPDATE_SELECT + (
+            " WHERE p.token = ? AND p.organization = ? AND u.deleted_at IS NULL AND u.status = 'sent'"
+            " AND u.sent_at >= ? AND u.sent_at <= ?"
+        )
+        args: list[Any] = [token, organization, start, end]
+        if channel_ids:
+            sql += f" AND u.profile_id IN ({','.join('?' * len(channel_ids))})"
+            args += channel_ids
+        return db.execute(sql, args).fetchall(), state.now()
+
+
+def aggregated_metrics(state: SandboxState, token: str, organization: int, data: dict) -> dict:
+    """aggregatedPostMetrics: always `postCount`, `reactions` and `comments`; other counts only when
+    every post's network reports them (the schema's description of the query)."""
+    start, end = parse_timestamp(str(data["startDateTime"])), parse_timestamp(str(data["endDateTime"]))
+    rows, now = _sent_rows(state, token, organization, [str(c) for c in data.get("channelIds") or []], start, end)
+    per_post = [
+        {m["type"]: m for m in metrics(render.update(r, now)["statistics"]) if m["unit"] == "count"} for r in rows
+    ]
+    extras = set.intersection(*(set(p) for p in per_post)) - {"reactions", "comments"} if per_post else set()
+    out = [
+        {
+            "type": "postCount",
+            "name": "Posts",
+            "description": "Posts sent in the window",
+            "value": float(len(rows)),
+            "unit": "count",
+        }
+    ]
+    for kind in ["reactions", "comments", *sorted(extras)]:
+        sample = next((p[kind] for p in per_post if kind in p), None)
+        name, text = (sample["name"], sample["description"]) if sample else (kind.title(), kind.title())
+        total = sum(p[kind]["value"] for p in per_post if kind in p)
+        out.append({"type": kind, "name": name, "description": text, "value": float(total), "unit": "count"})
+    updated = [_metrics_updated_at(r["sent_at"], now) for r in rows]
+    return {"metrics": out, "metricsUpdatedAt": iso(max((u for u in updated if u), default=None))}
+
+
+def daily_posting_limits(state: SandboxState, token: str, data: dict, *, limit: int) -> list[dict]:
+    """dailyPostingLimits: per channel, posts sent and scheduled on the (UTC) day of `date`."""
+    when = parse_timestamp(str(data["date"])) if data.get("date") else state.now()
+    day_start = when - when % DAY
+    out = []
+    for cid in [str(c) for c in data["channelIds"]]:
+        state.profile(token, cid)  # ApiError 1010/1011 for a channel not in the account
+        with state.store.transaction() as db:
+            counts = db.execute(
+                "SELECT SUM(status = 'sent' AND sent_at >= ? AND sent_at < ?) AS sent,"
+                " SUM(status = 'buffer' AND due_at >= ? AND due_at < ?) AS scheduled"
+                " FROM updates WHERE profile_id = ? AND deleted_at IS NULL",
+                (day_start, day_start + DAY, day_start, day_start + DAY, cid),
+            ).fetchone()
+        sent, scheduled = counts["sent"] or 0, counts["scheduled"] or 0
+        out.append(
+            {
+                "channelId": cid,
+                "sent": sent,
+                "scheduled": scheduled,
+                "limit": limit or None,
+                "isAtLimit": bool(limit) and sent + scheduled >= limit,
+            }
+        )
+    return out

@@ -422,3 +422,36 @@ def test_post_metadata_reads_back_what_was_sent(box, key):
         "category": {"categoryId": "27", "title": "Education"},
         "notifySubscribers": True,
     }
+
+
+def test_aggregated_metrics_and_daily_posting_limits(box, key):
+    org = orgs(box, key)[0]["id"]
+    set_clock(box, "2026-12-01T08:00:00Z")
+    sent = [created(box, key, "twitter", f"Sent {i}", mode="shareNow")["post"]["id"] for i in range(2)]
+    created(box, key, "twitter", "Later", mode="customScheduled", dueAt="2026-12-01T18:00:00Z")
+    created(box, key, "mastodon", "Toot", mode="shareNow")
+    query = (
+        "query A($input: AggregatedPostMetricsInput!) { aggregatedPostMetrics(input: $input) {"
+        " metrics { type value } metricsUpdatedAt } }"
+    )
+    window = {"organizationId": org, "startDateTime": "2026-12-01T00:00:00Z", "endDateTime": "2026-12-01T23:59:59Z"}
+    only_twitter = ok(box.graphql(key, query, {"input": {**window, "channelIds": [profile_id(key)]}}))
+    totals = {m["type"]: m["value"] for m in only_twitter["aggregatedPostMetrics"]["metrics"]}
+    stats = [u["statistics"] for u in box.updates(profile_id(key)) if u["id"] in sent]
+    assert totals["postCount"] == 2 and totals["reach"] == sum(s["reach"] for s in stats)
+    assert totals["reposts"] == sum(s["retweets"] for s in stats)  # one network: its richer metrics too
+    mixed = ok(box.graphql(key, query, {"input": window}))["aggregatedPostMetrics"]["metrics"]
+    assert {m["type"] for m in mixed} >= {"postCount", "reactions", "comments"} and "reposts" not in {
+        m["type"] for m in mixed
+    }
+    bad = box.graphql(key, query, {"input": {**window, "startDateTime": "yesterday"}})
+    assert codes(bad) == ["BAD_USER_INPUT"]
+    box.faults(graphql_daily_post_limit=3)
+    limits = (
+        "query L($input: DailyPostingLimitsInput!) { dailyPostingLimits(input: $input) {"
+        " channelId sent scheduled limit isAtLimit } }"
+    )
+    answer = ok(box.graphql(key, limits, {"input": {"channelIds": [profile_id(key)], "date": "2026-12-01T12:00:00Z"}}))
+    assert answer["dailyPostingLimits"] == [
+        {"channelId": profile_id(key), "sent": 2, "scheduled": 1, "limit": 3, "isAtLimit": True}
+    ]
