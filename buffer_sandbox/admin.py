@@ -10,8 +10,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from buffer_sandbox.errors import AdminError
+from buffer_sandbox import config
+from buffer_sandbox.budgets import Budgets
+from buffer_sandbox.errors import AdminError, ApiError
 from buffer_sandbox.faults import FaultInjector, RateLimiter, Stats
+from buffer_sandbox.schedule import parse_timestamp
 from buffer_sandbox.state import SandboxState
 from buffer_sandbox.wire import Request, Response
 
@@ -36,8 +39,10 @@ def _text(data: dict, key: str = "text") -> str:
 
 
 class AdminApi:
-    def __init__(self, state: SandboxState, faults: FaultInjector, limiter: RateLimiter, stats: Stats):
-        self.state, self.faults, self.limiter, self.stats = state, faults, limiter, stats
+    def __init__(
+        self, state: SandboxState, faults: FaultInjector, limiter: RateLimiter, stats: Stats, budgets: Budgets
+    ):
+        self.state, self.faults, self.limiter, self.stats, self.budgets = state, faults, limiter, stats, budgets
 
     def handle(self, request: Request) -> Response:
         path = request.path[len(PREFIX) :].strip("/")
@@ -60,6 +65,7 @@ class AdminApi:
         self.faults.reset()
         self.limiter.reset()
         self.stats.reset()
+        self.budgets.reset()
         return {"success": True}
 
     def get_faults(self, request: Request, args: dict) -> dict:
@@ -85,7 +91,14 @@ class AdminApi:
         return self.state.clock()
 
     def set_clock(self, request: Request, args: dict) -> dict:
+        """`{"offset_seconds": n}`, `{"advance_seconds": n}` or `{"now": epoch seconds | ISO-8601}`."""
         data = request.json()
+        if "now" in data:
+            try:
+                when = parse_timestamp(str(data["now"]))
+            except ApiError:
+                raise AdminError(400, "now must be epoch seconds or an ISO-8601 time.") from None
+            return self.state.set_clock(self.state.store.clock_offset + when - self.state.now())
         if "advance_seconds" in data:
             return self.state.set_clock(self.state.store.clock_offset + _int(data, "advance_seconds"))
         return self.state.set_clock(_int(data, "offset_seconds"))
@@ -94,7 +107,27 @@ class AdminApi:
         return self.state.admin_updates(request.flat_query.get("profile_id") or None)
 
     def stats_(self, request: Request, args: dict) -> dict:
-        return self.stats.as_dict()
+        """Adds `graphql_tokens`: per API key, its plan, limits, requests seen, 429s and window use."""
+        tokens = self.budgets.as_dict(self.state.now(), self.faults.faults.graphql_rate_limit)
+        return {**self.stats.as_dict(), "graphql_tokens": tokens}
+
+    def set_plan(self, request: Request, args: dict) -> dict:
+        data = request.json()
+        limits = data.get("limits") or {}
+        if not isinstance(limits, dict):
+            raise AdminError(400, 'limits must be an object like {"30d": 5}.')
+        return self.budgets.set_plan(_text(data, "token"), str(data.get("plan") or "free"), limits)
+
+    def add_organization(self, request: Request, args: dict) -> Response:
+        data = request.json()
+        token = _text(data, "token")
+        if self.state.authenticate(token) is None:
+            raise AdminError(400, "That token is rejected by the sandbox (starts with 'invalid' or was revoked).")
+        services = data.get("services") or [s for s, _ in config.SECOND_ORGANIZATION_SERVICES]
+        known = dict(config.SERVICES)
+        if not isinstance(services, list) or any(s not in known for s in services):
+            raise AdminError(400, f"services must be a list of: {', '.join(known)}.")
+        return Response.json(201, self.state.add_organization(token, [(s, known[s]) for s in services]))
 
     def send(self, request: Request, args: dict) -> dict:
         return self.state.admin_send(args["uid"])
@@ -134,6 +167,8 @@ _ROUTES = [
     _r("POST", "clock", AdminApi.set_clock),
     _r("GET", "updates", AdminApi.updates),
     _r("GET", "stats", AdminApi.stats_),
+    _r("POST", "tokens/plan", AdminApi.set_plan),
+    _r("POST", "organizations", AdminApi.add_organization),
     _r("POST", "updates/:uid/send", AdminApi.send),
     _r("POST", "updates/:uid/comments", AdminApi.add_comment),
     _r("PUT", "comments/:cid", AdminApi.edit_comment),

@@ -27,6 +27,20 @@ class Backstage(StateCore):
     def clock(self) -> dict:
         return {"now": self.now(), "offset_seconds": self.store.clock_offset}
 
+    def add_organization(self, token: str, services: list[tuple[str, str]]) -> dict:
+        """Another organization of the token's account with one channel per service."""
+        with self.store.transaction() as db:
+            user = db.execute("SELECT id FROM users WHERE token = ?", (token,)).fetchone()
+            index = db.execute("SELECT COALESCE(MAX(organization), -1) + 1 FROM profiles WHERE token = ?", (token,))
+            index = index.fetchone()[0]
+            ids = self._add_channels(db, token, user["id"], services, organization=index)
+        return {
+            "index": index,
+            "id": fakes.organization_id(user["id"], index),
+            "name": fakes.organization_name(index),
+            "channels": ids,
+        }
+
     def admin_updates(self, profile_id: str | None = None) -> list[dict]:
         """Every update incl. deleted ones, with the bookkeeping the v1 objects hide."""
         with self.store.transaction() as db:
@@ -46,6 +60,7 @@ class Backstage(StateCore):
             deleted_at=row["deleted_at"],
             position=row["position"],
             comment_count=comments,
+            metadata=json.loads(row["metadata"] or "{}"),  # GraphQL's createPost/editPost `metadata`, as sent
         )
         return data
 

@@ -29,6 +29,16 @@ SERVICES: list[tuple[str, str]] = [
     ("googlebusiness", "profile"),
 ]
 
+# Tokens starting with this get a second organization on first use (Buffer: one API key sees every
+# organization of the account), holding these channels — the fixture for multi-organization tests.
+MULTI_ORG_PREFIX = "multiorg"
+SECOND_ORGANIZATION_SERVICES: list[tuple[str, str]] = [
+    ("bluesky", "profile"),
+    ("linkedin", "profile"),
+    ("instagram", "profile"),
+    ("pinterest", "profile"),
+]
+
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 

@@ -18,7 +18,8 @@ from buffer_sandbox.schedule import DEFAULT_SCHEDULES, next_slots, parse_timesta
 from buffer_sandbox.store import Store
 
 UPDATE_SELECT = (
-    "SELECT u.*, p.service, p.service_type, p.timezone, p.token FROM updates u JOIN profiles p ON p.id = u.profile_id"
+    "SELECT u.*, p.service, p.service_type, p.timezone, p.token, p.organization"
+    " FROM updates u JOIN profiles p ON p.id = u.profile_id"
 )
 DUPLICATE_WINDOW = 24 * 3600
 FREE_PLAN_QUEUE = 10  # Buffer's free plan: 10 queued posts per profile; drives buffer_percentage only.
@@ -82,22 +83,28 @@ class StateCore:
     def _provision(self, db: sqlite3.Connection, token: str) -> str:
         now, uid = self.now(), fakes.user_id(token)
         db.execute("INSERT INTO users (token, id, created_at) VALUES (?, ?, ?)", (token, uid, now))
-        for sort, (service, service_type) in enumerate(config.SERVICES):
+        self._add_channels(db, token, uid, config.SERVICES, organization=0)
+        if token.startswith(config.MULTI_ORG_PREFIX):
+            self._add_channels(db, token, uid, config.SECOND_ORGANIZATION_SERVICES, organization=1)
+        return uid
+
+    def _add_channels(
+        self, db: sqlite3.Connection, token: str, uid: str, services: list[tuple[str, str]], *, organization: int
+    ) -> list[str]:
+        """One profile per service in the token's `organization` (0 = the first); returns their ids.
+        The first organization's ids are `profile_id(token, service)`, the others' `profile_id(token,
+        f"{service}@{organization}")`, so tests can name every channel without asking."""
+        now, start = self.now(), db.execute("SELECT COUNT(*) FROM profiles WHERE token = ?", (token,)).fetchone()[0]
+        ids = []
+        for sort, (service, service_type) in enumerate(services, start=start):
+            pid = fakes.profile_id(token, service if organization == 0 else f"{service}@{organization}")
             db.execute(
                 "INSERT OR IGNORE INTO profiles (id, token, user_id, service, service_type, timezone, schedules,"
-                " created_at, sort) VALUES (?, ?, ?, ?, ?, 'UTC', ?, ?, ?)",
-                (
-                    fakes.profile_id(token, service),
-                    token,
-                    uid,
-                    service,
-                    service_type,
-                    json.dumps(DEFAULT_SCHEDULES),
-                    now,
-                    sort,
-                ),
+                " created_at, sort, organization) VALUES (?, ?, ?, ?, ?, 'UTC', ?, ?, ?, ?)",
+                (pid, token, uid, service, service_type, json.dumps(DEFAULT_SCHEDULES), now, sort, organization),
             )
-        return uid
+            ids.append(pid)
+        return ids
 
     def revoke(self, token: str) -> None:
         with self.store.transaction() as db:

@@ -88,6 +88,15 @@ def profile_id(token: str, service: str) -> str:
     return digest(f"{token}:{service}")[:24]
 
 
+def organization_id(user_id: str, index: int = 0) -> str:
+    # The first organization keeps the id it had before an account could have several.
+    return hex_id(user_id, "organization") if index == 0 else hex_id(user_id, "organization", index)
+
+
+def organization_name(index: int) -> str:
+    return "Sandbox Organization" if index == 0 else f"Sandbox Organization {index + 1}"
+
+
 def followers(profile_id_: str) -> int:
     return 100 + number(profile_id_, "followers", modulo=9900)
 

@@ -31,6 +31,10 @@ class Faults:
     # calls per channel per sandbox day before LimitReachedError; 0 turns either off.
     graphql_rate_limit: int = 100
     graphql_daily_post_limit: int = 0
+    # GraphQL only: the share of requests answered `UNEXPECTED` over HTTP 200 (Buffer's own server
+    # failure, README rule 4), and whether a mutation so answered was applied first.
+    unexpected_rate: float = 0.0
+    unexpected_after_write: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -49,7 +53,7 @@ class Faults:
 
 def _coerce(key: str, raw: Any) -> Any:
     try:
-        if key in ("down", "error_after_write"):
+        if key in ("down", "error_after_write", "unexpected_after_write"):
             if not isinstance(raw, bool):
                 raise ValueError
             return raw
@@ -95,6 +99,11 @@ class FaultInjector:
         with self.lock:
             limited, failed = self.rng.random(), self.rng.random()
             return limited < self.faults.rate_limit_rate, failed < self.faults.error_rate
+
+    def draw_unexpected(self) -> bool:
+        """A third draw, made only while `unexpected_rate` is on, so older seeds keep their sequences."""
+        with self.lock:
+            return self.faults.unexpected_rate > 0 and self.rng.random() < self.faults.unexpected_rate
 
 
 class RateLimiter:

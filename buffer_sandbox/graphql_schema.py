@@ -1,4 +1,4 @@
-"""The subset of Buffer's GraphQL schema SocialHub uses (reference §10), as SDL, with its resolvers.
+"""Buffer's GraphQL schema, read from the real schema file, with resolvers for what clients use.
 
 Built with graphql-core, so requests are parsed and validated like a real GraphQL server would: an
 unknown field, a wrong enum value or a missing `... on` for a union fails as it would at Buffer.
@@ -9,7 +9,10 @@ with `extensions.code`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema, build_schema
@@ -19,80 +22,24 @@ from buffer_sandbox.errors import ApiError
 from buffer_sandbox.faults import Faults
 from buffer_sandbox.state import SandboxState
 
-SDL = """
-scalar DateTime
-# Buffer types ids with their own scalars: a client declaring `$id: ID!` fails validation here as there.
-scalar ChannelId
-scalar PostId
-scalar OrganizationId
+# Buffer's real schema (the public introspection plus its dated changes, see the file's header): the
+# sandbox serves exactly what the client is checked against, never a hand-written subset.
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "buffer_integration" / "data" / "buffer_schema.graphql"
+_LINK_FIELD = re.compile(r"^\s*\"\"\"Link asset\"\"\"\n\s*link: LinkAssetInput @deprecated\(.*\)\n", re.M)
 
-enum PostStatus { draft needs_approval scheduled sending sent error }
-enum ShareMode { addToQueue shareNow shareNext customScheduled }
-enum SchedulingType { automatic notification }
 
-type Organization { id: OrganizationId! name: String! }
-type Account {
-  id: ID! email: String! name: String avatar: String timezone: String organizations: [Organization!]!
-}
-type Channel {
-  id: ChannelId! name: String! displayName: String service: String! type: String avatar: String timezone: String
-  isLocked: Boolean! isDisconnected: Boolean! organizationId: OrganizationId!
-}
-type Asset { id: ID! type: String! mimeType: String source: String! thumbnail: String }
-type Post {
-  id: PostId! status: PostStatus! text: String! dueAt: DateTime sentAt: DateTime createdAt: DateTime!
-  updatedAt: DateTime! channelId: ChannelId! channelService: String! shareMode: ShareMode! isCustomScheduled: Boolean!
-  externalLink: String assets: [Asset!]!
-}
-type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
-type PostEdge { cursor: String! node: Post! }
-type PostsConnection { edges: [PostEdge!]! pageInfo: PageInfo! }
+@lru_cache(maxsize=1)
+def sdl() -> str:
+    return SCHEMA_PATH.read_text(encoding="utf-8")
 
-input ChannelsFilterInput { isLocked: Boolean services: [String!] }
-input ChannelsInput { organizationId: OrganizationId! filter: ChannelsFilterInput }
-input ChannelInput { id: ChannelId! }
-input PostsFiltersInput { status: [PostStatus!] channelIds: [ChannelId!] }
-input PostsInput { organizationId: OrganizationId! filter: PostsFiltersInput }
-input PostInput { id: PostId! }
-input ImageMetadataInput { altText: String }
-input ImageAssetInput { url: String! thumbnailUrl: String metadata: ImageMetadataInput }
-input VideoAssetInput { url: String! thumbnailUrl: String }
-input LinkAssetInput { url: String! title: String description: String thumbnailUrl: String }
-input AssetInput { image: ImageAssetInput video: VideoAssetInput link: LinkAssetInput }
-input CreatePostInput {
-  channelId: ChannelId! text: String schedulingType: SchedulingType! mode: ShareMode! dueAt: DateTime
-  assets: [AssetInput!]
-}
-input EditPostInput {
-  id: PostId! text: String schedulingType: SchedulingType mode: ShareMode dueAt: DateTime assets: [AssetInput!]
-}
-input DeletePostInput { id: PostId! }
 
-interface MutationError { message: String! }
-type InvalidInputError implements MutationError { message: String! }
-type LimitReachedError implements MutationError { message: String! }
-type NotFoundError implements MutationError { message: String! }
-type UnauthorizedError implements MutationError { message: String! }
-type UnexpectedError implements MutationError { message: String! }
-type PostActionSuccess { post: Post! }
-type DeletePostSuccess { id: PostId! }
-union PostActionPayload =
-  PostActionSuccess | InvalidInputError | LimitReachedError | NotFoundError | UnauthorizedError | UnexpectedError
-union DeletePostPayload = DeletePostSuccess | InvalidInputError | NotFoundError | UnauthorizedError | UnexpectedError
+def sdl_without_link_asset() -> str:
+    """The schema as served from 2026-12-15: `AssetInput.link` removed (developers.buffer.com/types/AssetInput.md)."""
+    text, n = _LINK_FIELD.subn("", sdl())
+    if n != 1:
+        raise RuntimeError("AssetInput.link not found in the schema file: update graphql_schema._LINK_FIELD")
+    return text
 
-type Query {
-  account: Account!
-  channels(input: ChannelsInput!): [Channel!]!
-  channel(input: ChannelInput!): Channel
-  posts(first: Int, after: String, input: PostsInput!): PostsConnection!
-  post(input: PostInput!): Post
-}
-type Mutation {
-  createPost(input: CreatePostInput!): PostActionPayload!
-  editPost(input: EditPostInput!): PostActionPayload!
-  deletePost(input: DeletePostInput!): DeletePostPayload!
-}
-"""
 
 # v1's "not found" and "not yours" codes alike: another account's object reads as plain not found.
 NOT_FOUND = {1010: "Channel not found.", 1011: "Channel not found.", 1020: "Post not found.", 1021: "Post not found."}
@@ -115,11 +62,17 @@ def _error(message: str, code: str) -> GraphQLError:
 
 
 def _not_found(exc: ApiError) -> GraphQLError:
-    return _error(NOT_FOUND.get(exc.code, exc.message), "NOT_FOUND")
+    """A lookup that failed; anything else a query refuses (a malformed date) is the caller's input."""
+    if exc.code in NOT_FOUND:
+        return _error(NOT_FOUND[exc.code], "NOT_FOUND")
+    return _error(exc.message, "BAD_USER_INPUT")
 
 
-def _mutation_error(exc: ApiError) -> dict:
-    """A v1 refusal → the payload union member Buffer's GraphQL API uses for it."""
+def _mutation_error(exc: ApiError, *, void: bool = False) -> dict:
+    """A v1 refusal → the payload union member Buffer's GraphQL API uses for it. `DeletePostPayload`
+    has only `VoidMutationError` for failures (README rule 4)."""
+    if void:
+        return {"__typename": "VoidMutationError", "message": NOT_FOUND.get(exc.code, exc.message)}
     if exc.code in NOT_FOUND:
         return {"__typename": "NotFoundError", "message": NOT_FOUND[exc.code]}
     if exc.status >= 500:
@@ -127,10 +80,11 @@ def _mutation_error(exc: ApiError) -> dict:
     return {"__typename": "InvalidInputError", "message": exc.message}
 
 
-def _own_organization(ctx: Context, organization_id: str) -> None:
-    user_id = ctx.state.user(ctx.token)["id"]
-    if organization_id != data.organization_id(user_id):
-        raise _error("You do not have access to this organization.", "FORBIDDEN")
+def _organization(ctx: Context, organization_id: str) -> int:
+    try:
+        return data.organization_index(ctx.state, ctx.token, str(organization_id))
+    except LookupError:
+        raise _error("You do not have access to this organization.", "FORBIDDEN") from None
 
 
 # -- resolvers -------------------------------------------------------------------------------------
@@ -143,37 +97,36 @@ def resolve_account(_root: Any, info: Any) -> dict:
 
 def resolve_channels(_root: Any, info: Any, input: dict) -> list[dict]:
     ctx: Context = info.context
-    _own_organization(ctx, input["organizationId"])
-    found = data.channels(ctx.state, ctx.token)
+    found = data.channels(ctx.state, ctx.token, _organization(ctx, input["organizationId"]))
     flt = input.get("filter") or {}
     if flt.get("isLocked") is not None:
         found = [c for c in found if c["isLocked"] == flt["isLocked"]]
-    if flt.get("services"):
-        found = [c for c in found if c["service"] in flt["services"]]
+    if flt.get("product"):
+        found = [c for c in found if flt["product"] in c["products"]]
     return found
 
 
 def resolve_channel(_root: Any, info: Any, input: dict) -> dict:
     ctx: Context = info.context
     try:
-        return data.channel(ctx.state, ctx.state.profile(ctx.token, str(input["id"])))
+        return data.channel_by_id(ctx.state, ctx.token, str(input["id"]))
     except ApiError as exc:
         raise _not_found(exc) from None
 
 
 def resolve_posts(_root: Any, info: Any, input: dict, first: int | None = None, after: str | None = None) -> dict:
     ctx: Context = info.context
-    _own_organization(ctx, input["organizationId"])
+    organization = _organization(ctx, input["organizationId"])
     first = DEFAULT_PAGE_SIZE if first is None else first
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise _error(f"first must be between 1 and {MAX_PAGE_SIZE}.", "BAD_USER_INPUT")
-    flt = input.get("filter") or {}
     try:
         return data.list_posts(
             ctx.state,
             ctx.token,
-            statuses=list(flt.get("status") or []),
-            channel_ids=[str(c) for c in flt.get("channelIds") or []],
+            organization=organization,
+            flt=input.get("filter") or {},
+            sort=input.get("sort"),
             first=first,
             after=after,
         )
@@ -217,29 +170,46 @@ def resolve_delete_post(_root: Any, info: Any, input: dict) -> dict:
     try:
         data.delete_post(ctx.state, ctx.token, str(input["id"]))
     except ApiError as exc:
-        return _mutation_error(exc)
+        return _mutation_error(exc, void=True)
     return {"__typename": "DeletePostSuccess", "id": str(input["id"])}
 
 
-def build() -> GraphQLSchema:
-    schema = build_schema(SDL)
-    resolvers = {
-        schema.query_type: {
-            "account": resolve_account,
-            "channels": resolve_channels,
-            "channel": resolve_channel,
-            "posts": resolve_posts,
-            "post": resolve_post,
-        },
-        schema.mutation_type: {
-            "createPost": resolve_create_post,
-            "editPost": resolve_edit_post,
-            "deletePost": resolve_delete_post,
-        },
-    }
-    for type_, fields in resolvers.items():
+def resolve_aggregated_post_metrics(_root: Any, info: Any, input: dict) -> dict:
+    ctx: Context = info.context
+    try:
+        return data.aggregated_metrics(ctx.state, ctx.token, _organization(ctx, input["organizationId"]), input)
+    except ApiError as exc:
+        raise _not_found(exc) from None
+
+
+def resolve_daily_posting_limits(_root: Any, info: Any, input: dict) -> list[dict]:
+    ctx: Context = info.context
+    try:
+        return data.daily_posting_limits(ctx.state, ctx.token, input, limit=ctx.faults.graphql_daily_post_limit)
+    except ApiError as exc:
+        raise _not_found(exc) from None
+
+
+QUERY = {
+    "account": resolve_account,
+    "channels": resolve_channels,
+    "channel": resolve_channel,
+    "posts": resolve_posts,
+    "post": resolve_post,
+    "aggregatedPostMetrics": resolve_aggregated_post_metrics,
+    "dailyPostingLimits": resolve_daily_posting_limits,
+}
+MUTATION = {"createPost": resolve_create_post, "editPost": resolve_edit_post, "deletePost": resolve_delete_post}
+# Abstract types the resolvers return: every object carries its `__typename`.
+ABSTRACT = ("PostActionPayload", "DeletePostPayload", "MutationError", "ChannelMetadata", "Asset", "PostMetadata")
+
+
+def build(*, link_asset: bool = True) -> GraphQLSchema:
+    """The served schema; `link_asset=False` is the one from 2026-12-15 on."""
+    schema = build_schema(sdl() if link_asset else sdl_without_link_asset())
+    for type_, fields in ((schema.query_type, QUERY), (schema.mutation_type, MUTATION)):
         for name, resolver in fields.items():
-            type_.fields[name].resolve = resolver
-    for name in ("PostActionPayload", "DeletePostPayload", "MutationError"):
+            type_.fields[name].resolve = resolver  # type: ignore[union-attr]
+    for name in ABSTRACT:
         schema.type_map[name].resolve_type = lambda obj, _info, _type: obj["__typename"]  # type: ignore[attr-defined]
     return schema

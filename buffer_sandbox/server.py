@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from buffer_sandbox.admin import PREFIX, AdminApi
 from buffer_sandbox.api import V1Api
+from buffer_sandbox.budgets import Budgets
 from buffer_sandbox.errors import ApiError
 from buffer_sandbox.faults import FaultInjector, Faults, RateLimiter, Stats
 from buffer_sandbox.graphql_api import PATH as GRAPHQL_PATH
@@ -70,8 +71,9 @@ class SandboxServer:
         self.limiter = RateLimiter()
         self.stats = Stats()
         self.v1 = V1Api(self.state, self.faults, self.limiter, self.stats)
-        self.graphql = GraphQLApi(self.state, self.faults, self.limiter, self.stats)
-        self.admin = AdminApi(self.state, self.faults, self.limiter, self.stats)
+        self.budgets = Budgets()
+        self.graphql = GraphQLApi(self.state, self.faults, self.budgets, self.stats)
+        self.admin = AdminApi(self.state, self.faults, self.limiter, self.stats, self.budgets)
         self.quiet = quiet
         self._log = log or (lambda line: print(line, file=sys.stdout, flush=True))
         self.httpd = ThreadingHTTPServer((host, port), _Handler)

@@ -24,14 +24,14 @@ CREATE TABLE IF NOT EXISTS users (
 CREATE TABLE IF NOT EXISTS profiles (
     id TEXT PRIMARY KEY, token TEXT NOT NULL, user_id TEXT NOT NULL, service TEXT NOT NULL,
     service_type TEXT NOT NULL, timezone TEXT NOT NULL, schedules TEXT NOT NULL,
-    created_at INTEGER NOT NULL, sort INTEGER NOT NULL);
+    created_at INTEGER NOT NULL, sort INTEGER NOT NULL, organization INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS profiles_token ON profiles (token, sort);
 CREATE TABLE IF NOT EXISTS updates (
     id TEXT PRIMARY KEY, profile_id TEXT NOT NULL, user_id TEXT NOT NULL, text TEXT NOT NULL,
     media TEXT NOT NULL DEFAULT '{}', status TEXT NOT NULL, created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL, due_at INTEGER NOT NULL DEFAULT 0, sent_at INTEGER,
     custom INTEGER NOT NULL DEFAULT 0, position REAL NOT NULL DEFAULT 0,
-    shared_now INTEGER NOT NULL DEFAULT 0, deleted_at INTEGER);
+    shared_now INTEGER NOT NULL DEFAULT 0, deleted_at INTEGER, metadata TEXT NOT NULL DEFAULT '{}');
 CREATE INDEX IF NOT EXISTS updates_profile ON updates (profile_id, status);
 CREATE INDEX IF NOT EXISTS updates_due ON updates (status, due_at);
 CREATE TABLE IF NOT EXISTS comments (
@@ -41,6 +41,11 @@ CREATE TABLE IF NOT EXISTS comments (
 CREATE INDEX IF NOT EXISTS comments_update ON comments (update_id, created_at);
 """
 TABLES = ("meta", "users", "profiles", "updates", "comments")
+# Columns added after the first release: a state file written by an older sandbox gets them on open.
+ADDED_COLUMNS = {
+    "profiles": {"organization": "INTEGER NOT NULL DEFAULT 0"},
+    "updates": {"metadata": "TEXT NOT NULL DEFAULT '{}'"},
+}
 
 
 class Store:
@@ -55,6 +60,11 @@ class Store:
         if path != ":memory:":
             self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.executescript(SCHEMA)
+        for table, columns in ADDED_COLUMNS.items():
+            present = {row["name"] for row in self.conn.execute(f"PRAGMA table_info({table})")}
+            for name, definition in columns.items():
+                if name not in present:
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
         self._offset = int(self.get_meta("clock_offset", 0))
 
     @contextmanager

@@ -564,6 +564,8 @@ def test_admin_faults_get_put_and_reset(server, admin):
         "rate_limit_per_minute": 60,
         "graphql_rate_limit": 100,
         "graphql_daily_post_limit": 0,
+        "unexpected_rate": 0.0,
+        "unexpected_after_write": False,
     }
     merged = admin.faults(error_rate=0.25, down=True)
     assert merged == {**defaults, "error_rate": 0.25, "down": True}
