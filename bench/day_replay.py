@@ -3,7 +3,8 @@
     .venv/bin/python bench/day_replay.py                       # 20 keys x 5 channels, 400 posts, ~1 min
     .venv/bin/python bench/day_replay.py --keys 40 --posts 1000 --rush 0.4 --handed-over 0.1
 
-What runs: the sandbox (in this process, GraphQL, Buffer's 100 requests / 15 min per key on), a SQLite
+What runs: the sandbox (in this process, GraphQL, Buffer's windows per key on: 100 / 15 min, and the
+plan's 250 / 24 h and 3,000 / 30 d where the sandbox has them), a SQLite
 database in var/bench-day/, and the real engine functions a beat and a worker would call — dispatch
 (Celery eager: each claimed post's publish task runs on the spot), the sweeper and reconciliation every
 ENGINE_SWEEP_INTERVAL, the status sync every ENGINE_STATUS_SYNC_INTERVAL. Every customer has its own
@@ -141,6 +142,12 @@ def use_find_updates_stand_in() -> bool:
     return True
 
 
+def sandbox_requests(sandbox) -> int | None:
+    """What the sandbox's own per-key windows counted (None with a sandbox that has none)."""
+    budgets = getattr(sandbox, "budgets", None)
+    return sum(b.requests for b in budgets.tokens.values()) if budgets is not None else None
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
@@ -218,6 +225,7 @@ def main() -> None:
                 for i, (a, when, _) in enumerate(plan)
             ]
         )
+        at_sandbox = sandbox_requests(sandbox)
         log.recording = True  # from here on, what the day costs: the hand-overs are the posts' own requests
         for post, (a, _, handed) in zip(posts, plan, strict=True):
             if handed:
@@ -257,6 +265,7 @@ def main() -> None:
             wake = max(min(candidates), dt.datetime.now(dt.UTC) + dt.timedelta(seconds=beat))
             traveller.move_to(wake)
         log.recording = False
+        at_sandbox = None if at_sandbox is None else sandbox_requests(sandbox) - at_sandbox
         stats = sandbox.stats.as_dict()
         published = Post.objects.filter(status=PostStatus.PUBLISHED)
         counts = Counter(Post.objects.values_list("status", flat=True))
@@ -274,6 +283,8 @@ def main() -> None:
     )
     print(f"statuses: {dict(sorted(counts.items()))}; last published at {last:%H:%M:%S}" if last else counts)
     print(f"requests: {total} ({dict(by_operation.most_common())}); status-sync polls {polls}")
+    if at_sandbox is not None:
+        print(f"requests that reached the sandbox's windows: {at_sandbox} (must equal the above)")
     print(f"requests per published post: {total / max(counts[PostStatus.PUBLISHED], 1):.3f} (goal <= 1.2)")
     for name, seconds in WINDOWS.items():
         peak, _ = log.peak(seconds)

@@ -27,7 +27,11 @@ def handed_over(account, sandbox) -> Post:
     [post] = due_posts([account], 1, prefix=f"Handed over {account.pk}")
     token, api = buffer_credentials_for_account(account=account)
     update = get_backend(token, api=api).create_update(
-        UpdateDraft(profile_id=account.buffer_profile_id, text=post.content, scheduled_at=timezone.now())
+        UpdateDraft(
+            profile_id=account.buffer_profile_id,
+            text=post.content,
+            scheduled_at=timezone.now() + dt.timedelta(seconds=5),
+        )
     )
     Post.objects.filter(pk=post.pk).update(buffer_update_id=update.id, handed_to_buffer_at=timezone.now())
     return post
