@@ -1,4 +1,10 @@
-"""Buffer's service names ↔ our platform names, and the per-network limits table."""
+"""Buffer's service names ↔ our platform names, the per-network limits table, and what each network
+needs from a post before Buffer's API accepts it.
+
+The network rules are Buffer's, as checked in December 2026 (../shared/reference/buffer-graphql/README.md,
+from developers.buffer.com's type reference and guides). Pure functions: the posts API validates with
+them at create/update time and the GraphQL client builds `metadata` from the same names.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,99 @@ from pathlib import Path
 _SERVICE_TO_PLATFORM = {"google": "googlebusiness", "x": "twitter"}
 CONFIGURATION_PATH = Path(__file__).parent / "data" / "configuration.json"
 
+# The networks Buffer's API can publish to ("Networks the API posts to", developers.buffer.com). TikTok
+# channels exist at Buffer, but its API cannot post to them: a TikTok account can be stored, not posted to.
+PUBLISHABLE_PLATFORMS = frozenset(
+    {
+        "instagram",
+        "threads",
+        "linkedin",
+        "twitter",
+        "facebook",
+        "googlebusiness",
+        "mastodon",
+        "youtube",
+        "pinterest",
+        "bluesky",
+    }
+)
+NOT_PUBLISHABLE_MESSAGE = "Buffer's API cannot publish to {label}: post there from Buffer's own app."
+
+# SocialHub's per-network option names (`Post.network_options`), one set per platform. The GraphQL client
+# maps them onto Buffer's `PostInputMetaData` (buffer_integration.backends.graphql_wire.post_metadata).
+NETWORK_OPTIONS: dict[str, frozenset[str]] = {
+    "instagram": frozenset({"type", "share_to_feed", "first_comment"}),
+    "pinterest": frozenset({"board_id", "title"}),
+    "youtube": frozenset({"title", "category_id", "privacy"}),
+    "googlebusiness": frozenset({"type"}),
+    "facebook": frozenset({"first_comment"}),
+    "linkedin": frozenset({"first_comment"}),
+    "twitter": frozenset({"thread"}),
+    "threads": frozenset({"thread"}),
+    "bluesky": frozenset({"thread"}),
+}
+# Choices of the options that have them, with Buffer's default first (applied when the option is absent).
+OPTION_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("instagram", "type"): ("post", "story", "reel"),
+    ("youtube", "privacy"): ("public", "unlisted", "private"),
+    ("googlebusiness", "type"): ("whats_new", "offer", "event"),
+}
+# Buffer's defaults where it has a sensible one (README "Rules the schema alone does not show", 1).
+OPTION_DEFAULTS: dict[str, dict[str, object]] = {
+    "instagram": {"type": "post", "share_to_feed": True},
+    "youtube": {"category_id": "22", "privacy": "public"},
+    "googlebusiness": {"type": "whats_new"},
+}
+# Choices Buffer requires on createPost and has no default for: Pinterest's board
+# (PinterestPostMetadataInput.boardServiceId), YouTube's title (YoutubePostMetadataInput.title).
+REQUIRED_OPTIONS: dict[str, tuple[str, ...]] = {"pinterest": ("board_id",), "youtube": ("title",)}
+YOUTUBE_TITLE_MAX = 100
+# Media Buffer requires: Instagram an image or a video, Pinterest an image, YouTube a video.
+REQUIRED_MEDIA: dict[str, frozenset[str]] = {
+    "instagram": frozenset({"image", "video"}),
+    "pinterest": frozenset({"image"}),
+    "youtube": frozenset({"video"}),
+}
+# Networks whose link preview is `metadata.<service>.linkAttachment` (the `link` asset is removed on
+# 2026-12-15, developers.buffer.com/types/AssetInput.md); on the others a link simply stays in the text.
+LINK_ATTACHMENT_PLATFORMS = frozenset({"facebook", "linkedin", "threads", "bluesky"})
+
 
 def platform_for_service(service: str) -> str:
     return _SERVICE_TO_PLATFORM.get(service, service)
+
+
+def can_publish(platform: str) -> bool:
+    """Whether Buffer's API can post to this platform (or Buffer service name)."""
+    return platform_for_service(platform) in PUBLISHABLE_PLATFORMS
+
+
+def option_defaults(service: str) -> dict[str, object]:
+    """Buffer's defaults for a network's options (a copy: callers may update it)."""
+    return dict(OPTION_DEFAULTS.get(platform_for_service(service), {}))
+
+
+def missing_required_options(service: str, options: dict | None) -> list[str]:
+    """The option names a post on `service` must set and does not (blank strings count as missing).
+
+    Pinterest needs `board_id`, YouTube `title`; every other network has none, or a default. A caller
+    that has a fallback (an account's default Pinterest board) fills it in before asking.
+    """
+    options = options or {}
+    missing = []
+    for name in REQUIRED_OPTIONS.get(platform_for_service(service), ()):
+        value = options.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(name)
+    return missing
+
+
+def missing_required_media(service: str, media_kinds: set[str] | list[str]) -> str:
+    """ "" when the post's media suit `service`, else what it lacks ("image", "video" or "image or video")."""
+    needed = REQUIRED_MEDIA.get(platform_for_service(service))
+    if not needed or needed & set(media_kinds):
+        return ""
+    return " or ".join(sorted(needed))
 
 
 @lru_cache(maxsize=1)

@@ -110,9 +110,13 @@ class BufferBackend(Protocol):
         status: str = "",
         due_after: datetime | None = None,
         due_before: datetime | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
     ) -> list[BufferUpdate]:
-        """Updates of these profiles, filtered at Buffer (GraphQL: one organization, server-side filters;
-        v1: per profile). `status` is "buffer" (pending), "sent" or "" for both."""
+        """Updates of these profiles, filtered at Buffer (GraphQL: per organization, server-side filters;
+        v1: per profile). `status` is "buffer" (pending), "sent" or "" for both (GraphQL: any status).
+        `organization_id` is the profiles' organization when known (SocialAccount.buffer_organization_id):
+        it saves the GraphQL backend the lookup."""
         ...
 
     def list_interactions(self, update_id: str, *, event: str = "comment") -> list[BufferInteraction]: ...

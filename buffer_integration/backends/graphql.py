@@ -8,19 +8,23 @@ GraphQL answers HTTP 200 for nearly everything, so failures are read from the bo
 - HTTP 401/403, `errors[]` UNAUTHORIZED/FORBIDDEN, UnauthorizedError → BufferAuthError
 - `errors[]` NOT_FOUND, NotFoundError → BufferNotFound
 - InvalidInputError, any other MutationError, a query Buffer refuses → BufferRejected(Buffer's message)
-- LimitReachedError, 429 RATE_LIMIT_EXCEEDED (`retryAfter` in the body) → BufferRateLimited: back off
-- `errors[]` INTERNAL_SERVER_ERROR, UnexpectedError → BufferUnavailable (BufferOutcomeUnknown for writes)
+- LimitReachedError, 429 RATE_LIMIT_EXCEEDED (`Retry-After` header) → BufferRateLimited: back off
+- `errors[]` UNEXPECTED (Buffer's server failure, sent with HTTP 200), UnexpectedError, a write answer we
+  cannot read → BufferUnavailable for reads, BufferOutcomeUnknown for writes: the reconciler decides
 - HTTP 5xx, timeouts, connection errors → exactly as v1 (`http.py`)
 
-What GraphQL cannot do (yet): per-post statistics and interactions (`BufferUnsupported`; ask
-`ensure_supported` first), posting schedules (profiles come back with `schedules=[]`), queue reorder.
-Edits use `editPost` (Buffer documents it since reference §10 was written), so an update keeps its id.
+One API key sees every organization of the account (../shared/reference/buffer-graphql/README.md, rule 6):
+profiles are listed per organization and posts queried per organization, with Buffer's own filters.
+Statistics come from `Post.metrics` (refreshed daily by Buffer), posting schedules from
+`Channel.postingSchedule`; comments/interactions are not in the API (`BufferUnsupported`).
+Edits use `editPost`, so an update keeps its id.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,10 +36,13 @@ from buffer_integration.backends.graphql_wire import (
     ACCOUNT,
     CREATE,
     EDIT,
+    POSTS,
+    STATISTICS_NOTE,
     UNSUPPORTED,
     channel_query,
     channels_query,
     delete_mutation,
+    edit_input,
     map_graphql_errors,
     map_graphql_http_error,
     mutation_error,
@@ -44,7 +51,7 @@ from buffer_integration.backends.graphql_wire import (
     parse_post,
     post_input,
     post_query,
-    posts_query,
+    posts_input,
 )
 from buffer_integration.backends.http import (
     DEFAULT_BACKOFF_BASE,
@@ -74,6 +81,8 @@ class GraphQLBackend:
     rate_limit = (100, 15 * 60)
     # Features callers must not ask for: `ensure_supported` raises BufferUnsupported with the text.
     unsupported = UNSUPPORTED
+    # Shown where statistics appear: Buffer refreshes `Post.metrics` once a day (Post.metricsUpdatedAt).
+    statistics_note = STATISTICS_NOTE
 
     def __init__(
         self,
@@ -99,7 +108,8 @@ class GraphQLBackend:
             error_mapper=map_graphql_http_error,
         )
         self._path = urlsplit(self._http.base_url).path or "/"
-        self._organization_id: str | None = None  # an API key belongs to one account: ask once
+        self._organization_ids: list[str] | None = None  # an API key's organizations: asked once
+        self._channel_organizations: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return f"GraphQLBackend(url={self._http.base_url!r})"
@@ -140,22 +150,36 @@ class GraphQLBackend:
             raise err
         return result
 
-    def _organization(self) -> str:
-        if self._organization_id is None:
+    def _organizations(self) -> list[str]:
+        """Every organization of the key (README rule 6): one Account request per backend, then cached."""
+        if self._organization_ids is None:
             self.get_user()
-        if not self._organization_id:
+        if not self._organization_ids:
             raise BufferNotFound("This Buffer account has no organization")
-        return self._organization_id
+        return self._organization_ids
 
-    def _posts(self, profile_id: str, status: str) -> list[BufferUpdate]:
-        """Every post of a channel in one status, following the cursors (forward only, as Buffer)."""
-        organization, after = self._organization(), None
+    def _organization_of(self, channel_id: str) -> str:
+        """The organization holding a channel, for at most one request: known from list_profiles or
+        get_profile, the key's only organization once get_user has run, else one Channel request."""
+        if channel_id in self._channel_organizations:
+            return self._channel_organizations[channel_id]
+        if self._organization_ids is not None and len(self._organization_ids) == 1:
+            return self._organization_ids[0]
+        return self.get_profile(channel_id).organization_id or self._organizations()[0]
+
+    def _remember(self, profile: BufferProfile) -> BufferProfile:
+        if profile.organization_id:
+            self._channel_organizations[profile.id] = profile.organization_id
+        return profile
+
+    def _posts(self, variables: dict) -> list[BufferUpdate]:
+        """Every post matching a `PostsInput`, following the cursors (forward only, as Buffer)."""
+        after = None
         updates: dict[str, BufferUpdate] = {}
         for _ in range(MAX_PAGES):
-            document = posts_query(organization, profile_id, status, first=PAGE_SIZE, after=after)
-            page = self._call(document, "Posts").get("posts") or {}
+            page = self._call(POSTS, "Posts", {"input": variables, "first": PAGE_SIZE, "after": after}).get("posts")
             try:
-                for edge in page["edges"]:
+                for edge in page.get("edges") or []:
                     update = parse_post(edge["node"])
                     updates.setdefault(update.id, update)
                 info = page["pageInfo"]
@@ -172,33 +196,37 @@ class GraphQLBackend:
         account = self._call(ACCOUNT, "Account").get("account")
         if not isinstance(account, dict) or not account.get("id"):
             return self._shape(False, "Account")
-        user, self._organization_id = parse_account(account)
+        user, self._organization_ids = parse_account(account)
         return user
 
     def list_profiles(self) -> list[BufferProfile]:
-        channels = self._call(channels_query(self._organization()), "Channels").get("channels")
-        if not isinstance(channels, list):
-            return self._shape(False, "Channels")
-        return [parse_channel(c) for c in channels if isinstance(c, dict) and c.get("id")]
+        """The channels of every organization of the key, each with its `organization_id`."""
+        profiles: list[BufferProfile] = []
+        for organization in self._organizations():
+            channels = self._call(channels_query(organization), "Channels").get("channels")
+            if not isinstance(channels, list):
+                return self._shape(False, "Channels")
+            for channel in channels:
+                if isinstance(channel, dict) and channel.get("id"):
+                    profile = parse_channel(channel)
+                    if not profile.organization_id:
+                        profile = replace(profile, organization_id=organization)
+                    profiles.append(self._remember(profile))
+        return profiles
 
     def get_profile(self, profile_id: str) -> BufferProfile:
         channel = self._call(channel_query(profile_id), "Channel").get("channel")
         if not isinstance(channel, dict):
             raise BufferNotFound("Channel not found.")
-        return parse_channel(channel)
+        return self._remember(parse_channel(channel))
 
     def create_update(self, draft: UpdateDraft) -> BufferUpdate:
         result = self._mutate(CREATE, "CreatePost", {"input": post_input(draft)}, ok="PostActionSuccess")
         return self._post_of(result, "CreatePost")
 
     def edit_update(self, update_id: str, draft: UpdateDraft) -> BufferUpdate:
-        """editPost keeps the post's id. The draft is the whole new state (text, assets); without
-        `now`/`scheduled_at` the post keeps its time, as with v1."""
-        data = {"id": update_id, **post_input(draft)}
-        del data["channelId"], data["schedulingType"]
-        if draft.scheduled_at is None and not draft.now:
-            del data["mode"]  # no mode = no scheduling change (Buffer's EditPostInput)
-        data.setdefault("assets", [])  # an empty list clears the old assets; omitting would keep them
+        """editPost keeps the post's id; without `now`/`scheduled_at` the post keeps its time, as with v1."""
+        data = edit_input(update_id, draft)
         return self._post_of(self._mutate(EDIT, "EditPost", {"input": data}, ok="PostActionSuccess"), "EditPost")
 
     def _post_of(self, result: dict, operation: str) -> BufferUpdate:
@@ -217,20 +245,47 @@ class GraphQLBackend:
         return parse_post(post)
 
     def list_pending(self, profile_id: str, *, since: datetime | None = None) -> list[BufferUpdate]:
-        """Created after `since` (as v1), soonest due first; unscheduled last."""
-        updates = self._posts(profile_id, "scheduled")
+        """Created after `since` (as v1; filtered at Buffer), soonest due first; unscheduled last."""
+        updates = self.find_updates([profile_id], status="buffer", created_after=since)
         if since is not None:
             updates = [u for u in updates if u.created_at is not None and u.created_at > since]
         far = datetime.max.replace(tzinfo=UTC)
         return sorted(updates, key=lambda u: u.due_at or far)
 
     def list_sent(self, profile_id: str, *, since: datetime | None = None) -> list[BufferUpdate]:
-        """Sent after `since` (as v1), most recent first."""
-        updates = self._posts(profile_id, "sent")
+        """Sent after `since` (as v1), most recent first. Buffer has no `sentAt` filter, and neither
+        `dueAt` nor `createdAt` bounds the send time, so `since` is applied here."""
+        updates = self.find_updates([profile_id], status="sent")
         if since is not None:
             updates = [u for u in updates if u.sent_at is not None and u.sent_at > since]
         epoch = datetime.min.replace(tzinfo=UTC)
         return sorted(updates, key=lambda u: u.sent_at or epoch, reverse=True)
+
+    def find_updates(
+        self,
+        profile_ids: list[str],
+        *,
+        organization_id: str = "",
+        status: str = "",
+        due_after: datetime | None = None,
+        due_before: datetime | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+    ) -> list[BufferUpdate]:
+        """Posts of these channels, filtered and sorted by Buffer (README rule 7). Channels are grouped by
+        organization: pass `organization_id` (SocialAccount.buffer_organization_id) and no lookup is made;
+        else each unknown channel's organization costs one Channel request."""
+        if not profile_ids:
+            return []
+        groups: dict[str, list[str]] = {}
+        for profile_id in dict.fromkeys(profile_ids):
+            groups.setdefault(organization_id or self._organization_of(profile_id), []).append(profile_id)
+        window = {"due_after": due_after, "due_before": due_before}
+        window |= {"created_after": created_after, "created_before": created_before}
+        updates: list[BufferUpdate] = []
+        for organization, channel_ids in groups.items():
+            updates += self._posts(posts_input(organization, channel_ids, status=status, **window))
+        return updates
 
     def list_interactions(self, update_id: str, *, event: str = "comment") -> list[BufferInteraction]:
         raise BufferUnsupported(UNSUPPORTED["interactions"])

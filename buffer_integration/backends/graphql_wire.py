@@ -7,6 +7,8 @@ are selected, so a schema we do not know cannot reject our queries.
 from __future__ import annotations
 
 import json
+import math
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,15 +23,24 @@ from buffer_integration.exceptions import (
     BufferRejected,
     BufferUnavailable,
 )
+from buffer_integration.platforms import LINK_ATTACHMENT_PLATFORMS, option_defaults, platform_for_service
 
 STATUS = {"sent": "sent", "error": "error"}  # everything else (scheduled, sending, ...) is still pending
-UNSUPPORTED = {
-    "interactions": "Buffer's GraphQL API offers no comments/interactions yet.",
-    "statistics": "Buffer's GraphQL API offers no per-post statistics yet.",
-}
+# Comments/interactions are not in the GraphQL API (README rule 8); statistics are (`Post.metrics`).
+UNSUPPORTED = {"interactions": "Buffer's GraphQL API offers no comments/interactions yet."}
+STATISTICS_NOTE = "Statistics are refreshed daily by Buffer."
+# Buffer's PostStatus values behind our three: pending is everything not yet out.
+STATUS_FILTER = {"buffer": ["draft", "needs_approval", "scheduled", "sending"], "sent": ["sent"], "error": ["error"]}
 
-_POST = "id status text dueAt sentAt createdAt updatedAt channelId externalLink assets { type source thumbnail }"
-_CHANNEL = "id name displayName service type avatar timezone isLocked isDisconnected"
+_POST = (
+    "id status text dueAt sentAt createdAt updatedAt channelId externalLink assets { type source thumbnail } "
+    "metrics { type value unit } metricsUpdatedAt"
+)
+_CHANNEL = (
+    "id name displayName service type avatar timezone isLocked isDisconnected organizationId "
+    "postingSchedule { day times paused } "
+    "metadata { __typename ... on PinterestMetadata { boards { serviceId name } } }"
+)
 _RESULT = f"__typename ... on PostActionSuccess {{ post {{ {_POST} }} }} ... on MutationError {{ message }}"
 
 # Ids are written into the document as literals, not passed as `$id: ID!` variables: Buffer types
@@ -57,13 +68,40 @@ def post_query(post_id: str) -> str:
     return f"query Post {{ post(input: {{id: {literal(post_id)}}}) {{ {_POST} }} }}"
 
 
-def posts_query(organization_id: str, channel_id: str, status: str, *, first: int, after: str | None) -> str:
-    """One page of a channel's posts in one status (`status` is a PostStatus enum value)."""
-    cursor = f", after: {literal(after)}" if after else ""
-    filters = f"filter: {{status: [{status}], channelIds: [{literal(channel_id)}]}}"
-    where = f"organizationId: {literal(organization_id)}, {filters}"
-    page = f"edges {{ node {{ {_POST} }} }} pageInfo {{ hasNextPage endCursor }}"
-    return f"query Posts {{ posts(first: {int(first)}{cursor}, input: {{{where}}}) {{ {page} }} }}"
+POSTS = (
+    "query Posts($input: PostsInput!, $first: Int, $after: String) "
+    "{ posts(input: $input, first: $first, after: $after) "
+    f"{{ edges {{ node {{ {_POST} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+)
+
+
+def _window(start: datetime | None, end: datetime | None) -> dict[str, str] | None:
+    window = {key: _iso(dt) for key, dt in (("start", start), ("end", end)) if dt is not None}
+    return window or None
+
+
+def posts_input(
+    organization_id: str,
+    channel_ids: list[str],
+    *,
+    status: str = "",
+    due_after: datetime | None = None,
+    due_before: datetime | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+) -> dict[str, Any]:
+    """`PostsInput`: Buffer filters by channel, status and `dueAt`/`createdAt` windows and sorts (README
+    rule 7), so we never page through an organization's posts to pick ours locally."""
+    filters: dict[str, Any] = {"channelIds": list(channel_ids)}
+    if status:
+        filters["status"] = STATUS_FILTER[status]
+    if due := _window(due_after, due_before):
+        filters["dueAt"] = due
+    if created := _window(created_after, created_before):
+        filters["createdAt"] = created
+    # Oldest first: new posts land on later pages, so a post created while we page is not skipped.
+    sort = [{"field": "createdAt", "direction": "asc"}]
+    return {"organizationId": organization_id, "filter": filters, "sort": sort}
 
 
 def delete_mutation(post_id: str) -> str:
@@ -72,7 +110,9 @@ def delete_mutation(post_id: str) -> str:
 
 
 AUTH_CODES = {"UNAUTHORIZED", "UNAUTHENTICATED", "FORBIDDEN"}
-SERVER_CODES = {"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "UNEXPECTED_ERROR"}
+# Buffer's own server failure is `UNEXPECTED`, sent with HTTP 200 (README rule 4): after a write the
+# write may have landed, so it is an unknown outcome, never a refusal.
+SERVER_CODES = {"UNEXPECTED", "INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "UNEXPECTED_ERROR"}
 
 
 def _first_error(errors: Any) -> tuple[str, str, dict]:
@@ -125,6 +165,9 @@ def mutation_error(payload: dict) -> BufferError:
     message = str(payload.get("message") or f"Buffer refused the request ({typename or 'unknown result'})")
     if typename == "NotFoundError":
         return BufferNotFound(message)
+    if typename == "VoidMutationError" and "not found" in message.lower():
+        # DeletePostPayload has no NotFoundError member (README rule 4): Buffer says it in the message.
+        return BufferNotFound(message)
     if typename == "UnauthorizedError":
         return _auth_error(message)
     if typename == "LimitReachedError":
@@ -152,11 +195,39 @@ def _s(value: Any) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
 
 
-def parse_account(obj: dict) -> tuple[BufferUser, str]:
-    """(the user, the id of its first organization, or "" when it has none)."""
-    organizations = [o for o in obj.get("organizations") or [] if isinstance(o, dict) and o.get("id")]
+def parse_account(obj: dict) -> tuple[BufferUser, list[str]]:
+    """(the user, the ids of every organization the key sees: README rule 6)."""
+    organizations = [_s(o["id"]) for o in obj.get("organizations") or [] if isinstance(o, dict) and o.get("id")]
     user = BufferUser(id=_s(obj["id"]), timezone=_s(obj.get("timezone")) or "UTC")
-    return user, _s(organizations[0]["id"]) if organizations else ""
+    return user, organizations
+
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_schedule(slots: Any) -> list[dict]:
+    """`Channel.postingSchedule` (one ScheduleV2 per day) → v1's shape, days with the same times together;
+    a paused day has no slots."""
+    by_times: dict[tuple[str, ...], list[str]] = {}
+    for slot in slots if isinstance(slots, list) else []:
+        if not isinstance(slot, dict) or slot.get("paused") or slot.get("day") not in DAYS:
+            continue
+        times = tuple(sorted(_s(t) for t in slot.get("times") or [] if isinstance(t, str)))
+        if times:
+            by_times.setdefault(times, []).append(slot["day"])
+    return [
+        {"days": sorted(days, key=DAYS.index), "times": list(times)}
+        for times, days in sorted(by_times.items(), key=lambda item: DAYS.index(item[1][0]))
+    ]
+
+
+def parse_boards(metadata: Any) -> list[dict]:
+    boards = metadata.get("boards") if isinstance(metadata, dict) else None
+    return [
+        {"id": _s(b["serviceId"]), "name": _s(b.get("name"))}
+        for b in (boards if isinstance(boards, list) else [])
+        if isinstance(b, dict) and b.get("serviceId")
+    ]
 
 
 def parse_channel(obj: dict) -> BufferProfile:
@@ -170,7 +241,23 @@ def parse_channel(obj: dict) -> BufferProfile:
         timezone=_s(obj.get("timezone")) or "UTC",
         # A locked channel (over the plan's channel limit) cannot publish either: same as disconnected.
         is_disconnected=bool(obj.get("isDisconnected") or obj.get("isLocked")),
+        schedules=parse_schedule(obj.get("postingSchedule")),
+        organization_id=_s(obj.get("organizationId")),
+        boards=parse_boards(obj.get("metadata")),
     )
+
+
+def parse_metrics(metrics: Any) -> dict[str, int]:
+    """`Post.metrics` → counts by metric type (percentages such as engagementRate are left out: ours is
+    computed from the counts)."""
+    counts: dict[str, int] = {}
+    for metric in metrics if isinstance(metrics, list) else []:
+        if not isinstance(metric, dict) or metric.get("unit") == "percentage" or not metric.get("type"):
+            continue
+        value = metric.get("value")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            counts[_s(metric["type"])] = max(0, round(value))
+    return counts
 
 
 def parse_post(obj: dict) -> BufferUpdate:
@@ -190,8 +277,89 @@ def parse_post(obj: dict) -> BufferUpdate:
         due_at=_dt(obj.get("dueAt")),
         sent_at=_dt(obj.get("sentAt")),
         service_link=_s(obj.get("externalLink")),
+        statistics=parse_metrics(obj.get("metrics")),
         media=media,
     )
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+# PostInputMetaData's key of each of our platforms (Buffer's Service enum says `googlebusiness`, the
+# metadata input calls it `google`: developers.buffer.com/types/PostInputMetaData.md).
+METADATA_KEY = {"googlebusiness": "google"}
+
+
+def link_of(draft: UpdateDraft) -> str:
+    """The post's link: the draft's own, else the first URL of the text (where Buffer users put it)."""
+    if draft.link_url:
+        return draft.link_url
+    found = _URL.search(draft.text or "")
+    return found.group(0).rstrip(".,;:!?)]}") if found else ""
+
+
+def post_assets(draft: UpdateDraft) -> list[dict[str, Any]]:
+    """`AssetInput` is @oneOf: one kind per asset. The `link` asset is never sent (removed 2026-12-15,
+    developers.buffer.com/types/AssetInput.md): links go in the text and in `linkAttachment`."""
+    assets: list[dict[str, Any]] = []
+    if draft.photo_url:
+        assets.append({"image": {"url": draft.photo_url, "thumbnailUrl": draft.photo_url}})
+    if draft.video_url:
+        assets.append({"video": {"url": draft.video_url}})
+    return assets
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _thread(options: dict) -> list[dict[str, Any]]:
+    parts = options.get("thread") if isinstance(options.get("thread"), list) else []
+    return [{"text": part, "assets": []} for part in parts if isinstance(part, str) and part.strip()]
+
+
+def post_metadata(draft: UpdateDraft) -> dict[str, Any] | None:
+    """`PostInputMetaData` for the draft's network from its `network_options` (SocialHub's names), with
+    Buffer's defaults where it has one (README "Rules the schema alone does not show", 1). None when the
+    network needs nothing. Options not given are not sent, so on edit Buffer keeps the post's board or
+    title (PinterestPostMetadataInput / YoutubePostMetadataInput: "optional on edit")."""
+    platform = platform_for_service(draft.service)
+    options = draft.network_options if isinstance(draft.network_options, dict) else {}
+    options = {**option_defaults(platform), **{k: v for k, v in options.items() if v is not None}}
+    assets = post_assets(draft)
+    link = link_of(draft) if platform in LINK_ATTACHMENT_PLATFORMS and not assets else ""
+    block: dict[str, Any] = {}
+    if platform == "instagram":
+        block = {"type": options["type"], "shouldShareToFeed": bool(options["share_to_feed"])}
+        if _text(options.get("first_comment")):
+            block["firstComment"] = _text(options["first_comment"])
+    elif platform in ("facebook", "linkedin"):
+        if _text(options.get("first_comment")):
+            block["firstComment"] = _text(options["first_comment"])
+        if link:
+            block["linkAttachment"] = {"url": link}
+        if block and platform == "facebook":
+            block["type"] = "post"  # FacebookPostMetadataInput.type is required once the block is sent
+    elif platform in ("twitter", "threads", "bluesky"):
+        if thread := _thread(options):
+            block["thread"] = thread
+        if link:
+            block["linkAttachment"] = {"url": link}
+    elif platform == "pinterest":
+        if _text(options.get("board_id")):
+            block["boardServiceId"] = _text(options["board_id"])
+        if _text(options.get("title")):
+            block["title"] = _text(options["title"])
+        if pin_link := link_of(draft):
+            block["url"] = pin_link  # where the Pin leads
+    elif platform == "youtube":
+        if _text(options.get("title")):
+            block["title"] = _text(options["title"])
+        block["categoryId"] = _text(options["category_id"]) or "22"
+        block["privacy"] = options["privacy"]
+    elif platform == "googlebusiness":
+        block = {"type": options["type"]}
+    if not block:
+        return None
+    return {METADATA_KEY.get(platform, platform): block}
 
 
 def post_input(draft: UpdateDraft) -> dict[str, Any]:
@@ -205,13 +373,19 @@ def post_input(draft: UpdateDraft) -> dict[str, Any]:
     }
     if draft.scheduled_at is not None:
         data["dueAt"] = _iso(draft.scheduled_at)
-    assets = []
-    if draft.photo_url:
-        assets.append({"image": {"url": draft.photo_url, "thumbnailUrl": draft.photo_url}})
-    if draft.video_url:
-        assets.append({"video": {"url": draft.video_url}})
-    if draft.link_url:
-        assets.append({"link": {"url": draft.link_url}})
-    if assets:
+    if assets := post_assets(draft):
         data["assets"] = assets
+    if metadata := post_metadata(draft):
+        data["metadata"] = metadata
+    return data
+
+
+def edit_input(update_id: str, draft: UpdateDraft) -> dict[str, Any]:
+    """UpdateDraft → EditPostInput. The draft is the whole new state (text, assets, metadata); without
+    `now`/`scheduled_at` the post keeps its time (no `mode` = no scheduling change, EditPostInput)."""
+    data = {"id": update_id, **post_input(draft)}
+    del data["channelId"], data["schedulingType"]
+    if draft.scheduled_at is None and not draft.now:
+        del data["mode"]
+    data.setdefault("assets", [])  # an empty list clears the old assets; omitting would keep them
     return data

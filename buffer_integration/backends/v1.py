@@ -380,6 +380,35 @@ class V1Backend:
     def list_sent(self, profile_id: str, *, since: datetime | None = None) -> list[BufferUpdate]:
         return self._list_updates(profile_id, "sent", since)
 
+    def find_updates(
+        self,
+        profile_ids: list[str],
+        *,
+        organization_id: str = "",
+        status: str = "",
+        due_after: datetime | None = None,
+        due_before: datetime | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+    ) -> list[BufferUpdate]:
+        """v1 has no server-side filters beyond `since`: per profile and kind, then filtered here.
+        v1 has no organizations (`organization_id` is ignored) and lists only pending and sent updates."""
+        kinds = {"buffer": ["pending"], "sent": ["sent"]}.get(status, ["pending", "sent"])
+        updates = [
+            u for pid in dict.fromkeys(profile_ids) for kind in kinds for u in self._list_updates(pid, kind, None)
+        ]
+
+        def inside(dt: datetime | None, start: datetime | None, end: datetime | None) -> bool:
+            if start is None and end is None:
+                return True
+            return dt is not None and (start is None or dt >= start) and (end is None or dt <= end)
+
+        return [
+            u
+            for u in updates
+            if inside(u.due_at, due_after, due_before) and inside(u.created_at, created_after, created_before)
+        ]
+
     def list_interactions(self, update_id: str, *, event: str = "comment") -> list[BufferInteraction]:
         items = self._walk(f"/updates/{_seg(update_id)}/interactions.json", "interactions", {"event": event})
         return self._parse(

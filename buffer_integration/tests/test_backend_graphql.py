@@ -81,7 +81,7 @@ def test_429_body_retry_after_is_read_without_a_header(gql, key, box, sleeps):
 def test_top_level_not_found_and_forbidden(gql, key, box):
     with pytest.raises(BufferNotFound, match="Post not found"):
         gql.get_update("f" * 24)
-    gql._organization_id = "0" * 24  # another organization
+    gql._organization_ids = ["0" * 24]  # another organization
     with pytest.raises(BufferAuthError, match="organization"):
         gql.list_profiles()
 
@@ -121,34 +121,36 @@ def test_graphql_and_v1_share_one_account(gql, make_backend, key, box):
     assert box.stats()["creates_by_text"] == {"Made with GraphQL": 1, "Made with v1": 1}
 
 
-def test_link_and_video_go_as_assets(gql, key, box):
+def test_video_goes_as_an_asset_and_the_link_stays_in_the_text(gql, key, box):
     draft = UpdateDraft(
         profile_id=profile_id(key, "youtube"),
-        text="Watch",
+        text="Watch https://example.com/read",
         video_url="https://cdn.example/v.mp4",
-        link_url="https://example.com/read",
+        service="youtube",
+        network_options={"title": "A film"},
     )
     update = gql.create_update(draft)
-    assert update.text == "Watch" and update.media == {"video": "https://cdn.example/v.mp4"}
+    assert update.text == "Watch https://example.com/read" and update.media == {"video": "https://cdn.example/v.mp4"}
     stored = box.updates(profile_id(key, "youtube"))[0]["media"]
-    assert stored == {"video": "https://cdn.example/v.mp4", "link": "https://example.com/read"}
+    assert stored == {"video": "https://cdn.example/v.mp4"}  # no `link` asset: it is gone on 2026-12-15
 
 
-# -- what GraphQL does not offer ----------------------------------------------------------------
+# -- what GraphQL does not offer, and what it now does ------------------------------------------
 
 
 def test_unsupported_features_say_so(gql, make_backend):
     with pytest.raises(BufferUnsupported, match="no comments/interactions"):
         gql.list_interactions("a" * 24)
-    with pytest.raises(BufferUnsupported, match="no per-post statistics"):
-        ensure_supported(gql, "statistics")
-    ensure_supported(make_backend("v1"), "statistics")  # v1 keeps them
+    ensure_supported(gql, "statistics")  # Post.metrics
+    ensure_supported(make_backend("v1"), "statistics")
     assert gql.get_configuration() == network_configuration()
 
 
-def test_updates_carry_no_statistics(gql, key):
+def test_sent_updates_carry_post_metrics(gql, key):
     update = gql.create_update(UpdateDraft(profile_id=profile_id(key), text="Sent", now=True))
-    assert gql.get_update(update.id).statistics == {}
+    statistics = gql.get_update(update.id).statistics
+    assert statistics and all(isinstance(v, int) and v >= 0 for v in statistics.values())
+    assert "engagementRate" not in statistics  # a percentage: ours is computed from the counts
 
 
 # -- the wire, without a server -----------------------------------------------------------------
