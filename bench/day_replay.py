@@ -122,26 +122,6 @@ class RequestLog:
         return best, best_key
 
 
-class _SetAttr:
-    """The one thing `graphql_find_updates` asks of pytest's monkeypatch."""
-
-    @staticmethod
-    def setattr(target, name, value, raising=True):
-        setattr(target, name, value)
-
-
-def use_find_updates_stand_in() -> bool:
-    """Until the GraphQL backend has `find_updates` (issue 13), the tests' stand-in: the same one filtered
-    request per organization. Returns whether it was needed, so the output says so."""
-    from buffer_integration.backends.graphql import GraphQLBackend
-    from posts.tests.engine_helpers import graphql_find_updates
-
-    if hasattr(GraphQLBackend, "find_updates"):
-        return False
-    graphql_find_updates(_SetAttr())
-    return True
-
-
 def sandbox_requests(sandbox) -> int | None:
     """What the sandbox's own per-key windows counted (None with a sandbox that has none)."""
     budgets = getattr(sandbox, "budgets", None)
@@ -182,7 +162,6 @@ def main() -> None:
     from posts.models import BufferPollState, Post, PostStatus
 
     call_command("migrate", verbosity=0, interactive=False)
-    stand_in = use_find_updates_stand_in()
     # The day replayed starts at a midnight in the future of the real clock, so that 9:00 reads as 9:00.
     real_now = dt.datetime.now(dt.UTC)
     start = (real_now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -294,8 +273,6 @@ def main() -> None:
         f" max={max(lateness, default=float('nan')):.1f}s"
     )
     print(f"429s from the sandbox: {stats['rate_limited']}; duplicates: {duplicates}")
-    if stand_in:
-        print("note: GraphQLBackend has no find_updates yet; the stand-in from posts/tests/engine_helpers was used")
 
 
 if __name__ == "__main__":

@@ -109,7 +109,9 @@ def _sync_organization(posts: list[Post], *, now: dt.datetime) -> int:
     profile_ids = sorted({p.social_account.buffer_profile_id for p in posts})
     backend = polling.backend_for(config, priority=Priority.STATUS_SYNC)
     try:
-        updates = _find(backend, profile_ids, organization_id, due_after=oldest - margin, due_before=now + margin)
+        updates = _find(
+            backend, config.api, profile_ids, organization_id, due_after=oldest - margin, due_before=now + margin
+        )
     except BufferBudgetExhausted as exc:
         polling.defer(state, until=exc.retry_at)  # publishing has the key's remaining budget
         return 0
@@ -151,11 +153,12 @@ def _sync_organization(posts: list[Post], *, now: dt.datetime) -> int:
 
 
 def _find(
-    backend, profile_ids: list[str], organization_id: str, *, due_after: dt.datetime, due_before: dt.datetime
+    backend, api: str, profile_ids: list[str], organization_id: str, *, due_after: dt.datetime, due_before: dt.datetime
 ) -> list[BufferUpdate]:
     """Every update of these channels due in the window, sent or not, filtered at Buffer."""
-    find = getattr(backend, "find_updates", None)
-    if find is not None:
-        return find(profile_ids, organization_id=organization_id, due_after=due_after, due_before=due_before)
-    # A backend without `find_updates` yet (it is in the protocol, issue 13): the sent list of each channel.
-    return [u for profile_id in profile_ids for u in backend.list_sent(profile_id, since=due_after)]
+    # GraphQL answers every status in one request, errored posts included; v1 would list pending and
+    # sent separately (two requests per channel) and has no errored list: there, only the sent one.
+    status = "" if api == "graphql" else "sent"
+    return backend.find_updates(
+        profile_ids, organization_id=organization_id, status=status, due_after=due_after, due_before=due_before
+    )

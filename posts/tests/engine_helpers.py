@@ -66,35 +66,3 @@ def creates_per_post(sandbox, posts: list[Post]) -> dict[int, int]:
     """How many updates/create the sandbox accepted for each post's text."""
     by_text = sandbox.stats()["creates_by_text"]
     return {post.pk: by_text.get(post.content, 0) for post in posts}
-
-
-def graphql_find_updates(monkeypatch) -> None:
-    """Make sure the GraphQL backend has `find_updates` (declared in the backend protocol, issue 13).
-
-    Once the backend implements it this does nothing. Until then it installs the same one request per
-    organization that Buffer serves — `posts(input: {organizationId, filter: {channelIds: [...]}})`,
-    following the cursors — so the polling tests count what real polling costs, over real HTTP.
-    """
-    from buffer_integration.backends import graphql
-    from buffer_integration.backends.graphql_wire import _POST, literal, parse_post
-
-    if hasattr(graphql.GraphQLBackend, "find_updates"):
-        return
-
-    def find_updates(self, profile_ids, *, organization_id="", status="", due_after=None, due_before=None):
-        organization = organization_id or self._organization()
-        channels = ", ".join(literal(p) for p in profile_ids)
-        page = f"edges {{ node {{ {_POST} }} }} pageInfo {{ hasNextPage endCursor }}"
-        updates, after = [], None
-        for _ in range(graphql.MAX_PAGES):
-            cursor = f", after: {literal(after)}" if after else ""
-            where = f"organizationId: {literal(organization)}, filter: {{channelIds: [{channels}]}}"
-            document = f"query Posts {{ posts(first: {graphql.PAGE_SIZE}{cursor}, input: {{{where}}}) {{ {page} }} }}"
-            result = self._call(document, "Posts")["posts"]
-            updates += [parse_post(edge["node"]) for edge in result["edges"]]
-            if not result["pageInfo"]["hasNextPage"]:
-                break
-            after = result["pageInfo"]["endCursor"]
-        return updates
-
-    monkeypatch.setattr(graphql.GraphQLBackend, "find_updates", find_updates, raising=False)

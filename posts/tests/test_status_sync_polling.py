@@ -22,18 +22,12 @@ from posts import polling
 from posts.engine import status_sync
 from posts.engine.status_sync import sync_handed_over_posts
 from posts.models import BufferPollState, Post, PostStatus
-from posts.tests.engine_helpers import graphql_find_updates
 
 pytestmark = pytest.mark.django_db
 TICK = dt.timedelta(seconds=300)  # ENGINE_STATUS_SYNC_INTERVAL
 # Channels that take a plain text post (no per-network metadata needed).
 PLAIN_SERVICES = ("twitter", "facebook", "linkedin", "mastodon", "bluesky")
 SMALLEST_DAILY_BUDGET = 250  # Free / Essentials: shared/reference/buffer-graphql/README.md §5
-
-
-@pytest.fixture(autouse=True)
-def _find_updates(monkeypatch):
-    graphql_find_updates(monkeypatch)
 
 
 @pytest.fixture
@@ -166,7 +160,6 @@ def test_a_key_out_of_budget_defers_status_sync_to_when_the_budget_refills(sandb
     assert len(asked) == 1  # deferred: not even asked of the budget again before it refills
 
     monkeypatch.undo()
-    graphql_find_updates(monkeypatch)
     traveller.move_to(refill)
     assert sync_handed_over_posts() == 1
     post.refresh_from_db()
