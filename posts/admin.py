@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 
 from buffer_integration.exceptions import BufferError
 from posts import services
-from posts.models import Post, PublishAttempt
+from posts.models import BufferPollState, Post, PublishAttempt
 from socialhub.errors import DomainError
 
 
@@ -104,3 +104,20 @@ class PostAdmin(admin.ModelAdmin):
             self.message_user(request, f"Cancelled {cancelled} post(s).", messages.SUCCESS)
         if failures:
             self.message_user(request, "Not cancelled: " + "; ".join(failures), messages.WARNING)
+
+
+@admin.register(BufferPollState)
+class BufferPollStateAdmin(admin.ModelAdmin):
+    """Why a key is (not) being polled: its backoff and when it next asks. Written by the polling only."""
+
+    list_display = ("key", "organization_id", "stream", "next_poll_at", "interval_seconds", "polls", "last_changed_at")
+    list_filter = ("stream",)
+    search_fields = ("organization_id",)
+    readonly_fields = [field.name for field in BufferPollState._meta.fields]
+
+    @admin.display(description="API key (hash)")
+    def key(self, obj: BufferPollState) -> str:
+        return obj.key_digest[:12]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -63,3 +63,12 @@ def test_the_list_shows_the_content_truncated_and_filters_by_buffer_and_error(ad
     assert admin_client.get(CHANGELIST, {"at_buffer": "yes"}).context["cl"].result_count == 1
     assert admin_client.get(CHANGELIST, {"has_error": "yes"}).context["cl"].result_count == 1
     assert list(admin_client.get(CHANGELIST, {"at_buffer": "yes"}).context["cl"].result_list) == [long]
+
+
+def test_poll_states_are_listed_read_only(admin_client):
+    from posts import polling
+
+    state = polling.state_for(token="1/admin-key", organization_id="org-1", stream="status")
+    html = admin_client.get("/admin/posts/bufferpollstate/").content.decode()
+    assert "org-1" in html and state.key_digest[:12] in html and "1/admin-key" not in html
+    assert admin_client.get("/admin/posts/bufferpollstate/add/").status_code == 403
