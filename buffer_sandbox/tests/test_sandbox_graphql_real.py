@@ -455,3 +455,20 @@ def test_aggregated_metrics_and_daily_posting_limits(box, key):
     assert answer["dailyPostingLimits"] == [
         {"channelId": profile_id(key), "sent": 2, "scheduled": 1, "limit": 3, "isAtLimit": True}
     ]
+
+
+def test_command_line_sets_the_graphql_knobs():
+    from buffer_sandbox.__main__ import build_server
+
+    argv = ["--port", "0", "--state", ":memory:", "--unexpected-rate", "0.25", "--unexpected-after-write"]
+    server, _ = build_server([*argv, "--graphql-rate-limit", "0"])
+    try:
+        faults = server.faults.faults
+        assert (faults.unexpected_rate, faults.unexpected_after_write, faults.graphql_rate_limit) == (0.25, True, 0)
+    finally:
+        server.stop()
+    server, _ = build_server(["--port", "0", "--state", ":memory:"])
+    try:
+        assert server.faults.faults.graphql_rate_limit == 100  # Buffer's windows on by default
+    finally:
+        server.stop()
