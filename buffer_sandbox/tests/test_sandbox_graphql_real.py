@@ -300,6 +300,7 @@ def test_stats_count_requests_per_token_and_window(box, key):
     mine = box.stats()["graphql_tokens"][key]
     assert mine == {
         "plan": "free",
+        "enforced": True,
         "limits": {"15m": 100, "24h": 2, "30d": 3000},
         "requests": 3,
         "rate_limited": 1,
@@ -307,6 +308,10 @@ def test_stats_count_requests_per_token_and_window(box, key):
     }
     box.call("POST", "clock", json={"advance_seconds": 16 * 60})
     assert box.stats()["graphql_tokens"][key]["windows"] == {"15m": 0, "24h": 2, "30d": 2}
+    box.faults(graphql_rate_limit=0)  # limits off (the test default): still counted
+    assert box.graphql(key, ORGS).status_code == 200
+    off = box.stats()["graphql_tokens"][key]
+    assert off["enforced"] is False and off["windows"] == {"15m": 1, "24h": 3, "30d": 3} and off["requests"] == 4
 
 
 def test_answers_carry_rate_limit_headers(box, key):
