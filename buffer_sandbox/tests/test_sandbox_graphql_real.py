@@ -418,6 +418,11 @@ def test_post_metadata_reads_back_what_was_sent(box, key):
     edit = (
         "mutation E($input: EditPostInput!) { editPost(input: $input) { __typename ... on MutationError { message } } }"
     )
+    too_long = {"id": video["id"], "metadata": {"youtube": {"title": "t" * 101}}}
+    assert ok(box.graphql(key, edit, {"input": too_long}))["editPost"] == {
+        "__typename": "InvalidInputError",
+        "message": "Invalid post: YouTube titles can be at most 100 characters.",
+    }
     edited = box.graphql(key, edit, {"input": {"id": video["id"], "metadata": {"youtube": {"privacy": "unlisted"}}}})
     assert ok(edited)["editPost"]["__typename"] == "PostActionSuccess"
     assert ok(box.graphql(key, query, {"id": video["id"]}))["post"]["metadata"] == {
