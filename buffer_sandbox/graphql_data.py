@@ -445,6 +445,10 @@ def _media(assets: list[dict], link: str | None = None) -> dict[str, str]:
     return media
 
 
+def _board_ids(service: str, channel_id: str) -> list[str]:
+    return [b["serviceId"] for b in pinterest_boards(channel_id)] if service == "pinterest" else []
+
+
 def _link_attachment(service: str, data: dict[str, Any]) -> str | None:
     attachment = graphql_rules.metadata_of(service, data).get("linkAttachment") or {}
     return attachment.get("url")
@@ -466,7 +470,7 @@ def create_post(state: SandboxState, token: str, data: dict[str, Any], *, daily_
     channel_id = str(data["channelId"])
     profile = state.profile(token, channel_id)  # unknown / foreign channel: ApiError 1010/1011
     service = profile["service"]
-    boards = [b["serviceId"] for b in pinterest_boards(channel_id)] if service == "pinterest" else []
+    boards = _board_ids(service, channel_id)
     problems = graphql_rules.create_problems(service, profile["service_type"], data, boards=boards)
     if problems:
         raise ApiError(1004, graphql_rules.invalid_post(problems))
@@ -497,10 +501,7 @@ def edit_post(state: SandboxState, token: str, data: dict[str, Any]) -> dict:
     post_id = str(data["id"])
     current = get_post(state, token, post_id)
     service = current["channelService"]
-    problems = []
-    if data.get("assets") is not None:
-        problems = graphql_rules.asset_problems(data["assets"])
-        problems += graphql_rules.link_attachment_problems(service, data, data["assets"])
+    problems = graphql_rules.edit_problems(service, data, boards=_board_ids(service, current["channelId"]))
     if problems:
         raise ApiError(1004, graphql_rules.invalid_post(problems))
     params: dict[str, Any] = {"text": current["text"] if data.get("text") is None else data["text"]}

@@ -300,6 +300,7 @@ def test_stats_count_requests_per_token_and_window(box, key):
     mine = box.stats()["graphql_tokens"][key]
     assert mine == {
         "plan": "free",
+        "enforced": True,
         "limits": {"15m": 100, "24h": 2, "30d": 3000},
         "requests": 3,
         "rate_limited": 1,
@@ -307,6 +308,10 @@ def test_stats_count_requests_per_token_and_window(box, key):
     }
     box.call("POST", "clock", json={"advance_seconds": 16 * 60})
     assert box.stats()["graphql_tokens"][key]["windows"] == {"15m": 0, "24h": 2, "30d": 2}
+    box.faults(graphql_rate_limit=0)  # limits off (the test default): still counted
+    assert box.graphql(key, ORGS).status_code == 200
+    off = box.stats()["graphql_tokens"][key]
+    assert off["enforced"] is False and off["windows"] == {"15m": 1, "24h": 3, "30d": 3} and off["requests"] == 4
 
 
 def test_answers_carry_rate_limit_headers(box, key):
@@ -413,6 +418,11 @@ def test_post_metadata_reads_back_what_was_sent(box, key):
     edit = (
         "mutation E($input: EditPostInput!) { editPost(input: $input) { __typename ... on MutationError { message } } }"
     )
+    too_long = {"id": video["id"], "metadata": {"youtube": {"title": "t" * 101}}}
+    assert ok(box.graphql(key, edit, {"input": too_long}))["editPost"] == {
+        "__typename": "InvalidInputError",
+        "message": "Invalid post: YouTube titles can be at most 100 characters.",
+    }
     edited = box.graphql(key, edit, {"input": {"id": video["id"], "metadata": {"youtube": {"privacy": "unlisted"}}}})
     assert ok(edited)["editPost"]["__typename"] == "PostActionSuccess"
     assert ok(box.graphql(key, query, {"id": video["id"]}))["post"]["metadata"] == {
@@ -455,3 +465,20 @@ def test_aggregated_metrics_and_daily_posting_limits(box, key):
     assert answer["dailyPostingLimits"] == [
         {"channelId": profile_id(key), "sent": 2, "scheduled": 1, "limit": 3, "isAtLimit": True}
     ]
+
+
+def test_command_line_sets_the_graphql_knobs():
+    from buffer_sandbox.__main__ import build_server
+
+    argv = ["--port", "0", "--state", ":memory:", "--unexpected-rate", "0.25", "--unexpected-after-write"]
+    server, _ = build_server([*argv, "--graphql-rate-limit", "0"])
+    try:
+        faults = server.faults.faults
+        assert (faults.unexpected_rate, faults.unexpected_after_write, faults.graphql_rate_limit) == (0.25, True, 0)
+    finally:
+        server.stop()
+    server, _ = build_server(["--port", "0", "--state", ":memory:"])
+    try:
+        assert server.faults.faults.graphql_rate_limit == 100  # Buffer's windows on by default
+    finally:
+        server.stop()
