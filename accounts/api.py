@@ -19,18 +19,26 @@ ERRORS = {
     404: OpenApiResponse(description="No such account for this user."),
     429: OpenApiResponse(description="More than 60 requests in a minute."),
 }
-BUFFER_ERRORS = {**ERRORS, 503: OpenApiResponse(description="Buffer is unreachable or failing.")}
+BUFFER_ERRORS = {
+    **ERRORS,
+    503: OpenApiResponse(
+        description="Buffer is unreachable or failing, or your Buffer key's request budget has no room before "
+        "`Retry-After` (seconds)."
+    ),
+}
 
 
 @extend_schema_view(
     list=extend_schema(summary="List social accounts", responses={200: SocialAccountSerializer(many=True), **ERRORS}),
-    create=extend_schema(summary="Connect a social account", responses={201: SocialAccountSerializer, **ERRORS}),
+    # A buffer_profile_id is checked with Buffer first: 503 when Buffer cannot be asked.
+    create=extend_schema(summary="Connect a social account", responses={201: SocialAccountSerializer, **BUFFER_ERRORS}),
     retrieve=extend_schema(summary="Get a social account", responses={200: SocialAccountSerializer, **ERRORS}),
     update=extend_schema(
-        summary="Update a social account (fields left out are kept)", responses={200: SocialAccountSerializer, **ERRORS}
+        summary="Update a social account (fields left out are kept)",
+        responses={200: SocialAccountSerializer, **BUFFER_ERRORS},
     ),
     partial_update=extend_schema(
-        summary="Update some fields of a social account", responses={200: SocialAccountSerializer, **ERRORS}
+        summary="Update some fields of a social account", responses={200: SocialAccountSerializer, **BUFFER_ERRORS}
     ),
     destroy=extend_schema(summary="Delete a social account", responses={204: None, **ERRORS}),
 )

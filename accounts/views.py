@@ -31,7 +31,7 @@ def _render_accounts(request: HttpRequest, config_form: BufferConfigForm | None 
     context = {
         "accounts": list(SocialAccount.objects.owned_by(request.user).order_by("platform", "account_name")),
         "config": config,
-        "budget": config_report(config) if config is not None and config.has_access_token else None,
+        "budget": config_report(config) if config is not None else None,
         "config_form": config_form or BufferConfigForm(),
         "sandbox": config is None and buffer_is_local_sandbox(),
     }

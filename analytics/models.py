@@ -65,6 +65,8 @@ class AnalyticsSyncJob(TimestampedModel):
     error = models.TextField(blank=True, default="")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Pending, and not run before then: the Buffer key's request budget had no room for analytics.
+    retry_at = models.DateTimeField(null=True, blank=True)
 
     objects = AnalyticsSyncJobQuerySet.as_manager()
 

@@ -78,6 +78,7 @@ class SyncJobSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "retry_at",
         ]
         read_only_fields = fields
 

@@ -128,7 +128,9 @@ def analytics_sync_start(*, user) -> AnalyticsSyncJob:
     from analytics.tasks import sync_analytics_job
 
     current = analytics_sync_job_in_progress(user=user)
-    if current is not None and current.created_at > timezone.now() - SYNC_STALE_AFTER:
+    # A job deferred for the Buffer key's budget is alive until a while after its retry_at.
+    alive_since = max(current.created_at, current.retry_at or current.created_at) if current is not None else None
+    if alive_since is not None and alive_since > timezone.now() - SYNC_STALE_AFTER:
         return current
     job = AnalyticsSyncJob.objects.create(owner=user)
     transaction.on_commit(lambda: sync_analytics_job.delay(job.id))
@@ -277,16 +279,28 @@ def _finish(job: AnalyticsSyncJob, counts: _SyncCounts, *, status: str, error: s
 
 def _defer(job: AnalyticsSyncJob, counts: _SyncCounts, exc: BufferBudgetExhausted) -> None:
     """The key's budget has no room for analytics (it keeps a reserve for publishing): the job goes back
-    to pending, says until when, and its task is queued for `retry_at`. Snapshots already read are kept
-    and a rerun only adds changed numbers. Should the queued task be lost, the job goes stale and the
-    next periodic run (or the user) starts a fresh one."""
+    to pending with `retry_at` (it cannot be claimed before), and its task is queued for then.
+    Snapshots already read are kept and a rerun only adds changed numbers. Should the queued task be
+    lost, the job goes stale SYNC_STALE_AFTER past retry_at and the next periodic run (or the user)
+    starts a fresh one."""
     from analytics.tasks import sync_analytics_job
 
     job.status = SyncJobStatus.PENDING
     job.started_at = None
+    job.retry_at = exc.retry_at
     job.posts_checked, job.snapshots_created, job.posts_failed = counts.checked, counts.created, counts.failed
     job.error = f"Waiting for the Buffer key's request budget: {exc.message}"
-    job.save(update_fields=["status", "started_at", "posts_checked", "snapshots_created", "posts_failed", "error"])
+    job.save(
+        update_fields=[
+            "status",
+            "started_at",
+            "retry_at",
+            "posts_checked",
+            "snapshots_created",
+            "posts_failed",
+            "error",
+        ]
+    )
     transaction.on_commit(lambda: sync_analytics_job.apply_async((job.pk,), eta=exc.retry_at))
 
 
@@ -298,9 +312,10 @@ def analytics_sync_run(*, job_id: int) -> AnalyticsSyncJob | None:
     """
     now = timezone.now()
     abandoned_before = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimable = Q(status=SyncJobStatus.PENDING) | Q(status=SyncJobStatus.RUNNING, started_at__lt=abandoned_before)
+    due = Q(retry_at__isnull=True) | Q(retry_at__lte=now)  # a deferred job waits for the key's budget
+    claimable = Q(due, status=SyncJobStatus.PENDING) | Q(status=SyncJobStatus.RUNNING, started_at__lt=abandoned_before)
     claimed = AnalyticsSyncJob.objects.filter(claimable, pk=job_id).update(
-        status=SyncJobStatus.RUNNING, started_at=now, updated_at=now
+        status=SyncJobStatus.RUNNING, started_at=now, retry_at=None, updated_at=now
     )
     if not claimed:
         return None

@@ -42,9 +42,9 @@ class BufferConfigAdmin(admin.ModelAdmin):
     @admin.display(description="Request budget (used / limit per window, refills)")
     def budget(self, obj: BufferConfig) -> str:
         """The key's request use, as the health endpoint and the accounts page show it."""
-        if not obj.has_access_token:
-            return "-"
         report = config_report(obj)
+        if report is None:
+            return "-"
         rows = format_html_join(
             "; ",
             "{}: {}/{}{}",

@@ -17,7 +17,10 @@ ERRORS = {
     401: OpenApiResponse(description="Missing or invalid JWT."),
     404: OpenApiResponse(description="No such config for this user."),
     429: OpenApiResponse(description="More than 60 requests in a minute."),
-    503: OpenApiResponse(description="Buffer is unreachable or failing; nothing was saved."),
+    503: OpenApiResponse(
+        description="Buffer is unreachable or failing, or the key's request budget has no room before "
+        "`Retry-After` (seconds); nothing was saved."
+    ),
 }
 
 

@@ -330,12 +330,20 @@ def budget_for_config(config, *, priority: Priority = Priority.PUBLISH) -> KeyBu
     return KeyBudget(config.get_access_token(), api=config.api, plan=config.plan, priority=priority)
 
 
-def config_report(config, *, now: float | None = None) -> dict:
-    """A `BufferConfig`'s budget as health, the accounts page, the config API and admin show it.
+def config_report(config, *, now: float | None = None) -> dict | None:
+    """A `BufferConfig`'s budget as health, the accounts page, the config API and admin show it;
+    None when its key cannot be read (no token, or FIELD_ENCRYPTION_KEYS lost it).
 
     Identified by config id and a label, never by the token or its hash.
     """
-    gate = budget_for_config(config)
+    from socialhub.crypto import DecryptionError
+
+    if not config.has_access_token:
+        return None
+    try:
+        gate = budget_for_config(config)
+    except DecryptionError:
+        return None
     blocked = gate.blocked_until(now=now)
     return {
         "config_id": config.pk,

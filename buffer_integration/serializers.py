@@ -82,10 +82,11 @@ class BufferConfigSerializer(StrictModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(KeyBudgetSerializer)
-    def get_budget(self, config: BufferConfig) -> dict:
-        """The key's request use per window, shared by every SocialHub process."""
-        return KeyBudgetSerializer(config_report(config)).data
+    @extend_schema_field(KeyBudgetSerializer(allow_null=True))
+    def get_budget(self, config: BufferConfig) -> dict | None:
+        """The key's request use per window, shared by every SocialHub process (null: no readable key)."""
+        report = config_report(config)
+        return KeyBudgetSerializer(report).data if report is not None else None
 
 
 class BufferProfileSerializer(serializers.Serializer):

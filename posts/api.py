@@ -30,7 +30,12 @@ ERRORS = {
 }
 NOT_FOUND = {404: OpenApiResponse(description="No such post for this user (other users' posts included).")}
 CONFLICT = {409: OpenApiResponse(description="The post's status does not allow this (e.g. it is published).")}
-BUFFER = {503: OpenApiResponse(description="Buffer is unreachable or failing; the post is unchanged.")}
+BUFFER = {
+    503: OpenApiResponse(
+        description="Buffer is unreachable or failing, or the key's request budget has no room before "
+        "`Retry-After` (seconds); the post is unchanged."
+    )
+}
 CALENDAR_FILTERS = [
     OpenApiParameter("status", str, many=True, description="Only posts in these statuses."),
     OpenApiParameter("platform", str),

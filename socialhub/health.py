@@ -79,10 +79,10 @@ def buffer_budgets() -> dict[str, Any]:
     from buffer_integration.models import BufferConfig
 
     configs = BufferConfig.objects.active().order_by("id")
-    shown = [config for config in configs[: settings.HEALTH_BUDGET_MAX_KEYS] if config.has_access_token]
+    reports = [config_report(config) for config in configs[: settings.HEALTH_BUDGET_MAX_KEYS]]
     return {
         "buffer_keys_total": configs.count(),
-        "buffer_budgets": [KeyBudgetSerializer(config_report(config)).data for config in shown],
+        "buffer_budgets": [KeyBudgetSerializer(report).data for report in reports if report is not None],
     }
 
 

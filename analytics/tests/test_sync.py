@@ -228,3 +228,38 @@ def test_graphql_config_reports_missing_statistics_instead_of_zeros(
     assert (job["posts_checked"], job["snapshots_created"], job["posts_failed"]) == (1, 0, 1)
     assert "GraphQL" in job["error"]
     assert PostAnalytics.objects.count() == 0
+
+
+def test_a_sync_out_of_budget_waits_for_the_key_and_keeps_what_it_read(
+    api, owner, sandbox, settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from buffer_integration.budget import KeyBudget
+
+    account = _account(owner)
+    backend = get_backend(TOKEN)
+    posts = [
+        PostFactory(
+            social_account=account,
+            status="published",
+            buffer_update_id=backend.create_update(
+                UpdateDraft(profile_id=account.buffer_profile_id, text=f"Post {i}", now=True)
+            ).id,
+        )
+        for i in range(3)
+    ]
+    cache.clear()  # the posts' creation is not what this test counts
+    settings.BUFFER_RATE_LIMIT_PER_MINUTE = 4  # analytics leaves half to publishing: 2 requests
+    job = _sync(api, django_capture_on_commit_callbacks)
+
+    assert job["status"] == "pending" and job["retry_at"] is not None
+    assert job["error"].startswith("Waiting for the Buffer key's request budget")
+    assert job["snapshots_created"] == 2 and PostAnalytics.objects.filter(post__in=posts).count() == 2
+    assert KeyBudget(TOKEN, api="v1").usage()[0].used == 2  # the third request was never sent
+    # The task queued for retry_at ran at once (eager) and left the job alone: it is not due yet.
+    assert AnalyticsSyncJob.objects.get(pk=job["job_id"]).status == "pending"
+    # Asking again returns the deferred job rather than starting one that would be refused too.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = api.post("/api/v1/analytics/sync")
+    assert again.json()["job_id"] == job["job_id"]

@@ -207,3 +207,25 @@ def test_a_429_from_buffer_blocks_the_key_and_nothing_more_is_sent(sandbox, sett
         get_backend("budget-429-token", api="graphql", priority=Priority.PUBLISH).list_profiles()
     assert sandbox.stats()["requests"] == sent
     assert refused.value.retry_at > datetime.now(tz=UTC)
+
+
+def test_no_product_code_builds_a_buffer_client_around_the_budget():
+    """Only `get_backend` builds backends (and so attaches the budget); tests, the sandbox and bench aside."""
+    root = Path(settings.BASE_DIR)
+    constructors = ("GraphQLBackend(", "V1Backend(", "JsonHttpClient(")
+    skipped = {".venv", "buffer_sandbox", "bench", "tests", "node_modules", "var"}
+    offenders = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root)
+        if skipped & set(relative.parts) or relative.parts[:2] == ("buffer_integration", "backends"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        offenders += [f"{relative}: {c}" for c in constructors if c in text]
+    assert offenders == []
+
+
+def test_get_backend_attaches_the_priority_and_plan():
+    backend = get_backend("attach-token", api="graphql", priority=Priority.STATUS_SYNC, plan="team")
+    gate = backend._http.budget
+    assert gate.priority == Priority.STATUS_SYNC and gate.limits["24h"] == 500
+    assert get_backend("attach-token", api="v1")._http.budget.limits == {"1m": 60}

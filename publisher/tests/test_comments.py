@@ -142,3 +142,20 @@ def test_a_delivery_whose_post_cannot_be_read_does_not_stop_the_others(published
     assert "Still synced" in [r.json["content"]["plain"] for r in receiver.requests]
     assert {r.path for r in receiver.requests} == {"/comments"}
     assert skipped_last_run()["publisher.sync_comments"] == 1
+
+
+def test_comment_sync_over_budget_sends_nothing_and_catches_up_later(published, sandbox, receiver):
+    from django.core.cache import cache
+
+    from buffer_integration.budget import KeyBudget, Priority
+
+    cache.clear()
+    gate = KeyBudget(TOKEN, api="v1", priority=Priority.PUBLISH)
+    for _ in range(24):  # comment sync leaves 60% of v1's 60 a minute to the others
+        gate.admit()
+    before = sandbox.stats()["requests"]
+    assert sync_all_comments() == 0
+    assert sandbox.stats()["requests"] == before and not receiver.requests
+    cache.clear()  # the window refilled
+    sync()
+    assert receiver.requests  # the seeded comments arrive on the next run
