@@ -36,7 +36,7 @@ from buffer_integration.backends.base import UpdateDraft
 from buffer_integration.exceptions import BufferAuthError, BufferError, BufferOutcomeUnknown, BufferUnavailable
 from buffer_integration.services import buffer_credentials_for_account
 from posts import transitions
-from posts.engine.dispatch import hold_reason_for
+from posts.engine.dispatch import hold_reason_for, record_cleared
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
 from posts.scheduling import _draft
 from socialhub.errors import DomainError
@@ -64,7 +64,14 @@ def late_by(post: Post) -> float | None:
 
 
 def publish_claimed_post(*, post_id: int, claim_id: uuid.UUID) -> str:
-    """Returns what happened (an AttemptOutcome value, or stale/held/throttled/late) for logs and tests."""
+    """Returns what happened (an AttemptOutcome value, or stale/held/deferred/late) for logs and tests."""
+    outcome = _publish(post_id, claim_id)
+    if outcome != "stale":  # a stale delivery let go of nothing: another one holds (or held) the claim
+        record_cleared()
+    return outcome
+
+
+def _publish(post_id: int, claim_id: uuid.UUID) -> str:
     post = (
         Post.objects.select_related("social_account", "campaign")
         .filter(pk=post_id, status=PostStatus.PUBLISHING, claim_id=claim_id)
