@@ -36,8 +36,21 @@ def get_session() -> requests.Session:
 APIS = ("graphql", "v1")
 
 
-def get_backend(access_token: str, *, api: str = "v1", max_retries: int | None = None) -> BufferBackend:
+def get_backend(
+    access_token: str,
+    *,
+    api: str = "v1",
+    max_retries: int | None = None,
+    priority: int | None = None,
+    plan: str | None = None,
+) -> BufferBackend:
     """A backend for one Buffer credential, configured from Django settings.
+
+    Every HTTP request the backend sends (retries and extra pages included) is first admitted by the
+    key's request budget (`buffer_integration.budget.KeyBudget`) at `priority` (a `budget.Priority`,
+    default PUBLISH: calls a person waits for) with the windows of `plan` (`BufferConfig.plan`,
+    default the smallest); over budget, the call raises `BufferBudgetExhausted(retry_at=…)` and
+    sends nothing. Background callers must pass their own lower priority.
 
     `max_retries` overrides BUFFER_MAX_RETRIES: the publishing engine passes 0 for its writes, as it
     keeps its own durable retry schedule and per-token budget.
@@ -62,10 +75,24 @@ def get_backend(access_token: str, *, api: str = "v1", max_retries: int | None =
         from buffer_integration.backends.graphql import GraphQLBackend
 
         url = getattr(settings, "BUFFER_GRAPHQL_URL", None) or base_url.rstrip("/") + "/graphql"
-        return GraphQLBackend(access_token, url=url, **options)
-    from buffer_integration.backends.v1 import V1Backend
+        backend = GraphQLBackend(access_token, url=url, **options)
+    else:
+        from buffer_integration.backends.v1 import V1Backend
 
-    return V1Backend(access_token, base_url=base_url, **options)
+        backend = V1Backend(access_token, base_url=base_url, **options)
+    return with_budget(backend, access_token, api=api, priority=priority, plan=plan)
+
+
+def with_budget(backend: BufferBackend, access_token: str, *, api: str, priority=None, plan=None) -> BufferBackend:
+    """Attach the key's request budget to `backend`'s HTTP client (every backend keeps one in `_http`).
+
+    Done here rather than in each backend's constructor so the backends stay free of Django.
+    """
+    from buffer_integration.budget import KeyBudget, Priority
+
+    priority = Priority.PUBLISH if priority is None else Priority(priority)
+    backend._http.budget = KeyBudget(access_token, api=api, plan=plan, priority=priority)
+    return backend
 
 
 def ensure_supported(backend: BufferBackend, feature: str) -> None:
@@ -80,4 +107,4 @@ def ensure_supported(backend: BufferBackend, feature: str) -> None:
         raise BufferUnsupported(message)
 
 
-__all__ = ["APIS", "ensure_supported", "get_backend", "get_session"]
+__all__ = ["APIS", "ensure_supported", "get_backend", "get_session", "with_budget"]

@@ -13,6 +13,10 @@ Guarantees of `JsonHttpClient.request`:
   Non-idempotent writes are retried only when the request provably never reached the server
   (connection refused, DNS failure, connect timeout) or the server said it did not apply it
   (429, 503). A read timeout or another 5xx after a write was sent raises `BufferOutcomeUnknown`.
+- Budget: with a `budget` (see `buffer_integration.budget.KeyBudget`, attached by `get_backend`),
+  every attempt, retries included, is admitted by `budget.admit()` just before it is sent; a refusal
+  raises `BufferBudgetExhausted` and sends nothing. A 429 calls `budget.record_rate_limited(seconds,
+  window)` so the whole key waits out Buffer's Retry-After, in every process.
 - Backoff: full jitter, `uniform(0, backoff_base * 2**attempt)`. A `Retry-After` header wins: it is
   slept when <= `retry_after_cap`, otherwise the error is raised at once with `retry_after` set so
   the caller (a task) can schedule its own retry.
@@ -28,7 +32,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -87,6 +91,14 @@ class HttpResult:
     status: int
     payload: Any  # parsed JSON body, or None when the body was empty / not JSON
     headers: Mapping[str, str]
+
+
+class RequestBudget(Protocol):
+    """What the client needs of a request budget (implemented by `buffer_integration.budget.KeyBudget`)."""
+
+    def admit(self) -> None: ...  # count one request, or raise BufferBudgetExhausted
+
+    def record_rate_limited(self, retry_after: float | None, window: str | None = None) -> None: ...
 
 
 # An error mapper turns a final non-2xx, non-429, non-5xx answer into a BufferError (API specific).
@@ -167,6 +179,7 @@ class JsonHttpClient:
         sleep: Callable[[float], Any] = time.sleep,
         error_mapper: ErrorMapper | None = None,
         rng: random.Random | None = None,
+        budget: RequestBudget | None = None,
     ):
         self._token = access_token or ""
         self._auth = BearerAuth(self._token)
@@ -179,6 +192,7 @@ class JsonHttpClient:
         self.sleep = sleep
         self.error_mapper = error_mapper
         self._rng = rng or random.Random()
+        self.budget = budget
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -234,6 +248,8 @@ class JsonHttpClient:
 
     def _attempt(self, method, url, path, params, data, json_body, idempotent, attempt) -> _Outcome:
         """One HTTP exchange, classified."""
+        if self.budget is not None:
+            self.budget.admit()  # raises BufferBudgetExhausted: nothing sent, nothing counted
         started = time.monotonic()
         try:
             response = self.session.request(
@@ -287,6 +303,8 @@ class JsonHttpClient:
         if retry_after is None:
             retry_after = _retry_after_in_body(payload)  # GraphQL puts it in the body only
         if status == 429:
+            if self.budget is not None:
+                self.budget.record_rate_limited(retry_after, _window_in_body(payload))
             err = BufferRateLimited(
                 "Buffer rate limit reached; try again later", status=429, code=429, retry_after=retry_after
             )
@@ -383,6 +401,17 @@ def _retry_after_in_body(payload: Any) -> float | None:
         value = extensions.get("retryAfter") if isinstance(extensions, dict) else None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
             return max(0.0, float(value))
+    return None
+
+
+def _window_in_body(payload: Any) -> str | None:
+    """`errors[].extensions.window` ("15m", "24h", "30d") of a GraphQL 429 body (reference README rule 5)."""
+    errors = payload.get("errors") if isinstance(payload, dict) else None
+    for error in errors if isinstance(errors, list) else []:
+        extensions = error.get("extensions") if isinstance(error, dict) else None
+        value = extensions.get("window") if isinstance(extensions, dict) else None
+        if isinstance(value, str):
+            return value
     return None
 
 

@@ -139,7 +139,8 @@ def test_soft_time_limit_during_the_call_is_an_unknown_outcome(account, sandbox,
 
 
 def test_our_throttle_defers_without_spending_an_attempt(account, sandbox, settings):
-    settings.BUFFER_RATE_LIMIT_PER_MINUTE = 1
+    settings.BUFFER_RATE_LIMIT_PER_MINUTE = 1  # v1's window; GraphQL keys have their plan's windows
+    settings.BUFFER_PLAN_LIMITS = {"free": {"15m": 1, "24h": 250, "30d": 3000}}
     first, second = due_posts([account], 2)
     assert sorted(publish_due()) == ["published", "throttled"]
     deferred = next(p for p in (first, second) if (p.refresh_from_db() or p.status == S.SCHEDULED))

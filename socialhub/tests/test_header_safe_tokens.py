@@ -9,7 +9,7 @@ import pytest
 
 from accounts.models import SocialAccount
 from accounts.tests.factories import SocialAccountFactory
-from buffer_integration import throttle
+from buffer_integration import budget
 from buffer_integration.models import BufferConfig
 from buffer_integration.tests.factories import BufferConfigFactory
 from socialhub import crypto
@@ -95,9 +95,9 @@ def test_good_tokens_still_work(api, sandbox):
     assert response.status_code == 201
 
 
-def test_buffer_throttle_keys_are_keyed_hashes(settings):
+def test_buffer_budget_keys_are_keyed_hashes(settings):
     token = "sandbox-throttle-token-0001"
-    key = throttle.token_key(token)
+    key = budget.key_id(token)
     assert key != hashlib.sha256(token.encode()).hexdigest()  # a bare hash can be checked against guesses
     settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789"
-    assert throttle.token_key(token) != key
+    assert budget.key_id(token) != key
