@@ -200,13 +200,19 @@ def _finish(
 def _defer_for_budget(post: Post, attempt: PublishAttempt, exc: BufferBudgetExhausted, *, token: str) -> str:
     """The claim goes back untried: scheduled again at `retry_at`, and the attempt is withdrawn.
 
-    Withdrawing is safe because the budget refuses a request before sending it, and the single call
-    of a publish is the write. Once the post has left this claim, no delivery of it can start again.
+    Withdrawing is safe because the budget refuses a request before sending it, and a publish sends
+    one request, the write, once (max_retries=0): a refusal means Buffer never saw this post. Once the
+    post has left this claim, no delivery of the claim can start again.
     """
+    message = budget_message(exc)
     with transaction.atomic():
         if transitions.defer(post_id=post.pk, claim_id=attempt.claim_id, retry_at=exc.retry_at):
             PublishAttempt.objects.filter(pk=attempt.pk).delete()
-            Post.objects.filter(pk=post.pk).update(attempts=F("attempts") - 1, last_error=budget_message(exc))
+            Post.objects.filter(pk=post.pk).update(attempts=F("attempts") - 1, last_error=message)
+        else:  # the claim moved on meanwhile: the attempt stays on record, finished, as it sent nothing
+            PublishAttempt.objects.filter(pk=attempt.pk).update(
+                finished_at=timezone.now(), outcome=AttemptOutcome.RETRY, error=message
+            )
     log_budget_deferral(exc, token=token, what=f"publish: post {post.pk}")
     return "deferred"
 
