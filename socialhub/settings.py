@@ -298,9 +298,10 @@ CELERY_TIMEZONE = "UTC"
 # --- Publishing engine (posts.engine.dispatch): dispatch, retries, reconciliation ----------------------------
 ENGINE_DISPATCH_INTERVAL = env_int("ENGINE_DISPATCH_INTERVAL", 5, minimum=1)  # seconds between beat ticks
 ENGINE_DISPATCH_BATCH = env_int("ENGINE_DISPATCH_BATCH", 500, minimum=1)  # posts claimed per query
-# Claimed-but-unfinished posts allowed at once: bounds the queue, so a claim never waits in the
-# broker longer than the sweeper's patience.
+# Claimed-but-unfinished posts allowed at once follow what the workers clear (posts.engine.dispatch):
+# a few dispatch intervals' worth, never below the floor (cold start) nor above the ceiling.
 ENGINE_MAX_IN_FLIGHT = env_int("ENGINE_MAX_IN_FLIGHT", 1000, minimum=1)
+ENGINE_MIN_IN_FLIGHT = min(env_int("ENGINE_MIN_IN_FLIGHT", 50, minimum=1), ENGINE_MAX_IN_FLIGHT)
 ENGINE_SWEEP_INTERVAL = env_int("ENGINE_SWEEP_INTERVAL", 30, minimum=1)
 ENGINE_STATUS_SYNC_INTERVAL = env_int("ENGINE_STATUS_SYNC_INTERVAL", 300, minimum=10)
 # Background polling (posts.polling): per (API key, organization), the wait doubles from the stream's interval

@@ -4,6 +4,7 @@
 - `publish`: one publish under one claim — the attempt is recorded before Buffer is called.
 - `reconcile`: settle outcome-unknown writes by asking Buffer; sweep abandoned claims; re-send unstarted ones.
 - `status_sync`: follow posts handed to Buffer's own queue until Buffer has sent them.
+- `buffer_calls`: a backend on the account's key at the caller's priority; deferring what its budget refuses.
 
 The content side of `posts` (rules, services, composer, views) never imports the engine: it changes a
 post's state through `posts.transitions`, and the engine picks the post up from the database.

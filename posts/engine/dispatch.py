@@ -6,9 +6,23 @@ run at once — a second beat started by mistake, two machines — because a cla
 only moves `scheduled` rows: under `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, and inside
 SQLite's write-locked (IMMEDIATE) transaction otherwise, so each due post is claimed exactly once.
 
-Claims in flight are capped (ENGINE_MAX_IN_FLIGHT) to bound the broker's queue. A claim that waits
-there longer than the sweeper's patience is not taken for dead (posts.engine.reconcile): only a publish a
-worker started and abandoned is reconciled; an unstarted one is sent again under the same claim.
+The in-flight cap follows what the workers actually clear. Every publish task that lets go of its
+claim (published, retry, failed, unknown, held, deferred) counts one "clear" in the shared cache, in a
+bucket per dispatch interval. Each tick then allows
+
+    cap = clamp(IN_FLIGHT_FACTOR x best clears per interval over the last CLEAR_BUCKETS intervals,
+                ENGINE_MIN_IN_FLIGHT, ENGINE_MAX_IN_FLIGHT)
+
+claims in flight: about IN_FLIGHT_FACTOR ticks of work, so the workers never run dry between ticks
+(and, as with TCP's slow start, the cap multiplies while they keep up with it), while a slow or loaded
+machine gets only what it can clear soon, not a thousand claims that wait in the broker. The best
+recent interval, not the average, so a single slow tick does not halve the cap. With nothing cleared
+recently (idle engine, dead workers) the floor ENGINE_MIN_IN_FLIGHT applies; ENGINE_MAX_IN_FLIGHT stays
+the upper bound on the broker's queue whatever the rate.
+
+A claim that still waits in the broker longer than the sweeper's patience is not taken for dead
+(posts.engine.reconcile): only a publish a worker started and abandoned is reconciled; an unstarted
+one is sent again under the same claim.
 """
 
 from __future__ import annotations
@@ -19,6 +33,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
@@ -32,6 +47,10 @@ logger = logging.getLogger("socialhub.engine")
 
 HOLD_ACCOUNT_INACTIVE = "Held: the social account is inactive; the post goes out once it is active again."
 HOLD_CAMPAIGN_PAUSED = "Held: the campaign is paused; the post goes out once the campaign is resumed."
+
+IN_FLIGHT_FACTOR = 4  # dispatch intervals of work kept in flight
+CLEAR_BUCKETS = 3  # complete dispatch intervals the clearing rate is measured over
+CLEARED_KEY = "engine-cleared"
 
 
 @dataclass(frozen=True)
@@ -90,12 +109,36 @@ def enqueue_publish(claims: list[Claim]) -> None:
     transaction.on_commit(send)
 
 
+def _bucket(when: dt.datetime) -> int:
+    return int(when.timestamp() // settings.ENGINE_DISPATCH_INTERVAL)
+
+
+def record_cleared(*, now: dt.datetime | None = None) -> None:
+    """A publish task let go of its claim (whatever the outcome): one more for the clearing rate."""
+    key = f"{CLEARED_KEY}:{_bucket(now or timezone.now())}"
+    ttl = (CLEAR_BUCKETS + 2) * settings.ENGINE_DISPATCH_INTERVAL
+    cache.add(key, 0, timeout=ttl)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=ttl)
+
+
+def in_flight_cap(*, now: dt.datetime) -> int:
+    """How many claims may be in flight now: IN_FLIGHT_FACTOR x the best recent interval, bounded."""
+    current = _bucket(now)
+    keys = [f"{CLEARED_KEY}:{current - back}" for back in range(1, CLEAR_BUCKETS + 1)]
+    best = max((int(value or 0) for value in cache.get_many(keys).values()), default=0)
+    ceiling = settings.ENGINE_MAX_IN_FLIGHT
+    return min(max(IN_FLIGHT_FACTOR * best, settings.ENGINE_MIN_IN_FLIGHT), ceiling)
+
+
 def dispatch_due_posts(*, now: dt.datetime | None = None) -> int:
     """One beat tick: record the heartbeat, refresh holds, claim due posts and queue their publishing."""
     record_beat_tick()
     now = now or timezone.now()
     refresh_holds(now=now)
-    room = settings.ENGINE_MAX_IN_FLIGHT - Post.objects.filter(status=PostStatus.PUBLISHING).count()
+    room = in_flight_cap(now=now) - Post.objects.filter(status=PostStatus.PUBLISHING).count()
     dispatched = 0
     while room > 0:
         batch = min(settings.ENGINE_DISPATCH_BATCH, room)

@@ -12,8 +12,12 @@ once per claim, and that every outcome is known or found out before anything is 
   a rejected token also marks the account's connection as failing.
 - The write may have landed (timeout after sending, 5xx on the write, soft time limit during the
   call) → `reconciling`: `posts.engine.reconcile` asks Buffer before any resend.
-- Held (inactive account, paused campaign) or out of our own per-token budget → back to
-  `scheduled` untried, no attempt spent.
+- Held (inactive account, paused campaign) → back to `scheduled` untried, no attempt spent.
+- Out of the key's request budget (`buffer_integration.budget`, counted inside the Buffer seam for every
+  request, at priority PUBLISH, the highest: lower priorities leave it a reserve) → the seam refuses
+  the call *before sending it* (BufferBudgetExhausted). The claim goes back untried: the post is
+  `scheduled` again with `retry_at` = when the window has room, its attempt is withdrawn and not
+  counted, and the deferral is logged once per key and window, not once per post.
 """
 
 from __future__ import annotations
@@ -27,16 +31,22 @@ import uuid
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import ConnectionStatus, SocialAccount
-from buffer_integration import throttle
-from buffer_integration.backends import get_backend
 from buffer_integration.backends.base import UpdateDraft
-from buffer_integration.exceptions import BufferAuthError, BufferError, BufferOutcomeUnknown, BufferUnavailable
-from buffer_integration.services import buffer_credentials_for_account
+from buffer_integration.budget import Priority
+from buffer_integration.exceptions import (
+    BufferAuthError,
+    BufferBudgetExhausted,
+    BufferError,
+    BufferOutcomeUnknown,
+    BufferUnavailable,
+)
 from posts import transitions
-from posts.engine.dispatch import hold_reason_for
+from posts.engine.buffer_calls import backend_for, budget_message, log_budget_deferral
+from posts.engine.dispatch import hold_reason_for, record_cleared
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
 from posts.scheduling import _draft
 from socialhub.errors import DomainError
@@ -64,7 +74,14 @@ def late_by(post: Post) -> float | None:
 
 
 def publish_claimed_post(*, post_id: int, claim_id: uuid.UUID) -> str:
-    """Returns what happened (an AttemptOutcome value, or stale/held/throttled/late) for logs and tests."""
+    """Returns what happened (an AttemptOutcome value, or stale/held/deferred/late) for logs and tests."""
+    outcome = _publish(post_id, claim_id)
+    if outcome != "stale":  # a stale delivery let go of nothing: another one holds (or held) the claim
+        record_cleared()
+    return outcome
+
+
+def _publish(post_id: int, claim_id: uuid.UUID) -> str:
     post = (
         Post.objects.select_related("social_account", "campaign")
         .filter(pk=post_id, status=PostStatus.PUBLISHING, claim_id=claim_id)
@@ -88,22 +105,19 @@ def publish_claimed_post(*, post_id: int, claim_id: uuid.UUID) -> str:
         )
         return "late"
     try:
-        token, api = buffer_credentials_for_account(account=post.social_account)
+        # We own the retry policy (durably, in the database): the client must not resend on its own.
+        backend, token = backend_for(post.social_account, priority=Priority.PUBLISH, max_retries=0)
     except DomainError as exc:
         return _fail_untried(post, claim_id, exc.message)
     if not post.social_account.buffer_profile_id:
         return _fail_untried(post, claim_id, "The account has no buffer_profile_id: connect it to a Buffer profile.")
-    wait = throttle.acquire(token)
-    if wait:
-        transitions.defer(post_id=post.pk, claim_id=claim_id, retry_at=now + dt.timedelta(seconds=wait))
-        return "throttled"
     attempt = _start_attempt(post, claim_id, now)
     if attempt is None:
         return "stale"
-    # We own the retry policy (durably, in the database): the client must not resend on its own.
-    backend = get_backend(token, api=api, max_retries=0)
     try:
         update = backend.create_update(draft_now(post))
+    except BufferBudgetExhausted as exc:  # refused before sending: Buffer never saw this call
+        return _defer_for_budget(post, attempt, exc, token=token)
     except (BufferOutcomeUnknown, SoftTimeLimitExceeded) as exc:
         message = exc.message if isinstance(exc, BufferError) else "The publish task ran out of time during the call"
         return _finish(post, attempt, AttemptOutcome.UNKNOWN, message)
@@ -181,6 +195,26 @@ def _finish(
         )
     logger.info("publish: post %s attempt %s -> %s %s", post.pk, attempt.number, outcome, error)
     return outcome
+
+
+def _defer_for_budget(post: Post, attempt: PublishAttempt, exc: BufferBudgetExhausted, *, token: str) -> str:
+    """The claim goes back untried: scheduled again at `retry_at`, and the attempt is withdrawn.
+
+    Withdrawing is safe because the budget refuses a request before sending it, and a publish sends
+    one request, the write, once (max_retries=0): a refusal means Buffer never saw this post. Once the
+    post has left this claim, no delivery of the claim can start again.
+    """
+    message = budget_message(exc)
+    with transaction.atomic():
+        if transitions.defer(post_id=post.pk, claim_id=attempt.claim_id, retry_at=exc.retry_at):
+            PublishAttempt.objects.filter(pk=attempt.pk).delete()
+            Post.objects.filter(pk=post.pk).update(attempts=F("attempts") - 1, last_error=message)
+        else:  # the claim moved on meanwhile: the attempt stays on record, finished, as it sent nothing
+            PublishAttempt.objects.filter(pk=attempt.pk).update(
+                finished_at=timezone.now(), outcome=AttemptOutcome.RETRY, error=message
+            )
+    log_budget_deferral(exc, token=token, what=f"publish: post {post.pk}")
+    return "deferred"
 
 
 def _fail_untried(post: Post, claim_id: uuid.UUID, error: str) -> str:

@@ -16,6 +16,8 @@ RECONCILE_MARGIN_SECONDS for clock skew), matched by exact text and not already 
 post. Sent → `published` with that update; pending → `scheduled` at Buffer (status sync publishes
 it); absent → back to `scheduled` for a retry (or `failed` once the retry budget is spent).
 Reconciliation waits RECONCILE_GRACE_SECONDS after the unknown outcome: a slow write may still land.
+Its two list calls are counted at priority RECONCILE (below publishing, above all polling); when the
+key's budget has no room, the post stays `reconciling` with its next check at the budget's `retry_at`.
 """
 
 from __future__ import annotations
@@ -29,12 +31,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from buffer_integration import throttle
-from buffer_integration.backends import get_backend
 from buffer_integration.backends.base import BufferUpdate
-from buffer_integration.exceptions import BufferAuthError, BufferError
-from buffer_integration.services import buffer_credentials_for_account
+from buffer_integration.budget import Priority
+from buffer_integration.exceptions import BufferAuthError, BufferBudgetExhausted, BufferError
 from posts import transitions
+from posts.engine.buffer_calls import backend_for, log_budget_deferral
 from posts.engine.dispatch import Claim, enqueue_publish
 from posts.engine.publish import _mark_account_failing, retry_delay
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
@@ -155,20 +156,20 @@ def reconcile_post(*, post_id: int, claim_id: uuid.UUID) -> str:
         return _resolve(post, claim_id, AttemptOutcome.RETRY, "The claim expired before Buffer was called.")
     now = timezone.now()
     try:
-        token, api = buffer_credentials_for_account(account=post.social_account)
+        backend, token = backend_for(post.social_account, priority=Priority.RECONCILE)
     except DomainError as exc:
         return _resolve(post, claim_id, AttemptOutcome.FAILED, f"Cannot check Buffer: {exc.message}")
-    wait = max(throttle.acquire(token), throttle.acquire(token))  # two list calls
-    if wait:
-        return _check_later(post, claim_id, now + dt.timedelta(seconds=wait), "throttled")
     profile_id = post.social_account.buffer_profile_id
     since = (post.claimed_at or now) - dt.timedelta(seconds=settings.RECONCILE_MARGIN_SECONDS)
-    backend = get_backend(token, api=api)
     try:
         updates = backend.list_sent(profile_id, since=since) + backend.list_pending(profile_id, since=since)
     except BufferAuthError as exc:
         _mark_account_failing(post.social_account_id, exc.message)
         return _resolve(post, claim_id, AttemptOutcome.FAILED, f"Cannot check Buffer: {exc.message}")
+    except BufferBudgetExhausted as exc:  # reads only: nothing to undo, the check just waits for room
+        log_budget_deferral(exc, token=token, what=f"reconcile: post {post.pk}")
+        reason = f"this Buffer key's {exc.window} request budget has no room for reconciling"
+        return _check_later(post, claim_id, exc.retry_at, reason, outcome="deferred")
     except BufferError as exc:
         later = now + dt.timedelta(seconds=retry_delay(post.attempts, retry_after=getattr(exc, "retry_after", None)))
         return _check_later(post, claim_id, later, exc.message)
@@ -215,13 +216,15 @@ def _resolve(post: Post, claim_id: uuid.UUID, outcome: str, message: str) -> str
     return "absent" if outcome == AttemptOutcome.RETRY else "failed"
 
 
-def _check_later(post: Post, claim_id: uuid.UUID, when: dt.datetime, reason: str) -> str:
+def _check_later(
+    post: Post, claim_id: uuid.UUID, when: dt.datetime, reason: str, *, outcome: str = "unreachable"
+) -> str:
     Post.objects.filter(pk=post.pk, status=PostStatus.RECONCILING, claim_id=claim_id).update(
         retry_at=when,
         last_error=f"Could not check Buffer yet ({reason}); next check at {when:%H:%M:%S} UTC.",
         updated_at=timezone.now(),
     )
-    return "unreachable"
+    return outcome
 
 
 def _record(post: Post, claim_id: uuid.UUID, outcome: str, message: str, update_id: str = "") -> None:

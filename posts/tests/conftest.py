@@ -46,6 +46,15 @@ def campaign(owner):
 
 
 @pytest.fixture
+def fast_engine(settings):
+    """The engine's own waits shortened (backoff, reconcile grace); the tests themselves never sleep."""
+    from posts.tests.engine_helpers import ENGINE_TEST_SETTINGS
+
+    for name, value in ENGINE_TEST_SETTINGS.items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture
 def buffer_account(owner, sandbox):
     """A twitter account on a sandbox profile of its owner's Buffer config (the one Buffer calls use)."""
     from posts.tests.engine_helpers import sandbox_account

@@ -62,6 +62,15 @@ def due_posts(
     return Post.objects.bulk_create(posts, batch_size=500)
 
 
+def publish_due(now: dt.datetime | None = None) -> list[str]:
+    """Claim every due post and run its publish service in-process, as the task would; the outcomes."""
+    from posts.engine.dispatch import claim_due_posts
+    from posts.engine.publish import publish_claimed_post
+
+    claims = claim_due_posts(now=now or timezone.now(), limit=1000)
+    return [publish_claimed_post(post_id=c.post_id, claim_id=c.claim_id) for c in claims]
+
+
 def creates_per_post(sandbox, posts: list[Post]) -> dict[int, int]:
     """How many updates/create the sandbox accepted for each post's text."""
     by_text = sandbox.stats()["creates_by_text"]

@@ -15,9 +15,12 @@ from posts import transitions
 from posts.engine.dispatch import (
     HOLD_ACCOUNT_INACTIVE,
     HOLD_CAMPAIGN_PAUSED,
+    IN_FLIGHT_FACTOR,
     claim_due_posts,
     dispatch_due_posts,
     due_backlog,
+    in_flight_cap,
+    record_cleared,
 )
 from posts.models import Post, PostStatus
 from posts.tests.engine_helpers import due_posts, sandbox_account
@@ -100,6 +103,42 @@ def test_dispatch_records_the_beat_tick_caps_in_flight_and_queues_one_task_per_c
     with django_capture_on_commit_callbacks(execute=True):
         assert dispatch_due_posts() == 0  # no room until those finish
     assert due_backlog(now=timezone.now())["count"] == 2
+
+
+@pytest.mark.django_db
+def test_the_in_flight_cap_follows_what_the_workers_clear(settings):
+    settings.ENGINE_DISPATCH_INTERVAL = 5
+    settings.ENGINE_MIN_IN_FLIGHT, settings.ENGINE_MAX_IN_FLIGHT = 10, 200
+    now = timezone.now()
+    assert in_flight_cap(now=now) == 10  # nothing cleared recently: the floor
+
+    for _ in range(7):
+        record_cleared(now=now - dt.timedelta(seconds=5))
+    for _ in range(3):
+        record_cleared(now=now - dt.timedelta(seconds=10))
+    for _ in range(30):
+        record_cleared(now=now)  # the current interval is not complete yet: not counted
+    assert in_flight_cap(now=now) == IN_FLIGHT_FACTOR * 7  # the best recent interval
+
+    for _ in range(100):
+        record_cleared(now=now - dt.timedelta(seconds=15))
+    assert in_flight_cap(now=now) == 200  # never above the configured ceiling
+    assert in_flight_cap(now=now + dt.timedelta(seconds=25)) == 10  # nothing recent any more
+
+
+@pytest.mark.django_db
+def test_dispatch_claims_only_up_to_the_adaptive_cap(account, sandbox, settings, monkeypatch):
+    settings.ENGINE_MIN_IN_FLIGHT, settings.ENGINE_DISPATCH_BATCH = 4, 3
+    due_posts([account], 30)
+    monkeypatch.setattr("posts.engine.dispatch.enqueue_publish", lambda claims: None)
+    now = timezone.now()
+    assert dispatch_due_posts(now=now) == 4  # cold start: the floor
+    Post.objects.filter(status=S.PUBLISHING).update(status=S.PUBLISHED)
+    for _ in range(4):
+        record_cleared(now=now)
+    later = now + dt.timedelta(seconds=settings.ENGINE_DISPATCH_INTERVAL)
+    assert dispatch_due_posts(now=later) == IN_FLIGHT_FACTOR * 4  # the workers kept up: it grows
+    assert dispatch_due_posts(now=later) == 0  # and counts what is still in flight
 
 
 @pytest.mark.django_db

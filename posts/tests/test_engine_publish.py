@@ -14,27 +14,15 @@ from buffer_integration.backends.v1 import V1Backend
 from posts.engine.dispatch import HOLD_ACCOUNT_INACTIVE, claim_due_posts
 from posts.engine.publish import publish_claimed_post
 from posts.models import AttemptOutcome, PostStatus
-from posts.tests.engine_helpers import ENGINE_TEST_SETTINGS, creates_per_post, due_posts, sandbox_account
+from posts.tests.engine_helpers import creates_per_post, due_posts, publish_due, sandbox_account
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_engine")]
 S = PostStatus
-
-
-@pytest.fixture(autouse=True)
-def _fast_engine(settings):
-    for name, value in ENGINE_TEST_SETTINGS.items():
-        setattr(settings, name, value)
 
 
 @pytest.fixture
 def account(owner, sandbox):
     return sandbox_account(owner, sandbox, "engine-token")
-
-
-def publish_due(**kwargs) -> list[str]:
-    """Claim every due post and run its publish service in-process, as the task would."""
-    claims = claim_due_posts(now=timezone.now(), limit=1000)
-    return [publish_claimed_post(post_id=c.post_id, claim_id=c.claim_id, **kwargs) for c in claims]
 
 
 def test_published_once_with_update_id_link_lateness_and_attempt(account, sandbox):
@@ -136,17 +124,6 @@ def test_soft_time_limit_during_the_call_is_an_unknown_outcome(account, sandbox,
     assert publish_due() == ["unknown"]
     post.refresh_from_db()
     assert post.status == S.RECONCILING and "ran out of time" in post.last_error
-
-
-def test_our_throttle_defers_without_spending_an_attempt(account, sandbox, settings):
-    settings.BUFFER_RATE_LIMIT_PER_MINUTE = 1  # v1's window; GraphQL keys have their plan's windows
-    settings.BUFFER_PLAN_LIMITS = {"free": {"15m": 1, "24h": 250, "30d": 3000}}
-    first, second = due_posts([account], 2)
-    assert sorted(publish_due()) == ["published", "throttled"]
-    deferred = next(p for p in (first, second) if (p.refresh_from_db() or p.status == S.SCHEDULED))
-    assert deferred.attempts == 0 and deferred.retry_at > timezone.now() + dt.timedelta(seconds=30)
-    assert not deferred.publish_attempts.exists()
-    assert sandbox.stats()["creates"] == 1 and sandbox.stats()["rate_limited"] == 0
 
 
 def test_an_account_deactivated_after_the_claim_is_held_at_send_time(account, sandbox):

@@ -20,17 +20,11 @@ from posts.engine.reconcile import (
 )
 from posts.engine.status_sync import sync_handed_over_posts
 from posts.models import AttemptOutcome, Post, PostStatus
-from posts.tests.engine_helpers import ENGINE_TEST_SETTINGS, creates_per_post, due_posts, sandbox_account
+from posts.tests.engine_helpers import creates_per_post, due_posts, sandbox_account
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_engine")]
 S = PostStatus
 TOKEN = "reconcile-token"
-
-
-@pytest.fixture(autouse=True)
-def _fast_engine(settings):
-    for name, value in ENGINE_TEST_SETTINGS.items():
-        setattr(settings, name, value)
 
 
 @pytest.fixture

@@ -7,7 +7,10 @@ recovery takes seconds; the tests poll the database and never sleep longer than 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import subprocess
+import sys
 import time
 
 import pytest
@@ -43,6 +46,26 @@ def engine(celery_workers, settings):
     return celery_workers
 
 
+# Spins until its parent (pytest) is gone, and never longer than this: a killed run leaves no burner.
+BURN = (
+    "import os, time\n"
+    "parent, end = os.getppid(), time.monotonic() + 1200\n"
+    "while os.getppid() == parent and time.monotonic() < end: pass"
+)
+
+
+@pytest.fixture
+def cpu_burners():
+    """A process per core (at least two) spinning for the whole test: the machine is as busy as a loaded CI runner."""
+    burners = [subprocess.Popen([sys.executable, "-c", BURN]) for _ in range(max(2, os.cpu_count() or 1))]
+    try:
+        yield burners
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait(timeout=30)
+
+
 def settled(posts, states=(S.PUBLISHED,)) -> bool:
     return Post.objects.filter(pk__in=[p.pk for p in posts], status__in=states).count() == len(posts)
 
@@ -72,16 +95,34 @@ def test_a_scheduled_post_is_dispatched_and_published_by_itself(api, engine, own
     assert creates_per_post(sandbox, [post]) == {post.pk: 1}
 
 
-def test_two_beats_and_two_workers_publish_1000_posts_exactly_once(engine, owner, sandbox):
-    """A second beat started by mistake, and two worker machines: every post goes out once."""
+def publish_1000_posts_with_two_beats_and_two_workers(engine, owner, sandbox, *, timeout: float) -> list:
     accounts = [sandbox_account(owner, sandbox, f"bulk-token-{i}") for i in range(50)]  # 20 posts per token
     posts = due_posts(accounts, 1000)
     workers = engine.start_many(2, beat=True, env=WORKER_ENV)
-    wait_until(lambda: settled(posts), timeout=150, interval=0.5, message=lambda: f"{statuses(posts)}\n{engine.logs()}")
+    wait_until(
+        lambda: settled(posts), timeout=timeout, interval=0.5, message=lambda: f"{statuses(posts)}\n{engine.logs()}"
+    )
     assert set(creates_per_post(sandbox, posts).values()) == {1}
-    assert PublishAttempt.objects.count() == 1000
     for worker in workers:  # both schedulers really were dispatching
         assert "Sending due task Publishing: dispatch due posts" in worker.log(100_000)
+    return posts
+
+
+def test_two_beats_and_two_workers_publish_1000_posts_exactly_once(engine, owner, sandbox):
+    """A second beat started by mistake, and two worker machines: every post goes out once."""
+    publish_1000_posts_with_two_beats_and_two_workers(engine, owner, sandbox, timeout=150)
+    assert PublishAttempt.objects.count() == 1000
+
+
+def test_a_backlog_on_a_cpu_starved_machine_is_published_exactly_once_without_a_reconcile_storm(
+    cpu_burners, engine, owner, sandbox
+):
+    """The same 1,000-post backlog beside processes that keep every core busy (the issue's failure: a
+    loaded machine turned queued claims into reconciling posts). Claims waiting for a starved worker are
+    neither reconciled nor doubled; the timeout only guards against a hang, it measures nothing."""
+    posts = publish_1000_posts_with_two_beats_and_two_workers(engine, owner, sandbox, timeout=900)
+    assert all(burner.poll() is None for burner in cpu_burners)  # the load lasted the whole run
+    assert not PublishAttempt.objects.filter(post__in=posts, finished_at=None).exists()  # every attempt settled
 
 
 def test_a_worker_killed_mid_publish_loses_nothing_and_duplicates_nothing(engine, owner, sandbox):
