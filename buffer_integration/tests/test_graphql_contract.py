@@ -3,8 +3,8 @@
 The sandbox is ours and could share our mistakes; `buffer_integration/data/buffer_schema.graphql` is Buffer's
 (reconstructed from its public introspection plus its dated changes, ../shared/reference/buffer-graphql/).
 So the backend runs here with its transport replaced by a recorder that answers each operation with the
-smallest plausible payload, over drafts enumerated across networks × media × options × scheduling modes
-× create/edit/delete/queries, and each request is checked with graphql-core: `validate` (the document),
+smallest plausible payload, over drafts enumerated across networks x media x options x scheduling modes
+x create/edit/delete/queries, and each request is checked with graphql-core: `validate` (the document),
 variable coercion (the variables), plus what graphql-core 3.2 does not enforce — `@oneOf` inputs and
 deprecated input fields (`AssetInput.link`, removed on 2026-12-15). A client change Buffer would reject
 fails here, whatever the sandbox does. No network, no Django DB.
