@@ -217,6 +217,9 @@ def social_account_sync_from_buffer(*, account: SocialAccount) -> SocialAccount:
     account.avatar_url = profile.avatar_url
     account.profile_timezone = profile.timezone
     account.posting_schedule = profile.schedules
+    # GraphQL: the channel's organization (posts are queried per organization) and its Pinterest boards.
+    account.buffer_organization_id = profile.organization_id
+    account.pinterest_boards = profile.boards
     account.last_synced_at = now
     account.connection_status = ConnectionStatus.ERROR if profile.is_disconnected else ConnectionStatus.OK
     account.last_checked_at = now

@@ -1,7 +1,9 @@
 """Buffer's per-update `statistics` in our four metrics (plus clicks).
 
-Buffer names the numbers after each network (twitter: retweets/favorites/mentions; facebook:
-likes/shares/comments; ...). The first key present wins; a missing one counts as 0.
+v1 names the numbers after each network (twitter: retweets/favorites/mentions; facebook:
+likes/shares/comments; ...); GraphQL's `Post.metrics` uses cross-network names (reactions, reposts,
+reach, impressions, views: developers.buffer.com/types/PostMetricType.md). The first key present wins;
+a missing one counts as 0.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from dataclasses import dataclass
 
 _SOURCES: dict[str, tuple[str, ...]] = {
     "views": ("reach", "views", "impressions"),
-    "likes": ("likes", "favorites"),
-    "shares": ("shares", "retweets", "reshares"),
+    "likes": ("likes", "favorites", "reactions"),
+    "shares": ("shares", "retweets", "reshares", "reposts"),
     "comments": ("comments", "replies", "mentions"),
 }
 

@@ -184,7 +184,7 @@ def _sync_account_posts(posts: list[Post], latest: dict[int, PostAnalytics], cou
     """One account's posts through one backend. BufferUnavailable propagates: Buffer is down for everyone."""
     try:
         backend = backend_for_account(account=posts[0].social_account)
-        # Buffer's GraphQL API has no per-post statistics: say so rather than record zeros.
+        # A Buffer API without per-post statistics says so rather than record zeros.
         ensure_supported(backend, "statistics")
     except InvalidInput as exc:  # no Buffer config: nothing to ask Buffer with
         counts.checked += len(posts)
@@ -242,6 +242,15 @@ def analytics_statistics_unavailable(*, user) -> str:
     except BufferUnsupported as exc:
         return f"{exc.message} Numbers recorded by hand show here."
     return ""
+
+
+def analytics_statistics_note(*, user) -> str:
+    """How fresh Buffer's numbers are for `user`'s config ("" when nothing to say): GraphQL's `Post.metrics`
+    are refreshed daily by Buffer (developers.buffer.com/types/Post.md, `metricsUpdatedAt`)."""
+    config = active_buffer_config(user=user)
+    if config is None or not config.has_access_token:
+        return ""
+    return getattr(get_backend(config.get_access_token(), api=config.api), "statistics_note", "")
 
 
 _JOB_COUNTS = ("posts_checked", "snapshots_created", "posts_failed")

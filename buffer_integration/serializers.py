@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from buffer_integration.models import BufferApi, BufferConfig
+from buffer_integration.services import buffer_api_notice
 from socialhub.api.strict import StrictModelSerializer
 from socialhub.api.validators import validate_access_token
 from socialhub.tokens import MAX_ACCESS_TOKEN_LENGTH
@@ -21,6 +22,9 @@ class BufferConfigSerializer(StrictModelSerializer):
         help_text="Which Buffer API the credential is for: `graphql` (an API key; the default) or `v1`.",
     )
     has_access_token = serializers.BooleanField(read_only=True)
+    deprecation = serializers.SerializerMethodField(
+        help_text='Non-empty for a `v1` config: Buffer retires its REST API on 2027-02-01 ("" for `graphql`).'
+    )
 
     class Meta:
         model = BufferConfig
@@ -29,6 +33,7 @@ class BufferConfigSerializer(StrictModelSerializer):
             "api",
             "access_token",
             "has_access_token",
+            "deprecation",
             "is_active",
             "buffer_user_id",
             "buffer_timezone",
@@ -46,6 +51,9 @@ class BufferConfigSerializer(StrictModelSerializer):
             "updated_at",
         ]
 
+    def get_deprecation(self, obj: BufferConfig) -> str:
+        return buffer_api_notice(obj.api)
+
 
 class BufferProfileSerializer(serializers.Serializer):
     id = serializers.CharField()
@@ -59,6 +67,14 @@ class BufferProfileSerializer(serializers.Serializer):
     schedules = serializers.ListField(child=serializers.DictField())
     is_disconnected = serializers.BooleanField()
     followers = serializers.IntegerField(allow_null=True)
+    organization_id = serializers.CharField(help_text='Buffer\'s organization holding the channel ("" on v1).')
+    boards = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="Pinterest: the channel's boards, `[{id, name}]` (`id` is the board a post's `board_id` names).",
+    )
+    can_publish = serializers.BooleanField(
+        help_text="Whether Buffer's API can post to this network (TikTok: no; post there from Buffer's app)."
+    )
     connected_account_id = serializers.IntegerField(
         allow_null=True, help_text="The SocialAccount already connected to this profile, if any."
     )

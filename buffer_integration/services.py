@@ -8,6 +8,8 @@ network's credential stored for it, not a Buffer token.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +24,33 @@ ACCOUNT_NO_CONFIG_MESSAGE = (
     "Configure Buffer first: social accounts publish through your Buffer config "
     "(POST /api/v1/buffer/config, or the Accounts page)."
 )
+
+
+# Buffer retires its REST API (v1) on this day: "requests to legacy endpoints will no longer return data"
+# (Buffer's announcement of 2026-07-27, ../shared/reference/buffer-graphql/README.md "The legacy REST API").
+V1_RETIREMENT = datetime(2027, 2, 1, tzinfo=UTC)
+V1_DEPRECATION_NOTICE = (
+    "Buffer retires its REST API (v1) on 2027-02-01: from then on v1 requests return no data and posts "
+    "through this config stop. Create a Buffer API key (Buffer: Settings → API) and save it as a graphql config."
+)
+V1_RETIRED_MESSAGE = (
+    "Buffer retired its REST API (v1) on 2027-02-01: new v1 configs cannot be saved. Use a Buffer API key "
+    'with "api": "graphql".'
+)
+
+
+def v1_is_retired(*, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) >= V1_RETIREMENT
+
+
+def buffer_api_notice(api: str) -> str:
+    """What a config of this API must tell its owner ("" for GraphQL)."""
+    return V1_DEPRECATION_NOTICE if api == BufferApi.V1 else ""
+
+
+def _refuse_retired_v1(api: str) -> None:
+    if api == BufferApi.V1 and v1_is_retired():
+        raise InvalidInput(V1_RETIRED_MESSAGE, errors={"api": [V1_RETIRED_MESSAGE]})
 
 
 def active_buffer_config(*, user) -> BufferConfig | None:
@@ -86,6 +115,7 @@ def _apply_buffer_user(config: BufferConfig, buffer_user) -> None:
 def buffer_config_create(
     *, owner, access_token: str, api: str = BufferApi.GRAPHQL, is_active: bool = True
 ) -> BufferConfig:
+    _refuse_retired_v1(api)
     buffer_user = _validated_buffer_user(access_token=access_token, api=api)
     if is_active:
         BufferConfig.objects.owned_by(owner).active().update(is_active=False, updated_at=timezone.now())
@@ -101,6 +131,8 @@ def buffer_config_update(
     *, config: BufferConfig, access_token: str | None = None, api: str | None = None, is_active: bool | None = None
 ) -> BufferConfig:
     if api is not None:
+        if api != config.api:
+            _refuse_retired_v1(api)  # switching a config to v1 is creating a v1 config
         config.api = api
     if access_token is not None or api is not None:
         token = access_token if access_token is not None else config.get_access_token()

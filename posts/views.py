@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Platform, SocialAccount
 from analytics.charts import snapshot_chart
-from analytics.services import analytics_statistics_unavailable
+from analytics.services import analytics_statistics_note, analytics_statistics_unavailable
 from campaigns.models import Campaign
 from posts import services, transitions
 from posts.calendar_grid import VIEWS, calendar_range, month_weeks, week_columns
@@ -176,6 +176,7 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": snapshot_chart(snapshots, tz=request.user.tzinfo),
         # Never promise numbers Buffer cannot give for this user's config.
         "analytics_unavailable": "" if snapshots else analytics_statistics_unavailable(user=request.user),
+        "analytics_note": analytics_statistics_note(user=request.user),
         "can": {
             "cancel": allowed["cancel"],
             "reschedule": allowed["reschedule"],

@@ -70,6 +70,16 @@ def due_backlog() -> dict[str, Any]:
     }
 
 
+def buffer_v1_report() -> dict[str, Any]:
+    """How many active Buffer configs still use the REST API (v1), which Buffer retires on 2027-02-01,
+    and the notice to act on ("" when none does)."""
+    from buffer_integration.models import BufferApi, BufferConfig
+    from buffer_integration.services import V1_DEPRECATION_NOTICE
+
+    count = BufferConfig.objects.active().filter(api=BufferApi.V1).count()
+    return {"buffer_v1_configs": count, "buffer_v1_deprecation": V1_DEPRECATION_NOTICE if count else ""}
+
+
 def health_report() -> dict[str, Any]:
     database_ok = check_database()
     broker_ok = check_broker()
@@ -85,6 +95,7 @@ def health_report() -> dict[str, Any]:
         **backlog,
         # Items each periodic loop skipped in its last run (an error on that item): alert on non-zero.
         "periodic_skipped": skipped_last_run(),
+        **(buffer_v1_report() if database_ok else {"buffer_v1_configs": None, "buffer_v1_deprecation": ""}),
     }
 
 
@@ -100,6 +111,10 @@ HEALTH_REPORT = inline_serializer(
         "oldest_due_age_seconds": serializers.FloatField(allow_null=True),
         "held_count": serializers.IntegerField(allow_null=True),
         "periodic_skipped": serializers.DictField(child=serializers.IntegerField()),
+        "buffer_v1_configs": serializers.IntegerField(
+            allow_null=True, help_text="Active Buffer configs on the REST API (v1), retired by Buffer on 2027-02-01."
+        ),
+        "buffer_v1_deprecation": serializers.CharField(help_text='The notice while any v1 config is active, else "".'),
     },
 )
 

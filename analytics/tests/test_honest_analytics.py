@@ -33,13 +33,13 @@ def synced_job(live_api) -> dict:
     return live_api.get(f"/analytics/sync/{started.json()['job_id']}").json()
 
 
-def test_a_graphql_config_sync_is_unsupported_not_succeeded(live_api, owner, sandbox):
-    sent_post(owner, api="graphql")
+def test_analytics_appear_for_published_posts_on_a_graphql_config(live_api, owner, sandbox):
+    post = sent_post(owner, api="graphql")
     job = synced_job(live_api)
-    assert job["status"] == "unsupported"
-    assert "GraphQL API offers no per-post statistics" in job["error"]
-    assert (job["posts_checked"], job["snapshots_created"], job["posts_failed"]) == (1, 0, 1)
-    assert not PostAnalytics.objects.exists()
+    assert (job["status"], job["error"]) == ("succeeded", "")
+    assert (job["posts_checked"], job["snapshots_created"], job["posts_failed"]) == (1, 1, 0)
+    snapshot = PostAnalytics.objects.get(post=post)
+    assert snapshot.source == "buffer" and snapshot.views > 0  # from Buffer's Post.metrics
 
 
 def test_a_v1_config_sync_still_succeeds(live_api, owner, sandbox):
@@ -66,11 +66,10 @@ def test_buffer_down_after_some_numbers_were_read_is_partial(live_api, owner, sa
     assert job["error"].startswith("Buffer is unavailable")
 
 
-def test_the_post_page_does_not_promise_statistics_a_graphql_config_cannot_give(web, owner, sandbox):
+def test_the_post_page_says_buffer_refreshes_graphql_statistics_daily(web, owner, sandbox):
     post = sent_post(owner, api="graphql")
     html = web.get(f"/posts/{post.pk}/").content.decode()
-    assert "they arrive once the post is published and synced" not in html
-    assert "GraphQL API offers no per-post statistics" in html
+    assert "refreshed daily by Buffer" in html
 
 
 class TestOnlyPublishedPostsHaveAnalytics:

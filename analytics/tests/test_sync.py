@@ -216,15 +216,18 @@ class TestRunService:
         assert AnalyticsSyncJob.objects.get().status == "succeeded"
 
 
-def test_graphql_config_reports_missing_statistics_instead_of_zeros(
-    api, owner, sandbox, django_capture_on_commit_callbacks
-):
+def test_graphql_config_syncs_post_metrics(api, owner, sandbox, django_capture_on_commit_callbacks):
     BufferConfigFactory(owner=owner, api="graphql", access_token=TOKEN)
-    _sent_post(_account(owner))
+    post = _sent_post(_account(owner))
 
     job = _sync(api, django_capture_on_commit_callbacks)
 
-    assert job["status"] == "unsupported"  # nothing was done: never "succeeded"
-    assert (job["posts_checked"], job["snapshots_created"], job["posts_failed"]) == (1, 0, 1)
-    assert "GraphQL" in job["error"]
-    assert PostAnalytics.objects.count() == 0
+    assert (job["status"], job["posts_checked"], job["snapshots_created"], job["posts_failed"]) == (
+        "succeeded",
+        1,
+        1,
+        0,
+    )
+    statistics = get_backend(TOKEN, api="graphql").get_update(post.buffer_update_id).statistics
+    snapshot = PostAnalytics.objects.get(post=post)
+    assert snapshot.views == metrics_from_buffer_statistics(statistics).views > 0
