@@ -43,16 +43,29 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--down", action="store_true", help="Answer every call 503.")
     parser.add_argument("--seed", type=int, default=None, help="Seed for the fault RNG (reproducible faults).")
     parser.add_argument("--rate-limit-per-minute", type=int, default=60, help="v1 per-token limit; 0 disables.")
+    parser.add_argument(
+        "--graphql-rate-limit",
+        type=int,
+        default=None,
+        help="GraphQL requests per key per 15 min (Buffer: 100, with the plan's 24 h / 30 d windows); 0 disables.",
+    )
+    parser.add_argument(
+        "--unexpected-rate", type=_rate, default=0.0, help="Fraction of GraphQL calls answered UNEXPECTED (HTTP 200)."
+    )
+    parser.add_argument(
+        "--unexpected-after-write", action="store_true", help="Injected UNEXPECTED answers on writes apply them first."
+    )
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_server(argv: list[str] | None = None) -> tuple[SandboxServer, str]:
+    """The server the command line describes (bound, not yet serving), and its state path."""
     options = _parser().parse_args(argv)
     var_dir = Path(os.environ.get("SOCIALHUB_VAR_DIR") or Path.cwd() / "var")
     state = options.state or str(var_dir / "buffer_sandbox.sqlite3")
     if state != ":memory:":
         Path(state).parent.mkdir(parents=True, exist_ok=True)
-    server = SandboxServer(
+    return SandboxServer(
         host=options.host,
         port=options.port,
         state_path=state,
@@ -64,8 +77,15 @@ def main(argv: list[str] | None = None) -> int:
         rate_limit_rate=options.rate_limit_rate,
         down=options.down,
         seed=options.seed,
+        graphql_rate_limit=options.graphql_rate_limit,
+        unexpected_rate=options.unexpected_rate,
+        unexpected_after_write=options.unexpected_after_write,
         log=lambda line: (sys.stdout.write(line + "\n"), sys.stdout.flush()),
-    )
+    ), state
+
+
+def main(argv: list[str] | None = None) -> int:
+    server, state = build_server(argv)
     print(
         f"Buffer sandbox on {server.url}/1/ and {server.url}/graphql (admin: {server.url}/__sandbox/, state: {state})",
         flush=True,

@@ -71,22 +71,22 @@ class Budgets:
 
     def check(self, token: str, now: int, fifteen_minutes: int) -> tuple[str, int, int] | None:
         """Count one request; None if allowed, else (window, its limit, seconds to wait).
-        A refused request takes nothing from any window, so `Retry-After` tells the truth."""
+        A refused request takes nothing from any window, so `Retry-After` tells the truth. With the
+        limits off the windows still count, so `/__sandbox/stats` shows the use either way."""
         with self.lock:
             budget = self._budget(token)
             budget.requests += 1
-            if fifteen_minutes <= 0:
-                return None
-            limits = budget.limits(fifteen_minutes)
             for name, seconds in WINDOWS:
                 hits = budget.hits[name]
                 while hits and (hits[0] <= now - seconds or hits[0] > now + seconds):
                     hits.popleft()  # expired, or left over from a clock moved backwards
-            for name, seconds in WINDOWS:
-                hits = budget.hits[name]
-                if len(hits) >= limits[name]:
-                    budget.rate_limited += 1
-                    return name, limits[name], max(1, math.ceil(hits[0] + seconds - now))
+            if fifteen_minutes > 0:
+                limits = budget.limits(fifteen_minutes)
+                for name, seconds in WINDOWS:
+                    hits = budget.hits[name]
+                    if len(hits) >= limits[name]:
+                        budget.rate_limited += 1
+                        return name, limits[name], max(1, math.ceil(hits[0] + seconds - now))
             for name, _ in WINDOWS:
                 budget.hits[name].append(now)
             return None
@@ -115,7 +115,8 @@ class Budgets:
         }
 
     def as_dict(self, now: int, fifteen_minutes: int) -> dict[str, dict]:
-        """Per token: plan, limits, requests seen, 429s given, and what each window holds now."""
+        """Per token: plan, whether limits are on (`graphql_rate_limit` > 0), the limits, requests seen,
+        429s given, and what each window holds now."""
         with self.lock:
             out = {}
             for token, budget in self.tokens.items():
@@ -125,7 +126,8 @@ class Budgets:
                 }
                 out[token] = {
                     "plan": budget.plan,
-                    "limits": budget.limits(fifteen_minutes) if fifteen_minutes > 0 else None,
+                    "enforced": fifteen_minutes > 0,
+                    "limits": budget.limits(fifteen_minutes or PLANS[budget.plan]["15m"]),
                     "requests": budget.requests,
                     "rate_limited": budget.rate_limited,
                     "windows": used,

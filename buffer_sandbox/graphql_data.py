@@ -445,6 +445,10 @@ def _media(assets: list[dict], link: str | None = None) -> dict[str, str]:
     return media
 
 
+def _board_ids(service: str, channel_id: str) -> list[str]:
+    return [b["serviceId"] for b in pinterest_boards(channel_id)] if service == "pinterest" else []
+
+
 def _link_attachment(service: str, data: dict[str, Any]) -> str | None:
     attachment = graphql_rules.metadata_of(service, data).get("linkAttachment") or {}
     return attachment.get("url")
@@ -466,7 +470,7 @@ def create_post(state: SandboxState, token: str, data: dict[str, Any], *, daily_
     channel_id = str(data["channelId"])
     profile = state.profile(token, channel_id)  # unknown / foreign channel: ApiError 1010/1011
     service = profile["service"]
-    boards = [b["serviceId"] for b in pinterest_boards(channel_id)] if service == "pinterest" else []
+    boards = _board_ids(service, channel_id)
     problems = graphql_rules.create_problems(service, profile["service_type"], data, boards=boards)
     if problems:
         raise ApiError(1004, graphql_rules.invalid_post(problems))
@@ -497,10 +501,7 @@ def edit_post(state: SandboxState, token: str, data: dict[str, Any]) -> dict:
     post_id = str(data["id"])
     current = get_post(state, token, post_id)
     service = current["channelService"]
-    problems = []
-    if data.get("assets") is not None:
-        problems = graphql_rules.asset_problems(data["assets"])
-        problems += graphql_rules.link_attachment_problems(service, data, data["assets"])
+    problems = graphql_rules.edit_problems(service, data, boards=_board_ids(service, current["channelId"]))
     if problems:
         raise ApiError(1004, graphql_rules.invalid_post(problems))
     params: dict[str, Any] = {"text": current["text"] if data.get("text") is None else data["text"]}
@@ -523,3 +524,73 @@ def _created_today(state: SandboxState, channel_id: str) -> int:
 
 def delete_post(state: SandboxState, token: str, post_id: str) -> None:
     state.destroy(token, post_id)
+
+
+def _sent_rows(state: SandboxState, token: str, organization: int, channel_ids: list[str], start: int, end: int):
+    with state.store.transaction() as db:
+        state._sweep(db)
+        for cid in channel_ids:
+            state._profile(db, token, cid)
+        sql = UPDATE_SELECT + (
+            " WHERE p.token = ? AND p.organization = ? AND u.deleted_at IS NULL AND u.status = 'sent'"
+            " AND u.sent_at >= ? AND u.sent_at <= ?"
+        )
+        args: list[Any] = [token, organization, start, end]
+        if channel_ids:
+            sql += f" AND u.profile_id IN ({','.join('?' * len(channel_ids))})"
+            args += channel_ids
+        return db.execute(sql, args).fetchall(), state.now()
+
+
+def aggregated_metrics(state: SandboxState, token: str, organization: int, data: dict) -> dict:
+    """aggregatedPostMetrics: always `postCount`, `reactions` and `comments`; other counts only when
+    every post's network reports them (the schema's description of the query)."""
+    start, end = parse_timestamp(str(data["startDateTime"])), parse_timestamp(str(data["endDateTime"]))
+    rows, now = _sent_rows(state, token, organization, [str(c) for c in data.get("channelIds") or []], start, end)
+    per_post = [
+        {m["type"]: m for m in metrics(render.update(r, now)["statistics"]) if m["unit"] == "count"} for r in rows
+    ]
+    extras = set.intersection(*(set(p) for p in per_post)) - {"reactions", "comments"} if per_post else set()
+    out = [
+        {
+            "type": "postCount",
+            "name": "Posts",
+            "description": "Posts sent in the window",
+            "value": float(len(rows)),
+            "unit": "count",
+        }
+    ]
+    for kind in ["reactions", "comments", *sorted(extras)]:
+        sample = next((p[kind] for p in per_post if kind in p), None)
+        name, text = (sample["name"], sample["description"]) if sample else (kind.title(), kind.title())
+        total = sum(p[kind]["value"] for p in per_post if kind in p)
+        out.append({"type": kind, "name": name, "description": text, "value": float(total), "unit": "count"})
+    updated = [_metrics_updated_at(r["sent_at"], now) for r in rows]
+    return {"metrics": out, "metricsUpdatedAt": iso(max((u for u in updated if u), default=None))}
+
+
+def daily_posting_limits(state: SandboxState, token: str, data: dict, *, limit: int) -> list[dict]:
+    """dailyPostingLimits: per channel, posts sent and scheduled on the (UTC) day of `date`."""
+    when = parse_timestamp(str(data["date"])) if data.get("date") else state.now()
+    day_start = when - when % DAY
+    out = []
+    for cid in [str(c) for c in data["channelIds"]]:
+        state.profile(token, cid)  # ApiError 1010/1011 for a channel not in the account
+        with state.store.transaction() as db:
+            counts = db.execute(
+                "SELECT SUM(status = 'sent' AND sent_at >= ? AND sent_at < ?) AS sent,"
+                " SUM(status = 'buffer' AND due_at >= ? AND due_at < ?) AS scheduled"
+                " FROM updates WHERE profile_id = ? AND deleted_at IS NULL",
+                (day_start, day_start + DAY, day_start, day_start + DAY, cid),
+            ).fetchone()
+        sent, scheduled = counts["sent"] or 0, counts["scheduled"] or 0
+        out.append(
+            {
+                "channelId": cid,
+                "sent": sent,
+                "scheduled": scheduled,
+                "limit": limit or None,
+                "isAtLimit": bool(limit) and sent + scheduled >= limit,
+            }
+        )
+    return out

@@ -95,5 +95,19 @@ def create_problems(service: str, service_type: str, data: dict[str, Any], *, bo
     return problems
 
 
+def edit_problems(service: str, data: dict[str, Any], *, boards: list[str]) -> list[str]:
+    """editPost: fields left out keep their value ("Required on create; optional on edit"), but what
+    is sent must still be valid."""
+    problems: list[str] = []
+    if data.get("assets") is not None:
+        problems += asset_problems(data["assets"]) + link_attachment_problems(service, data, data["assets"])
+    block = metadata_of(service, data)
+    if service == "youtube" and block.get("title") is not None and len(block["title"]) > YOUTUBE_TITLE_MAX:
+        problems.append(f"YouTube titles can be at most {YOUTUBE_TITLE_MAX} characters.")
+    if service == "pinterest" and block.get("boardServiceId") and block["boardServiceId"] not in boards:
+        problems.append(f"Pinterest board {block['boardServiceId']} was not found on this channel.")
+    return problems
+
+
 def invalid_post(problems: list[str]) -> str:
     return "Invalid post: " + ", ".join(problems)

@@ -62,7 +62,10 @@ def _error(message: str, code: str) -> GraphQLError:
 
 
 def _not_found(exc: ApiError) -> GraphQLError:
-    return _error(NOT_FOUND.get(exc.code, exc.message), "NOT_FOUND")
+    """A lookup that failed; anything else a query refuses (a malformed date) is the caller's input."""
+    if exc.code in NOT_FOUND:
+        return _error(NOT_FOUND[exc.code], "NOT_FOUND")
+    return _error(exc.message, "BAD_USER_INPUT")
 
 
 def _mutation_error(exc: ApiError, *, void: bool = False) -> dict:
@@ -171,12 +174,30 @@ def resolve_delete_post(_root: Any, info: Any, input: dict) -> dict:
     return {"__typename": "DeletePostSuccess", "id": str(input["id"])}
 
 
+def resolve_aggregated_post_metrics(_root: Any, info: Any, input: dict) -> dict:
+    ctx: Context = info.context
+    try:
+        return data.aggregated_metrics(ctx.state, ctx.token, _organization(ctx, input["organizationId"]), input)
+    except ApiError as exc:
+        raise _not_found(exc) from None
+
+
+def resolve_daily_posting_limits(_root: Any, info: Any, input: dict) -> list[dict]:
+    ctx: Context = info.context
+    try:
+        return data.daily_posting_limits(ctx.state, ctx.token, input, limit=ctx.faults.graphql_daily_post_limit)
+    except ApiError as exc:
+        raise _not_found(exc) from None
+
+
 QUERY = {
     "account": resolve_account,
     "channels": resolve_channels,
     "channel": resolve_channel,
     "posts": resolve_posts,
     "post": resolve_post,
+    "aggregatedPostMetrics": resolve_aggregated_post_metrics,
+    "dailyPostingLimits": resolve_daily_posting_limits,
 }
 MUTATION = {"createPost": resolve_create_post, "editPost": resolve_edit_post, "deletePost": resolve_delete_post}
 # Abstract types the resolvers return: every object carries its `__typename`.

@@ -51,6 +51,8 @@ class SandboxServer:
         seed: int | None = None,
         log: Callable[[str], None] | None = None,
         graphql_rate_limit: int | None = None,
+        unexpected_rate: float = 0.0,
+        unexpected_after_write: bool = False,
     ):
         if graphql_rate_limit is None:
             graphql_rate_limit = 100 if rate_limit_per_minute else 0
@@ -64,6 +66,8 @@ class SandboxServer:
                 "seed": seed,
                 "rate_limit_per_minute": rate_limit_per_minute,
                 "graphql_rate_limit": graphql_rate_limit,
+                "unexpected_rate": unexpected_rate,
+                "unexpected_after_write": unexpected_after_write,
             }
         )
         self.state = SandboxState(state_path)

@@ -300,6 +300,7 @@ def test_stats_count_requests_per_token_and_window(box, key):
     mine = box.stats()["graphql_tokens"][key]
     assert mine == {
         "plan": "free",
+        "enforced": True,
         "limits": {"15m": 100, "24h": 2, "30d": 3000},
         "requests": 3,
         "rate_limited": 1,
@@ -307,6 +308,10 @@ def test_stats_count_requests_per_token_and_window(box, key):
     }
     box.call("POST", "clock", json={"advance_seconds": 16 * 60})
     assert box.stats()["graphql_tokens"][key]["windows"] == {"15m": 0, "24h": 2, "30d": 2}
+    box.faults(graphql_rate_limit=0)  # limits off (the test default): still counted
+    assert box.graphql(key, ORGS).status_code == 200
+    off = box.stats()["graphql_tokens"][key]
+    assert off["enforced"] is False and off["windows"] == {"15m": 1, "24h": 3, "30d": 3} and off["requests"] == 4
 
 
 def test_answers_carry_rate_limit_headers(box, key):
@@ -413,6 +418,11 @@ def test_post_metadata_reads_back_what_was_sent(box, key):
     edit = (
         "mutation E($input: EditPostInput!) { editPost(input: $input) { __typename ... on MutationError { message } } }"
     )
+    too_long = {"id": video["id"], "metadata": {"youtube": {"title": "t" * 101}}}
+    assert ok(box.graphql(key, edit, {"input": too_long}))["editPost"] == {
+        "__typename": "InvalidInputError",
+        "message": "Invalid post: YouTube titles can be at most 100 characters.",
+    }
     edited = box.graphql(key, edit, {"input": {"id": video["id"], "metadata": {"youtube": {"privacy": "unlisted"}}}})
     assert ok(edited)["editPost"]["__typename"] == "PostActionSuccess"
     assert ok(box.graphql(key, query, {"id": video["id"]}))["post"]["metadata"] == {
@@ -422,3 +432,53 @@ def test_post_metadata_reads_back_what_was_sent(box, key):
         "category": {"categoryId": "27", "title": "Education"},
         "notifySubscribers": True,
     }
+
+
+def test_aggregated_metrics_and_daily_posting_limits(box, key):
+    org = orgs(box, key)[0]["id"]
+    set_clock(box, "2026-12-01T08:00:00Z")
+    sent = [created(box, key, "twitter", f"Sent {i}", mode="shareNow")["post"]["id"] for i in range(2)]
+    created(box, key, "twitter", "Later", mode="customScheduled", dueAt="2026-12-01T18:00:00Z")
+    created(box, key, "mastodon", "Toot", mode="shareNow")
+    query = (
+        "query A($input: AggregatedPostMetricsInput!) { aggregatedPostMetrics(input: $input) {"
+        " metrics { type value } metricsUpdatedAt } }"
+    )
+    window = {"organizationId": org, "startDateTime": "2026-12-01T00:00:00Z", "endDateTime": "2026-12-01T23:59:59Z"}
+    only_twitter = ok(box.graphql(key, query, {"input": {**window, "channelIds": [profile_id(key)]}}))
+    totals = {m["type"]: m["value"] for m in only_twitter["aggregatedPostMetrics"]["metrics"]}
+    stats = [u["statistics"] for u in box.updates(profile_id(key)) if u["id"] in sent]
+    assert totals["postCount"] == 2 and totals["reach"] == sum(s["reach"] for s in stats)
+    assert totals["reposts"] == sum(s["retweets"] for s in stats)  # one network: its richer metrics too
+    mixed = ok(box.graphql(key, query, {"input": window}))["aggregatedPostMetrics"]["metrics"]
+    assert {m["type"] for m in mixed} >= {"postCount", "reactions", "comments"} and "reposts" not in {
+        m["type"] for m in mixed
+    }
+    bad = box.graphql(key, query, {"input": {**window, "startDateTime": "yesterday"}})
+    assert codes(bad) == ["BAD_USER_INPUT"]
+    box.faults(graphql_daily_post_limit=3)
+    limits = (
+        "query L($input: DailyPostingLimitsInput!) { dailyPostingLimits(input: $input) {"
+        " channelId sent scheduled limit isAtLimit } }"
+    )
+    answer = ok(box.graphql(key, limits, {"input": {"channelIds": [profile_id(key)], "date": "2026-12-01T12:00:00Z"}}))
+    assert answer["dailyPostingLimits"] == [
+        {"channelId": profile_id(key), "sent": 2, "scheduled": 1, "limit": 3, "isAtLimit": True}
+    ]
+
+
+def test_command_line_sets_the_graphql_knobs():
+    from buffer_sandbox.__main__ import build_server
+
+    argv = ["--port", "0", "--state", ":memory:", "--unexpected-rate", "0.25", "--unexpected-after-write"]
+    server, _ = build_server([*argv, "--graphql-rate-limit", "0"])
+    try:
+        faults = server.faults.faults
+        assert (faults.unexpected_rate, faults.unexpected_after_write, faults.graphql_rate_limit) == (0.25, True, 0)
+    finally:
+        server.stop()
+    server, _ = build_server(["--port", "0", "--state", ":memory:"])
+    try:
+        assert server.faults.faults.graphql_rate_limit == 100  # Buffer's windows on by default
+    finally:
+        server.stop()
