@@ -114,8 +114,12 @@ def board_ids(account) -> list[str]:
     return [str(board.get("id")) for board in account.pinterest_boards or [] if isinstance(board, dict)]
 
 
-def network_option_errors(*, account, options: object) -> dict[str, list[str]]:
-    """Problems with `options` for `account`'s network, by option name (`_` for the whole object)."""
+def network_option_errors(*, account, options: object, complete: bool = True) -> dict[str, list[str]]:
+    """Problems with `options` for `account`'s network, by option name (`_` for the whole object).
+
+    `complete=False` checks names and values only, not the required choices: a publisher post type's
+    defaults, which a payload completes (a YouTube title per post).
+    """
     platform = account.platform
     if options is None:
         options = {}
@@ -137,13 +141,13 @@ def network_option_errors(*, account, options: object) -> dict[str, list[str]]:
         elif message := allowed[key](value):
             errors[key] = [message]
     if platform == "pinterest" and "board_id" not in errors:
-        board = options.get("board_id") or account.default_pinterest_board_id
+        board = (options.get("board_id") or "").strip() or account.default_pinterest_board_id
         known = board_ids(account)
-        if not board:
-            errors["board_id"] = ["Pinterest needs a board: give board_id or set the account's default board."]
-        elif known and board not in known:
+        if board and known and board not in known:
             errors["board_id"] = [f"Not one of the account's boards: {', '.join(known)}."]
-    if platform == "youtube" and "title" not in errors and not options.get("title"):
+        elif not board and complete:
+            errors["board_id"] = ["Pinterest needs a board: give board_id or set the account's default board."]
+    if platform == "youtube" and complete and "title" not in errors and not options.get("title"):
         errors["title"] = ["YouTube needs a title (at most 100 characters)."]
     return errors
 
