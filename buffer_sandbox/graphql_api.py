@@ -65,13 +65,13 @@ class GraphQLApi:
         refused = self.budgets.check(token, now, faults.graphql_rate_limit)
         if refused is not None:
             self.stats.bump("rate_limited")
-            return self._too_many(token, *refused)
+            return self._too_many(*refused)
         headers = self.budgets.headers(token, now, faults.graphql_rate_limit)
 
         inject_429, inject_500 = self.faults.draw()
         if inject_429:
             self.stats.bump("faults_injected")
-            return self._too_many(token, "15m", faults.graphql_rate_limit, 1)
+            return self._too_many("15m", faults.graphql_rate_limit, 1)
         schema = self.schemas[graphql_rules.link_asset_available(now)]
         try:
             query, variables, operation_name = self._body(request)
@@ -123,7 +123,7 @@ class GraphQLApi:
         self.stats.record_creates(ctx.created)
         return result.formatted
 
-    def _too_many(self, token: str, window: str, limit: int, wait: int) -> Response:
+    def _too_many(self, window: str, limit: int, wait: int) -> Response:
         """Buffer's 429: the window in the body, the wait in `Retry-After` only (README rule 5)."""
         body = errors_body(TOO_MANY, "RATE_LIMIT_EXCEEDED", window=window)
         headers = {
