@@ -9,6 +9,11 @@ from socialhub.api.validators import validate_access_token
 from socialhub.tokens import MAX_ACCESS_TOKEN_LENGTH
 
 
+class PinterestBoardSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField(allow_blank=True, default="")
+
+
 class SocialAccountSerializer(StrictModelSerializer):
     """Output, and the shape of input. `access_token` is write-only; responses say `has_access_token`."""
 
@@ -25,6 +30,16 @@ class SocialAccountSerializer(StrictModelSerializer):
     )
     platform = serializers.ChoiceField(choices=Platform.choices)
     has_access_token = serializers.BooleanField(read_only=True)
+    pinterest_boards = PinterestBoardSerializer(
+        many=True, read_only=True, help_text="Pinterest: the account's boards from the last sync (empty elsewhere)."
+    )
+    default_pinterest_board_id = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="Pinterest: the board a post uses when its network_options name none; one of pinterest_boards "
+        "(set it after a sync, or empty).",
+    )
 
     class Meta:
         model = SocialAccount
@@ -44,11 +59,15 @@ class SocialAccountSerializer(StrictModelSerializer):
             "avatar_url",
             "profile_timezone",
             "posting_schedule",
+            "buffer_organization_id",
+            "pinterest_boards",
+            "default_pinterest_board_id",
             "last_synced_at",
             "created_at",
             "updated_at",
         ]
         read_only_fields = [
+            "buffer_organization_id",
             "connection_status",
             "last_checked_at",
             "last_error",

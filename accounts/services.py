@@ -16,7 +16,7 @@ from buffer_integration.platforms import platform_for_service
 from buffer_integration.services import backend_for_account, backend_for_config, buffer_config_for_account
 from socialhub.errors import InvalidInput
 
-_EDITABLE_FIELDS = {"platform", "account_name", "buffer_profile_id", "is_active"}
+_EDITABLE_FIELDS = {"platform", "account_name", "buffer_profile_id", "is_active", "default_pinterest_board_id"}
 _DUPLICATE = "You already connected this Buffer profile for this platform."
 
 
@@ -139,6 +139,7 @@ def social_account_create(
     buffer_profile_id: str = "",
     access_token: str = "",
     is_active: bool = True,
+    default_pinterest_board_id: str = "",
 ) -> SocialAccount:
     """`access_token` is the network's own credential for the account, kept encrypted; Buffer never sees it.
 
@@ -152,11 +153,28 @@ def social_account_create(
         account_name=account_name,
         buffer_profile_id=buffer_profile_id,
         is_active=is_active,
+        default_pinterest_board_id=default_pinterest_board_id,
     )
+    _ensure_default_board(account)
     account.set_access_token(access_token)
     _verify_profile(account)
     _save_unique(account)
     return account
+
+
+def _ensure_default_board(account: SocialAccount) -> None:
+    """The default board is one of the boards the last sync brought (any id while none are known)."""
+    board = account.default_pinterest_board_id
+    if not board:
+        return
+    if account.platform != "pinterest":
+        raise InvalidInput(
+            "Only a Pinterest account has a default board.", errors={"default_pinterest_board_id": ["Leave it empty."]}
+        )
+    known = [str(item.get("id")) for item in account.pinterest_boards or [] if isinstance(item, dict)]
+    if known and board not in known:
+        message = f"Not one of the account's boards: {', '.join(known)}."
+        raise InvalidInput(f"default_pinterest_board_id: {message}", errors={"default_pinterest_board_id": [message]})
 
 
 def social_account_update(*, account: SocialAccount, access_token: str | None = None, **fields) -> SocialAccount:
@@ -166,6 +184,7 @@ def social_account_update(*, account: SocialAccount, access_token: str | None = 
     moved = any(fields[name] != getattr(account, name) for name in ("platform", "buffer_profile_id") if name in fields)
     for name, value in fields.items():
         setattr(account, name, value)
+    _ensure_default_board(account)
     _ensure_unique_profile(
         owner=account.owner,
         platform=account.platform,
@@ -216,6 +235,9 @@ def social_account_sync_from_buffer(*, account: SocialAccount) -> SocialAccount:
     account.avatar_url = profile.avatar_url
     account.profile_timezone = profile.timezone
     account.posting_schedule = profile.schedules
+    # GraphQL: the channel's organization (posts are queried per organization) and its Pinterest boards.
+    account.buffer_organization_id = profile.organization_id
+    account.pinterest_boards = profile.boards
     account.last_synced_at = now
     account.connection_status = ConnectionStatus.ERROR if profile.is_disconnected else ConnectionStatus.OK
     account.last_checked_at = now

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from buffer_integration import services
 from buffer_integration.models import BufferConfig
-from buffer_integration.platforms import platform_for_service
+from buffer_integration.platforms import can_publish, platform_for_service
 from buffer_integration.serializers import BufferConfigSerializer, BufferProfileSerializer
 from socialhub.api.views import OwnedModelViewSet, UserTimezoneMixin
 
@@ -60,7 +60,12 @@ class BufferProfilesView(UserTimezoneMixin, APIView):
     )
     def get(self, request):
         rows = [
-            {**asdict(profile), "platform": platform_for_service(profile.service), "connected_account_id": account_id}
+            {
+                **asdict(profile),
+                "platform": platform_for_service(profile.service),
+                "can_publish": can_publish(profile.service),
+                "connected_account_id": account_id,
+            }
             for profile, account_id in services.buffer_profiles_for_user(user=request.user)
         ]
         return Response(BufferProfileSerializer(rows, many=True).data, headers={"X-Total-Count": str(len(rows))})

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from buffer_integration.budget import config_report
 from buffer_integration.models import BufferApi, BufferConfig, BufferPlan
+from buffer_integration.services import buffer_api_notice
 from socialhub.api.strict import StrictModelSerializer
 from socialhub.api.validators import validate_access_token
 from socialhub.tokens import MAX_ACCESS_TOKEN_LENGTH
@@ -55,6 +56,9 @@ class BufferConfigSerializer(StrictModelSerializer):
     )
     has_access_token = serializers.BooleanField(read_only=True)
     budget = serializers.SerializerMethodField()
+    deprecation = serializers.SerializerMethodField(
+        help_text='Non-empty for a `v1` config: Buffer retires its REST API on 2027-02-01 ("" for `graphql`).'
+    )
 
     class Meta:
         model = BufferConfig
@@ -63,6 +67,7 @@ class BufferConfigSerializer(StrictModelSerializer):
             "api",
             "access_token",
             "has_access_token",
+            "deprecation",
             "is_active",
             "buffer_user_id",
             "buffer_timezone",
@@ -87,6 +92,8 @@ class BufferConfigSerializer(StrictModelSerializer):
         """The key's request use per window, shared by every SocialHub process (null: no readable key)."""
         report = config_report(config)
         return KeyBudgetSerializer(report).data if report is not None else None
+    def get_deprecation(self, obj: BufferConfig) -> str:
+        return buffer_api_notice(obj.api)
 
 
 class BufferProfileSerializer(serializers.Serializer):
@@ -101,6 +108,14 @@ class BufferProfileSerializer(serializers.Serializer):
     schedules = serializers.ListField(child=serializers.DictField())
     is_disconnected = serializers.BooleanField()
     followers = serializers.IntegerField(allow_null=True)
+    organization_id = serializers.CharField(help_text='Buffer\'s organization holding the channel ("" on v1).')
+    boards = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="Pinterest: the channel's boards, `[{id, name}]` (`id` is the board a post's `board_id` names).",
+    )
+    can_publish = serializers.BooleanField(
+        help_text="Whether Buffer's API can post to this network (TikTok: no; post there from Buffer's app)."
+    )
     connected_account_id = serializers.IntegerField(
         allow_null=True, help_text="The SocialAccount already connected to this profile, if any."
     )

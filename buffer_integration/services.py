@@ -8,6 +8,8 @@ network's credential stored for it, not a Buffer token.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +25,33 @@ ACCOUNT_NO_CONFIG_MESSAGE = (
     "Configure Buffer first: social accounts publish through your Buffer config "
     "(POST /api/v1/buffer/config, or the Accounts page)."
 )
+
+
+# Buffer retires its REST API (v1) on this day: "requests to legacy endpoints will no longer return data"
+# (Buffer's announcement of 2026-07-27, ../shared/reference/buffer-graphql/README.md "The legacy REST API").
+V1_RETIREMENT = datetime(2027, 2, 1, tzinfo=UTC)
+V1_DEPRECATION_NOTICE = (
+    "Buffer retires its REST API (v1) on 2027-02-01: from then on v1 requests return no data and posts "
+    "through this config stop. Create a Buffer API key (Buffer: Settings → API) and save it as a graphql config."
+)
+V1_RETIRED_MESSAGE = (
+    "Buffer retired its REST API (v1) on 2027-02-01: new v1 configs cannot be saved. Use a Buffer API key "
+    'with "api": "graphql".'
+)
+
+
+def v1_is_retired(*, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) >= V1_RETIREMENT
+
+
+def buffer_api_notice(api: str) -> str:
+    """What a config of this API must tell its owner ("" for GraphQL)."""
+    return V1_DEPRECATION_NOTICE if api == BufferApi.V1 else ""
+
+
+def _refuse_retired_v1(api: str) -> None:
+    if api == BufferApi.V1 and v1_is_retired():
+        raise InvalidInput(V1_RETIRED_MESSAGE, errors={"api": [V1_RETIRED_MESSAGE]})
 
 
 def active_buffer_config(*, user) -> BufferConfig | None:
@@ -97,6 +126,7 @@ def buffer_config_create(
     is_active: bool = True,
     plan: str = BufferPlan.FREE,
 ) -> BufferConfig:
+    _refuse_retired_v1(api)
     buffer_user = _validated_buffer_user(access_token=access_token, api=api, plan=plan)
     if is_active:
         BufferConfig.objects.owned_by(owner).active().update(is_active=False, updated_at=timezone.now())
@@ -117,6 +147,8 @@ def buffer_config_update(
     plan: str | None = None,
 ) -> BufferConfig:
     if api is not None:
+        if api != config.api:
+            _refuse_retired_v1(api)  # switching a config to v1 is creating a v1 config
         config.api = api
     if plan is not None:
         config.plan = plan

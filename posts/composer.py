@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from posts import services, transitions
 from posts.capacity import capacity_warnings
-from posts.forms import ACTIONS, PostCreateForm, PostEditForm, counter_rules
+from posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, counter_rules, options_initial
 from posts.models import Post, PostStatus
 from posts.views import _get_post_for_user
 from socialhub.errors import DomainError
@@ -31,6 +31,11 @@ CAPACITY_LOOKAHEAD = dt.timedelta(days=14)
 # The services' field names → the composer's.
 FIELD_MAP = {"social_account_id": "accounts", "campaign_id": "campaign", "platform": "accounts"}
 EDIT_FIELD_MAP = {**FIELD_MAP, "social_account_id": "social_account", "platform": "social_account"}
+
+
+def _option_fields(platform: str) -> dict[str, str]:
+    """A network's option names → the composer's fields, to show a service's errors in place."""
+    return {key: name for (network, key), name in OPTION_FIELDS.items() if network == platform}
 
 
 def _action(request: HttpRequest) -> str:
@@ -71,8 +76,17 @@ def _render(request: HttpRequest, form, *, post: Post | None = None) -> HttpResp
         "counter_rules": counter_rules(accounts),
         # Days of the next two weeks near the Buffer key's daily capacity: pick another before being refused.
         "capacity_warning": capacity_warnings(owner=request.user, start=today, end=today + CAPACITY_LOOKAHEAD),
+        "option_fields": _option_field_groups(form),
     }
     return render(request, "posts/composer.html", context, status=400 if form.errors else 200)
+
+
+# Which networks each option field is for (the page shows a field when a ticked account's network takes it).
+def _option_field_groups(form) -> list[tuple]:
+    networks: dict[str, list[str]] = {}
+    for (network, _key), name in OPTION_FIELDS.items():
+        networks.setdefault(name, []).append(network)
+    return [(form[name], " ".join(sorted(set(found)))) for name, found in networks.items()]
 
 
 @login_required
@@ -88,7 +102,15 @@ def post_create_view(request: HttpRequest) -> HttpResponse:
         fields["scheduled_time"] = timezone.now() + PUBLISH_NOW_LEAD
     status = PostStatus.DRAFT if action == "draft" else PostStatus.SCHEDULED
     accounts = list(form.cleaned_data["accounts"])
-    items = [{**fields, "social_account_id": account.pk, "status": status} for account in accounts]
+    items = [
+        {
+            **fields,
+            "social_account_id": account.pk,
+            "status": status,
+            "network_options": form.network_options_for(account.platform),
+        }
+        for account in accounts
+    ]
     try:
         posts = services.posts_bulk_create(owner=request.user, items=items)
     except DomainError as exc:
@@ -114,12 +136,21 @@ def _add_bulk_errors(form, exc: DomainError, accounts: list) -> None:
         return
     for index, item_errors in exc.errors.items():
         account = accounts[int(index)]
-        for key, item_messages in item_errors.items():
-            name = FIELD_MAP.get(key, key)
+        field_map = {**FIELD_MAP, **_option_fields(account.platform)}
+        for key, item_messages in _flat_item_errors(item_errors):
+            name = field_map.get(key, key)
             for message in item_messages:
                 # With several accounts, say which one the problem is about.
                 text = f"{account.account_name}: {message}" if len(accounts) > 1 else message
                 form.add_error(name if name in form.fields else None, text)
+
+
+def _flat_item_errors(item_errors: dict) -> list[tuple[str, list[str]]]:
+    """network_options errors nest per option ({"network_options": {"board_id": [...]}}): one level up."""
+    pairs = []
+    for key, value in item_errors.items():
+        pairs.extend(value.items() if isinstance(value, dict) else [(key, value)])
+    return pairs
 
 
 def _hand_to_buffer(request: HttpRequest, post: Post) -> bool:
@@ -149,6 +180,7 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "media_urls": "\n".join(post.media_urls),
             "campaign": post.campaign_id,
             "scheduled_time": post.scheduled_time,
+            **options_initial(post),
         }
         return _render(request, PostEditForm(initial=initial, owner=request.user), post=post)
     form = PostEditForm(request.POST, owner=request.user)
@@ -156,6 +188,8 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(request, form, post=post)
     action = _action(request)
     fields = form.post_fields()
+    platform = form.cleaned_data["social_account"].platform
+    fields["network_options"] = form.network_options_for(platform)
     if action == "publish":
         fields["scheduled_time"] = timezone.now() + PUBLISH_NOW_LEAD
     try:
@@ -165,7 +199,7 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "buffer":
             post = services.post_schedule_via_buffer(post=post)
     except SERVICE_ERRORS as exc:
-        add_service_errors(form, exc, EDIT_FIELD_MAP)
+        add_service_errors(form, exc, {**EDIT_FIELD_MAP, **_option_fields(platform)})
         return _render(request, form, post=post)
     messages.success(request, f"Post #{post.pk} saved ({post.get_status_display().lower()}).")
     return redirect("post-detail", pk=post.pk)

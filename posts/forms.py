@@ -7,11 +7,14 @@ from django import forms
 from accounts.models import SocialAccount
 from buffer_integration.platforms import network_configuration, network_limits
 from campaigns.models import Campaign
+from posts import network_options as options
 from posts import text
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # The counter turns amber when this share of a network's limit is used, before it turns red.
 COUNTER_WARNING_RATIO = 0.9
+# A line with only this between two thread parts.
+THREAD_SEPARATOR = "---"
 
 ACTIONS = {
     "draft": "Save draft",
@@ -65,13 +68,84 @@ class ComposerForm(forms.Form):
         help_text="In your timezone. Needed to schedule; “Publish now” ignores it.",
     )
 
+    # Per-network options (posts.network_options checks them, as for the API); the page shows the
+    # ones the ticked accounts' networks take (data-networks in the template).
+    instagram_type = forms.ChoiceField(
+        label="Instagram: type", choices=[(value, value.title()) for value in options.INSTAGRAM_TYPES], required=False
+    )
+    instagram_share_to_feed = forms.BooleanField(label="Instagram: also share a reel to the feed", required=False)
+    first_comment = forms.CharField(
+        label="First comment",
+        required=False,
+        max_length=options.FIRST_COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Instagram, Facebook and LinkedIn post it as the first comment.",
+    )
+    pinterest_board = forms.ChoiceField(
+        label="Pinterest: board", required=False, help_text="Empty: the account's default board."
+    )
+    pinterest_title = forms.CharField(label="Pinterest: title", required=False, max_length=options.PINTEREST_TITLE_MAX)
+    youtube_title = forms.CharField(
+        label="YouTube: title", required=False, help_text=f"Required, at most {options.YOUTUBE_TITLE_MAX} characters."
+    )
+    youtube_privacy = forms.ChoiceField(
+        label="YouTube: privacy", choices=[(value, value.title()) for value in options.YOUTUBE_PRIVACY], required=False
+    )
+    googlebusiness_type = forms.ChoiceField(
+        label="Google Business: type",
+        choices=[(value, value.replace("_", " ").capitalize()) for value in options.GOOGLE_TYPES],
+        required=False,
+    )
+    thread = forms.CharField(
+        label="Thread parts",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"X, Threads and Bluesky: follow-up posts, separated by a line with {THREAD_SEPARATOR} only.",
+    )
+
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
         self.fields["campaign"].queryset = Campaign.objects.owned_by(owner).order_by("name")
+        boards = [("", "Account's default board")]
+        for account in SocialAccount.objects.owned_by(owner).filter(platform="pinterest"):
+            boards += [
+                (str(board.get("id")), f"{board.get('name') or board.get('id')} ({account.account_name})")
+                for board in account.pinterest_boards or []
+                if isinstance(board, dict)
+            ]
+        self.fields["pinterest_board"].choices = boards
+        if not self.is_bound:
+            self.fields["instagram_share_to_feed"].initial = True
 
     def clean_media_urls(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["media_urls"].splitlines() if line.strip()]
+
+    def clean_thread(self) -> list[str]:
+        raw = self.cleaned_data["thread"].replace("\r\n", "\n")
+        parts = [part.strip() for part in raw.split(f"\n{THREAD_SEPARATOR}\n")]
+        return [part for part in parts if part]
+
+    def network_options_for(self, platform: str) -> dict:
+        """The form's options for one network, in the API's shape (empty values left out)."""
+        data = self.cleaned_data
+        wanted = {
+            "instagram": {
+                "type": data["instagram_type"],
+                "share_to_feed": data["instagram_share_to_feed"],
+                "first_comment": data["first_comment"],
+            },
+            "pinterest": {"board_id": data["pinterest_board"], "title": data["pinterest_title"]},
+            "youtube": {"title": data["youtube_title"], "privacy": data["youtube_privacy"]},
+            "googlebusiness": {"type": data["googlebusiness_type"]},
+            "facebook": {"first_comment": data["first_comment"]},
+            "linkedin": {"first_comment": data["first_comment"]},
+            "twitter": {"thread": data["thread"]},
+            "threads": {"thread": data["thread"]},
+            "bluesky": {"thread": data["thread"]},
+        }.get(platform, {})
+        return {key: value for key, value in wanted.items() if value not in ("", [], None)}
 
     def post_fields(self) -> dict:
         """The cleaned values under the services' keyword names."""
@@ -82,6 +156,33 @@ class ComposerForm(forms.Form):
             "campaign_id": campaign.pk if campaign else None,
             "scheduled_time": self.cleaned_data["scheduled_time"],
         }
+
+
+# The composer's field for each option, per network (service errors are shown next to them).
+OPTION_FIELDS = {
+    ("instagram", "type"): "instagram_type",
+    ("instagram", "share_to_feed"): "instagram_share_to_feed",
+    ("pinterest", "board_id"): "pinterest_board",
+    ("pinterest", "title"): "pinterest_title",
+    ("youtube", "title"): "youtube_title",
+    ("youtube", "privacy"): "youtube_privacy",
+    ("googlebusiness", "type"): "googlebusiness_type",
+}
+for _network in ("instagram", "facebook", "linkedin"):
+    OPTION_FIELDS[(_network, "first_comment")] = "first_comment"
+for _network in ("twitter", "threads", "bluesky"):
+    OPTION_FIELDS[(_network, "thread")] = "thread"
+
+
+def options_initial(post) -> dict:
+    """The edit form's option fields from a post's stored network_options."""
+    stored = post.network_options or {}
+    initial = {"instagram_share_to_feed": stored.get("share_to_feed", True)}
+    for (network, key), name in OPTION_FIELDS.items():
+        if network == post.platform and key in stored and name != "instagram_share_to_feed":
+            value = stored[key]
+            initial[name] = f"\n{THREAD_SEPARATOR}\n".join(value) if key == "thread" else value
+    return initial
 
 
 class PostCreateForm(ComposerForm):

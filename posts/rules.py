@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus
 from posts.models import PostStatus
+from posts.network_options import UNPUBLISHABLE, network_option_errors
 from posts.text import validate_post_content
 from socialhub.errors import InvalidInput
 
@@ -63,16 +64,22 @@ def post_errors(
     media_urls: list[str],
     scheduled_time: datetime | None,
     status: str,
+    network_options: dict | None,
     time_changed: bool = True,
-) -> dict[str, list[str]]:
+) -> dict:
     """Every rule a post breaks, by API field name. `account` is the caller's own (resolved) account.
 
-    `time_changed=False` lets an edit keep an unchanged time that has meanwhile passed.
+    `time_changed=False` lets an edit keep an unchanged time that has meanwhile passed. Option problems
+    nest per option: {"network_options": {"board_id": [...]}}.
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict = {}
     if platform and platform != account.platform:
         _add(errors, "platform", f"Must be the account's platform ({account.platform}), or left out.")
+    elif account.platform in UNPUBLISHABLE:
+        _add(errors, "social_account_id", UNPUBLISHABLE[account.platform])
     else:
+        if option_errors := network_option_errors(account=account, options=network_options):
+            errors["network_options"] = option_errors
         service_type = account.service_type or "profile"
         errors.update(
             validate_post_content(

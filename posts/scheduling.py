@@ -17,26 +17,52 @@ from buffer_integration.services import backend_for_account
 from posts import transitions
 from posts.capacity import time_capacity_errors
 from posts.models import Post, PostStatus
+from posts.network_options import resolve_network_options
 from posts.rules import invalid, post_errors
 from posts.text import media_kind
 from socialhub.errors import Conflict
 
 
-def _draft(*, post: Post, content: str, media_urls: list[str], scheduled_time: datetime | None) -> UpdateDraft:
+def _draft(
+    *,
+    post: Post,
+    content: str,
+    media_urls: list[str],
+    scheduled_time: datetime | None,
+    network_options: dict | None = None,
+) -> UpdateDraft:
+    """`network_options` defaults to the post's own (an edit passes the new ones before they are saved)."""
+    account = post.social_account
+    options = post.network_options if network_options is None else network_options
     # Buffer v1 carries one photo or one video per update: the first of each kind is sent.
     images = [url for url in media_urls if media_kind(url) == "image"]
     videos = [url for url in media_urls if media_kind(url) == "video"]
     return UpdateDraft(
-        profile_id=post.social_account.buffer_profile_id,
+        profile_id=account.buffer_profile_id,
         text=content,
         photo_url=images[0] if images else "",
         video_url=videos[0] if videos else "",
         scheduled_at=scheduled_time,
+        service=account.platform,
+        network_options=resolve_network_options(account=account, options=options),
     )
 
 
-def edit_at_buffer(*, post: Post, content: str, media_urls: list[str], scheduled_time: datetime | None) -> None:
-    draft = _draft(post=post, content=content, media_urls=media_urls, scheduled_time=scheduled_time)
+def edit_at_buffer(
+    *,
+    post: Post,
+    content: str,
+    media_urls: list[str],
+    scheduled_time: datetime | None,
+    network_options: dict | None = None,
+) -> None:
+    draft = _draft(
+        post=post,
+        content=content,
+        media_urls=media_urls,
+        scheduled_time=scheduled_time,
+        network_options=network_options,
+    )
     try:
         backend_for_account(account=post.social_account).edit_update(post.buffer_update_id, draft)
     except BufferNotFound:
@@ -77,6 +103,7 @@ def _post_rule_errors(*, post: Post, scheduled_time: datetime | None) -> dict[st
         media_urls=post.media_urls,
         scheduled_time=scheduled_time,
         status=PostStatus.SCHEDULED,
+        network_options=post.network_options,
     )
 
 

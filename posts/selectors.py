@@ -17,6 +17,7 @@ CALENDAR_FIELDS = (
     "scheduled_time",
     "social_account_id",
     "campaign_id",
+    "network_options",
     "buffer_update_id",
 )
 

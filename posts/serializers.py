@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Platform, validate_timezone
+from posts import network_options as options
 from posts.models import Post, PostStatus
 from posts.services import MAX_BULK
 from socialhub.api.datetimes import EARLIEST, LATEST, DateTimeInputField, date_range_error
@@ -16,6 +18,63 @@ from socialhub.api.filters import MAX_ID
 from socialhub.api.strict import StrictModelSerializer, StrictSerializer
 
 MAX_CALENDAR_DAYS = 366
+
+
+def _text(description: str, max_length: int | None = None) -> dict:
+    schema = {"type": "string", "description": description}
+    return {**schema, "maxLength": max_length} if max_length else schema
+
+
+# One object for every network: which keys a post may use depends on its account's network (a
+# oneOf would be ambiguous, `{}` fits them all). Rules and defaults: posts.network_options.
+NETWORK_OPTIONS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Options for the post's own network; a key of another network is a 400 naming it. "
+    "instagram: type, share_to_feed, first_comment. pinterest: board_id (required unless the account "
+    "has a default board), title. youtube: title (required), category_id, privacy. googlebusiness: type. "
+    "facebook, linkedin: first_comment. twitter, threads, bluesky: thread. Other networks take none. "
+    "Returned as stored: defaults are filled in when the post is sent to Buffer.",
+    "properties": {
+        "type": {
+            "type": "string",
+            "enum": [*options.INSTAGRAM_TYPES, *options.GOOGLE_TYPES],
+            "description": "instagram: post | story | reel (default post); googlebusiness: whats_new | offer "
+            "| event (default whats_new).",
+        },
+        "share_to_feed": {"type": "boolean", "description": "instagram (default true): a reel also in the feed."},
+        "first_comment": _text(
+            "instagram, facebook, linkedin: posted as the first comment.", options.FIRST_COMMENT_MAX
+        ),
+        "board_id": _text("pinterest: one of the account's boards (GET /accounts/{id}: pinterest_boards).", 64),
+        "title": _text(
+            f"youtube (required, at most {options.YOUTUBE_TITLE_MAX} characters); pinterest (optional).",
+            options.YOUTUBE_TITLE_MAX,
+        ),
+        "category_id": _text('youtube: the video category (default "22", People & Blogs).', 8),
+        "privacy": {
+            "type": "string",
+            "enum": list(options.YOUTUBE_PRIVACY),
+            "description": "youtube (default public).",
+        },
+        "thread": {
+            "type": "array",
+            "maxItems": options.MAX_THREAD_PARTS,
+            "items": {"type": "string"},
+            "description": "twitter, threads, bluesky: follow-up posts, each within the network's length rule.",
+        },
+    },
+}
+
+
+@extend_schema_field(NETWORK_OPTIONS_SCHEMA)
+class NetworkOptionsField(serializers.JSONField):
+    """Only checks that it is an object: the keys and values are the service's rules (per network)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("Must be an object of options for the post's network.")
+        return super().to_internal_value(data)
 
 
 class PostSerializer(StrictModelSerializer):
@@ -37,6 +96,7 @@ class PostSerializer(StrictModelSerializer):
         required=False,
         help_text="http(s) URLs of images (jpg, jpeg, png, gif, webp) or videos (mp4, mov, m4v, webm).",
     )
+    network_options = NetworkOptionsField(required=False)
     scheduled_time = DateTimeInputField(
         allow_null=True,
         required=False,
@@ -63,6 +123,7 @@ class PostSerializer(StrictModelSerializer):
             "platform",
             "content",
             "media_urls",
+            "network_options",
             "scheduled_time",
             "status",
             "in_buffer_queue",
@@ -156,6 +217,7 @@ class CalendarPostSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PostStatus.choices)
     in_buffer_queue = serializers.BooleanField(help_text="Handed to Buffer's queue (see the post's field).")
     platform = serializers.CharField()
+    network_options = NetworkOptionsField()
     scheduled_time = serializers.DateTimeField(help_text="In the calendar's timezone.")
     social_account_id = serializers.IntegerField()
     campaign_id = serializers.IntegerField(allow_null=True)

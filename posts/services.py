@@ -17,6 +17,7 @@ from campaigns.models import Campaign
 from posts import transitions
 from posts.capacity import day_capacity_errors, time_capacity_errors
 from posts.models import Post, PostStatus
+from posts.network_options import clean_network_options
 from posts.rules import CREATABLE_STATUSES, invalid, post_errors
 from posts.scheduling import (
     edit_at_buffer,
@@ -62,7 +63,8 @@ def _build(
     scheduled_time = item.get("scheduled_time")
     status = item.get("status") or (PostStatus.SCHEDULED if scheduled_time else PostStatus.DRAFT)
     media_urls = list(item.get("media_urls") or [])
-    errors: dict[str, list[str]] = {}
+    network_options = item.get("network_options") or {}
+    errors: dict = {}
     if account is None:
         errors["social_account_id"] = [f"You have no social account {item['social_account_id']}."]
     if campaign_id is not None and campaign is None:
@@ -79,9 +81,13 @@ def _build(
             media_urls=media_urls,
             scheduled_time=scheduled_time,
             status=status,
+            network_options=network_options,
         )
         for field, messages in rule_errors.items():
-            errors.setdefault(field, []).extend(messages)
+            if isinstance(messages, dict):  # network_options: per option
+                errors[field] = messages
+            else:
+                errors.setdefault(field, []).extend(messages)
     post = Post(
         owner=owner,
         social_account=account,
@@ -89,6 +95,7 @@ def _build(
         platform=account.platform if account else "",
         content=item["content"],
         media_urls=media_urls,
+        network_options=clean_network_options(network_options) if isinstance(network_options, dict) else {},
         scheduled_time=scheduled_time,
         status=status,
     )
@@ -105,8 +112,10 @@ def post_create(
     platform: str | None = None,
     media_urls: list[str] | None = None,
     status: str | None = None,
+    network_options: dict | None = None,
 ) -> Post:
     item = {
+        "network_options": network_options,
         "social_account_id": social_account_id,
         "campaign_id": campaign_id,
         "content": content,
@@ -176,6 +185,7 @@ def post_update(*, post: Post, **changes) -> Post:
     content = changes.get("content", post.content)
     media_urls = list(changes.get("media_urls", post.media_urls))
     scheduled_time = changes.get("scheduled_time", post.scheduled_time)
+    network_options = changes.get("network_options", post.network_options)
     errors = post_errors(
         owner=owner,
         account=account,
@@ -185,6 +195,7 @@ def post_update(*, post: Post, **changes) -> Post:
         media_urls=media_urls,
         scheduled_time=scheduled_time,
         status=post.status,
+        network_options=network_options,
         time_changed=scheduled_time != post.scheduled_time,
     )
     if not errors and post.status == PostStatus.SCHEDULED and scheduled_time != post.scheduled_time:
@@ -197,12 +208,20 @@ def post_update(*, post: Post, **changes) -> Post:
         "campaign": campaign,
         "content": content,
         "media_urls": media_urls,
+        "network_options": clean_network_options(network_options),
         "scheduled_time": scheduled_time,
         "updated_at": timezone.now(),
     }
-    at_buffer = (content, media_urls, scheduled_time) != (post.content, post.media_urls, post.scheduled_time)
+    sent = (content, media_urls, scheduled_time, fields["network_options"])
+    at_buffer = sent != (post.content, post.media_urls, post.scheduled_time, post.network_options)
     if at_buffer and post.is_handed_to_buffer and post.status == PostStatus.SCHEDULED:
-        edit_at_buffer(post=post, content=content, media_urls=media_urls, scheduled_time=scheduled_time)
+        edit_at_buffer(
+            post=post,
+            content=content,
+            media_urls=media_urls,
+            scheduled_time=scheduled_time,
+            network_options=fields["network_options"],
+        )
     unchanged = Post.objects.filter(pk=post.pk, status=post.status, buffer_update_id=post.buffer_update_id)
     if not unchanged.update(**fields):
         raise Conflict(f"Post {post.pk} changed state while it was being edited; fetch it and try again.")

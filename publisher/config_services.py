@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import SocialAccount
+from posts.network_options import clean_network_options, network_option_errors
 from publisher.defaults import DEFAULT_CHANNEL_NAME, default_kinds, ensure_default_posttypes
 from publisher.models import Channel, IntegratorApp, PostKind, PostType, WebhookSecret
 from publisher.signing import new_app_credentials, new_webhook_secret
@@ -25,6 +26,15 @@ WEBHOOK_SECRET_GRACE = timedelta(hours=24)
 
 def _invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput(f"{field}: {message}", errors={field: [message]})
+
+
+def _checked_options(account: SocialAccount, network_options: dict) -> dict:
+    """A post type's option defaults: right names and values for its network; required ones may come later."""
+    errors = network_option_errors(account=account, options=network_options, complete=False)
+    if errors:
+        key, messages = next(iter(errors.items()))
+        raise InvalidInput(f"network_options.{key}: {messages[0]}", errors={"network_options": errors})
+    return clean_network_options(network_options)
 
 
 def _check_kind(account: SocialAccount, kind: str) -> None:
@@ -52,19 +62,28 @@ def _make_default(posttype: PostType) -> None:
 
 
 def posttype_create(
-    *, owner, social_account_id: int, kind: str, name: str = "", description: str = "", is_default: bool = False
+    *,
+    owner,
+    social_account_id: int,
+    kind: str,
+    name: str = "",
+    description: str = "",
+    is_default: bool = False,
+    network_options: dict | None = None,
 ) -> PostType:
     account = SocialAccount.objects.owned_by(owner).filter(pk=social_account_id).first()
     if account is None:
         raise _invalid("social_account_id", f"You have no social account {social_account_id}.")
     ensure_default_posttypes(owner=owner)  # the account's defaults first, so its first own type is not "the only"
     _check_kind(account, kind)
+    options = _checked_options(account, network_options or {})
     posttype = PostType.objects.create(
         owner=owner,
         network_target=account,
         kind=kind,
         name=name or f"{account.account_name} · {PostKind(kind).name.title()}",
         description=description,
+        network_options=options,
     )
     if is_default:
         _make_default(posttype)
@@ -78,6 +97,7 @@ def posttype_update(
     name: str | None = None,
     description: str | None = None,
     is_default: bool | None = None,
+    network_options: dict | None = None,
 ) -> PostType:
     """Edit a post type. Its network target is fixed at creation: there is no argument to move it."""
     changes = {
@@ -87,6 +107,8 @@ def posttype_update(
     }
     if "kind" in changes:
         _check_kind(posttype.network_target, changes["kind"])
+    if network_options is not None:
+        changes["network_options"] = _checked_options(posttype.network_target, network_options)
     if is_default is False and posttype.is_default:
         raise _invalid("is_default", "Make another post type of this target the default instead.")
     for field, value in changes.items():

@@ -19,6 +19,7 @@ from django.core.validators import URLValidator
 from django.utils.html import strip_tags
 
 from buffer_integration.platforms import network_limits
+from posts import network_options as options
 from posts.text import media_kind, validate_post_content, weighted_length
 from publisher.models import PostKind
 
@@ -26,6 +27,14 @@ MESSAGE_KEYS = ("message", "text", "body", "title")
 LINK_KEYS = ("link", "url")
 IMAGE_KEYS = ("field-image", "image", "images")
 VIDEO_KEYS = ("video",)
+# Payload keys that fill network options (README: "Publisher API"), over the post type's defaults.
+OPTION_KEYS = {
+    "title": {"youtube": "title", "pinterest": "title"},
+    "first_comment": {"instagram": "first_comment", "facebook": "first_comment", "linkedin": "first_comment"},
+    "pinterest_board": {"pinterest": "board_id"},
+    "thread": {"twitter": "thread", "threads": "thread", "bluesky": "thread"},
+}
+TITLE_LIMITS = {"youtube": options.YOUTUBE_TITLE_MAX, "pinterest": options.PINTEREST_TITLE_MAX}
 ELLIPSIS = "…"
 LINK_SEPARATOR = "\n\n"
 _WORD_BOUNDARY = re.compile(r"\s+")
@@ -184,3 +193,31 @@ def render_delivery(
         problems = validate_post_content(platform=platform, content=text, media_urls=media, service_type=service_type)
         errors += [message for messages in problems.values() for message in messages]
     return Rendering(kind=effective, text=text, media_urls=media, warnings=changes, errors=errors)
+
+
+def payload_network_options(payload: Any, platform: str) -> dict:
+    """The network options a payload's well-known keys give `platform` (a CMS title is cut to fit)."""
+    found: dict = {}
+    if not isinstance(payload, dict):
+        return found
+    for key, targets in OPTION_KEYS.items():
+        option = targets.get(platform)
+        if option is None or key not in payload:
+            continue
+        value = payload[key]
+        if option == "thread":
+            parts = [text_of(part) for part in value] if isinstance(value, list) else []
+            if parts := [part for part in parts if part]:
+                found[option] = parts
+            continue
+        text = (
+            str(value).strip()
+            if option == "board_id" and isinstance(value, int | str) and not isinstance(value, bool)
+            else text_of(value)
+        )
+        limit = TITLE_LIMITS.get(platform) if option == "title" else None
+        if limit is not None and len(text) > limit:
+            text = text[: limit - 1].rstrip() + ELLIPSIS
+        if text:
+            found[option] = text
+    return found

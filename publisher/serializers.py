@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from posts.serializers import NetworkOptionsField
 from publisher.models import CallbackAttempt, CallbackDelivery, Channel, IntegratorApp, PostKind, PostType
 from socialhub.api.strict import StrictModelSerializer
 
@@ -16,6 +17,11 @@ class PostTypeSerializer(StrictModelSerializer):
     social_account_id = serializers.IntegerField(source="network_target_id")
     kind = serializers.ChoiceField(choices=PostKind.choices)
     name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    network_options = NetworkOptionsField(
+        required=False,
+        help_text="Defaults for the posts' network options (as on /api/v1/posts, e.g. a Pinterest board_id); "
+        "payload keys title, first_comment, pinterest_board and thread override them.",
+    )
 
     class Meta:
         model = PostType
@@ -27,6 +33,7 @@ class PostTypeSerializer(StrictModelSerializer):
             "name",
             "description",
             "is_default",
+            "network_options",
             "created_at",
             "updated_at",
         ]

@@ -24,7 +24,7 @@ from publisher.models import (
     PublisherStatus,
     config_id,
 )
-from publisher.rendering import PayloadContent, Rendering, extract_content, render_delivery
+from publisher.rendering import PayloadContent, Rendering, extract_content, payload_network_options, render_delivery
 from publisher.resolution import resolve_posttypes
 from publisher.schema import PostRequest
 from publisher.ssrf import UnsafeCallbackURL, check_callback_url
@@ -120,6 +120,23 @@ def _failure_summary(failed: list[Delivery], total: int) -> str:
     )
 
 
+def _network_options(delivery: Delivery, payload) -> dict:
+    """The post type's option defaults with the payload's well-known keys over them."""
+    defaults = delivery.post_type.network_options if delivery.post_type else {}
+    return {**defaults, **payload_network_options(payload, delivery.network_target.platform)}
+
+
+def _messages(problems: dict) -> list[str]:
+    """A bulk item's errors as sentences; network_options nest one level per option."""
+    found = []
+    for key, messages in problems.items():
+        if isinstance(messages, dict):
+            found += [f"{key}.{option}: {m}" for option, option_messages in messages.items() for m in option_messages]
+        else:
+            found += messages
+    return found
+
+
 def _create_posts(publisher_post: PublisherPost, deliveries: list[Delivery], now: datetime) -> str:
     """Create the deliveries' Posts; return an error message instead when posts refuses one."""
     when = max(publisher_post.scheduled_at or now, timezone.now() + IMMEDIATE_LEAD)
@@ -130,6 +147,7 @@ def _create_posts(publisher_post: PublisherPost, deliveries: list[Delivery], now
             "media_urls": delivery.media_urls,
             "scheduled_time": when,
             "status": PostStatus.SCHEDULED,
+            "network_options": _network_options(delivery, publisher_post.payload),
         }
         for delivery in deliveries
     ]
@@ -139,7 +157,7 @@ def _create_posts(publisher_post: PublisherPost, deliveries: list[Delivery], now
     except InvalidInput as exc:
         for index, problems in exc.errors.items():  # bulk errors are keyed by item index
             if str(index).isdigit() and int(index) < len(deliveries) and isinstance(problems, dict):
-                deliveries[int(index)].errors = [m for messages in problems.values() for m in messages]
+                deliveries[int(index)].errors = _messages(problems)
         Delivery.objects.bulk_update(deliveries, ["errors"])
         return f"The posts could not be created: {exc.message}"
     for delivery, post in zip(deliveries, posts, strict=True):
@@ -154,7 +172,7 @@ def publisher_post_process(*, publisher_post_id: int, now: datetime | None = Non
     publisher_post = PublisherPost.objects.filter(pk=publisher_post_id, processed_at__isnull=True).first()
     if publisher_post is None:
         return None
-    deliveries = list(publisher_post.deliveries.select_related("network_target"))
+    deliveries = list(publisher_post.deliveries.select_related("network_target", "post_type"))
     content = extract_content(publisher_post.payload, content_source_link=publisher_post.content_source_link)
     for delivery in deliveries:
         rendering = _render(delivery, content, publisher_post)

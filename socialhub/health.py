@@ -84,6 +84,14 @@ def buffer_budgets() -> dict[str, Any]:
         "buffer_keys_total": configs.count(),
         "buffer_budgets": [KeyBudgetSerializer(report).data for report in reports if report is not None],
     }
+def buffer_v1_report() -> dict[str, Any]:
+    """How many active Buffer configs still use the REST API (v1), which Buffer retires on 2027-02-01,
+    and the notice to act on ("" when none does)."""
+    from buffer_integration.models import BufferApi, BufferConfig
+    from buffer_integration.services import V1_DEPRECATION_NOTICE
+
+    count = BufferConfig.objects.active().filter(api=BufferApi.V1).count()
+    return {"buffer_v1_configs": count, "buffer_v1_deprecation": V1_DEPRECATION_NOTICE if count else ""}
 
 
 def health_report() -> dict[str, Any]:
@@ -103,6 +111,7 @@ def health_report() -> dict[str, Any]:
         # Items each periodic loop skipped in its last run (an error on that item): alert on non-zero.
         "periodic_skipped": skipped_last_run(),
         **budgets,
+        **(buffer_v1_report() if database_ok else {"buffer_v1_configs": None, "buffer_v1_deprecation": ""}),
     }
 
 
@@ -123,6 +132,10 @@ HEALTH_REPORT = inline_serializer(
             many=True,
             help_text="Each active Buffer key's request use per window (first HEALTH_BUDGET_MAX_KEYS by config id).",
         ),
+        "buffer_v1_configs": serializers.IntegerField(
+            allow_null=True, help_text="Active Buffer configs on the REST API (v1), retired by Buffer on 2027-02-01."
+        ),
+        "buffer_v1_deprecation": serializers.CharField(help_text='The notice while any v1 config is active, else "".'),
     },
 )
 

@@ -241,7 +241,8 @@ SPECTACULAR_SETTINGS = {
 # --- Buffer ---------------------------------------------------------------------------------------
 BUFFER_SANDBOX_PORT = env_int("BUFFER_SANDBOX_PORT", 8008)
 BUFFER_API_URL = env_str("BUFFER_API_URL") or f"http://127.0.0.1:{BUFFER_SANDBOX_PORT}"
-# Buffer's GraphQL API; empty means BUFFER_API_URL + "/graphql", where the sandbox serves it.
+# Buffer's GraphQL API; empty: BUFFER_API_URL + "/graphql" when that is local (the sandbox), else
+# https://api.buffer.com (buffer_integration.backends.graphql_url).
 BUFFER_GRAPHQL_URL = env_str("BUFFER_GRAPHQL_URL")
 BUFFER_CLIENT = {
     "connect_timeout": env_float("BUFFER_CONNECT_TIMEOUT", 3.05),

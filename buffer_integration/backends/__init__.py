@@ -16,6 +16,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DEFAULT_CLIENT = {"connect_timeout": 3.05, "read_timeout": 10.0, "max_retries": 2, "backoff_base": 0.5}
 DEFAULT_API_URL = "http://127.0.0.1:8008"
+# Buffer's GraphQL endpoint (developers.buffer.com: `https://api.buffer.com`, also served at /graphql).
+BUFFER_GRAPHQL_ENDPOINT = "https://api.buffer.com"
 
 _session: requests.Session | None = None
 _session_lock = threading.Lock()
@@ -57,7 +59,7 @@ def get_backend(
 
     `api` is the config's `BufferConfig.api`: "graphql" (an API key for https://api.buffer.com) or
     "v1" (a pre-2019 app's access token). This is the only place that looks at it. The GraphQL URL is
-    `BUFFER_GRAPHQL_URL`, else `BUFFER_API_URL` + "/graphql" (where the sandbox serves it).
+    `graphql_url()`.
     """
     from django.conf import settings
 
@@ -74,8 +76,7 @@ def get_backend(
     if api == "graphql":
         from buffer_integration.backends.graphql import GraphQLBackend
 
-        url = getattr(settings, "BUFFER_GRAPHQL_URL", None) or base_url.rstrip("/") + "/graphql"
-        backend = GraphQLBackend(access_token, url=url, **options)
+        backend = GraphQLBackend(access_token, url=graphql_url(), **options)
     else:
         from buffer_integration.backends.v1 import V1Backend
 
@@ -95,6 +96,36 @@ def with_budget(backend: BufferBackend, access_token: str, *, api: str, priority
     return backend
 
 
+def _is_loopback(url: str) -> bool:
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def graphql_url() -> str:
+    """Where GraphQL calls go: `BUFFER_GRAPHQL_URL` when set; else, when `BUFFER_API_URL` is on this machine
+    (the sandbox, which serves both APIs), its `/graphql`; else Buffer's own https://api.buffer.com.
+
+    A `BUFFER_API_URL` pointing at Buffer's v1 host (api.bufferapp.com) is the REST API's base only: it
+    never receives GraphQL calls ("Setting only a v1 base URL must not send GraphQL calls to the v1 host",
+    ../shared/reference/buffer-graphql/README.md, rule 10).
+    """
+    from django.conf import settings
+
+    explicit = (getattr(settings, "BUFFER_GRAPHQL_URL", None) or "").strip()
+    if explicit:
+        return explicit
+    base_url = getattr(settings, "BUFFER_API_URL", None) or DEFAULT_API_URL
+    return base_url.rstrip("/") + "/graphql" if _is_loopback(base_url) else BUFFER_GRAPHQL_ENDPOINT
+
+
 def ensure_supported(backend: BufferBackend, feature: str) -> None:
     """Raise BufferUnsupported when `backend`'s API has no `feature` ("statistics", "interactions").
 
@@ -107,4 +138,4 @@ def ensure_supported(backend: BufferBackend, feature: str) -> None:
         raise BufferUnsupported(message)
 
 
-__all__ = ["APIS", "ensure_supported", "get_backend", "get_session", "with_budget"]
+__all__ = ["APIS", "ensure_supported", "get_backend", "get_session", "graphql_url", "with_budget"]

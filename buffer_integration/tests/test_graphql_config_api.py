@@ -70,6 +70,10 @@ class TestThroughGraphQL:
         profiles = {p["service"]: p for p in response.json()}
         assert profiles["twitter"]["id"] == sandbox.profile_id(KEY, "twitter")
         assert profiles["linkedin"]["is_disconnected"] is True and profiles["twitter"]["is_disconnected"] is False
+        assert profiles["twitter"]["organization_id"] and profiles["twitter"]["can_publish"] is True
+        assert profiles["tiktok"]["can_publish"] is False  # Buffer's API cannot post to TikTok
+        assert profiles["pinterest"]["boards"] and profiles["twitter"]["boards"] == []
+        assert profiles["twitter"]["schedules"]  # Channel.postingSchedule
         assert isinstance(backend_for_account(account=SocialAccountFactory(owner=graphql_config.owner)), GraphQLBackend)
 
     def test_test_connection_and_sync(self, api, account, sandbox):

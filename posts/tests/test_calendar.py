@@ -64,6 +64,7 @@ def test_every_day_with_counts_and_compact_posts(api, account, campaign):
         "scheduled_time": "2025-12-03T18:00:00+01:00",
         "social_account_id": account.pk,
         "campaign_id": campaign.pk,
+        "network_options": {},
     }
 
 

@@ -56,6 +56,9 @@ class PostType(TimestampedModel):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True, default="")
     is_default = models.BooleanField(default=False)
+    # Defaults for the post's network options (posts.network_options), e.g. a Pinterest board;
+    # well-known payload keys override them (publisher.rendering.payload_network_options).
+    network_options = models.JSONField(default=dict, blank=True)
 
     objects = PostTypeQuerySet.as_manager()
 

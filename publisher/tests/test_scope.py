@@ -33,7 +33,7 @@ def test_a_post_type_cannot_be_moved_to_another_users_account(
     assert PostType.objects.get(pk=mine["id"]).network_target_id == twitter.pk
     assert PostType.objects.get(pk=victims_default["id"]).is_default
     with django_capture_on_commit_callbacks(execute=True):
-        payload = {"message": "hi", "video": "http://example.com/v.mp4"}
+        payload = {"message": "hi", "title": "Hi", "video": "http://example.com/v.mp4"}
         body = {"networktargets": [f"nt_{victim_account.pk}"], "payload": payload}
         victims_post = outsider_api.post("/api/v1/publisher/posts", body, format="json")
     assert victims_post.status_code == 201, victims_post.json()

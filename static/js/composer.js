@@ -135,11 +135,25 @@
     return box;
   }
 
+  // Only the option fields the chosen accounts' networks take (the server ignores the others' values
+  // and checks the rest as the API does); a field with an error stays visible.
+  function renderOptions() {
+    const networks = new Set(chosenAccounts().map((account) => account.platform));
+    for (const box of form.querySelectorAll(".network-option")) {
+      const wanted = box.dataset.networks.split(" ").some((network) => networks.has(network));
+      box.hidden = !wanted && !box.querySelector(".has-error");
+    }
+  }
+
   content.addEventListener("input", renderCounters);
   form.addEventListener("change", (event) => {
-    if (event.target.name === "accounts" || event.target.name === "social_account") renderCounters();
+    if (event.target.name === "accounts" || event.target.name === "social_account") {
+      renderCounters();
+      renderOptions();
+    }
   });
   media.addEventListener("input", renderThumbs);
   renderCounters();
   renderThumbs();
+  renderOptions();
 })();
