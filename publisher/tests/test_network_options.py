@@ -104,3 +104,15 @@ class TestPayloadKeys:
         assert payload_network_options(payload, "bluesky") == {"thread": ["two"]}
         assert payload_network_options(payload, "mastodon") == {}
         assert payload_network_options("just text", "youtube") == {}
+
+
+def test_admin_form_checks_the_options(owner, pinterest):
+    from publisher.admin import PostTypeAdminForm
+
+    data = {"owner": owner.pk, "network_target": pinterest.pk, "kind": "IMAGE", "name": "Pins", "description": ""}
+    form = PostTypeAdminForm(data={**data, "network_options": '{"board_id": "zz"}'})
+    assert not form.is_valid()
+    assert form.errors["network_options"] == ["board_id: Not one of the account's boards: b1, b2."]
+    form = PostTypeAdminForm(data={**data, "network_options": '{"board_id": " b1 "}'})
+    assert form.is_valid(), form.errors
+    assert form.save().network_options == {"board_id": "b1"}
