@@ -116,3 +116,12 @@ def test_admin_form_checks_the_options(owner, pinterest):
     form = PostTypeAdminForm(data={**data, "network_options": '{"board_id": " b1 "}'})
     assert form.is_valid(), form.errors
     assert form.save().network_options == {"board_id": "b1"}
+
+
+def test_a_tiktok_target_stays_out_of_the_default_channel(owner, youtube):
+    from publisher.defaults import ensure_publisher_defaults
+
+    tiktok = SocialAccountFactory(owner=owner, platform="tiktok")
+    channel = ensure_publisher_defaults(owner=owner)
+    targets = set(channel.posttypes.values_list("network_target__platform", flat=True))
+    assert targets == {"youtube"} and PostType.objects.filter(network_target=tiktok).exists()
