@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 
+from posts.network_options import clean_network_options, network_option_errors
 from publisher.models import (
     CallbackAttempt,
     CallbackDelivery,
@@ -17,8 +19,27 @@ from publisher.models import (
 from publisher.outbox import callback_replay
 
 
+class PostTypeAdminForm(forms.ModelForm):
+    """network_options checked by the same rules as the API's post types (posts.network_options)."""
+
+    class Meta:
+        model = PostType
+        fields = ("owner", "network_target", "kind", "name", "description", "is_default", "network_options")
+
+    def clean(self):
+        cleaned = super().clean()
+        account = cleaned.get("network_target")
+        options = cleaned.get("network_options") or {}
+        if account is not None:
+            for key, messages_ in network_option_errors(account=account, options=options, complete=False).items():
+                self.add_error("network_options", f"{key}: {' '.join(messages_)}")
+            cleaned["network_options"] = clean_network_options(options) if isinstance(options, dict) else options
+        return cleaned
+
+
 @admin.register(PostType)
 class PostTypeAdmin(admin.ModelAdmin):
+    form = PostTypeAdminForm
     list_display = ("name", "kind", "network_target", "is_default", "owner")
     list_filter = ("kind", "is_default")
     search_fields = ("name", "network_target__account_name", "owner__username")

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Platform, SocialAccount
 from buffer_integration.platforms import network_limits
+from posts.network_options import UNPUBLISHABLE
 from publisher.models import Channel, PostKind, PostType
 
 DEFAULT_CHANNEL_NAME = "All network targets"
@@ -105,7 +106,10 @@ def ensure_default_channel(*, owner) -> Channel | None:
 
     Created with the first active target (None before); three queries when it is already in step.
     """
-    wanted = set(PostType.objects.owned_by(owner).usable().filter(is_default=True).values_list("pk", flat=True))
+    # A network Buffer's API cannot post to (TikTok) would make every post of the default channel fail.
+    defaults = PostType.objects.owned_by(owner).usable().filter(is_default=True)
+    defaults = defaults.exclude(network_target__platform__in=list(UNPUBLISHABLE))
+    wanted = set(defaults.values_list("pk", flat=True))
     channel = _default_channel(owner, create=bool(wanted))
     if channel is None:
         return None

@@ -104,3 +104,24 @@ class TestPayloadKeys:
         assert payload_network_options(payload, "bluesky") == {"thread": ["two"]}
         assert payload_network_options(payload, "mastodon") == {}
         assert payload_network_options("just text", "youtube") == {}
+
+
+def test_admin_form_checks_the_options(owner, pinterest):
+    from publisher.admin import PostTypeAdminForm
+
+    data = {"owner": owner.pk, "network_target": pinterest.pk, "kind": "IMAGE", "name": "Pins", "description": ""}
+    form = PostTypeAdminForm(data={**data, "network_options": '{"board_id": "zz"}'})
+    assert not form.is_valid()
+    assert form.errors["network_options"] == ["board_id: Not one of the account's boards: b1, b2."]
+    form = PostTypeAdminForm(data={**data, "network_options": '{"board_id": " b1 "}'})
+    assert form.is_valid(), form.errors
+    assert form.save().network_options == {"board_id": "b1"}
+
+
+def test_a_tiktok_target_stays_out_of_the_default_channel(owner, youtube):
+    from publisher.defaults import ensure_publisher_defaults
+
+    tiktok = SocialAccountFactory(owner=owner, platform="tiktok")
+    channel = ensure_publisher_defaults(owner=owner)
+    targets = set(channel.posttypes.values_list("network_target__platform", flat=True))
+    assert targets == {"youtube"} and PostType.objects.filter(network_target=tiktok).exists()

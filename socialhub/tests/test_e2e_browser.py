@@ -260,5 +260,5 @@ def test_first_run_walks_a_new_user_from_buffer_to_the_first_post(page, live_ser
     page.get_by_text("Connected").first.wait_for()
     page.get_by_role("link", name="Write a post").click()
     page.wait_for_url(f"{live_server.url}/posts/new/")
-    assert page.locator('#composer input[type="checkbox"]').count() == 1
+    assert page.locator('#composer input[name="accounts"]').count() == 1
     screenshot(page, "first-run-composer.png")
