@@ -92,6 +92,7 @@ class BufferConfigSerializer(StrictModelSerializer):
         """The key's request use per window, shared by every SocialHub process (null: no readable key)."""
         report = config_report(config)
         return KeyBudgetSerializer(report).data if report is not None else None
+
     def get_deprecation(self, obj: BufferConfig) -> str:
         return buffer_api_notice(obj.api)
 

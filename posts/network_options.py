@@ -11,20 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from buffer_integration.platforms import network_limits
+from buffer_integration.platforms import (
+    NETWORK_OPTIONS,
+    OPTION_CHOICES,
+    YOUTUBE_TITLE_MAX,
+    missing_required_options,
+    network_limits,
+    option_defaults,
+)
 from posts.text import weighted_length
 
-YOUTUBE_TITLE_MAX = 100  # Buffer: metadata.youtube.title ≤ 100 characters
+# What Buffer accepts (names, choices, defaults, required choices) is buffer_integration.platforms';
+# this module adds SocialHub's own bounds and the account-aware checks (boards, thread lengths).
 PINTEREST_TITLE_MAX = 100
 FIRST_COMMENT_MAX = 2200
 MAX_THREAD_PARTS = 25
-
-INSTAGRAM_TYPES = ("post", "story", "reel")
-YOUTUBE_PRIVACY = ("public", "unlisted", "private")
-GOOGLE_TYPES = ("whats_new", "offer", "event")
-
-# Buffer's API does not post to TikTok (README rule 9); an account may be stored, a post may not.
-UNPUBLISHABLE = {"tiktok": "Buffer's API cannot publish to TikTok: posts to a TikTok account are not accepted."}
+INSTAGRAM_TYPES = OPTION_CHOICES[("instagram", "type")]
+YOUTUBE_PRIVACY = OPTION_CHOICES[("youtube", "privacy")]
+GOOGLE_TYPES = OPTION_CHOICES[("googlebusiness", "type")]
 
 
 def _string(max_length: int) -> Callable[[object], str | None]:
@@ -78,13 +82,9 @@ OPTIONS: dict[str, dict[str, Callable[[object], str | None]]] = {
     "threads": {"thread": None},
     "bluesky": {"thread": None},
 }
-
-# Buffer's sensible defaults, filled at send time (a later default board change applies to drafts too).
-DEFAULTS: dict[str, dict[str, object]] = {
-    "instagram": {"type": "post", "share_to_feed": True},
-    "youtube": {"category_id": "22", "privacy": "public"},
-    "googlebusiness": {"type": "whats_new"},
-}
+assert {network: set(checks) for network, checks in OPTIONS.items()} == {
+    network: set(names) for network, names in NETWORK_OPTIONS.items()
+}, "posts.network_options.OPTIONS must check exactly the options buffer_integration.platforms knows"
 
 
 def option_keys(platform: str) -> list[str]:
@@ -145,11 +145,23 @@ def network_option_errors(*, account, options: object, complete: bool = True) ->
         known = board_ids(account)
         if board and known and board not in known:
             errors["board_id"] = [f"Not one of the account's boards: {', '.join(known)}."]
-        elif not board and complete:
-            errors["board_id"] = ["Pinterest needs a board: give board_id or set the account's default board."]
-    if platform == "youtube" and complete and "title" not in errors and not options.get("title"):
-        errors["title"] = ["YouTube needs a title (at most 100 characters)."]
+    if complete:
+        for name in missing_required_options(platform, _with_account_fallbacks(account, options)):
+            errors.setdefault(name, [REQUIRED_MESSAGES.get((platform, name), f"{platform} needs {name}.")])
     return errors
+
+
+REQUIRED_MESSAGES = {
+    ("pinterest", "board_id"): "Pinterest needs a board: give board_id or set the account's default board.",
+    ("youtube", "title"): f"YouTube needs a title (at most {YOUTUBE_TITLE_MAX} characters).",
+}
+
+
+def _with_account_fallbacks(account, options: dict) -> dict:
+    """`options` as they will be sent: a Pinterest post without a board takes the account's default."""
+    if account.platform == "pinterest" and account.default_pinterest_board_id and not options.get("board_id"):
+        return {**options, "board_id": account.default_pinterest_board_id}
+    return options
 
 
 def clean_network_options(options: dict | None) -> dict:
@@ -166,7 +178,4 @@ def clean_network_options(options: dict | None) -> dict:
 
 def resolve_network_options(*, account, options: dict | None) -> dict:
     """The options sent to Buffer: stored ones over Buffer's defaults, the account's board if none given."""
-    resolved = {**DEFAULTS.get(account.platform, {}), **clean_network_options(options)}
-    if account.platform == "pinterest" and not resolved.get("board_id") and account.default_pinterest_board_id:
-        resolved["board_id"] = account.default_pinterest_board_id
-    return resolved
+    return _with_account_fallbacks(account, {**option_defaults(account.platform), **clean_network_options(options)})

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from buffer_integration.platforms import NOT_PUBLISHABLE_MESSAGE, can_publish
 from campaigns.models import Campaign, CampaignStatus
 from posts.models import PostStatus
-from posts.network_options import UNPUBLISHABLE, network_option_errors
+from posts.network_options import network_option_errors
 from posts.text import validate_post_content
 from socialhub.errors import InvalidInput
 
@@ -75,8 +76,8 @@ def post_errors(
     errors: dict = {}
     if platform and platform != account.platform:
         _add(errors, "platform", f"Must be the account's platform ({account.platform}), or left out.")
-    elif account.platform in UNPUBLISHABLE:
-        _add(errors, "social_account_id", UNPUBLISHABLE[account.platform])
+    elif not can_publish(account.platform):
+        _add(errors, "social_account_id", NOT_PUBLISHABLE_MESSAGE.format(label=account.get_platform_display()))
     else:
         if option_errors := network_option_errors(account=account, options=network_options):
             errors["network_options"] = option_errors

@@ -13,8 +13,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from accounts.models import Platform, SocialAccount
-from buffer_integration.platforms import network_limits
-from posts.network_options import UNPUBLISHABLE
+from buffer_integration.platforms import PUBLISHABLE_PLATFORMS, network_limits
 from publisher.models import Channel, PostKind, PostType
 
 DEFAULT_CHANNEL_NAME = "All network targets"
@@ -108,7 +107,7 @@ def ensure_default_channel(*, owner) -> Channel | None:
     """
     # A network Buffer's API cannot post to (TikTok) would make every post of the default channel fail.
     defaults = PostType.objects.owned_by(owner).usable().filter(is_default=True)
-    defaults = defaults.exclude(network_target__platform__in=list(UNPUBLISHABLE))
+    defaults = defaults.filter(network_target__platform__in=PUBLISHABLE_PLATFORMS)
     wanted = set(defaults.values_list("pk", flat=True))
     channel = _default_channel(owner, create=bool(wanted))
     if channel is None:

@@ -84,6 +84,8 @@ def buffer_budgets() -> dict[str, Any]:
         "buffer_keys_total": configs.count(),
         "buffer_budgets": [KeyBudgetSerializer(report).data for report in reports if report is not None],
     }
+
+
 def buffer_v1_report() -> dict[str, Any]:
     """How many active Buffer configs still use the REST API (v1), which Buffer retires on 2027-02-01,
     and the notice to act on ("" when none does)."""

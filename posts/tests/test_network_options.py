@@ -160,7 +160,7 @@ class TestTikTok:
         response = create(api, network("tiktok"), media=VIDEO)
         assert response.status_code == 400
         assert response.json()["errors"] == {
-            "social_account_id": ["Buffer's API cannot publish to TikTok: posts to a TikTok account are not accepted."]
+            "social_account_id": ["Buffer's API cannot publish to TikTok: post there from Buffer's own app."]
         }
 
     def test_moving_a_post_to_tiktok_is_refused(self, api, owner, network):
