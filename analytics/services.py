@@ -263,9 +263,6 @@ def analytics_statistics_note(*, user) -> str:
     return getattr(backend_for_config(config), "statistics_note", "")  # an attribute: no request is sent
 
 
-_JOB_COUNTS = ("posts_checked", "snapshots_created", "posts_failed")
-
-
 def _finish(job: AnalyticsSyncJob, counts: _SyncCounts, *, status: str, error: str = "") -> None:
     job.status = status
     job.error = error

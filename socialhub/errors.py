@@ -24,10 +24,6 @@ class Conflict(DomainError):
     status_code = 409
 
 
-class NotFound(DomainError):
-    status_code = 404
-
-
 class TooManyAttempts(DomainError):
     """Refused until `retry_after` seconds have passed (answered with a Retry-After header)."""
 

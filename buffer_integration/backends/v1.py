@@ -360,10 +360,6 @@ class V1Backend:
     def destroy_update(self, update_id: str) -> None:
         self._check_success(self._post(f"/updates/{_seg(update_id)}/destroy.json"))
 
-    def share_update(self, update_id: str) -> None:
-        """Send a pending update now (`POST /updates/:id/share.json`). Not part of `BufferBackend`."""
-        self._check_success(self._post(f"/updates/{_seg(update_id)}/share.json"))
-
     def get_update(self, update_id: str) -> BufferUpdate:
         return self._parse(self._get(f"/updates/{_seg(update_id)}.json"), parse_update, what="update")
 

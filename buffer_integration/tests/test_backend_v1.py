@@ -232,15 +232,6 @@ def test_destroy_update(backend, token):
         backend.get_update(update.id)
 
 
-def test_share_update(backend, token):
-    pid = profile_id(token)
-    update = backend.create_update(UpdateDraft(profile_id=pid, text="Share me"))
-    backend.share_update(update.id)
-    assert backend.get_update(update.id).status == "sent"
-    assert [u.id for u in backend.list_sent(pid)] == [update.id]
-    assert backend.list_pending(pid) == []
-
-
 def test_list_pending_walks_all_pages(backend, token, admin):
     pid = profile_id(token, "mastodon")
     created = [backend.create_update(UpdateDraft(profile_id=pid, text=f"Post number {i}")).id for i in range(205)]
