@@ -16,10 +16,11 @@ from accounts import services
 from accounts.forms import BufferConfigForm, ConnectProfileForm
 from accounts.models import SocialAccount
 from buffer_integration import services as buffer_services
+from buffer_integration.backends import buffer_is_local_sandbox
 from buffer_integration.budget import config_report
 from buffer_integration.platforms import platform_for_service
 from socialhub.web import SERVICE_ERRORS, add_service_errors, error_message, next_url, run_action
-from socialhub.web_first_run import buffer_is_local_sandbox, first_run_for_user
+from socialhub.web_first_run import first_run_for_user
 
 
 def _get_account_for_user(request: HttpRequest, pk: int) -> SocialAccount:

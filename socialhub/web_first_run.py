@@ -6,11 +6,8 @@ every step is done; each step links to the page that does it.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.urls import reverse
 
 # Where a Buffer API key comes from (README: "Connecting real Buffer").
@@ -27,23 +24,6 @@ class Step:
     action: str
     done: bool
     current: bool
-
-
-def _is_loopback(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def buffer_is_local_sandbox() -> bool:
-    """Both Buffer URLs (v1 and GraphQL) point at this machine: the sandbox, which takes any key."""
-    api_url = settings.BUFFER_API_URL
-    graphql_url = getattr(settings, "BUFFER_GRAPHQL_URL", "") or api_url.rstrip("/") + "/graphql"
-    return _is_loopback(api_url) and _is_loopback(graphql_url)
 
 
 def first_run_steps(*, has_token: bool, has_accounts: bool, has_posts: bool) -> list[Step] | None:

@@ -101,12 +101,20 @@ def _is_loopback(url: str) -> bool:
     from urllib.parse import urlsplit
 
     host = (urlsplit(url).hostname or "").strip("[]")
-    if host == "localhost":
+    if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def buffer_is_local_sandbox() -> bool:
+    """Both Buffer URLs (v1 and GraphQL) point at this machine: the sandbox, which takes any key."""
+    from django.conf import settings
+
+    api_url = getattr(settings, "BUFFER_API_URL", None) or DEFAULT_API_URL
+    return _is_loopback(api_url) and _is_loopback(graphql_url())
 
 
 def graphql_url() -> str:
@@ -138,4 +146,12 @@ def ensure_supported(backend: BufferBackend, feature: str) -> None:
         raise BufferUnsupported(message)
 
 
-__all__ = ["APIS", "ensure_supported", "get_backend", "get_session", "graphql_url", "with_budget"]
+__all__ = [
+    "APIS",
+    "buffer_is_local_sandbox",
+    "ensure_supported",
+    "get_backend",
+    "get_session",
+    "graphql_url",
+    "with_budget",
+]
