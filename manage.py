@@ -8,7 +8,7 @@ BASE_DIR = Path(__file__).resolve().parent
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialhub.settings")
-    from socialhub.env import load_env_file
+    from kernel.env import load_env_file
 
     # A development checkout (bin/setup made var/local.env) runs like bin/run: its secrets, DEBUG on,
     # and what the shell already set wins. Without the file (production) only the environment counts.

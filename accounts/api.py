@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from accounts import services
 from accounts.models import SocialAccount
 from accounts.serializers import ConnectionCheckSerializer, MeSerializer, SocialAccountSerializer
-from socialhub.api.views import OwnedModelViewSet, UserTimezoneMixin
+from kernel.api.views import OwnedModelViewSet, UserTimezoneMixin
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),

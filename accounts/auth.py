@@ -25,8 +25,8 @@ from rest_framework_simplejwt.tokens import Token, TokenError
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts.lockout import login_authenticate
-from socialhub.api.strict import StrictSerializer
-from socialhub.crypto import keyed_hash
+from kernel.api.strict import StrictSerializer
+from kernel.crypto import keyed_hash
 
 FINGERPRINT_PREFIX = "hmac-sha256:"
 

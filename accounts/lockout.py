@@ -1,7 +1,7 @@
 """The login lock-out shared by the web login and `POST /api/v1/auth/token`.
 
 Failed attempts are counted per account (the username as typed, case-folded) and per client address
-(`socialhub.client_address`) in fixed windows of `LOGIN_LOCKOUT_WINDOW_SECONDS`. An attempt takes its
+(`kernel.client_address`) in fixed windows of `LOGIN_LOCKOUT_WINDOW_SECONDS`. An attempt takes its
 number *before* the password is checked, so concurrent guesses cannot slip past the limit; past
 `LOGIN_LOCKOUT_USERNAME_FAILURES` (or `..._ADDRESS_FAILURES` from one address) the attempt is refused
 with 429 and Retry-After until the window ends — the right password included, so the lock-out is not
@@ -19,10 +19,10 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 
-from socialhub import ratelimit
-from socialhub.client_address import client_address
-from socialhub.crypto import keyed_hash
-from socialhub.errors import TooManyAttempts
+from kernel import ratelimit
+from kernel.client_address import client_address
+from kernel.crypto import keyed_hash
+from kernel.errors import TooManyAttempts
 
 logger = logging.getLogger("socialhub.auth")
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from socialhub.models import EncryptedAccessTokenModel, TimestampedModel
+from kernel.models import EncryptedAccessTokenModel, TimestampedModel
 
 
 @functools.cache

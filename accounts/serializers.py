@@ -4,9 +4,9 @@ from rest_framework import serializers
 
 from accounts.models import Platform, SocialAccount, User
 from accounts.services import BufferAnswer
-from socialhub.api.strict import StrictModelSerializer
-from socialhub.api.validators import validate_access_token
-from socialhub.tokens import MAX_ACCESS_TOKEN_LENGTH
+from kernel.api.strict import StrictModelSerializer
+from kernel.api.validators import validate_access_token
+from kernel.tokens import MAX_ACCESS_TOKEN_LENGTH
 
 
 class PinterestBoardSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from buffer_integration.exceptions import BufferAuthError, BufferNotFound, Buffe
 from buffer_integration.models import BufferConfig
 from buffer_integration.platforms import platform_for_service
 from buffer_integration.services import backend_for_account, backend_for_config, buffer_config_for_account
-from socialhub.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 _EDITABLE_FIELDS = {"platform", "account_name", "buffer_profile_id", "is_active", "default_pinterest_board_id"}
 _DUPLICATE = "You already connected this Buffer profile for this platform."

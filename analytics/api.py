@@ -9,7 +9,7 @@ from analytics import services
 from analytics.filters import PostAnalyticsFilter
 from analytics.models import AnalyticsSyncJob, PostAnalytics
 from analytics.serializers import PostAnalyticsSerializer, SyncJobSerializer, SyncStartedSerializer
-from socialhub.api.views import OwnedModelViewSet, OwnedViewSet
+from kernel.api.views import OwnedModelViewSet, OwnedViewSet
 
 ERRORS = {
     400: OpenApiResponse(

@@ -2,7 +2,7 @@ import django_filters
 
 from accounts.models import Platform
 from analytics.models import AnalyticsSource, PostAnalytics
-from socialhub.api.filters import DateTimeInputFilter, IdFilter
+from kernel.api.filters import DateTimeInputFilter, IdFilter
 
 
 class PostAnalyticsFilter(django_filters.FilterSet):

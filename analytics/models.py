@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from socialhub.models import TimestampedModel
+from kernel.models import TimestampedModel
 
 
 class AnalyticsSource(models.TextChoices):

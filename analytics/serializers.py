@@ -3,8 +3,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from analytics.models import AnalyticsSource, AnalyticsSyncJob, PostAnalytics
+from kernel.api.strict import StrictModelSerializer
 from posts.models import Post
-from socialhub.api.strict import StrictModelSerializer
 
 # Far beyond any real post, and low enough that sums over a campaign cannot overflow a 64-bit integer.
 MAX_COUNT = 10**12

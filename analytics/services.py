@@ -27,9 +27,9 @@ from buffer_integration.exceptions import (
     BufferUnsupported,
 )
 from buffer_integration.services import active_buffer_config, backend_for_account, backend_for_config
+from kernel.errors import InvalidInput
+from kernel.periodic import run_isolated
 from posts.models import Post, PostStatus
-from socialhub.errors import InvalidInput
-from socialhub.periodic import run_isolated
 
 # Clock skew we tolerate; a snapshot further in the future would shadow every real one as "latest".
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)

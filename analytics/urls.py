@@ -1,5 +1,5 @@
 from analytics.api import AnalyticsSyncViewSet, AnalyticsViewSet
-from socialhub.api.routers import OptionalSlashRouter
+from kernel.api.routers import OptionalSlashRouter
 
 router = OptionalSlashRouter()
 # "analytics/sync" never clashes with "analytics/{id}": snapshot ids match digits only.

@@ -108,7 +108,7 @@ def start_sandbox(port: int) -> subprocess.Popen:
 def prepare_database() -> None:
     from django.core.management import call_command
 
-    from socialhub.periodic import ensure_periodic_tasks
+    from kernel.periodic import ensure_periodic_tasks
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("flush", verbosity=0, interactive=False)

@@ -10,7 +10,7 @@ from buffer_integration import services
 from buffer_integration.models import BufferConfig
 from buffer_integration.platforms import can_publish, platform_for_service
 from buffer_integration.serializers import BufferConfigSerializer, BufferProfileSerializer
-from socialhub.api.views import OwnedModelViewSet, UserTimezoneMixin
+from kernel.api.views import OwnedModelViewSet, UserTimezoneMixin
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input, or a token Buffer rejects."),

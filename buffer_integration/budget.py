@@ -14,7 +14,7 @@ nothing. A 429 from Buffer blocks the key for everyone until its `Retry-After` (
 Counting: each window is split into buckets, each an integer cache key. A request is admitted when,
 for every window, the current bucket plus enough previous ones to span at least the window hold at
 most the priority's ceiling. Counting first and reading after makes concurrent callers safe with an
-atomic `incr` (Redis; `socialhub.cache.FileCache` embedded): two callers may both be refused near the
+atomic `incr` (Redis; `kernel.cache.FileCache` embedded): two callers may both be refused near the
 limit (harmless, they retry later), never both admitted above it. A bucket-rounded window counts a
 little more history than Buffer's, never less.
 
@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from buffer_integration.exceptions import BufferBudgetExhausted
-from socialhub.crypto import keyed_hash
+from kernel.crypto import keyed_hash
 
 KEY_PREFIX = "buffer-budget"
 
@@ -336,7 +336,7 @@ def config_report(config, *, now: float | None = None) -> dict | None:
 
     Identified by config id and a label, never by the token or its hash.
     """
-    from socialhub.crypto import DecryptionError
+    from kernel.crypto import DecryptionError
 
     if not config.has_access_token:
         return None

@@ -1,7 +1,7 @@
 """Typed Buffer failures.
 
 Callers never see a `requests` exception: every failure of a Buffer call is one of these.
-Views map them to HTTP answers (see `socialhub.api.exceptions`), tasks to retry/fail decisions:
+Views map them to HTTP answers (see `kernel.api.exceptions`), tasks to retry/fail decisions:
 
 - `BufferUnavailable` (and subclasses) — retryable: network error, timeout, 5xx, 429.
 - `BufferOutcomeUnknown` — a write may or may not have reached Buffer (read timeout or 5xx

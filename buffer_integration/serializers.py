@@ -6,9 +6,9 @@ from rest_framework import serializers
 from buffer_integration.budget import config_report
 from buffer_integration.models import BufferApi, BufferConfig, BufferPlan
 from buffer_integration.services import buffer_api_notice
-from socialhub.api.strict import StrictModelSerializer
-from socialhub.api.validators import validate_access_token
-from socialhub.tokens import MAX_ACCESS_TOKEN_LENGTH
+from kernel.api.strict import StrictModelSerializer
+from kernel.api.validators import validate_access_token
+from kernel.tokens import MAX_ACCESS_TOKEN_LENGTH
 
 
 class BudgetWindowSerializer(serializers.Serializer):

@@ -18,7 +18,7 @@ from buffer_integration.backends.base import BufferBackend, BufferProfile
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferAuthError
 from buffer_integration.models import BufferApi, BufferConfig, BufferPlan
-from socialhub.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 NO_CONFIG_MESSAGE = "No Buffer access token is configured: create one with POST /api/v1/buffer/config."
 ACCOUNT_NO_CONFIG_MESSAGE = (

@@ -9,10 +9,10 @@ from campaigns import selectors, services
 from campaigns.filters import CampaignFilter
 from campaigns.models import Campaign
 from campaigns.serializers import CampaignAnalyticsSerializer, CampaignSerializer
+from kernel.api.views import OwnedModelViewSet
 from posts.filters import PostFilter
 from posts.models import Post
 from posts.serializers import PostSerializer
-from socialhub.api.views import OwnedModelViewSet
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),

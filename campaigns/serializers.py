@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from campaigns.models import Campaign, CampaignStatus
-from socialhub.api.strict import StrictModelSerializer
+from kernel.api.strict import StrictModelSerializer
 
 
 class CampaignSerializer(StrictModelSerializer):

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 
 from campaigns.models import Campaign, CampaignStatus
-from socialhub.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 _EDITABLE_FIELDS = {"name", "description", "start_date", "end_date", "status"}
 _END_BEFORE_START = "end_date must be on or after start_date."

@@ -1,5 +1,5 @@
 from campaigns.api import CampaignViewSet
-from socialhub.api.routers import OptionalSlashRouter
+from kernel.api.routers import OptionalSlashRouter
 
 router = OptionalSlashRouter()
 router.register("campaigns", CampaignViewSet, basename="campaign")

@@ -6,9 +6,9 @@ from django.contrib import admin, messages
 from django.utils.text import Truncator
 
 from buffer_integration.exceptions import BufferError
+from kernel.errors import DomainError
 from posts import services
 from posts.models import BufferPollState, Post, PublishAttempt
-from socialhub.errors import DomainError
 
 
 class PublishAttemptInline(admin.TabularInline):

@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kernel.api.views import OwnedModelViewSet
 from posts import selectors, services
 from posts.filters import PostFilter
 from posts.models import Post
@@ -21,7 +22,6 @@ from posts.serializers import (
     RescheduleSerializer,
     bulk_errors_by_index,
 )
-from socialhub.api.views import OwnedModelViewSet
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` names the first problem, `errors` lists all by field."),

@@ -6,9 +6,9 @@ import django_filters
 from django.db.models import F
 
 from accounts.models import Platform
+from kernel.api.datetimes import INPUT_HELP as DATETIME_HELP
+from kernel.api.filters import DateTimeInputFilter, IdFilter
 from posts.models import PostStatus
-from socialhub.api.datetimes import INPUT_HELP as DATETIME_HELP
-from socialhub.api.filters import DateTimeInputFilter, IdFilter
 
 ORDERINGS = [
     ("scheduled_time", "scheduled_time, earliest first"),

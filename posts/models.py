@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from socialhub.models import TimestampedModel
+from kernel.models import TimestampedModel
 
 
 class PostStatus(models.TextChoices):

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from buffer_integration.platforms import NOT_PUBLISHABLE_MESSAGE, can_publish
 from campaigns.models import Campaign, CampaignStatus
+from kernel.errors import InvalidInput
 from posts.models import PostStatus
 from posts.network_options import network_option_errors
 from posts.text import validate_post_content
-from socialhub.errors import InvalidInput
 
 CREATABLE_STATUSES = (PostStatus.DRAFT, PostStatus.SCHEDULED)
 

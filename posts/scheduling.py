@@ -14,13 +14,13 @@ from django.utils import timezone
 from buffer_integration.backends.base import BufferBackend, UpdateDraft
 from buffer_integration.exceptions import BufferError, BufferNotFound
 from buffer_integration.services import backend_for_account
+from kernel.errors import Conflict
 from posts import transitions
 from posts.capacity import time_capacity_errors
 from posts.models import Post, PostStatus
 from posts.network_options import resolve_network_options
 from posts.rules import invalid, post_errors
 from posts.text import media_kind
-from socialhub.errors import Conflict
 
 
 def _draft(

@@ -9,13 +9,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Platform, validate_timezone
+from kernel.api.datetimes import EARLIEST, LATEST, DateTimeInputField, date_range_error
+from kernel.api.datetimes import INPUT_HELP as DATETIME_HELP
+from kernel.api.filters import MAX_ID
+from kernel.api.strict import StrictModelSerializer, StrictSerializer
 from posts import network_options as options
 from posts.models import Post, PostStatus
 from posts.services import MAX_BULK
-from socialhub.api.datetimes import EARLIEST, LATEST, DateTimeInputField, date_range_error
-from socialhub.api.datetimes import INPUT_HELP as DATETIME_HELP
-from socialhub.api.filters import MAX_ID
-from socialhub.api.strict import StrictModelSerializer, StrictSerializer
 
 MAX_CALENDAR_DAYS = 366
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import SocialAccount
 from campaigns.models import Campaign
+from kernel.errors import Conflict
 from posts import transitions
 from posts.capacity import day_capacity_errors, time_capacity_errors
 from posts.models import Post, PostStatus
@@ -26,7 +27,6 @@ from posts.scheduling import (
     post_schedule_via_buffer,
     withdraw_from_buffer,
 )
-from socialhub.errors import Conflict
 
 # The Buffer actions are implemented in `posts.scheduling`; callers import every write from here.
 __all__ = [

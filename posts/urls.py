@@ -1,8 +1,8 @@
 from django.urls import path
 
+from kernel.api.routers import OptionalSlashRouter
 from posts.api import PostViewSet
 from posts.attempts_api import PostAttemptsView
-from socialhub.api.routers import OptionalSlashRouter
 
 router = OptionalSlashRouter()
 router.register("posts", PostViewSet, basename="post")

@@ -14,6 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from kernel.api.schema import SocialHubAutoSchema
+from kernel.api.views import UserTimezoneMixin
+from kernel.periodic import UNREADABLE, load_isolated
 from publisher import selectors, services
 from publisher.auth import IntegratorSignatureAuthentication
 from publisher.defaults import ensure_publisher_defaults
@@ -28,9 +31,6 @@ from publisher.openapi import (
 from publisher.schema import parse_post_request
 from publisher.serializers import CallbackDeliverySerializer
 from publisher.status import status_payload
-from socialhub.api.schema import SocialHubAutoSchema
-from socialhub.api.views import UserTimezoneMixin
-from socialhub.periodic import UNREADABLE, load_isolated
 
 INTEGRATOR_AUTH = [JWTAuthentication, IntegratorSignatureAuthentication]
 ERRORS = {

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kernel.api.views import OwnedViewSet, UserTimezoneMixin
 from publisher import config_services
 from publisher.defaults import ensure_publisher_defaults
 from publisher.filters import PostTypeFilter
@@ -24,7 +25,6 @@ from publisher.serializers import (
     PostTypeUpdateSerializer,
     WebhookSecretSerializer,
 )
-from socialhub.api.views import OwnedViewSet, UserTimezoneMixin
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),

@@ -29,6 +29,8 @@ from buffer_integration.backends.base import BufferBackend, BufferInteraction
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferBudgetExhausted, BufferError, BufferUnsupported
 from buffer_integration.services import backend_for_account, buffer_config_for_account
+from kernel.errors import DomainError
+from kernel.periodic import load_isolated, run_isolated
 from posts import polling
 from posts.models import BufferPollState, PollStream, PostStatus
 from publisher.models import (
@@ -40,8 +42,6 @@ from publisher.models import (
     config_id,
 )
 from publisher.outbox import enqueue_callback
-from socialhub.errors import DomainError
-from socialhub.periodic import load_isolated, run_isolated
 
 logger = logging.getLogger("publisher.comments")
 METHOD_FOR = {"created": "POST", "updated": "PUT", "deleted": "DELETE"}

@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import SocialAccount
+from kernel.errors import Conflict, InvalidInput
 from posts.network_options import clean_network_options, network_option_errors
 from publisher.defaults import DEFAULT_CHANNEL_NAME, default_kinds, ensure_default_posttypes
 from publisher.models import Channel, IntegratorApp, PostKind, PostType, WebhookSecret
 from publisher.signing import new_app_credentials, new_webhook_secret
-from socialhub.errors import Conflict, InvalidInput
 
 # How long a rotated-out webhook secret keeps signing callbacks next to the new one.
 WEBHOOK_SECRET_GRACE = timedelta(hours=24)

@@ -20,9 +20,9 @@ from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 
+from kernel.periodic import LoopReport, record_skips, run_isolated
 from publisher.models import CallbackAttempt, CallbackDelivery, CallbackState, PublisherPost
 from publisher.webhook_client import send_signed
-from socialhub.periodic import LoopReport, record_skips, run_isolated
 
 logger = logging.getLogger("publisher.callbacks")
 LOOP = "publisher.send_callbacks"

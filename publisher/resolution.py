@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import SocialAccount
+from kernel.errors import InvalidInput
 from publisher.defaults import ensure_publisher_defaults
 from publisher.models import (
     CHANNEL_PREFIX,
@@ -30,7 +31,6 @@ from publisher.models import (
     PostType,
     parse_config_id,
 )
-from socialhub.errors import InvalidInput
 
 
 def _known_pks(

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from buffer_integration.platforms import network_configuration
+from kernel.errors import InvalidInput
 from publisher.models import FailOn
 from publisher.rendering import IMAGE_KEYS, MESSAGE_KEYS, VIDEO_KEYS, text_of
-from socialhub.errors import InvalidInput
 
 FILTERS = ("channels", "posttypes", "networktargets")
 URLS = ("contentSourceLink", "postStatusCallback", "postCommentCallback")
@@ -127,7 +127,7 @@ def _unstorable(data: Any) -> tuple[str, str] | None:
     while stack:
         value, where, depth = stack.pop()
         field = re.split(r"[.\[]", where, maxsplit=1)[0] or "non_field_errors"
-        if depth > settings.API_MAX_JSON_DEPTH:  # the API's one nesting limit (socialhub.api.parsers)
+        if depth > settings.API_MAX_JSON_DEPTH:  # the API's one nesting limit (kernel.api.parsers)
             return field, f"{where} nests deeper than {settings.API_MAX_JSON_DEPTH} levels."
         if isinstance(value, dict):
             for key, item in value.items():

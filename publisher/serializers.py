@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from kernel.api.strict import StrictModelSerializer
 from posts.serializers import NetworkOptionsField
 from publisher.models import CallbackAttempt, CallbackDelivery, Channel, IntegratorApp, PostKind, PostType
-from socialhub.api.strict import StrictModelSerializer
 
 
 class PostTypeSerializer(StrictModelSerializer):

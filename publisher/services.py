@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from kernel.errors import Conflict, InvalidInput
 from posts.models import PostStatus
 from posts.services import post_delete, posts_bulk_create
 from publisher.config_services import webhook_secret_ensure
@@ -29,7 +30,6 @@ from publisher.resolution import resolve_posttypes
 from publisher.schema import PostRequest
 from publisher.ssrf import UnsafeCallbackURL, check_callback_url
 from publisher.status import advance_status, report_status
-from socialhub.errors import Conflict, InvalidInput
 
 # posts' rules want a scheduled post in the future: "now" is handed to the engine a moment ahead,
 # and it publishes it on its next tick.

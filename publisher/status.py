@@ -17,10 +17,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kernel.periodic import DEFAULT_BUDGET_SECONDS, LoopReport, load_isolated, record_skips, run_isolated
 from posts.models import PostStatus
 from publisher.models import STATUS_RANK, CallbackStream, Delivery, PublisherPost, PublisherStatus
 from publisher.outbox import enqueue_callback
-from socialhub.periodic import DEFAULT_BUDGET_SECONDS, LoopReport, load_isolated, record_skips, run_isolated
 
 S = PublisherStatus
 LOOP = "publisher.refresh_statuses"

@@ -7,9 +7,9 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from kernel.periodic import run_isolated
 from publisher import comments, outbox, services, status
 from publisher.models import PublisherPost
-from socialhub.periodic import run_isolated
 
 # A QUEUED post is normally processed right after commit; one still unprocessed after this long
 # lost its task (a worker died) and the periodic refresh processes it.

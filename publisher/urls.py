@@ -1,5 +1,6 @@
 from django.urls import path
 
+from kernel.api.routers import OptionalSlashRouter
 from publisher.api import ConfigListView, ConfigsView, PublisherPostViewSet
 from publisher.api_manage import (
     CallbackViewSet,
@@ -8,7 +9,6 @@ from publisher.api_manage import (
     PostTypeViewSet,
     WebhookSecretView,
 )
-from socialhub.api.routers import OptionalSlashRouter
 
 router = OptionalSlashRouter()
 # The seed's routes, relative to the base /api/v1/publisher.

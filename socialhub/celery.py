@@ -2,7 +2,7 @@ import os
 
 from celery import Celery
 
-import socialhub.broker  # noqa: F401  (registers the embedded broker's transport)
+import kernel.broker  # noqa: F401  (registers the embedded broker's transport)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialhub.settings")
 

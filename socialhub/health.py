@@ -23,8 +23,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buffer_integration.serializers import KeyBudgetSerializer
-from socialhub.heartbeat import beat_tick_age
-from socialhub.periodic import skipped_last_run
+from kernel.heartbeat import beat_tick_age
+from kernel.periodic import skipped_last_run
 
 logger = logging.getLogger("socialhub.health")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from socialhub.env import env_bool, env_float, env_int, env_list, env_str
+from kernel.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SOCIALHUB_VAR_DIR") or BASE_DIR / "var")
@@ -60,11 +60,12 @@ INSTALLED_APPS = [
     "posts",
     "analytics",
     "publisher",
+    "web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "socialhub.api.middleware.RequestGuardMiddleware",
+    "kernel.api.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,7 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "socialhub.middleware.ContentSecurityPolicyMiddleware",
+    "kernel.middleware.ContentSecurityPolicyMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
 ]
 
@@ -92,7 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # The UI's one date format (`when`, `day`, `clock` filters) in every template.
-            "builtins": ["socialhub.templatetags.dates"],
+            "builtins": ["web.templatetags.dates"],
         },
     },
 ]
@@ -126,7 +127,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "socialhub.cache.FileCache",  # atomic add/incr: counters stay exact across processes
+            "BACKEND": "kernel.cache.FileCache",  # atomic add/incr: counters stay exact across processes
             "LOCATION": str(VAR_DIR / "cache"),
             # Culling deletes random entries, counters included: keep it for real overflow only.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
@@ -184,13 +185,13 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["socialhub.api.parsers.BoundedJSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["socialhub.api.filters.StrictFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "socialhub.api.pagination.SkipLimitPagination",
-    "DEFAULT_THROTTLE_CLASSES": ["socialhub.api.throttling.PerUserRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["kernel.api.parsers.BoundedJSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["kernel.api.filters.StrictFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "kernel.api.pagination.SkipLimitPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["kernel.api.throttling.PerUserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": API_RATE_LIMIT, "anon": API_RATE_LIMIT},
-    "DEFAULT_SCHEMA_CLASS": "socialhub.api.schema.SocialHubAutoSchema",
-    "EXCEPTION_HANDLER": "socialhub.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "kernel.api.schema.SocialHubAutoSchema",
+    "EXCEPTION_HANDLER": "kernel.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -225,8 +226,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "PREPROCESSING_HOOKS": ["socialhub.api.schema.strip_optional_slashes"],
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "socialhub.api.schema.add_links"],
+    "PREPROCESSING_HOOKS": ["kernel.api.schema.strip_optional_slashes"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "kernel.api.schema.add_links"],
     # Several models have a `status` field: name each choice set rather than let it get a hash suffix.
     "ENUM_NAME_OVERRIDES": {
         "PostStatusEnum": "posts.models.PostStatus",
@@ -359,7 +360,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- HTTP security headers (CSP: socialhub.middleware). Safe defaults in production; DEBUG is plain http.
+# --- HTTP security headers (CSP: kernel.middleware). Safe defaults in production; DEBUG is plain http.
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

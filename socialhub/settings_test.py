@@ -43,7 +43,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if not os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "socialhub.cache.FileCache",
+            "BACKEND": "kernel.cache.FileCache",
             "LOCATION": os.environ["SOCIALHUB_TEST_CACHE_DIR"],
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }

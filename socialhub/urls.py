@@ -6,8 +6,8 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts.api import MeView, SocialAccountViewSet
 from buffer_integration.api import BufferConfigViewSet, BufferProfilesView
-from socialhub.api.exceptions import not_found_view
-from socialhub.api.routers import OptionalSlashRouter
+from kernel.api.exceptions import not_found_view
+from kernel.api.routers import OptionalSlashRouter
 from socialhub.health import HealthView
 
 router = OptionalSlashRouter()
@@ -37,8 +37,8 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file, so /docs runs under a CSP without inline script.
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),
-    path("", include("socialhub.web_urls")),
+    path("", include("web.urls")),
 ]
 
-handler404 = "socialhub.api.exceptions.not_found_view"
-handler500 = "socialhub.api.exceptions.server_error_view"
+handler404 = "kernel.api.exceptions.not_found_view"
+handler500 = "kernel.api.exceptions.server_error_view"

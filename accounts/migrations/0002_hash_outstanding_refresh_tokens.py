@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from socialhub.crypto import keyed_hash
+from kernel.crypto import keyed_hash
 
 PREFIX = "hmac-sha256:"
 

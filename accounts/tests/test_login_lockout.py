@@ -13,7 +13,7 @@ import time_machine
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
-from socialhub.client_address import client_address
+from kernel.client_address import client_address
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ class TestClientAddress:
         assert client_address(request) == expected
 
     def test_the_api_rate_limit_keys_on_the_same_address(self):
-        from socialhub.api.throttling import PerUserRateThrottle
+        from kernel.api.throttling import PerUserRateThrottle
 
         request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
         assert PerUserRateThrottle().get_ident(request) == "198.51.100.1"

@@ -7,7 +7,7 @@ import pytest
 from analytics import services
 from analytics.models import AnalyticsSyncJob
 from analytics.tests.test_sync import _account, _sent_post
-from socialhub.periodic import skipped_last_run
+from kernel.periodic import skipped_last_run
 
 pytestmark = pytest.mark.django_db
 

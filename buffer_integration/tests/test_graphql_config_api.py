@@ -18,8 +18,8 @@ from buffer_integration.models import BufferConfig
 from buffer_integration.services import backend_for_account
 from buffer_integration.tests.factories import BufferConfigFactory
 from buffer_sandbox.graphql_data import set_channel_flags
+from kernel.api.exceptions import api_exception_handler
 from posts.tests.factories import PostFactory
-from socialhub.api.exceptions import api_exception_handler
 
 pytestmark = pytest.mark.django_db
 

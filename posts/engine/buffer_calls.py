@@ -20,7 +20,7 @@ from buffer_integration.backends.base import BufferBackend
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferBudgetExhausted
 from buffer_integration.services import buffer_config_for_account
-from socialhub.crypto import keyed_hash
+from kernel.crypto import keyed_hash
 
 logger = logging.getLogger("socialhub.engine")
 

@@ -39,9 +39,9 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from campaigns.models import CampaignStatus
+from kernel.heartbeat import record_beat_tick
 from posts import transitions
 from posts.models import Post, PostStatus
-from socialhub.heartbeat import record_beat_tick
 
 logger = logging.getLogger("socialhub.engine")
 

@@ -44,12 +44,12 @@ from buffer_integration.exceptions import (
     BufferOutcomeUnknown,
     BufferUnavailable,
 )
+from kernel.errors import DomainError
 from posts import transitions
 from posts.engine.buffer_calls import backend_for, budget_message, log_budget_deferral
 from posts.engine.dispatch import hold_reason_for, record_cleared
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
 from posts.scheduling import _draft
-from socialhub.errors import DomainError
 
 logger = logging.getLogger("socialhub.engine")
 

@@ -34,13 +34,13 @@ from django.utils import timezone
 from buffer_integration.backends.base import BufferUpdate
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferAuthError, BufferBudgetExhausted, BufferError
+from kernel.errors import DomainError
+from kernel.periodic import run_isolated
 from posts import transitions
 from posts.engine.buffer_calls import backend_for, log_budget_deferral
 from posts.engine.dispatch import Claim, enqueue_publish
 from posts.engine.publish import _mark_account_failing, retry_delay
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
-from socialhub.errors import DomainError
-from socialhub.periodic import run_isolated
 
 logger = logging.getLogger("socialhub.engine")
 

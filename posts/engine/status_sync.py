@@ -24,10 +24,10 @@ from buffer_integration.backends.base import BufferUpdate
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferBudgetExhausted, BufferError
 from buffer_integration.services import buffer_config_for_account
+from kernel.errors import DomainError
+from kernel.periodic import load_isolated, run_isolated
 from posts import polling, transitions
 from posts.models import PollStream, Post, PostStatus
-from socialhub.errors import DomainError
-from socialhub.periodic import load_isolated, run_isolated
 
 logger = logging.getLogger("socialhub.engine")
 

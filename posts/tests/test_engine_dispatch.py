@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from campaigns.models import CampaignStatus
 from campaigns.tests.factories import CampaignFactory
+from kernel.heartbeat import beat_tick_age
 from posts import transitions
 from posts.engine.dispatch import (
     HOLD_ACCOUNT_INACTIVE,
@@ -25,7 +26,6 @@ from posts.engine.dispatch import (
 from posts.models import Post, PostStatus
 from posts.tests.engine_helpers import due_posts, sandbox_account
 from posts.tests.factories import PostFactory
-from socialhub.heartbeat import beat_tick_age
 
 S = PostStatus
 

@@ -11,12 +11,12 @@ from buffer_integration.backends import get_backend
 from buffer_integration.backends.base import UpdateDraft
 from buffer_integration.models import BufferConfig
 from buffer_integration.services import buffer_credentials_for_account
+from kernel.periodic import skipped_last_run
 from posts import transitions
 from posts.engine.reconcile import queue_due_reconciliations, sweep_stale_claims
 from posts.engine.status_sync import sync_handed_over_posts
 from posts.models import Post, PostStatus, PublishAttempt
 from posts.tests.engine_helpers import due_posts, sandbox_account
-from socialhub.periodic import skipped_last_run
 from socialhub.tests.poison import store_unreadable_datetime
 
 pytestmark = pytest.mark.django_db

@@ -16,12 +16,12 @@ import time
 import pytest
 from django.utils import timezone
 
+from kernel.errors import Conflict
+from kernel.periodic import PERIODIC_TASKS, ensure_periodic_tasks
 from posts.engine.dispatch import dispatch_due_posts
 from posts.models import Post, PostStatus, PublishAttempt
 from posts.services import post_cancel
 from posts.tests.engine_helpers import creates_per_post, due_posts, sandbox_account
-from socialhub.errors import Conflict
-from socialhub.periodic import PERIODIC_TASKS, ensure_periodic_tasks
 from socialhub.tests.celery_workers import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

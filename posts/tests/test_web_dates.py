@@ -1,4 +1,4 @@
-"""One date format on every page, in the user's timezone (socialhub.web.format_* and the `when`/`day` filters)."""
+"""One date format on every page, in the user's timezone (web.common.format_* and the `when`/`day` filters)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from analytics.charts import snapshot_chart
 from analytics.tests.factories import PostAnalyticsFactory
 from posts.models import PostStatus
 from posts.tests.factories import PostFactory
-from socialhub.web import format_date, format_datetime
+from web.charts import snapshot_chart
+from web.common import format_date, format_datetime
 
 pytestmark = pytest.mark.django_db
 # 09:15 UTC is 10:15 in Berlin (the owner's timezone in the posts tests).

@@ -8,9 +8,9 @@ import pytest
 from django import forms
 from django.utils import timezone
 
+from kernel.errors import InvalidInput
 from posts.tests.factories import PostFactory
-from socialhub.errors import InvalidInput
-from socialhub.web import add_service_errors, error_message
+from web.common import add_service_errors, error_message
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from socialhub.models import TimestampedModel
+from kernel.models import TimestampedModel
 
 CHANNEL_PREFIX = "ch_"
 POSTTYPE_PREFIX = "pt_"

@@ -1,6 +1,6 @@
 """Integrator apps (id + secret for signed requests) and the per-user webhook signing secret.
 
-Both secrets are kept only as ciphertext (`socialhub.crypto`), like access tokens: the plaintext
+Both secrets are kept only as ciphertext (`kernel.crypto`), like access tokens: the plaintext
 is never a model attribute, so admin pages, serializers and `repr()` cannot show it.
 """
 
@@ -11,8 +11,8 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 
-from socialhub import crypto
-from socialhub.models import TimestampedModel
+from kernel import crypto
+from kernel.models import TimestampedModel
 
 
 class EncryptedSecretModel(models.Model):

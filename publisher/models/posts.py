@@ -11,7 +11,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from socialhub.models import TimestampedModel
+from kernel.models import TimestampedModel
 
 
 def new_post_id() -> str:

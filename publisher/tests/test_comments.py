@@ -119,9 +119,9 @@ def test_unpublished_or_callbackless_posts_are_not_synced(api, owner, channel, s
 
 
 def test_a_delivery_whose_post_cannot_be_read_does_not_stop_the_others(published, sandbox, receiver, owner):
+    from kernel.periodic import skipped_last_run
     from posts.tests.factories import PostFactory
     from publisher.models import Delivery, PublisherPost
-    from socialhub.periodic import skipped_last_run
     from socialhub.tests.poison import store_unreadable_datetime
 
     _, update_id, _ = published

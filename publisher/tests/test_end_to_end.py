@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from kernel.periodic import PERIODIC_TASKS, ensure_periodic_tasks
 from posts.models import Post, PostStatus
 from posts.tests.engine_helpers import sandbox_account
 from publisher.tests.receiver import verify_standard_webhook
-from socialhub.periodic import PERIODIC_TASKS, ensure_periodic_tasks
 from socialhub.tests.celery_workers import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

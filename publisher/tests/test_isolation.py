@@ -11,13 +11,13 @@ import pytest
 from django.utils import timezone
 
 from conftest import client_for
+from kernel.periodic import skipped_last_run
 from posts.models import Post, PostStatus
 from publisher import tasks
 from publisher.models import CallbackDelivery, PublisherPost, PublisherStatus, WebhookSecret
 from publisher.models.posts import QUARANTINE_AFTER
 from publisher.outbox import send_due_callbacks
 from publisher.status import refresh_unsettled
-from socialhub.periodic import skipped_last_run
 from socialhub.tests.poison import store_unreadable_datetime, unreadable_error_class
 
 pytestmark = pytest.mark.django_db

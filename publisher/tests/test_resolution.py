@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from accounts.tests.factories import SocialAccountFactory
+from kernel.errors import InvalidInput
 from publisher import config_services
 from publisher.defaults import ensure_default_posttypes
 from publisher.models import PostKind, PostType
 from publisher.resolution import resolve_posttypes
-from socialhub.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 

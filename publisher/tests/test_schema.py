@@ -8,8 +8,8 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
+from kernel.errors import InvalidInput
 from publisher.schema import parse_post_request
-from socialhub.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 UTC = zoneinfo.ZoneInfo("UTC")

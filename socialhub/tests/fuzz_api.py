@@ -125,6 +125,7 @@ def seed(*, sandbox_url: str) -> None:
     from buffer_integration.platforms import platform_for_service
     from buffer_integration.services import buffer_config_create, buffer_profiles_for_user
     from campaigns.services import campaign_create
+    from kernel.heartbeat import record_beat_tick
     from posts.models import Post, PostStatus
     from posts.services import post_create
     from publisher.config_services import channel_create
@@ -132,7 +133,6 @@ def seed(*, sandbox_url: str) -> None:
     from publisher.models import PostType
     from publisher.schema import parse_post_request
     from publisher.services import publisher_post_create
-    from socialhub.heartbeat import record_beat_tick
 
     record_beat_tick()
 

@@ -1,6 +1,6 @@
 """Fails the test session when any secret a test set shows up in any log record (a pytest plugin).
 
-Registering is automatic, at the two places every secret passes through: `socialhub.crypto.encrypt`
+Registering is automatic, at the two places every secret passes through: `kernel.crypto.encrypt`
 (account and Buffer access tokens, integrator and webhook secrets — everything kept at rest) and
 simplejwt's `Token.__str__` (every access and refresh JWT issued). Tests can add others, e.g. a
 token the API refuses to store, with `register_secret()`.
@@ -112,7 +112,7 @@ def _install_capture() -> None:
 def _install_registration() -> None:
     from rest_framework_simplejwt.tokens import Token
 
-    from socialhub import crypto
+    from kernel import crypto
 
     encrypt, token_str = crypto.encrypt, Token.__str__
 

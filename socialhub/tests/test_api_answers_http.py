@@ -8,8 +8,8 @@ import pytest
 import requests
 import time_machine
 
+from kernel.wording import count_of
 from socialhub.tests.live_api import LiveApi
-from socialhub.wording import count_of
 
 
 @pytest.mark.parametrize("debug", [False, True])

@@ -1,7 +1,7 @@
 import pytest
 from cryptography.fernet import Fernet
 
-from socialhub import crypto
+from kernel import crypto
 
 
 def test_round_trip_and_ciphertext_hides_plaintext():

@@ -12,7 +12,7 @@ from accounts.tests.factories import SocialAccountFactory
 from buffer_integration import budget
 from buffer_integration.models import BufferConfig
 from buffer_integration.tests.factories import BufferConfigFactory
-from socialhub import crypto
+from kernel import crypto
 from socialhub.tests.log_secrets import register_secret
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_the_web_form_refuses_it(web, owner, sandbox, caplog):
 
 
 def test_every_save_path_checks_it(owner):
-    from socialhub.errors import InvalidInput
+    from kernel.errors import InvalidInput
 
     account = SocialAccount(owner=owner, platform="twitter", account_name="@s")
     with pytest.raises(InvalidInput) as raised:

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from kernel.heartbeat import record_beat_tick
 from socialhub import health
-from socialhub.heartbeat import record_beat_tick
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 from rest_framework_simplejwt.tokens import AccessToken
 
-from socialhub import crypto
+from kernel import crypto
 from socialhub.tests import log_secrets
 from socialhub.tests.log_secrets import LogSecretScan
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from socialhub.env import load_env_file
+from kernel.env import load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

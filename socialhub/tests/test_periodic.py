@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
+from kernel.periodic import PERIODIC_TASKS, ensure_periodic_tasks
 from socialhub.celery import app
-from socialhub.periodic import PERIODIC_TASKS, ensure_periodic_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_created_once_with_intervals_from_settings_and_edits_are_kept(settings):
 
 
 def test_an_item_that_raises_is_skipped_logged_without_its_message_and_counted(caplog):
-    from socialhub.periodic import run_isolated, skipped_last_run
+    from kernel.periodic import run_isolated, skipped_last_run
 
     def handle(item):
         if item == 2:
@@ -46,7 +46,7 @@ def test_an_item_that_raises_is_skipped_logged_without_its_message_and_counted(c
 
 
 def test_a_run_stops_when_its_budget_is_spent():
-    from socialhub.periodic import run_isolated
+    from kernel.periodic import run_isolated
 
     seen = []
     report = run_isolated([1, 2], seen.append, name="publisher.sync_comments", budget_seconds=-1)

@@ -1,6 +1,6 @@
 """The per-user API limit is an atomic count: of many concurrent requests exactly the limit is admitted.
 
-The throttle tests run on the session's cache: the embedded file cache (`socialhub.cache.FileCache`)
+The throttle tests run on the session's cache: the embedded file cache (`kernel.cache.FileCache`)
 in the default leg, Redis in the PostgreSQL + Redis leg. The file cache's own atomicity is also
 tested on an instance of it, so both legs check both backends' guarantees.
 """
@@ -16,9 +16,9 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from socialhub import ratelimit
-from socialhub.api.throttling import PerUserRateThrottle
-from socialhub.cache import FileCache
+from kernel import ratelimit
+from kernel.api.throttling import PerUserRateThrottle
+from kernel.cache import FileCache
 
 THREADS = 16
 REQUESTS = 200

@@ -29,7 +29,7 @@ def test_the_default_limit_is_one_mebibyte(api):
 
 
 def test_the_parser_refuses_more_than_the_limit_whatever_content_length_says(settings, rf):
-    from socialhub.api.parsers import BoundedJSONParser, RequestTooLarge
+    from kernel.api.parsers import BoundedJSONParser, RequestTooLarge
 
     settings.API_MAX_BODY_BYTES = 1024
     request = rf.post("/api/v1/posts", data=json.dumps({"a": "x" * 2000}), content_type="application/json")

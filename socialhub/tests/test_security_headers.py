@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from socialhub.middleware import ContentSecurityPolicyMiddleware
+from kernel.middleware import ContentSecurityPolicyMiddleware
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"

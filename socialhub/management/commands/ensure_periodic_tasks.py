@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from socialhub.periodic import ensure_periodic_tasks
+from kernel.periodic import ensure_periodic_tasks
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from socialhub import crypto
-from socialhub.models import EncryptedAccessTokenModel
+from kernel import crypto
+from kernel.models import EncryptedAccessTokenModel
 
 
 class Command(BaseCommand):

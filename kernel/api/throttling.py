@@ -2,7 +2,7 @@
 
 DRF's own throttles read a request history, append and write it back, so concurrent requests all
 read the same history and are all admitted. Here each request takes a number from an atomic counter
-(`socialhub.ratelimit`): exactly `limit` requests of a window are admitted, whatever the concurrency.
+(`kernel.ratelimit`): exactly `limit` requests of a window are admitted, whatever the concurrency.
 Windows are fixed minutes (a burst can straddle two of them).
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from rest_framework.throttling import SimpleRateThrottle
 
-from socialhub import ratelimit
-from socialhub.client_address import client_address
+from kernel import ratelimit
+from kernel.client_address import client_address
 
 
 class PerUserRateThrottle(SimpleRateThrottle):

@@ -22,12 +22,12 @@ from buffer_integration.exceptions import (
     BufferRejected,
     BufferUnavailable,
 )
-from socialhub.errors import DomainError
+from kernel.errors import DomainError
 
 SERVICE_ERRORS = (DomainError, BufferError)
 
 # The UI's one way of writing a moment and a day, always in the user's timezone (the middleware
-# activates it). Templates use the `when` / `day` filters of `socialhub.templatetags.dates`.
+# activates it). Templates use the `when` / `day` filters of `web.templatetags.dates`.
 DATETIME_FORMAT = "D j M Y, H:i"
 DATE_FORMAT = "D j M Y"
 TIME_FORMAT = "H:i"

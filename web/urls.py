@@ -6,11 +6,12 @@ Every page is a bookmarkable GET; every change is a POST (with CSRF) to an actio
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import login, settings_views
-from accounts import views as accounts_views
-from campaigns import views as campaigns_views
-from posts import composer
-from posts import views as posts_views
+from web.accounts import login
+from web.accounts import settings as settings_views
+from web.accounts import views as accounts_views
+from web.campaigns import views as campaigns_views
+from web.posts import composer
+from web.posts import views as posts_views
 
 urlpatterns = [
     path("", posts_views.calendar_view, name="calendar"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 
-from socialhub import crypto
-from socialhub.errors import InvalidInput
-from socialhub.tokens import access_token_problem
+from kernel import crypto
+from kernel.errors import InvalidInput
+from kernel.tokens import access_token_problem
 
 
 class TimestampedModel(models.Model):

@@ -22,9 +22,9 @@ from buffer_integration.exceptions import (
     BufferUnavailable,
     BufferUnsupported,
 )
-from socialhub.crypto import DecryptionError
-from socialhub.errors import DomainError
-from socialhub.wording import count_of, retry_after_seconds
+from kernel.crypto import DecryptionError
+from kernel.errors import DomainError
+from kernel.wording import count_of, retry_after_seconds
 
 logger = logging.getLogger("socialhub.api")
 

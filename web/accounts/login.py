@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from accounts.lockout import login_authenticate
-from socialhub.errors import TooManyAttempts
+from kernel.errors import TooManyAttempts
 
 
 class LockoutAuthenticationForm(AuthenticationForm):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from socialhub.tokens import access_token_problem
+from kernel.tokens import access_token_problem
 
 
 def validate_access_token(value: str) -> None:
-    """Header-safe tokens only (see socialhub.tokens): a 400 under `errors.access_token`."""
+    """Header-safe tokens only (see kernel.tokens): a 400 under `errors.access_token`."""
     problem = access_token_problem(value)
     if problem:
         raise serializers.ValidationError(problem, code="invalid_token")

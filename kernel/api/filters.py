@@ -7,7 +7,7 @@ from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 
-from socialhub.api.datetimes import DateTimeInputFormField
+from kernel.api.datetimes import DateTimeInputFormField
 
 MAX_ID = 2**63 - 1  # bigint: no larger id exists, and databases fail on larger parameters
 
@@ -24,7 +24,7 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class DateTimeInputFilter(django_filters.Filter):
-    """A date-time read by `socialhub.api.datetimes.parse_datetime_input` in the caller's timezone."""
+    """A date-time read by `kernel.api.datetimes.parse_datetime_input` in the caller's timezone."""
 
     field_class = DateTimeInputFormField
 

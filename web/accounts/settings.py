@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.forms import IntegratorAppForm, TimezoneForm
 from publisher.config_services import (
     integrator_app_create,
     integrator_app_revoke,
@@ -23,7 +22,8 @@ from publisher.config_services import (
 )
 from publisher.models import CallbackDelivery, IntegratorApp, WebhookSecret
 from publisher.outbox import callback_replay
-from socialhub.web import format_datetime, run_action
+from web.accounts.forms import IntegratorAppForm, TimezoneForm
+from web.common import format_datetime, run_action
 
 CALLBACKS_SHOWN = 50
 

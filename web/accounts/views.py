@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
-from accounts.forms import BufferConfigForm, ConnectProfileForm
 from accounts.models import SocialAccount
 from buffer_integration import services as buffer_services
 from buffer_integration.backends import buffer_is_local_sandbox
 from buffer_integration.budget import config_report
 from buffer_integration.platforms import platform_for_service
-from socialhub.web import SERVICE_ERRORS, add_service_errors, error_message, next_url, run_action
-from socialhub.web_first_run import first_run_for_user
+from web.accounts.forms import BufferConfigForm, ConnectProfileForm
+from web.common import SERVICE_ERRORS, add_service_errors, error_message, next_url, run_action
+from web.first_run import first_run_for_user
 
 
 def _get_account_for_user(request: HttpRequest, pk: int) -> SocialAccount:

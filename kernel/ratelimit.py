@@ -2,7 +2,7 @@
 
 A window is `window` seconds long and starts at a multiple of it; its count lives in one cache key
 that expires after the window is over. Counting is `cache.add(key, 0)` + `cache.incr(key)`, both
-atomic (Redis; `socialhub.cache.FileCache` on the embedded default), so N concurrent callers get the
+atomic (Redis; `kernel.cache.FileCache` on the embedded default), so N concurrent callers get the
 counts 1..N exactly once each: "admit while count <= limit" admits exactly `limit`, whatever the
 interleaving.
 """

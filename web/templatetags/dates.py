@@ -10,7 +10,7 @@ import datetime as dt
 from django import template
 from django.utils.html import format_html
 
-from socialhub.web import format_date, format_datetime, format_time
+from web.common import format_date, format_datetime, format_time
 
 register = template.Library()
 

@@ -49,4 +49,4 @@ class Transport(filesystem.Transport):
         return super().drain_events(connection, timeout=timeout)
 
 
-TRANSPORT_ALIASES.setdefault("socialhub-filesystem", "socialhub.broker:Transport")
+TRANSPORT_ALIASES.setdefault("socialhub-filesystem", "kernel.broker:Transport")

@@ -16,13 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from kernel.errors import DomainError
 from posts import services, transitions
 from posts.capacity import capacity_warnings
-from posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, counter_rules, options_initial
 from posts.models import Post, PostStatus
-from posts.views import _get_post_for_user
-from socialhub.errors import DomainError
-from socialhub.web import SERVICE_ERRORS, add_service_errors, error_message
+from web.common import SERVICE_ERRORS, add_service_errors, error_message
+from web.posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, counter_rules, options_initial
+from web.posts.views import _get_post_for_user
 
 # "Publish now" schedules this far ahead: a scheduled time must be in the future when it is saved,
 # and the engine picks the post up on its next tick.

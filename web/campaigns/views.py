@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Platform
-from analytics.charts import campaign_day_chart
 from campaigns import selectors, services
-from campaigns.forms import CampaignForm, CampaignStatusForm
 from campaigns.models import Campaign, CampaignStatus
 from posts.models import PostStatus
-from socialhub.web import SERVICE_ERRORS, add_service_errors, run_action
+from web.campaigns.forms import CampaignForm, CampaignStatusForm
+from web.charts import campaign_day_chart
+from web.common import SERVICE_ERRORS, add_service_errors, run_action
 
 POSTS_SHOWN = 50
 PLATFORM_LABELS = dict(Platform.choices)

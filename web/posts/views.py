@@ -1,6 +1,6 @@
 """Web pages of posts: the calendar (home page), the list, a post's page and its actions.
 
-Thin: parse, call `posts.services` / `posts.selectors`, respond. The composer lives in `posts.composer`.
+Thin: parse, call `posts.services` / `posts.selectors`, respond. The composer lives in `web.posts.composer`.
 """
 
 from __future__ import annotations
@@ -18,19 +18,17 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Platform, SocialAccount
-from analytics.charts import snapshot_chart
 from analytics.services import analytics_statistics_note, analytics_statistics_unavailable
 from campaigns.models import Campaign
 from posts import services, transitions
-from posts.calendar_grid import VIEWS, calendar_range, month_weeks, week_columns
 from posts.capacity import capacity_warnings
 from posts.filters import PostFilter
-from posts.forms import RescheduleForm
 from posts.models import Post, PostStatus
 from posts.selectors import calendar_for
 from posts.timeline import post_timeline
 from publisher.models import Delivery
-from socialhub.web import (
+from web.charts import snapshot_chart
+from web.common import (
     SERVICE_ERRORS,
     error_message,
     errors_in_words,
@@ -42,7 +40,9 @@ from socialhub.web import (
     status_for,
     wants_json,
 )
-from socialhub.web_first_run import first_run_for_user
+from web.first_run import first_run_for_user
+from web.posts.calendar_grid import VIEWS, calendar_range, month_weeks, week_columns
+from web.posts.forms import RescheduleForm
 
 # The calendar's filters, named as the API names them, so a calendar URL reads like a `GET /posts` query.
 CALENDAR_FILTERS = ("campaign_id", "social_account_id", "platform", "status")
