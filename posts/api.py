@@ -9,10 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kernel.api.views import OwnedModelViewSet
+from kernel.errors import InvalidInput
 from posts import selectors, services
 from posts.filters import PostFilter
 from posts.models import Post
-from posts.rules import invalid
 from posts.serializers import (
     CalendarQuerySerializer,
     CalendarSerializer,
@@ -120,7 +120,9 @@ class PostViewSet(OwnedModelViewSet):
         body = PostBulkSerializer(data=request.data)
         if not body.is_valid():
             errors = bulk_errors_by_index(body.errors)
-            raise invalid(errors, prefix="Nothing was created: " if "posts" in errors else "Nothing was created; item ")
+            raise InvalidInput.from_errors(
+                errors, prefix="Nothing was created: " if "posts" in errors else "Nothing was created; item "
+            )
         posts = services.posts_bulk_create(owner=request.user, items=body.validated_data["posts"])
         result = {"count": len(posts), "posts": PostSerializer(posts, many=True).data}
         return Response(result, status=status.HTTP_201_CREATED)

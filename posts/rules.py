@@ -12,23 +12,11 @@ from django.utils import timezone
 
 from buffer_integration.platforms import NOT_PUBLISHABLE_MESSAGE, can_publish
 from campaigns.models import Campaign, CampaignStatus
-from kernel.errors import InvalidInput
 from posts.models import PostStatus
 from posts.network_options import network_option_errors
 from posts.text import validate_post_content
 
 CREATABLE_STATUSES = (PostStatus.DRAFT, PostStatus.SCHEDULED)
-
-
-def invalid(errors: dict, *, prefix: str = "") -> InvalidInput:
-    """An InvalidInput whose `detail` names the first problem, like the API's validation errors."""
-    path, messages = [], errors
-    while isinstance(messages, dict):  # bulk errors nest: {"3": {"content": [...]}}
-        key, messages = next(iter(messages.items()))
-        if key != "non_field_errors":
-            path.append(str(key))
-    where = f"{'.'.join(path)}: " if path else ""
-    return InvalidInput(f"{prefix}{where}{messages[0]}", errors=errors)
 
 
 def _add(errors: dict[str, list[str]], field: str, message: str) -> None:

@@ -14,12 +14,12 @@ from django.utils import timezone
 from buffer_integration.backends.base import BufferBackend, UpdateDraft
 from buffer_integration.exceptions import BufferError, BufferNotFound
 from buffer_integration.services import backend_for_account
-from kernel.errors import Conflict
+from kernel.errors import Conflict, InvalidInput
 from posts import transitions
 from posts.capacity import time_capacity_errors
 from posts.models import Post, PostStatus
 from posts.network_options import resolve_network_options
-from posts.rules import invalid, post_errors
+from posts.rules import post_errors
 from posts.text import media_kind
 
 
@@ -116,10 +116,12 @@ def post_schedule_via_buffer(*, post: Post) -> Post:
             f"Post {post.pk} is already at Buffer (update {post.buffer_update_id}); use /reschedule to move it."
         )
     if not post.social_account.buffer_profile_id:
-        raise invalid({"social_account_id": ["This account has no buffer_profile_id: set it or sync it first."]})
+        raise InvalidInput.from_errors(
+            {"social_account_id": ["This account has no buffer_profile_id: set it or sync it first."]}
+        )
     errors = _schedulable_errors(post=post, scheduled_time=post.scheduled_time)
     if errors:
-        raise invalid(errors)
+        raise InvalidInput.from_errors(errors)
     backend = backend_for_account(account=post.social_account)
     draft = _draft(post=post, content=post.content, media_urls=post.media_urls, scheduled_time=post.scheduled_time)
     update = backend.create_update(draft)
@@ -150,7 +152,7 @@ def post_reschedule(*, post: Post, scheduled_time: datetime) -> Post:
         raise Conflict(f"Post {post.pk} is {post.status}: it can no longer be rescheduled.")
     errors = _schedulable_errors(post=post, scheduled_time=scheduled_time)
     if errors:
-        raise invalid(errors)
+        raise InvalidInput.from_errors(errors)
     keep = post.is_handed_to_buffer and post.status == PostStatus.SCHEDULED
     if keep:
         edit_at_buffer(post=post, content=post.content, media_urls=post.media_urls, scheduled_time=scheduled_time)

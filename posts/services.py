@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from accounts.models import SocialAccount
 from campaigns.models import Campaign
-from kernel.errors import Conflict
+from kernel.errors import Conflict, InvalidInput
 from posts import transitions
 from posts.capacity import day_capacity_errors, time_capacity_errors
 from posts.models import Post, PostStatus
 from posts.network_options import clean_network_options
-from posts.rules import CREATABLE_STATUSES, invalid, post_errors
+from posts.rules import CREATABLE_STATUSES, post_errors
 from posts.scheduling import (
     edit_at_buffer,
     post_cancel,
@@ -132,7 +132,7 @@ def post_create(
     )
     errors = errors or day_capacity_errors(owner=owner, posts=[post]).get(0, {})
     if errors:
-        raise invalid(errors)
+        raise InvalidInput.from_errors(errors)
     post.save()
     return post
 
@@ -140,7 +140,7 @@ def post_create(
 def posts_bulk_create(*, owner, items: list[dict]) -> list[Post]:
     """All or nothing: every item is checked (2 queries for all accounts and campaigns) before one insert."""
     if not 1 <= len(items) <= MAX_BULK:
-        raise invalid({"posts": [f"Send between 1 and {MAX_BULK} posts."]})
+        raise InvalidInput.from_errors({"posts": [f"Send between 1 and {MAX_BULK} posts."]})
     accounts = owned_accounts(owner=owner, ids=(item["social_account_id"] for item in items))
     campaigns = owned_campaigns(owner=owner, ids=(item.get("campaign_id") for item in items))
     posts, errors = [], {}
@@ -152,7 +152,7 @@ def posts_bulk_create(*, owner, items: list[dict]) -> list[Post]:
     for index, day_errors in day_capacity_errors(owner=owner, posts=posts).items():
         errors.setdefault(str(index), day_errors)
     if errors:
-        raise invalid(errors, prefix=f"Nothing was created ({len(errors)} invalid item(s)); item ")
+        raise InvalidInput.from_errors(errors, prefix=f"Nothing was created ({len(errors)} invalid item(s)); item ")
     with transaction.atomic():
         return Post.objects.bulk_create(posts)
 
@@ -167,7 +167,7 @@ def post_update(*, post: Post, **changes) -> Post:
     _ensure_editable(post)
     status = changes.pop("status", None)
     if status is not None and status != post.status:
-        raise invalid({"status": ["Change the status with /schedule, /cancel or /reschedule."]})
+        raise InvalidInput.from_errors({"status": ["Change the status with /schedule, /cancel or /reschedule."]})
     owner = post.owner
     account = post.social_account
     if changes.get("social_account_id", account.pk) != account.pk:
@@ -175,13 +175,15 @@ def post_update(*, post: Post, **changes) -> Post:
             raise Conflict("This post is scheduled at Buffer for its account: cancel it before moving it.")
         account = owned_accounts(owner=owner, ids=[changes["social_account_id"]]).get(changes["social_account_id"])
         if account is None:
-            raise invalid({"social_account_id": [f"You have no social account {changes['social_account_id']}."]})
+            raise InvalidInput.from_errors(
+                {"social_account_id": [f"You have no social account {changes['social_account_id']}."]}
+            )
     campaign = post.campaign
     if "campaign_id" in changes and changes["campaign_id"] != post.campaign_id:
         campaign_id = changes["campaign_id"]
         campaign = owned_campaigns(owner=owner, ids=[campaign_id]).get(campaign_id)
         if campaign_id is not None and campaign is None:
-            raise invalid({"campaign_id": [f"You have no campaign {campaign_id}."]})
+            raise InvalidInput.from_errors({"campaign_id": [f"You have no campaign {campaign_id}."]})
     content = changes.get("content", post.content)
     media_urls = list(changes.get("media_urls", post.media_urls))
     scheduled_time = changes.get("scheduled_time", post.scheduled_time)
@@ -201,7 +203,7 @@ def post_update(*, post: Post, **changes) -> Post:
     if not errors and post.status == PostStatus.SCHEDULED and scheduled_time != post.scheduled_time:
         errors = time_capacity_errors(owner=owner, scheduled_time=scheduled_time, moving=post.pk)
     if errors:
-        raise invalid(errors)
+        raise InvalidInput.from_errors(errors)
     fields = {
         "social_account": account,
         "platform": account.platform,

@@ -25,15 +25,14 @@ WEBHOOK_SECRET_GRACE = timedelta(hours=24)
 
 
 def _invalid(field: str, message: str) -> InvalidInput:
-    return InvalidInput(f"{field}: {message}", errors={field: [message]})
+    return InvalidInput.from_errors({field: [message]})
 
 
 def _checked_options(account: SocialAccount, network_options: dict) -> dict:
     """A post type's option defaults: right names and values for its network; required ones may come later."""
     errors = network_option_errors(account=account, options=network_options, complete=False)
     if errors:
-        key, messages = next(iter(errors.items()))
-        raise InvalidInput(f"network_options.{key}: {messages[0]}", errors={"network_options": errors})
+        raise InvalidInput.from_errors({"network_options": errors})
     return clean_network_options(network_options)
 
 

@@ -77,8 +77,7 @@ def resolve_posttypes(
         errors=errors,
     )
     if errors:
-        field, messages = next(iter(errors.items()))
-        raise InvalidInput(f"{field}: {messages[0]}", errors=errors)
+        raise InvalidInput.from_errors(errors)
 
     selected = usable
     if channel_pks is not None:

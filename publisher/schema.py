@@ -200,8 +200,7 @@ def parse_post_request(data: Any, *, tz: tzinfo, now: datetime | None = None) ->
     if fail_on not in FailOn.values:
         errors["failOn"] = [f"Must be one of {', '.join(repr(v) for v in FailOn.values)}."]
     if errors:
-        field, messages = next(iter(errors.items()))
-        raise InvalidInput(f"{field}: {messages[0]}", errors=errors)
+        raise InvalidInput.from_errors(errors)
     return PostRequest(
         payload=data["payload"],
         channels=values.get("channels"),

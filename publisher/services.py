@@ -51,8 +51,7 @@ def _check_callbacks(*, owner, request: PostRequest) -> None:
         except UnsafeCallbackURL as exc:
             errors[field] = [str(exc)]
     if errors:
-        field, messages = next(iter(errors.items()))
-        raise InvalidInput(f"{field}: {messages[0]}", errors=errors)
+        raise InvalidInput.from_errors(errors)
 
 
 def publisher_post_create(*, owner, request: PostRequest, app=None) -> PublisherPost:

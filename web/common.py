@@ -1,6 +1,7 @@
 """What every web UI view shares: turning service errors into messages or form errors, and going back.
 
-Services raise `DomainError` (with per-field `errors`) or a `BufferError`; pages show them in words.
+Services raise a `kernel.errors.ServiceError` (a rule broken, with per-field `errors`, or a Buffer
+failure); pages show its `detail` in words and a JSON caller gets its `status_code`, as from the API.
 """
 
 from __future__ import annotations
@@ -15,16 +16,7 @@ from django.shortcuts import redirect
 from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from buffer_integration.exceptions import (
-    BufferAuthError,
-    BufferError,
-    BufferNotFound,
-    BufferRejected,
-    BufferUnavailable,
-)
-from kernel.errors import DomainError
-
-SERVICE_ERRORS = (DomainError, BufferError)
+from kernel.errors import DomainError, ServiceError
 
 # The UI's one way of writing a moment and a day, always in the user's timezone (the middleware
 # activates it). Templates use the `when` / `day` filters of `web.templatetags.dates`.
@@ -106,20 +98,12 @@ def errors_in_words(errors: dict) -> list[str]:
 
 def error_message(exc: Exception) -> str:
     """One sentence for a person. Buffer messages never contain tokens (see buffer_integration.exceptions)."""
+    if not isinstance(exc, ServiceError):
+        raise TypeError(f"not a service error: {exc!r}")
     if isinstance(exc, DomainError):
         # Per-field errors say it with the pages' labels; the service's `message` may start with an API name.
-        return " ".join(errors_in_words(exc.errors)) or exc.message
-    if isinstance(exc, BufferUnavailable):
-        return f"Buffer is unavailable right now, nothing was changed: {exc.message}"
-    if isinstance(exc, BufferAuthError):
-        return f"Buffer rejected the access token: {exc.message}"
-    if isinstance(exc, BufferNotFound):
-        return f"Buffer does not know this object: {exc.message}"
-    if isinstance(exc, BufferRejected):
-        return f"Buffer refused the request: {exc.message}"
-    if isinstance(exc, BufferError):
-        return f"Buffer error: {exc.message}"
-    raise TypeError(f"not a service error: {exc!r}")
+        return " ".join(errors_in_words(exc.errors)) or exc.detail
+    return exc.detail
 
 
 def _sentence(text: str) -> str:
@@ -161,7 +145,7 @@ def run_action(request: HttpRequest, action: Callable[[], object], *, success: s
     """Run one service call for a POST button: a message either way, then back where the person was."""
     try:
         action()
-    except SERVICE_ERRORS as exc:
+    except ServiceError as exc:
         if wants_json(request):
             return JsonResponse({"ok": False, "error": error_message(exc)}, status=status_for(exc))
         messages.error(request, error_message(exc))
@@ -172,8 +156,6 @@ def run_action(request: HttpRequest, action: Callable[[], object], *, success: s
     return redirect(next_url(request, default_next))
 
 
-def status_for(exc: Exception) -> int:
-    """The HTTP status a JSON caller gets for a service error, as the API would answer it."""
-    if isinstance(exc, DomainError):
-        return exc.status_code
-    return 503 if isinstance(exc, BufferUnavailable) else 400
+def status_for(exc: ServiceError) -> int:
+    """The HTTP status a JSON caller gets for a service error: the one the API answers."""
+    return exc.status_code

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -13,17 +12,8 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from buffer_integration.exceptions import (
-    BufferAuthError,
-    BufferBudgetExhausted,
-    BufferError,
-    BufferNotFound,
-    BufferRejected,
-    BufferUnavailable,
-    BufferUnsupported,
-)
 from kernel.crypto import DecryptionError
-from kernel.errors import DomainError
+from kernel.errors import ServiceError, first_error_detail
 from kernel.wording import count_of, retry_after_seconds
 
 logger = logging.getLogger("socialhub.api")
@@ -41,53 +31,23 @@ def _flatten(detail) -> dict[str, list[str]] | list[str] | str:
     return str(detail)
 
 
-def _first_message(errors) -> str:
-    while isinstance(errors, (dict, list)) and errors:
-        errors = next(iter(errors.values())) if isinstance(errors, dict) else errors[0]
-    return str(errors) if errors else ""
-
-
 def validation_response(errors: dict, *, status: int = 400, detail: str | None = None) -> Response:
     """A 400 naming the first problem in `detail`, with all of them under `errors`."""
     errors = _flatten(errors)
     if not isinstance(errors, dict):
         errors = {"non_field_errors": errors if isinstance(errors, list) else [errors]}
     if detail is None:
-        field, messages = next(iter(errors.items()), ("", ""))
-        first = _first_message(messages)
-        detail = f"{field}: {first}" if field and field != "non_field_errors" else (first or VALIDATION_DETAIL)
+        detail = first_error_detail(errors) or VALIDATION_DETAIL
     return Response({"detail": detail, "errors": errors}, status=status)
 
 
-def _budget_response(exc: BufferBudgetExhausted) -> Response:
-    """503 + Retry-After, not 429: the caller did not send too much, the shared Buffer key is out of its
-    budget (or Buffer answered it 429), which is Buffer being unavailable to this user until `retry_at`
-    (and every Buffer-calling endpoint already documents its 503)."""
-    from django.utils import timezone
-
-    seconds = retry_after_seconds(max((exc.retry_at - timezone.now()).total_seconds(), 1))
-    return Response(
-        {"detail": f"Buffer cannot be asked right now: {exc.message} Try again in {count_of(seconds, 'second')}."},
-        status=503,
-        headers={"Retry-After": str(seconds)},
-    )
-
-
-def _buffer_response(exc: BufferError) -> Response:
-    if isinstance(exc, BufferBudgetExhausted):
-        return _budget_response(exc)
-    if isinstance(exc, BufferUnsupported):  # the config's Buffer API lacks the feature: say so, no numbers
-        return Response({"detail": exc.message}, status=501)
-    if isinstance(exc, BufferUnavailable):
-        headers = {"Retry-After": str(retry_after_seconds(exc.retry_after))} if exc.retry_after else {}
-        return Response({"detail": f"Buffer is unavailable: {exc.message}"}, status=503, headers=headers)
-    if isinstance(exc, BufferAuthError):
-        return Response({"detail": f"Buffer rejected the access token: {exc.message}"}, status=400)
-    if isinstance(exc, BufferNotFound):
-        return Response({"detail": f"Buffer does not know this object: {exc.message}"}, status=404)
-    if isinstance(exc, BufferRejected):
-        return Response({"detail": f"Buffer refused the request: {exc.message}"}, status=400)
-    return Response({"detail": f"Buffer error: {exc.message}"}, status=503)
+def service_error_response(exc: ServiceError) -> Response:
+    """Any service's error, from what it carries: its status, its `detail`, its `errors`, its Retry-After."""
+    body: dict[str, object] = {"detail": exc.detail}
+    if exc.errors:
+        body["errors"] = exc.errors
+    retry_after = exc.retry_after_header
+    return Response(body, status=exc.status_code, headers={"Retry-After": retry_after} if retry_after else None)
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response:
@@ -96,15 +56,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return validation_response(errors)
-    if isinstance(exc, DomainError):
-        body = {"detail": exc.message}
-        if exc.errors:
-            body["errors"] = exc.errors
-        retry_after = getattr(exc, "retry_after", None)
-        headers = {"Retry-After": str(math.ceil(retry_after))} if retry_after else None
-        return Response(body, status=exc.status_code, headers=headers)
-    if isinstance(exc, BufferError):
-        return _buffer_response(exc)
+    if isinstance(exc, ServiceError):
+        return service_error_response(exc)
     if isinstance(exc, DecryptionError):
         logger.error("stored secret could not be decrypted: check FIELD_ENCRYPTION_KEYS")
         return Response(

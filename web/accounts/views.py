@@ -18,8 +18,9 @@ from buffer_integration import services as buffer_services
 from buffer_integration.backends import buffer_is_local_sandbox
 from buffer_integration.budget import config_report
 from buffer_integration.platforms import platform_for_service
+from kernel.errors import ServiceError
 from web.accounts.forms import BufferConfigForm, ConnectProfileForm
-from web.common import SERVICE_ERRORS, add_service_errors, error_message, next_url, run_action
+from web.common import add_service_errors, error_message, next_url, run_action
 from web.first_run import first_run_for_user
 
 
@@ -53,7 +54,7 @@ def account_test_view(request: HttpRequest, pk: int) -> HttpResponse:
     account = _get_account_for_user(request, pk)
     try:
         check = services.social_account_test_connection(account=account)
-    except SERVICE_ERRORS as exc:
+    except ServiceError as exc:
         messages.error(request, f"{account.account_name}: {error_message(exc)}")
     else:
         (messages.success if check.ok else messages.error)(request, f"{account.account_name}: {check.message}")
@@ -76,7 +77,7 @@ def _profiles(request: HttpRequest) -> list | None:
     """The user's Buffer profiles with the connected account's id, or None (and a message) when Buffer cannot say."""
     try:
         return buffer_services.buffer_profiles_for_user(user=request.user)
-    except SERVICE_ERRORS as exc:
+    except ServiceError as exc:
         messages.error(request, error_message(exc))
         return None
 
@@ -142,7 +143,7 @@ def _connect(request: HttpRequest) -> HttpResponse:
             buffer_profile_id=match.id,
         )
         services.social_account_sync_from_buffer(account=account)
-    except SERVICE_ERRORS as exc:
+    except ServiceError as exc:
         messages.error(request, error_message(exc))
         return redirect("account-connect")
     messages.success(request, f"Connected {account.account_name} ({account.get_platform_display()}).")
@@ -161,7 +162,7 @@ def buffer_config_view(request: HttpRequest) -> HttpResponse:
                 buffer_services.buffer_config_create(owner=request.user, access_token=token)
             else:
                 buffer_services.buffer_config_update(config=config, access_token=token)
-        except SERVICE_ERRORS as exc:
+        except ServiceError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Buffer API key saved and checked with Buffer.")

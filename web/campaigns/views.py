@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Platform
 from campaigns import selectors, services
 from campaigns.models import Campaign, CampaignStatus
+from kernel.errors import ServiceError
 from posts.models import PostStatus
 from web.campaigns.forms import CampaignForm, CampaignStatusForm
 from web.charts import campaign_day_chart
-from web.common import SERVICE_ERRORS, add_service_errors, run_action
+from web.common import add_service_errors, run_action
 
 POSTS_SHOWN = 50
 PLATFORM_LABELS = dict(Platform.choices)
@@ -106,7 +107,7 @@ def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -
                 campaign = services.campaign_create(owner=request.user, **fields)
             else:
                 campaign = services.campaign_update(campaign=campaign, **fields)
-        except SERVICE_ERRORS as exc:
+        except ServiceError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Campaign “{campaign.name}” saved.")

@@ -16,11 +16,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from kernel.errors import DomainError
+from kernel.errors import DomainError, ServiceError
 from posts import services, transitions
 from posts.capacity import capacity_warnings
 from posts.models import Post, PostStatus
-from web.common import SERVICE_ERRORS, add_service_errors, error_message
+from web.common import add_service_errors, error_message
 from web.posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, counter_rules, options_initial
 from web.posts.views import _get_post_for_user
 
@@ -156,7 +156,7 @@ def _flat_item_errors(item_errors: dict) -> list[tuple[str, list[str]]]:
 def _hand_to_buffer(request: HttpRequest, post: Post) -> bool:
     try:
         services.post_schedule_via_buffer(post=post)
-    except SERVICE_ERRORS as exc:
+    except ServiceError as exc:
         messages.error(
             request,
             f"Post #{post.pk} is scheduled in SocialHub, but Buffer did not take it: {error_message(exc)} "
@@ -198,7 +198,7 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             post = services.post_reschedule(post=post, scheduled_time=fields["scheduled_time"])
         if action == "buffer":
             post = services.post_schedule_via_buffer(post=post)
-    except SERVICE_ERRORS as exc:
+    except ServiceError as exc:
         add_service_errors(form, exc, {**EDIT_FIELD_MAP, **_option_fields(platform)})
         return _render(request, form, post=post)
     messages.success(request, f"Post #{post.pk} saved ({post.get_status_display().lower()}).")

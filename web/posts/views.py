@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Platform, SocialAccount
 from analytics.services import analytics_statistics_note, analytics_statistics_unavailable
 from campaigns.models import Campaign
+from kernel.errors import ServiceError
 from posts import services, transitions
 from posts.capacity import capacity_warnings
 from posts.filters import PostFilter
@@ -29,7 +30,6 @@ from posts.timeline import post_timeline
 from publisher.models import Delivery
 from web.charts import snapshot_chart
 from web.common import (
-    SERVICE_ERRORS,
     error_message,
     errors_in_words,
     format_date,
@@ -202,7 +202,7 @@ def post_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _answer(request, post, ok=False, message=f"Not rescheduled: {message}", status=400)
     try:
         post = services.post_reschedule(post=post, scheduled_time=form.cleaned_data["scheduled_time"])
-    except SERVICE_ERRORS as exc:
+    except ServiceError as exc:
         return _answer(
             request, post, ok=False, message=f"Not rescheduled: {error_message(exc)}", status=status_for(exc)
         )
@@ -252,7 +252,7 @@ def post_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post_for_user(request, pk)
     try:
         services.post_delete(post=post)
-    except SERVICE_ERRORS as exc:
+    except ServiceError as exc:
         messages.error(request, error_message(exc))
         return redirect("post-detail", pk=post.pk)
     messages.success(request, f"Post #{pk} deleted.")
