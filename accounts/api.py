@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import asdict
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import SocialAccount
 from accounts.serializers import ConnectionCheckSerializer, MeSerializer, SocialAccountSerializer
+from buffer_integration.platforms import can_publish, platform_for_service
+from buffer_integration.serializers import BufferProfileSerializer
 from kernel.api.views import OwnedModelViewSet, UserTimezoneMixin
 
 ERRORS = {
@@ -93,3 +97,34 @@ class MeView(UserTimezoneMixin, RetrieveUpdateAPIView):
     def update(self, request, *args, **kwargs):
         kwargs["partial"] = True
         return super().update(request, *args, **kwargs)
+
+
+PROFILE_ERRORS = {
+    400: OpenApiResponse(description="Invalid input, or a token Buffer rejects."),
+    401: OpenApiResponse(description="Missing or invalid JWT."),
+    404: OpenApiResponse(description="No such config for this user."),
+    429: OpenApiResponse(description="More than 60 requests in a minute."),
+    503: OpenApiResponse(
+        description="Buffer is unreachable or failing, or the key's request budget has no room before "
+        "`Retry-After` (seconds); nothing was saved."
+    ),
+}
+
+
+# Buffer's profiles joined with the social account each is connected to: an accounts read, so it lives here.
+class BufferProfilesView(UserTimezoneMixin, APIView):
+    @extend_schema(
+        summary="List the Buffer profiles of the active Buffer config",
+        responses={200: BufferProfileSerializer(many=True), **PROFILE_ERRORS},
+    )
+    def get(self, request):
+        rows = [
+            {
+                **asdict(profile),
+                "platform": platform_for_service(profile.service),
+                "can_publish": can_publish(profile.service),
+                "connected_account_id": account_id,
+            }
+            for profile, account_id in services.buffer_profiles_for_user(user=request.user)
+        ]
+        return Response(BufferProfileSerializer(rows, many=True).data, headers={"X-Total-Count": str(len(rows))})

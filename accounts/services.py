@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import ConnectionStatus, SocialAccount
+from buffer_integration import services as buffer_services
+from buffer_integration.backends.base import BufferProfile
 from buffer_integration.exceptions import BufferAuthError, BufferNotFound, BufferRejected
 from buffer_integration.models import BufferConfig
 from buffer_integration.platforms import platform_for_service
@@ -244,3 +246,14 @@ def social_account_sync_from_buffer(*, account: SocialAccount) -> SocialAccount:
     account.last_error = "Buffer reports this profile as disconnected." if profile.is_disconnected else ""
     account.save()
     return account
+
+
+def buffer_profiles_for_user(*, user) -> list[tuple[BufferProfile, int | None]]:
+    """The user's Buffer profiles, each with the id of the SocialAccount already connected to it."""
+    profiles = buffer_services.backend_for_user(user=user).list_profiles()
+    connected = dict(
+        SocialAccount.objects.owned_by(user)
+        .filter(buffer_profile_id__in=[p.id for p in profiles])
+        .values_list("buffer_profile_id", "id")
+    )
+    return [(profile, connected.get(profile.id)) for profile in profiles]

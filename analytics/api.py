@@ -1,15 +1,24 @@
 from __future__ import annotations
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
 from analytics import services
+from analytics.campaigns import campaign_analytics
 from analytics.filters import PostAnalyticsFilter
 from analytics.models import AnalyticsSyncJob, PostAnalytics
-from analytics.serializers import PostAnalyticsSerializer, SyncJobSerializer, SyncStartedSerializer
-from kernel.api.views import OwnedModelViewSet, OwnedViewSet
+from analytics.serializers import (
+    CampaignAnalyticsSerializer,
+    PostAnalyticsSerializer,
+    SyncJobSerializer,
+    SyncStartedSerializer,
+)
+from campaigns.models import Campaign
+from kernel.api.views import OwnedModelViewSet, OwnedViewSet, UserTimezoneMixin
 
 ERRORS = {
     400: OpenApiResponse(
@@ -22,6 +31,7 @@ ERRORS = {
 }
 READ_ERRORS = {code: ERRORS[code] for code in (401, 404, 429)}
 LIST_ERRORS = {code: ERRORS[code] for code in (400, 401, 429)}
+CAMPAIGN_ERRORS = {**ERRORS, 404: OpenApiResponse(description="No such campaign for this user.")}
 RATE_NOTE = (
     "`engagement_rate` = (likes + shares + comments) / views x 100 (0 without views), computed when "
     "omitted; when given it must agree with the counts within 0.01."
@@ -101,3 +111,19 @@ class AnalyticsSyncViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, O
         location = reverse("analytics-sync-detail", kwargs={"job_id": job.pk}, request=request)
         body = SyncStartedSerializer({"job_id": job.pk, "status": job.status}).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+
+@extend_schema(
+    summary="Aggregated analytics of the campaign's posts",
+    description="Computed from each post's latest analytics snapshot: totals, engagement rate "
+    "((likes + shares + comments) / views x 100), post counts by status, per-platform and per-day "
+    "breakdowns (days in the user's timezone, by publication day) and the top 5 posts by engagements.",
+    tags=["campaigns"],
+    responses={200: CampaignAnalyticsSerializer, **{code: CAMPAIGN_ERRORS[code] for code in (401, 404, 429)}},
+)
+# GET /campaigns/{id}/analytics: an analytics read, so it lives in analytics (campaigns sit below it).
+class CampaignAnalyticsView(UserTimezoneMixin, APIView):
+    def get(self, request, pk: int):
+        campaign = get_object_or_404(Campaign.objects.owned_by(request.user), pk=pk)
+        payload = campaign_analytics(campaign=campaign, tz=request.user.tzinfo)
+        return Response(CampaignAnalyticsSerializer(payload).data)

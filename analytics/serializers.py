@@ -86,3 +86,50 @@ class SyncJobSerializer(serializers.ModelSerializer):
 class SyncStartedSerializer(serializers.Serializer):
     job_id = serializers.IntegerField()
     status = serializers.CharField()
+
+
+# A campaign's aggregated analytics (GET /campaigns/{id}/analytics).
+class MetricTotalsSerializer(serializers.Serializer):
+    posts = serializers.IntegerField(help_text="Posts that have at least one analytics snapshot.")
+    views = serializers.IntegerField()
+    likes = serializers.IntegerField()
+    shares = serializers.IntegerField()
+    comments = serializers.IntegerField()
+    clicks = serializers.IntegerField()
+    engagement_rate = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        coerce_to_string=False,
+        help_text="(likes + shares + comments) / views x 100; 0 without views.",
+    )
+
+
+class PlatformMetricsSerializer(MetricTotalsSerializer):
+    platform = serializers.CharField()
+
+
+class DayMetricsSerializer(MetricTotalsSerializer):
+    date = serializers.DateField(help_text="Day the posts were published (else scheduled), in the user's timezone.")
+
+
+class TopPostSerializer(serializers.Serializer):
+    post_id = serializers.IntegerField()
+    platform = serializers.CharField()
+    status = serializers.CharField()
+    content = serializers.CharField()
+    views = serializers.IntegerField()
+    likes = serializers.IntegerField()
+    shares = serializers.IntegerField()
+    comments = serializers.IntegerField()
+    engagements = serializers.IntegerField(help_text="likes + shares + comments")
+    engagement_rate = serializers.DecimalField(max_digits=9, decimal_places=2, coerce_to_string=False)
+
+
+class CampaignAnalyticsSerializer(serializers.Serializer):
+    campaign_id = serializers.IntegerField()
+    post_count = serializers.IntegerField(help_text="All posts of the campaign, whatever their status.")
+    posts_by_status = serializers.DictField(child=serializers.IntegerField(), help_text="Every status, zeros included.")
+    totals = MetricTotalsSerializer()
+    by_platform = PlatformMetricsSerializer(many=True)
+    by_day = DayMetricsSerializer(many=True)
+    top_posts = TopPostSerializer(many=True, help_text="Up to 5 posts with the most engagements.")

@@ -1,4 +1,6 @@
-from analytics.api import AnalyticsSyncViewSet, AnalyticsViewSet
+from django.urls import re_path
+
+from analytics.api import AnalyticsSyncViewSet, AnalyticsViewSet, CampaignAnalyticsView
 from kernel.api.routers import OptionalSlashRouter
 
 router = OptionalSlashRouter()
@@ -6,4 +8,7 @@ router = OptionalSlashRouter()
 router.register("analytics/sync", AnalyticsSyncViewSet, basename="analytics-sync")
 router.register("analytics", AnalyticsViewSet, basename="analytics")
 
-urlpatterns = [*router.urls]
+urlpatterns = [
+    re_path(r"^campaigns/(?P<pk>[0-9]+)/analytics/?$", CampaignAnalyticsView.as_view(), name="campaign-analytics"),
+    *router.urls,
+]

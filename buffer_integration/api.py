@@ -1,16 +1,11 @@
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from buffer_integration import services
 from buffer_integration.models import BufferConfig
-from buffer_integration.platforms import can_publish, platform_for_service
-from buffer_integration.serializers import BufferConfigSerializer, BufferProfileSerializer
-from kernel.api.views import OwnedModelViewSet, UserTimezoneMixin
+from buffer_integration.serializers import BufferConfigSerializer
+from kernel.api.views import OwnedModelViewSet
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input, or a token Buffer rejects."),
@@ -51,21 +46,3 @@ class BufferConfigViewSet(OwnedModelViewSet):
 
     def perform_destroy(self, instance):
         services.buffer_config_delete(config=instance)
-
-
-class BufferProfilesView(UserTimezoneMixin, APIView):
-    @extend_schema(
-        summary="List the Buffer profiles of the active Buffer config",
-        responses={200: BufferProfileSerializer(many=True), **ERRORS},
-    )
-    def get(self, request):
-        rows = [
-            {
-                **asdict(profile),
-                "platform": platform_for_service(profile.service),
-                "can_publish": can_publish(profile.service),
-                "connected_account_id": account_id,
-            }
-            for profile, account_id in services.buffer_profiles_for_user(user=request.user)
-        ]
-        return Response(BufferProfileSerializer(rows, many=True).data, headers={"X-Total-Count": str(len(rows))})

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from buffer_integration.backends import get_backend
-from buffer_integration.backends.base import BufferBackend, BufferProfile
+from buffer_integration.backends.base import BufferBackend
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferAuthError
 from buffer_integration.models import BufferApi, BufferConfig, BufferPlan
@@ -168,16 +168,3 @@ def buffer_config_update(
 
 def buffer_config_delete(*, config: BufferConfig) -> None:
     config.delete()
-
-
-def buffer_profiles_for_user(*, user) -> list[tuple[BufferProfile, int | None]]:
-    """The user's Buffer profiles, each with the id of the SocialAccount already connected to it."""
-    from accounts.models import SocialAccount
-
-    profiles = backend_for_user(user=user).list_profiles()
-    connected = dict(
-        SocialAccount.objects.owned_by(user)
-        .filter(buffer_profile_id__in=[p.id for p in profiles])
-        .values_list("buffer_profile_id", "id")
-    )
-    return [(profile, connected.get(profile.id)) for profile in profiles]

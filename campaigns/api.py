@@ -1,18 +1,12 @@
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from campaigns import selectors, services
+from campaigns import services
 from campaigns.filters import CampaignFilter
 from campaigns.models import Campaign
-from campaigns.serializers import CampaignAnalyticsSerializer, CampaignSerializer
+from campaigns.serializers import CampaignSerializer
 from kernel.api.views import OwnedModelViewSet
-from posts.filters import PostFilter
-from posts.models import Post
-from posts.serializers import PostSerializer
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
@@ -21,6 +15,8 @@ ERRORS = {
     429: OpenApiResponse(description="More than 60 requests in a minute."),
 }
 READ_ERRORS = {code: ERRORS[code] for code in (401, 404, 429)}
+# A campaign's posts (`posts.api.CampaignPostsView`) and analytics (`analytics.api.CampaignAnalyticsView`)
+# are served by those apps under /campaigns/{id}/…: campaigns sit below posts and analytics.
 LIST_ERRORS = {code: ERRORS[code] for code in (400, 401, 429)}
 
 
@@ -57,33 +53,3 @@ class CampaignViewSet(OwnedModelViewSet):
 
     def perform_destroy(self, instance):
         services.campaign_delete(campaign=instance)
-
-    @extend_schema(
-        summary="Aggregated analytics of the campaign's posts",
-        description="Computed from each post's latest analytics snapshot: totals, engagement rate "
-        "((likes + shares + comments) / views x 100), post counts by status, per-platform and per-day "
-        "breakdowns (days in the user's timezone, by publication day) and the top 5 posts by engagements.",
-        responses={200: CampaignAnalyticsSerializer, **READ_ERRORS},
-    )
-    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
-    def analytics(self, request, pk=None):
-        payload = selectors.campaign_analytics(campaign=self.get_object(), tz=request.user.tzinfo)
-        return Response(CampaignAnalyticsSerializer(payload).data)
-
-    @extend_schema(
-        summary="List the campaign's posts",
-        description="Paginated and filtered like `GET /posts` (skip/limit, X-Total-Count, Link).",
-        responses={200: PostSerializer(many=True), **ERRORS},
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        queryset=Post.objects.all(),  # what this action lists, so the posts' filters apply (and are documented)
-        serializer_class=PostSerializer,
-        filterset_class=PostFilter,
-    )
-    def posts(self, request, pk=None):
-        campaign = get_object_or_404(Campaign.objects.owned_by(request.user), pk=pk)
-        self.check_object_permissions(request, campaign)
-        page = self.paginate_queryset(self.filter_queryset(selectors.campaign_posts(campaign=campaign)))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -1,4 +1,4 @@
-"""Reads of posts beyond a plain filtered list: the calendar grouped by local day."""
+"""Reads of posts beyond a plain filtered list: the calendar grouped by local day, a campaign's posts."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
+from campaigns.models import Campaign
 from posts.models import Post, PostStatus, is_in_buffer_queue
 
 CALENDAR_FIELDS = (
@@ -56,3 +57,8 @@ def calendar_for(
         entry["counts"][row["status"]] += 1
         entry["total"] += 1
     return list(days.values())
+
+
+def campaign_posts(*, campaign: Campaign) -> QuerySet[Post]:
+    # Scoped by owner too: the campaign foreign key alone would not stop a stray post of another user.
+    return Post.objects.filter(campaign=campaign, owner_id=campaign.owner_id)

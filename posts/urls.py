@@ -1,13 +1,15 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from kernel.api.routers import OptionalSlashRouter
 from posts.api import PostViewSet
 from posts.attempts_api import PostAttemptsView
+from posts.campaign_posts_api import CampaignPostsView
 
 router = OptionalSlashRouter()
 router.register("posts", PostViewSet, basename="post")
 
 urlpatterns = [
     path("posts/<int:pk>/attempts", PostAttemptsView.as_view(), name="post-attempts"),
+    re_path(r"^campaigns/(?P<pk>[0-9]+)/posts/?$", CampaignPostsView.as_view(), name="campaign-posts"),
     *router.urls,
 ]

@@ -4,8 +4,8 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView, TokenVerifyView
 
-from accounts.api import MeView, SocialAccountViewSet
-from buffer_integration.api import BufferConfigViewSet, BufferProfilesView
+from accounts.api import BufferProfilesView, MeView, SocialAccountViewSet
+from buffer_integration.api import BufferConfigViewSet
 from kernel.api.exceptions import not_found_view
 from kernel.api.routers import OptionalSlashRouter
 from socialhub.health import HealthView

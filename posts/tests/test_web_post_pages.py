@@ -93,7 +93,7 @@ class TestActions:
     def test_schedule_via_buffer_unreachable(self, web, buffer_account, dead_buffer_url):
         post = PostFactory(social_account=buffer_account, scheduled_time=soon())
         response = web.post(f"/posts/{post.pk}/buffer/", follow=True)
-        assert "Buffer is unavailable right now" in response.content.decode()
+        assert "Buffer is unavailable:" in response.content.decode()
         post.refresh_from_db()
         assert not post.buffer_update_id
 

@@ -120,10 +120,10 @@ def seed(*, sandbox_url: str) -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from accounts.services import social_account_create
+    from accounts.services import buffer_profiles_for_user, social_account_create
     from analytics.services import analytics_record
     from buffer_integration.platforms import platform_for_service
-    from buffer_integration.services import buffer_config_create, buffer_profiles_for_user
+    from buffer_integration.services import buffer_config_create
     from campaigns.services import campaign_create
     from kernel.heartbeat import record_beat_tick
     from posts.models import Post, PostStatus

@@ -76,7 +76,7 @@ def account_sync_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _profiles(request: HttpRequest) -> list | None:
     """The user's Buffer profiles with the connected account's id, or None (and a message) when Buffer cannot say."""
     try:
-        return buffer_services.buffer_profiles_for_user(user=request.user)
+        return services.buffer_profiles_for_user(user=request.user)
     except ServiceError as exc:
         messages.error(request, error_message(exc))
         return None

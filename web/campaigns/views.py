@@ -1,6 +1,6 @@
 """Web pages of campaigns: the list with counts, a campaign's analytics and posts, create/edit, pause/resume/complete.
 
-Thin: parse, call `campaigns.services` / `campaigns.selectors`, respond.
+Thin: parse, call `campaigns.services`, `analytics.campaigns` and `posts.selectors`, respond.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Platform
-from campaigns import selectors, services
+from analytics.campaigns import campaign_analytics
+from campaigns import services
 from campaigns.models import Campaign, CampaignStatus
 from kernel.errors import ServiceError
 from posts.models import PostStatus
+from posts.selectors import campaign_posts
 from web.campaigns.forms import CampaignForm, CampaignStatusForm
 from web.charts import campaign_day_chart
 from web.common import add_service_errors, run_action
@@ -33,7 +35,7 @@ def _get_campaign_for_user(request: HttpRequest, pk: int) -> Campaign:
 
 
 def _own_posts(status: str | None = None) -> Count:
-    # Only the campaign owner's posts count, as in `campaigns.selectors.campaign_posts`.
+    # Only the campaign owner's posts count, as in `posts.selectors.campaign_posts`.
     condition = Q(posts__owner=F("owner"))
     if status:
         condition &= Q(posts__status=status)
@@ -63,9 +65,9 @@ def campaign_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _get_campaign_for_user(request, pk)
-    analytics = selectors.campaign_analytics(campaign=campaign, tz=request.user.tzinfo)
+    analytics = campaign_analytics(campaign=campaign, tz=request.user.tzinfo)
     posts = (
-        selectors.campaign_posts(campaign=campaign)
+        campaign_posts(campaign=campaign)
         .select_related("social_account")
         .order_by("-scheduled_time", "-id")[:POSTS_SHOWN]
     )

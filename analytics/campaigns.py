@@ -1,25 +1,21 @@
-"""Reads on campaigns: their posts and their analytics, aggregated in the database."""
+"""A campaign's analytics, aggregated in the database from its posts' latest snapshots."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet, Sum, Value
+from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from analytics.engagement import engagement_rate
 from analytics.selectors import analytics_latest_snapshots
 from campaigns.models import Campaign
-from posts.models import Post, PostStatus
+from posts.models import PostStatus
+from posts.selectors import campaign_posts
 
 TOP_POSTS = 5
 _METRICS = ("views", "likes", "shares", "comments", "clicks")
-
-
-def campaign_posts(*, campaign: Campaign) -> QuerySet[Post]:
-    # Scoped by owner too: the campaign foreign key alone would not stop a stray post of another user.
-    return Post.objects.filter(campaign=campaign, owner_id=campaign.owner_id)
 
 
 def _sums() -> dict:
