@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from kernel.errors import ServiceError
 from kernel.wording import count_of, retry_after_seconds
 
@@ -107,7 +105,7 @@ class BufferBudgetExhausted(BufferError):
 
     @property
     def retry_after(self) -> float:
-        return max((self.retry_at - timezone.now()).total_seconds(), 1)
+        return max((self.retry_at - dt.datetime.now(dt.UTC)).total_seconds(), 1)
 
     @property
     def detail(self) -> str:

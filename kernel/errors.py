@@ -25,8 +25,11 @@ def first_error_detail(errors: ErrorTree, *, prefix: str = "") -> str:
             key, node = next(iter(node.items()))
             if str(key) not in _NON_FIELD_KEYS:
                 path.append(str(key))
-        else:
-            node = node[0]
+            continue
+        # A list of messages, or a list serializer's errors: one entry per item, {} for the valid ones.
+        index, node = next(((i, item) for i, item in enumerate(node) if item), (0, node[0]))
+        if isinstance(node, dict | list | tuple):
+            path.append(str(index))
     message = str(node) if node not in (None, "", [], {}) else ""
     where = f"{'.'.join(path)}: " if path and message else ""
     return f"{prefix}{where}{message}"

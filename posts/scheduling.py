@@ -107,14 +107,19 @@ def _post_rule_errors(*, post: Post, scheduled_time: datetime | None) -> dict[st
     )
 
 
-def post_schedule_via_buffer(*, post: Post) -> Post:
-    """Create the post's update at Buffer for its scheduled_time and record the update id."""
+def ensure_can_hand_to_buffer(post: Post) -> None:
+    """Refuse (409) a post that cannot go to Buffer as it is: wrong status, or already there."""
     if post.status not in transitions.ALLOWED_FROM["hand_to_buffer"]:
         raise Conflict(f"Post {post.pk} is {post.status}: only draft, scheduled or failed posts go to Buffer.")
     if post.is_handed_to_buffer:
         raise Conflict(
             f"Post {post.pk} is already at Buffer (update {post.buffer_update_id}); use /reschedule to move it."
         )
+
+
+def post_schedule_via_buffer(*, post: Post) -> Post:
+    """Create the post's update at Buffer for its scheduled_time and record the update id."""
+    ensure_can_hand_to_buffer(post)
     if not post.social_account.buffer_profile_id:
         raise InvalidInput.from_errors(
             {"social_account_id": ["This account has no buffer_profile_id: set it or sync it first."]}

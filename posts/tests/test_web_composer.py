@@ -186,3 +186,46 @@ class TestEdit:
         theirs = PostFactory(social_account=SocialAccountFactory(owner=outsider))
         assert web.get(f"/posts/{theirs.pk}/edit/").status_code == 404
         assert web.post(f"/posts/{theirs.pk}/edit/", {"content": "x"}).status_code == 404
+
+
+class TestEditIsAllOrNothing:
+    """Edit, schedule and hand over are one service call (posts.composing.edit_post): a refusal in the
+    last step leaves the post as it was, not edited and rescheduled without reaching Buffer."""
+
+    def _draft(self, account) -> Post:
+        return PostFactory(social_account=account, status=PostStatus.DRAFT, content="Before", scheduled_time=None)
+
+    def test_buffer_down_keeps_the_draft_as_it_was(self, web, buffer_account, sandbox):
+        post = self._draft(buffer_account)
+        sandbox.faults(down=True)
+        data = {"social_account": buffer_account.pk, "content": "After", "scheduled_time": WHEN, "action": "buffer"}
+        response = web.post(f"/posts/{post.pk}/edit/", data)
+        assert response.status_code == 400 and "Buffer is unavailable" in response.content.decode()
+        post.refresh_from_db()
+        assert (post.content, post.status, post.scheduled_time, post.buffer_update_id) == (
+            "Before",
+            PostStatus.DRAFT,
+            None,
+            "",
+        )
+        assert sandbox.admin("GET", "updates").json() == []
+
+    def test_buffer_up_edits_schedules_and_hands_over(self, web, buffer_account, sandbox):
+        post = self._draft(buffer_account)
+        data = {"social_account": buffer_account.pk, "content": "After", "scheduled_time": WHEN, "action": "buffer"}
+        assert web.post(f"/posts/{post.pk}/edit/", data).status_code == 302
+        post.refresh_from_db()
+        assert post.content == "After" and post.status == PostStatus.SCHEDULED and post.buffer_update_id
+
+    def test_a_post_already_at_buffer_is_refused_before_anything_is_written(self, web, buffer_account, sandbox):
+        post = self._draft(buffer_account)
+        handed = {"social_account": buffer_account.pk, "content": "First", "scheduled_time": WHEN, "action": "buffer"}
+        web.post(f"/posts/{post.pk}/edit/", handed)
+        post.refresh_from_db()
+        update_id = post.buffer_update_id
+        again = {**handed, "content": "Second"}
+        response = web.post(f"/posts/{post.pk}/edit/", again)
+        assert response.status_code == 400 and "already at Buffer" in response.content.decode()
+        post.refresh_from_db()
+        assert post.content == "First" and post.buffer_update_id == update_id
+        assert [u["text"] for u in sandbox.admin("GET", "updates").json()] == ["First"]

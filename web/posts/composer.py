@@ -1,8 +1,7 @@
 """The composer: write a post for one or several accounts (one post each), or edit one.
 
-Its four buttons map onto the posts services: "Save draft" and "Schedule" create (or edit), "Publish
-now" schedules at once (the engine publishes due posts), "Schedule via Buffer" schedules and hands
-the post to Buffer. Whatever a service refuses is shown next to the field it concerns.
+Its four buttons are `posts.composing`'s actions; this page parses the form, calls one service and
+shows what it did. Whatever a service refuses is shown next to the field it concerns.
 """
 
 from __future__ import annotations
@@ -17,16 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kernel.errors import DomainError, ServiceError
-from posts import services, transitions
+from posts import composing, transitions
 from posts.capacity import capacity_warnings
-from posts.models import Post, PostStatus
+from posts.composing import ComposerAction
+from posts.models import Post
 from web.common import add_service_errors, error_message
 from web.posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, counter_rules, options_initial
 from web.posts.views import _get_post_for_user
 
-# "Publish now" schedules this far ahead: a scheduled time must be in the future when it is saved,
-# and the engine picks the post up on its next tick.
-PUBLISH_NOW_LEAD = dt.timedelta(seconds=1)
 CAPACITY_LOOKAHEAD = dt.timedelta(days=14)
 # The services' field names → the composer's.
 FIELD_MAP = {"social_account_id": "accounts", "campaign_id": "campaign", "platform": "accounts"}
@@ -38,8 +35,9 @@ def _option_fields(platform: str) -> dict[str, str]:
     return {key: name for (network, key), name in OPTION_FIELDS.items() if network == platform}
 
 
-def _action(request: HttpRequest) -> str:
-    return request.POST.get("action") if request.POST.get("action") in ACTIONS else "draft"
+def _action(request: HttpRequest) -> ComposerAction:
+    chosen = request.POST.get("action", "")
+    return ComposerAction(chosen) if chosen in ACTIONS else ComposerAction.DRAFT
 
 
 def _initial(request: HttpRequest) -> dict:
@@ -97,31 +95,24 @@ def post_create_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render(request, form)
     action = _action(request)
-    fields = form.post_fields()
-    if action == "publish":
-        fields["scheduled_time"] = timezone.now() + PUBLISH_NOW_LEAD
-    status = PostStatus.DRAFT if action == "draft" else PostStatus.SCHEDULED
     accounts = list(form.cleaned_data["accounts"])
-    items = [
-        {
-            **fields,
-            "social_account_id": account.pk,
-            "status": status,
-            "network_options": form.network_options_for(account.platform),
-        }
-        for account in accounts
-    ]
     try:
-        posts = services.posts_bulk_create(owner=request.user, items=items)
+        composed = composing.compose_posts(
+            owner=request.user,
+            accounts=accounts,
+            fields=form.post_fields(),
+            network_options={account.pk: form.network_options_for(account.platform) for account in accounts},
+            action=action,
+        )
     except DomainError as exc:
         _add_bulk_errors(form, exc, accounts)
         return _render(request, form)
+    posts = composed.posts
     names = ", ".join(account.account_name for account in accounts)
     verb = {"draft": "saved as draft", "publish": "queued to publish now"}.get(action, "scheduled")
     messages.success(request, f"{len(posts)} post{'s' if len(posts) != 1 else ''} {verb} for {names}.")
-    if action == "buffer":
-        for post in posts:
-            _hand_to_buffer(request, post)
+    if action == ComposerAction.BUFFER:
+        _tell_handover(request, composed)
     if len(posts) == 1:
         return redirect("post-detail", pk=posts[0].pk)
     when = posts[0].scheduled_time
@@ -153,18 +144,17 @@ def _flat_item_errors(item_errors: dict) -> list[tuple[str, list[str]]]:
     return pairs
 
 
-def _hand_to_buffer(request: HttpRequest, post: Post) -> bool:
-    try:
-        services.post_schedule_via_buffer(post=post)
-    except ServiceError as exc:
-        messages.error(
-            request,
-            f"Post #{post.pk} is scheduled in SocialHub, but Buffer did not take it: {error_message(exc)} "
-            "SocialHub will publish it itself at its time unless you cancel it.",
-        )
-        return False
-    messages.success(request, f"Post #{post.pk} handed to Buffer.")
-    return True
+def _tell_handover(request: HttpRequest, composed: composing.Composed) -> None:
+    for post in composed.posts:
+        exc = composed.not_handed.get(post.pk)
+        if exc is None:
+            messages.success(request, f"Post #{post.pk} handed to Buffer.")
+        else:
+            messages.error(
+                request,
+                f"Post #{post.pk} is scheduled in SocialHub, but Buffer did not take it: {error_message(exc)} "
+                "SocialHub will publish it itself at its time unless you cancel it.",
+            )
 
 
 @login_required
@@ -187,17 +177,10 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render(request, form, post=post)
     action = _action(request)
-    fields = form.post_fields()
     platform = form.cleaned_data["social_account"].platform
-    fields["network_options"] = form.network_options_for(platform)
-    if action == "publish":
-        fields["scheduled_time"] = timezone.now() + PUBLISH_NOW_LEAD
+    changes = {**form.post_fields(), "network_options": form.network_options_for(platform)}
     try:
-        post = services.post_update(post=post, **fields)
-        if action in ("schedule", "publish") and post.status != PostStatus.SCHEDULED:
-            post = services.post_reschedule(post=post, scheduled_time=fields["scheduled_time"])
-        if action == "buffer":
-            post = services.post_schedule_via_buffer(post=post)
+        post = composing.edit_post(post=post, changes=changes, action=action)
     except ServiceError as exc:
         add_service_errors(form, exc, {**EDIT_FIELD_MAP, **_option_fields(platform)})
         return _render(request, form, post=post)

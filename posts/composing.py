@@ -1,0 +1,100 @@
+"""What the composer's buttons do, as services: the web page only parses the form and shows the result.
+
+"Save draft" and "Schedule" create or edit, "Publish now" schedules at once (the engine publishes due
+posts), "Schedule via Buffer" schedules and hands the post to Buffer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import SocialAccount
+from kernel.errors import ServiceError
+from posts import services
+from posts.models import Post, PostStatus
+from posts.scheduling import ensure_can_hand_to_buffer
+
+# "Publish now" schedules this far ahead: a scheduled time must be in the future when it is saved,
+# and the engine picks the post up on its next tick.
+PUBLISH_NOW_LEAD = dt.timedelta(seconds=1)
+
+
+class ComposerAction(StrEnum):
+    DRAFT = "draft"
+    SCHEDULE = "schedule"
+    PUBLISH = "publish"
+    BUFFER = "buffer"
+
+
+@dataclass(frozen=True)
+class Composed:
+    """The posts made, and the ones Buffer did not take (they stay scheduled in SocialHub)."""
+
+    posts: list[Post]
+    not_handed: dict[int, ServiceError] = field(default_factory=dict)
+
+
+def _scheduled_time(action: ComposerAction, requested: dt.datetime | None) -> dt.datetime | None:
+    return timezone.now() + PUBLISH_NOW_LEAD if action == ComposerAction.PUBLISH else requested
+
+
+def compose_posts(
+    *,
+    owner: Any,
+    accounts: Sequence[SocialAccount],
+    fields: Mapping[str, Any],
+    network_options: Mapping[int, dict[str, Any]],
+    action: ComposerAction,
+) -> Composed:
+    """One post per account, all or nothing (`posts_bulk_create`); then, for "Schedule via Buffer", each
+    is handed to Buffer. A post Buffer does not take is still created and scheduled: SocialHub publishes
+    it itself at its time, and `not_handed` says which and why, for the page to tell the person."""
+    status = PostStatus.DRAFT if action == ComposerAction.DRAFT else PostStatus.SCHEDULED
+    scheduled_time = _scheduled_time(action, fields.get("scheduled_time"))
+    items = [
+        {
+            **fields,
+            "scheduled_time": scheduled_time,
+            "social_account_id": account.pk,
+            "status": status,
+            "network_options": network_options.get(account.pk, {}),
+        }
+        for account in accounts
+    ]
+    posts = services.posts_bulk_create(owner=owner, items=items)
+    not_handed: dict[int, ServiceError] = {}
+    if action == ComposerAction.BUFFER:
+        for index, post in enumerate(posts):
+            try:
+                posts[index] = services.post_schedule_via_buffer(post=post)
+            except ServiceError as exc:
+                not_handed[post.pk] = exc
+    return Composed(posts=posts, not_handed=not_handed)
+
+
+def edit_post(*, post: Post, changes: Mapping[str, Any], action: ComposerAction) -> Post:
+    """Edit, then schedule or hand to Buffer as the button says: all of it or none of it.
+
+    One transaction around the three steps, with Buffer asked at most once and last: handing over
+    refuses a post already at Buffer before anything is written, and only a post already at Buffer
+    is edited there (by `post_update`, when it stays scheduled, with nothing after it). So when a
+    rule or Buffer says no, the edit is rolled back with it rather than left half-applied.
+    """
+    if action == ComposerAction.BUFFER:
+        # Checked first: post_schedule_via_buffer would refuse only after post_update had edited it at Buffer.
+        ensure_can_hand_to_buffer(post)
+    changes = {**changes, "scheduled_time": _scheduled_time(action, changes.get("scheduled_time"))}
+    with transaction.atomic():
+        post = services.post_update(post=post, **changes)
+        if action in (ComposerAction.SCHEDULE, ComposerAction.PUBLISH) and post.status != PostStatus.SCHEDULED:
+            post = services.post_reschedule(post=post, scheduled_time=changes["scheduled_time"])
+        if action == ComposerAction.BUFFER:
+            post = services.post_schedule_via_buffer(post=post)
+    return post
