@@ -260,7 +260,7 @@ if not CELERY_BROKER_URL:
     _broker_dir = Path(env_str("CELERY_BROKER_DIR") or VAR_DIR / "broker")
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "socialhub-filesystem://"  # kombu's filesystem transport, see socialhub/broker.py
+    CELERY_BROKER_URL = "socialhub-filesystem://"  # kombu's filesystem transport, see kernel/broker.py
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
