@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import ConnectionStatus, SocialAccount
+from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferAuthError, BufferNotFound, BufferRejected
 from buffer_integration.models import BufferConfig
 from buffer_integration.platforms import platform_for_service
@@ -65,7 +66,7 @@ def _ask_buffer(account: SocialAccount, config: BufferConfig) -> ConnectionCheck
             buffer_api=config.api,
         )
 
-    backend = backend_for_config(config)
+    backend = backend_for_config(config, priority=Priority.PUBLISH)
     profile_id = account.buffer_profile_id
     try:
         if not profile_id:
