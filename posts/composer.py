@@ -20,13 +20,11 @@ from posts import services, transitions
 from posts.capacity import capacity_warnings
 from posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, counter_rules, options_initial
 from posts.models import Post, PostStatus
+from posts.scheduling import publish_now_time
 from posts.views import _get_post_for_user
 from socialhub.errors import DomainError
 from socialhub.web import SERVICE_ERRORS, add_service_errors, error_message
 
-# "Publish now" schedules this far ahead: a scheduled time must be in the future when it is saved,
-# and the engine picks the post up on its next tick.
-PUBLISH_NOW_LEAD = dt.timedelta(seconds=1)
 CAPACITY_LOOKAHEAD = dt.timedelta(days=14)
 # The services' field names → the composer's.
 FIELD_MAP = {"social_account_id": "accounts", "campaign_id": "campaign", "platform": "accounts"}
@@ -99,7 +97,7 @@ def post_create_view(request: HttpRequest) -> HttpResponse:
     action = _action(request)
     fields = form.post_fields()
     if action == "publish":
-        fields["scheduled_time"] = timezone.now() + PUBLISH_NOW_LEAD
+        fields["scheduled_time"] = publish_now_time()
     status = PostStatus.DRAFT if action == "draft" else PostStatus.SCHEDULED
     accounts = list(form.cleaned_data["accounts"])
     items = [
@@ -191,7 +189,7 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     platform = form.cleaned_data["social_account"].platform
     fields["network_options"] = form.network_options_for(platform)
     if action == "publish":
-        fields["scheduled_time"] = timezone.now() + PUBLISH_NOW_LEAD
+        fields["scheduled_time"] = publish_now_time()
     try:
         post = services.post_update(post=post, **fields)
         if action in ("schedule", "publish") and post.status != PostStatus.SCHEDULED:

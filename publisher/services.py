@@ -8,12 +8,13 @@ the status change, so the engine never sees half a publisher post.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from posts.models import PostStatus
+from posts.scheduling import publish_now_time
 from posts.services import post_delete, posts_bulk_create
 from publisher.config_services import webhook_secret_ensure
 from publisher.models import (
@@ -31,9 +32,6 @@ from publisher.ssrf import UnsafeCallbackURL, check_callback_url
 from publisher.status import advance_status, report_status
 from socialhub.errors import Conflict, InvalidInput
 
-# posts' rules want a scheduled post in the future: "now" is handed to the engine a moment ahead,
-# and it publishes it on its next tick.
-IMMEDIATE_LEAD = timedelta(seconds=2)
 # The engine is talking to Buffer about these right now: deleting them could leave a live post behind.
 BUSY_POST_STATUSES = frozenset({PostStatus.PUBLISHING, PostStatus.RECONCILING})
 
@@ -139,7 +137,7 @@ def _messages(problems: dict) -> list[str]:
 
 def _create_posts(publisher_post: PublisherPost, deliveries: list[Delivery], now: datetime) -> str:
     """Create the deliveries' Posts; return an error message instead when posts refuses one."""
-    when = max(publisher_post.scheduled_at or now, timezone.now() + IMMEDIATE_LEAD)
+    when = max(publisher_post.scheduled_at or now, publish_now_time())  # never in the past
     items = [
         {
             "social_account_id": delivery.network_target_id,
