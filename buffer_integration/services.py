@@ -88,16 +88,6 @@ def buffer_config_for_account(*, account) -> BufferConfig:
     return config
 
 
-def buffer_credentials_for_account(*, account) -> tuple[str, str]:
-    """(access token, API) of the account owner's active Buffer config.
-
-    For callers that need the token itself besides a backend (the publishing engine keys its
-    per-token throttle on a hash of it); they must never log it or put it in a response.
-    """
-    config = buffer_config_for_account(account=account)
-    return config.get_access_token(), config.api
-
-
 def backend_for_account(*, account, priority: Priority = Priority.PUBLISH, **options) -> BufferBackend:
     """A backend on the account owner's active Buffer config, counted at `priority` (background
     callers pass theirs: analytics ANALYTICS, comment sync COMMENT_SYNC, …; `options` as get_backend's)."""
