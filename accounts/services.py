@@ -14,7 +14,12 @@ from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferAuthError, BufferNotFound, BufferRejected
 from buffer_integration.models import BufferConfig
 from buffer_integration.platforms import platform_for_service
-from buffer_integration.services import backend_for_account, backend_for_config, buffer_config_for_account
+from buffer_integration.services import (
+    backend_for_account,
+    backend_for_config,
+    buffer_config_for_account,
+    buffer_profiles_for_user,
+)
 from socialhub.errors import InvalidInput
 
 _EDITABLE_FIELDS = {"platform", "account_name", "buffer_profile_id", "is_active", "default_pinterest_board_id"}
@@ -245,3 +250,28 @@ def social_account_sync_from_buffer(*, account: SocialAccount) -> SocialAccount:
     account.last_error = "Buffer reports this profile as disconnected." if profile.is_disconnected else ""
     account.save()
     return account
+
+
+NOT_CONNECTABLE = "That Buffer profile is not available to connect (already connected, or unknown)."
+
+
+def social_account_connect_from_buffer(*, owner, buffer_profile_id: str) -> SocialAccount:
+    """Connect one of `owner`'s Buffer profiles as a social account, filled from Buffer; all or nothing.
+
+    Buffer is asked for the owner's profiles rather than trusting the page: the platform and the name
+    come from the profile itself, and one already connected (or unknown) is refused. The account is
+    created and synced in one transaction: if Buffer fails half way (BufferUnavailable and friends,
+    raised as they are), no account is left behind.
+    """
+    profiles = buffer_profiles_for_user(user=owner)
+    match = next((p for p, account_id in profiles if p.id == buffer_profile_id and account_id is None), None)
+    if match is None:
+        raise InvalidInput(NOT_CONNECTABLE, errors={"buffer_profile_id": [NOT_CONNECTABLE]})
+    with transaction.atomic():
+        account = social_account_create(
+            owner=owner,
+            platform=platform_for_service(match.service),
+            account_name=match.formatted_username or match.service_username or match.id,
+            buffer_profile_id=match.id,
+        )
+        return social_account_sync_from_buffer(account=account)
