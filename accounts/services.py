@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -205,7 +206,24 @@ def social_account_update(*, account: SocialAccount, access_token: str | None = 
     return account
 
 
+# What must happen before an account goes, registered by the apps above accounts whose rows hang off it
+# (posts, at ready(): refuse while one of its posts is publishing or reconciling, withdraw the others from
+# Buffer through the post-delete rules). A registry rather than an import, because accounts sits below
+# posts in the layers; rather than a signal, because a guard may refuse by raising, runs before anything
+# is deleted, and is called from this one place. The API, the admin and any page delete through here.
+_DELETE_GUARDS: list[Callable[..., None]] = []
+
+
+def register_account_delete_guard(guard: Callable[..., None]) -> None:
+    """`guard(account=...)` runs before every social account delete; it may raise to refuse it."""
+    if guard not in _DELETE_GUARDS:
+        _DELETE_GUARDS.append(guard)
+
+
 def social_account_delete(*, account: SocialAccount) -> None:
+    """Delete `account` once every registered guard has let it (and done its own deletes)."""
+    for guard in _DELETE_GUARDS:
+        guard(account=account)
     account.delete()
 
 

@@ -41,6 +41,9 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "mark_reconciling": frozenset({S.PUBLISHING}),
     "found_at_buffer": frozenset({S.RECONCILING}),
 }
+# The engine is talking to Buffer about these right now: deleting them (or their account) could leave a
+# live post behind, or an update at Buffer we hold no id for.
+BUSY = frozenset({S.PUBLISHING, S.RECONCILING})
 # Content, media, time, account and campaign may be edited in these states (not a status change).
 EDITABLE = frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED})
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from posts import transitions
 from posts.models import PostStatus
 from posts.scheduling import publish_now_time
 from posts.services import post_delete, posts_bulk_create
@@ -31,9 +32,6 @@ from publisher.schema import PostRequest
 from publisher.ssrf import UnsafeCallbackURL, check_callback_url
 from publisher.status import advance_status, report_status
 from socialhub.errors import Conflict, InvalidInput
-
-# The engine is talking to Buffer about these right now: deleting them could leave a live post behind.
-BUSY_POST_STATUSES = frozenset({PostStatus.PUBLISHING, PostStatus.RECONCILING})
 
 
 def _check_callbacks(*, owner, request: PostRequest) -> None:
@@ -205,7 +203,7 @@ def publisher_post_delete(*, publisher_post: PublisherPost) -> None:
         processed_at=timezone.now(), error="Deleted before processing."
     )
     deliveries = list(publisher_post.deliveries.select_related("post__social_account"))
-    if any(d.post is not None and d.post.status in BUSY_POST_STATUSES for d in deliveries):
+    if any(d.post is not None and d.post.status in transitions.BUSY for d in deliveries):
         raise Conflict("A delivery of this post is being published right now; delete it again in a moment.")
     for delivery in deliveries:
         if delivery.post is not None and delivery.post.status != PostStatus.PUBLISHED:
