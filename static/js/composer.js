@@ -43,7 +43,7 @@
   }
 
   function weightedLength(text, account) {
-    if (account.counting === "twitter") return twitterWeight(text, account.url_length);
+    if (account.counting === "twitter") return twitterWeight(text, account.url_length || rules.twitter_url_length);
     if (account.counting === "graphemes") return graphemes(text).length;
     return characterCount(text, account.url_length);
   }
