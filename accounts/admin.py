@@ -1,7 +1,14 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+import copy
 
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import redirect
+
+from accounts import services
 from accounts.models import SocialAccount, User
+from buffer_integration.exceptions import BufferError
+from kernel.errors import DomainError
 
 
 @admin.register(User)
@@ -45,3 +52,33 @@ class SocialAccountAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="Token stored")
     def has_token(self, obj: SocialAccount) -> bool:
         return obj.has_access_token
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would skip the post rules
+        return actions
+
+    def delete_model(self, request, obj: SocialAccount) -> None:
+        services.social_account_delete(account=obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Django's confirmation page; the confirmed delete is the service's, outside Django's transaction.
+
+        The service deletes the account's posts one by one as Buffer lets each go (withdrawn there
+        first): when it refuses or Buffer fails half way, what it deleted must stay deleted, and the
+        page says why on the account's change page.
+        """
+        account = self.get_object(request, unquote(object_id)) if request.method == "POST" else None
+        if account is None or not self.has_delete_permission(request, account):
+            return super().delete_view(request, object_id, extra_context)
+        _, _, perms_needed, protected = self.get_deleted_objects([account], request)
+        if perms_needed or protected:
+            return super().delete_view(request, object_id, extra_context)  # Django's "cannot delete"
+        deleted = copy.copy(account)  # keeps its pk for the log and the message
+        try:
+            services.social_account_delete(account=account)
+        except (DomainError, BufferError) as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return redirect("admin:accounts_socialaccount_change", deleted.pk)
+        self.log_deletions(request, [deleted])
+        return self.response_delete(request, str(deleted), deleted.pk)

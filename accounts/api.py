@@ -44,7 +44,15 @@ BUFFER_ERRORS = {
     partial_update=extend_schema(
         summary="Update some fields of a social account", responses={200: SocialAccountSerializer, **BUFFER_ERRORS}
     ),
-    destroy=extend_schema(summary="Delete a social account", responses={204: None, **ERRORS}),
+    # Its posts go first, by the post rules (accounts.services.social_account_delete's guard from posts).
+    destroy=extend_schema(
+        summary="Delete a social account and its posts (those waiting at Buffer are withdrawn there)",
+        responses={
+            204: None,
+            **BUFFER_ERRORS,
+            409: OpenApiResponse(description="A post of the account is being published or checked with Buffer."),
+        },
+    ),
 )
 class SocialAccountViewSet(OwnedModelViewSet):
     queryset = SocialAccount.objects.all()

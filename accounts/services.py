@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -12,6 +13,7 @@ from django.utils import timezone
 from accounts.models import ConnectionStatus, SocialAccount
 from buffer_integration import services as buffer_services
 from buffer_integration.backends.base import BufferProfile
+from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferAuthError, BufferNotFound, BufferRejected
 from buffer_integration.models import BufferConfig
 from buffer_integration.platforms import platform_for_service
@@ -67,7 +69,7 @@ def _ask_buffer(account: SocialAccount, config: BufferConfig) -> ConnectionCheck
             buffer_api=config.api,
         )
 
-    backend = backend_for_config(config)
+    backend = backend_for_config(config, priority=Priority.PUBLISH)
     profile_id = account.buffer_profile_id
     try:
         if not profile_id:
@@ -201,7 +203,24 @@ def social_account_update(*, account: SocialAccount, access_token: str | None = 
     return account
 
 
+# What must happen before an account goes, registered by the apps above accounts whose rows hang off it
+# (posts, at ready(): refuse while one of its posts is publishing or reconciling, withdraw the others from
+# Buffer through the post-delete rules). A registry rather than an import, because accounts sits below
+# posts in the layers; rather than a signal, because a guard may refuse by raising, runs before anything
+# is deleted, and is called from this one place. The API, the admin and any page delete through here.
+_DELETE_GUARDS: list[Callable[..., None]] = []
+
+
+def register_account_delete_guard(guard: Callable[..., None]) -> None:
+    """`guard(account=...)` runs before every social account delete; it may raise to refuse it."""
+    if guard not in _DELETE_GUARDS:
+        _DELETE_GUARDS.append(guard)
+
+
 def social_account_delete(*, account: SocialAccount) -> None:
+    """Delete `account` once every registered guard has let it (and done its own deletes)."""
+    for guard in _DELETE_GUARDS:
+        guard(account=account)
     account.delete()
 
 
@@ -257,3 +276,28 @@ def buffer_profiles_for_user(*, user) -> list[tuple[BufferProfile, int | None]]:
         .values_list("buffer_profile_id", "id")
     )
     return [(profile, connected.get(profile.id)) for profile in profiles]
+
+
+NOT_CONNECTABLE = "That Buffer profile is not available to connect (already connected, or unknown)."
+
+
+def social_account_connect_from_buffer(*, owner, buffer_profile_id: str) -> SocialAccount:
+    """Connect one of `owner`'s Buffer profiles as a social account, filled from Buffer; all or nothing.
+
+    Buffer is asked for the owner's profiles rather than trusting the page: the platform and the name
+    come from the profile itself, and one already connected (or unknown) is refused. The account is
+    created and synced in one transaction: if Buffer fails half way (BufferUnavailable and friends,
+    raised as they are), no account is left behind.
+    """
+    profiles = buffer_profiles_for_user(user=owner)
+    match = next((p for p, account_id in profiles if p.id == buffer_profile_id and account_id is None), None)
+    if match is None:
+        raise InvalidInput(NOT_CONNECTABLE, errors={"buffer_profile_id": [NOT_CONNECTABLE]})
+    with transaction.atomic():
+        account = social_account_create(
+            owner=owner,
+            platform=platform_for_service(match.service),
+            account_name=match.formatted_username or match.service_username or match.id,
+            buffer_profile_id=match.id,
+        )
+        return social_account_sync_from_buffer(account=account)

@@ -260,7 +260,8 @@ def analytics_statistics_note(*, user) -> str:
     config = active_buffer_config(user=user)
     if config is None or not config.has_access_token:
         return ""
-    return getattr(backend_for_config(config), "statistics_note", "")  # an attribute: no request is sent
+    backend = backend_for_config(config, priority=Priority.ANALYTICS)
+    return getattr(backend, "statistics_note", "")  # an attribute: no request is sent
 
 
 def _finish(job: AnalyticsSyncJob, counts: _SyncCounts, *, status: str, error: str = "") -> None:

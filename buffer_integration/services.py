@@ -58,8 +58,14 @@ def active_buffer_config(*, user) -> BufferConfig | None:
     return BufferConfig.objects.owned_by(user).active().first()
 
 
-def backend_for_config(config: BufferConfig, *, priority: Priority = Priority.PUBLISH, **options) -> BufferBackend:
-    """A backend on `config`'s key, its requests counted against the key's budget at `priority`."""
+def backend_for_config(config: BufferConfig, *, priority: Priority, **options) -> BufferBackend:
+    """A backend on `config`'s key, its requests counted against the key's budget at `priority`.
+
+    The one place that turns a stored config into a backend: its token, its API, its plan's windows
+    and the caller's priority (no default: every caller says what its requests are for). Everything
+    that starts from a user or an account (`backend_for_user`, `backend_for_account`, the engine's
+    `posts.engine.buffer_calls.backend_for`, the pollers) comes through here; `options` as get_backend's.
+    """
     return get_backend(config.get_access_token(), api=config.api, plan=config.plan, priority=priority, **options)
 
 
@@ -80,16 +86,6 @@ def buffer_config_for_account(*, account) -> BufferConfig:
     if config is None or not config.has_access_token:
         raise InvalidInput(ACCOUNT_NO_CONFIG_MESSAGE)
     return config
-
-
-def buffer_credentials_for_account(*, account) -> tuple[str, str]:
-    """(access token, API) of the account owner's active Buffer config.
-
-    For callers that need the token itself besides a backend (the publishing engine keys its
-    per-token throttle on a hash of it); they must never log it or put it in a response.
-    """
-    config = buffer_config_for_account(account=account)
-    return config.get_access_token(), config.api
 
 
 def backend_for_account(*, account, priority: Priority = Priority.PUBLISH, **options) -> BufferBackend:

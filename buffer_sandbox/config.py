@@ -8,9 +8,10 @@ never disagree about a limit.
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
+
+from buffer_integration.counting import weighted_length
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "buffer_integration" / "data" / "configuration.json"
 
@@ -39,8 +40,6 @@ SECOND_ORGANIZATION_SERVICES: list[tuple[str, str]] = [
     ("pinterest", "profile"),
 ]
 
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
-
 
 @lru_cache(maxsize=1)
 def raw_configuration() -> bytes:
@@ -64,12 +63,11 @@ def service_name(service: str, service_type: str) -> str:
 
 
 def text_length(text: str, service: str, service_type: str) -> int:
-    """Length as the network counts it: Twitter-style counting weighs every URL as a t.co link."""
-    cfg = type_config(service, service_type)
-    if cfg.get("x_counting") == "twitter":
-        url_len = int(cfg.get("short_url_length_https") or cfg.get("short_url_length") or 23)
-        return len(_URL.sub("", text)) + url_len * len(_URL.findall(text))
-    return len(text)
+    """Length as the network counts it: the product's own rule (`buffer_integration.counting`), so the
+    sandbox refuses exactly what SocialHub's validation would (X's weights, Bluesky's graphemes, …)."""
+    if not type_config(service, service_type):
+        return len(text)  # a service the table does not know has no limit either
+    return weighted_length(text, service, service_type)
 
 
 def character_limit(service: str, service_type: str) -> int | None:

@@ -13,17 +13,12 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import SocialAccount
 from kernel.errors import ServiceError
 from posts import services
 from posts.models import Post, PostStatus
-from posts.scheduling import ensure_can_hand_to_buffer
-
-# "Publish now" schedules this far ahead: a scheduled time must be in the future when it is saved,
-# and the engine picks the post up on its next tick.
-PUBLISH_NOW_LEAD = dt.timedelta(seconds=1)
+from posts.scheduling import ensure_can_hand_to_buffer, publish_now_time
 
 
 class ComposerAction(StrEnum):
@@ -42,7 +37,7 @@ class Composed:
 
 
 def _scheduled_time(action: ComposerAction, requested: dt.datetime | None) -> dt.datetime | None:
-    return timezone.now() + PUBLISH_NOW_LEAD if action == ComposerAction.PUBLISH else requested
+    return publish_now_time() if action == ComposerAction.PUBLISH else requested
 
 
 def compose_posts(

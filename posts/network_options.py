@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from buffer_integration.counting import weighted_length
 from buffer_integration.platforms import (
     NETWORK_OPTIONS,
     OPTION_CHOICES,
@@ -19,7 +20,6 @@ from buffer_integration.platforms import (
     network_limits,
     option_defaults,
 )
-from posts.text import weighted_length
 
 # What Buffer accepts (names, choices, defaults, required choices) is buffer_integration.platforms';
 # this module adds SocialHub's own bounds and the account-aware checks (boards, thread lengths).

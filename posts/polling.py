@@ -24,14 +24,8 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Q
 
-from buffer_integration.budget import Priority, key_id
-from buffer_integration.services import backend_for_config
+from buffer_integration.budget import key_id
 from posts.models import BufferPollState
-
-
-def backend_for(config, *, priority: Priority):
-    """A backend on `config`'s key whose every request is admitted by the key's budget at `priority`."""
-    return backend_for_config(config, priority=priority)
 
 
 def max_interval() -> float:

@@ -7,7 +7,7 @@ Buffer is asked first and our row written after, each write a compare-and-set in
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -21,6 +21,15 @@ from posts.models import Post, PostStatus
 from posts.network_options import resolve_network_options
 from posts.rules import post_errors
 from posts.text import media_kind
+
+# "Publish now" is a post scheduled a moment ahead: posts' rules want a scheduled time in the future when
+# it is saved (a bulk request validates every item first), and the engine publishes it on its next tick.
+PUBLISH_NOW_LEAD = timedelta(seconds=2)
+
+
+def publish_now_time() -> datetime:
+    """The scheduled time of a post to publish now; the composer and the publisher API both use it."""
+    return timezone.now() + PUBLISH_NOW_LEAD
 
 
 def _draft(

@@ -245,3 +245,23 @@ def post_delete(*, post: Post) -> None:
     deleted, _ = Post.objects.filter(pk=post.pk, status=post.status).delete()
     if not deleted:
         raise Conflict(f"Post {post.pk} changed state while it was being deleted; fetch it and try again.")
+
+
+def account_posts_delete(*, account: SocialAccount) -> None:
+    """Delete the posts of an account that is about to be deleted, by the post rules (`post_delete`).
+
+    Refused (Conflict, naming the posts) while any of them is publishing or reconciling, before any is
+    touched; otherwise each goes through `post_delete`, so one handed to Buffer is withdrawn there
+    first. Each post is deleted for good as soon as Buffer has let it go: if Buffer fails on a later
+    one, the account and its remaining posts stay, and deleting it again carries on.
+    Registered as the accounts' delete guard (posts.apps), so every way of deleting an account runs it.
+    """
+    busy = list(Post.objects.filter(social_account=account, status__in=transitions.BUSY).order_by("pk"))
+    if busy:
+        names = ", ".join(f"{post.pk} ({post.get_status_display().lower()})" for post in busy)
+        raise Conflict(
+            f"{account.account_name} cannot be deleted while its posts are with Buffer right now: "
+            f"post{'s' if len(busy) > 1 else ''} {names}. Delete it once that has finished."
+        )
+    for post in Post.objects.filter(social_account=account).select_related("social_account").order_by("pk"):
+        post_delete(post=post)

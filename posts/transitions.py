@@ -7,7 +7,7 @@ decide what losing means: the API answers 409, the publishing engine skips the p
 
     API / UI:  hand_to_buffer, cancel, reschedule
     engine:    claim, defer, mark_published, mark_failed, release_for_retry, mark_reconciling,
-               found_at_buffer (mark_publishing claims a single post)
+               found_at_buffer
 
 Engine transitions pass the `claim_id` they hold: a redelivered or duplicate task, or a worker the
 sweeper gave up on, then finds another claim and writes nothing.
@@ -19,7 +19,7 @@ from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Exists, F
+from django.db.models import Exists
 from django.utils import timezone
 
 from posts.models import Post, PostStatus, PublishAttempt
@@ -31,7 +31,6 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "hand_to_buffer": frozenset({S.DRAFT, S.SCHEDULED, S.FAILED}),
     "cancel": frozenset({S.DRAFT, S.SCHEDULED, S.FAILED}),
     "reschedule": frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED}),
-    "mark_publishing": frozenset({S.SCHEDULED}),
     "claim": frozenset({S.SCHEDULED}),
     # Scheduled too: a post handed to Buffer is published by Buffer without passing through `publishing`.
     # Reconciling: Buffer turned out to have it.
@@ -42,6 +41,9 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "mark_reconciling": frozenset({S.PUBLISHING}),
     "found_at_buffer": frozenset({S.RECONCILING}),
 }
+# The engine is talking to Buffer about these right now: deleting them (or their account) could leave a
+# live post behind, or an update at Buffer we hold no id for.
+BUSY = frozenset({S.PUBLISHING, S.RECONCILING})
 # Content, media, time, account and campaign may be edited in these states (not a status change).
 EDITABLE = frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED})
 
@@ -95,16 +97,6 @@ def reschedule(*, post_id: int, scheduled_time: datetime, keep_buffer_update: bo
     if not keep_buffer_update:
         fields.update(buffer_update_id="", handed_to_buffer_at=None)
     return transition(post_id=post_id, to=S.SCHEDULED, allowed_from=ALLOWED_FROM["reschedule"], **fields)
-
-
-def mark_publishing(*, post_id: int) -> bool:
-    """The engine claims a due post; exactly one claimant (or a concurrent cancel) wins."""
-    return transition(
-        post_id=post_id,
-        to=S.PUBLISHING,
-        allowed_from=ALLOWED_FROM["mark_publishing"],
-        attempts=F("attempts") + 1,
-    )
 
 
 def mark_published(

@@ -28,7 +28,7 @@ from buffer_integration.backends import ensure_supported
 from buffer_integration.backends.base import BufferBackend, BufferInteraction
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferBudgetExhausted, BufferError, BufferUnsupported
-from buffer_integration.services import backend_for_account, buffer_config_for_account
+from buffer_integration.services import backend_for_account, backend_for_config, buffer_config_for_account
 from kernel.errors import DomainError
 from kernel.periodic import load_isolated, run_isolated
 from posts import polling
@@ -166,7 +166,7 @@ def _open_poll(delivery: Delivery, *, newest: datetime, now: datetime) -> _KeyPo
     previous = state.last_polled_at
     if not polling.is_due(state, now=now, fresh_since=newest) or not polling.take(state, now=now):
         return None
-    backend = polling.backend_for(config, priority=Priority.COMMENT_SYNC)
+    backend = backend_for_config(config, priority=Priority.COMMENT_SYNC)
     try:
         ensure_supported(backend, "interactions")
     except BufferUnsupported as exc:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import secrets
 import time
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 
+from kernel.http_retry import RetryAfter, retry_delay, stepped
 from kernel.periodic import LoopReport, record_skips, run_isolated
 from publisher.models import CallbackAttempt, CallbackDelivery, CallbackState, PublisherPost
 from publisher.webhook_client import send_signed
@@ -55,12 +55,16 @@ def enqueue_callback(
     )
 
 
-def retry_delay(failed_attempts: int, retry_after: float | None = None) -> timedelta:
+def callback_retry_delay(failed_attempts: int, retry_after: float | None = None) -> timedelta:
     """The wait before the next attempt: the receiver's Retry-After when it sent one, else the schedule."""
-    if retry_after is not None:
-        return timedelta(seconds=retry_after)
-    base = RETRY_DELAYS[min(failed_attempts, len(RETRY_DELAYS)) - 1]
-    return timedelta(seconds=base * random.uniform(1 - JITTER, 1 + JITTER))
+    seconds = retry_delay(
+        failed_attempts,
+        schedule=stepped(RETRY_DELAYS),
+        jitter=(1 - JITTER, 1 + JITTER),
+        retry_after=retry_after,
+        retry_after_rule=RetryAfter.EXACTLY,
+    )
+    return timedelta(seconds=seconds)
 
 
 def due_heads(now: datetime, limit: int = 100):
@@ -106,7 +110,7 @@ def attempt_callback(callback: CallbackDelivery, *, is_replay: bool = False) -> 
             fields.update(state=CallbackState.FAILED, next_attempt_at=None)
             logger.warning("callback %s gave up after %s attempts: %s", callback.pk, number, outcome.summary)
         else:
-            fields["next_attempt_at"] = finished + retry_delay(number, outcome.retry_after)
+            fields["next_attempt_at"] = finished + callback_retry_delay(number, outcome.retry_after)
     with transaction.atomic():
         attempt = CallbackAttempt.objects.create(
             callback=callback,

@@ -18,9 +18,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.html import strip_tags
 
+from buffer_integration.counting import weighted_length
 from buffer_integration.platforms import network_limits
 from posts import network_options as options
-from posts.text import media_kind, validate_post_content, weighted_length
+from posts.text import media_kind, validate_post_content
 from publisher.models import PostKind
 
 MESSAGE_KEYS = ("message", "text", "body", "title")

@@ -8,13 +8,15 @@ the status change, so the engine never sees half a publisher post.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from kernel.errors import Conflict, InvalidInput
+from posts import transitions
 from posts.models import PostStatus
+from posts.scheduling import publish_now_time
 from posts.services import post_delete, posts_bulk_create
 from publisher.config_services import webhook_secret_ensure
 from publisher.models import (
@@ -30,12 +32,6 @@ from publisher.resolution import resolve_posttypes
 from publisher.schema import PostRequest
 from publisher.ssrf import UnsafeCallbackURL, check_callback_url
 from publisher.status import advance_status, report_status
-
-# posts' rules want a scheduled post in the future: "now" is handed to the engine a moment ahead,
-# and it publishes it on its next tick.
-IMMEDIATE_LEAD = timedelta(seconds=2)
-# The engine is talking to Buffer about these right now: deleting them could leave a live post behind.
-BUSY_POST_STATUSES = frozenset({PostStatus.PUBLISHING, PostStatus.RECONCILING})
 
 
 def _check_callbacks(*, owner, request: PostRequest) -> None:
@@ -138,7 +134,7 @@ def _messages(problems: dict) -> list[str]:
 
 def _create_posts(publisher_post: PublisherPost, deliveries: list[Delivery], now: datetime) -> str:
     """Create the deliveries' Posts; return an error message instead when posts refuses one."""
-    when = max(publisher_post.scheduled_at or now, timezone.now() + IMMEDIATE_LEAD)
+    when = max(publisher_post.scheduled_at or now, publish_now_time())  # never in the past
     items = [
         {
             "social_account_id": delivery.network_target_id,
@@ -206,7 +202,7 @@ def publisher_post_delete(*, publisher_post: PublisherPost) -> None:
         processed_at=timezone.now(), error="Deleted before processing."
     )
     deliveries = list(publisher_post.deliveries.select_related("post__social_account"))
-    if any(d.post is not None and d.post.status in BUSY_POST_STATUSES for d in deliveries):
+    if any(d.post is not None and d.post.status in transitions.BUSY for d in deliveries):
         raise Conflict("A delivery of this post is being published right now; delete it again in a moment.")
     for delivery in deliveries:
         if delivery.post is not None and delivery.post.status != PostStatus.PUBLISHED:

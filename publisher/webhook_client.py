@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 
 import urllib3
 from django.conf import settings
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
+from kernel.http_retry import parse_retry_after
 from publisher.config_services import webhook_secret_ensure
 from publisher.models import CallbackDelivery
 from publisher.signing import webhook_headers
@@ -42,16 +42,10 @@ class Outcome:
         return f"HTTP {self.status_code}" if self.status_code is not None else self.error
 
 
-def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or HTTP-date), kept within 1 s .. 1 day."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value) if value.isdigit() else (parsedate_to_datetime(value) - now).total_seconds()
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return min(max(seconds, 1.0), MAX_RETRY_AFTER_SECONDS)
+def _retry_after(value: str | None, *, now: datetime) -> float | None:
+    """The receiver's Retry-After in seconds, kept within 1 s .. 1 day."""
+    seconds = parse_retry_after(value, now=now)
+    return None if seconds is None else min(max(seconds, 1.0), MAX_RETRY_AFTER_SECONDS)
 
 
 def _pool(target: CallbackTarget, address: str) -> urllib3.HTTPConnectionPool:
@@ -92,7 +86,7 @@ def _send_pinned(target: CallbackTarget, *, method: str, body: bytes, headers: d
                 excerpt = response.read(EXCERPT_BYTES, decode_content=True).decode("utf-8", "replace")
             except (urllib3.exceptions.HTTPError, OSError):
                 excerpt = ""  # the status code is the answer; a broken body does not change it
-            retry_after = parse_retry_after(response.headers.get("Retry-After"), now=at)
+            retry_after = _retry_after(response.headers.get("Retry-After"), now=at)
             response.release_conn()
             return Outcome(status_code=response.status, excerpt=excerpt, retry_after=retry_after)
         except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError) as exc:

@@ -6,8 +6,10 @@ import re
 
 import pytest
 
+from accounts import services
 from accounts.models import SocialAccount
 from accounts.tests.factories import SocialAccountFactory
+from buffer_integration.exceptions import BufferUnavailable
 from buffer_integration.models import BufferConfig
 from buffer_integration.tests.factories import BufferConfigFactory
 
@@ -103,6 +105,27 @@ class TestConnectFromBuffer:
         account = SocialAccount.objects.get(owner=owner)
         assert account.platform == "facebook" and account.buffer_profile_id == profile_id
         assert account.last_synced_at and account.connection_status == "ok"
+
+    def test_buffer_failing_half_way_leaves_no_account(self, web, owner, sandbox, monkeypatch):
+        """The account is written, then Buffer goes down before the sync: the whole connect is undone."""
+        BufferConfigFactory(owner=owner, access_token=TOKEN)
+        profile_id = sandbox.profile_id(TOKEN, "facebook")
+        real_sync, half_way = services.social_account_sync_from_buffer, []
+
+        def sync_as_buffer_goes_down(*, account):
+            half_way.append(SocialAccount.objects.filter(pk=account.pk).exists())
+            sandbox.faults(down=True)
+            return real_sync(account=account)
+
+        monkeypatch.setattr(services, "social_account_sync_from_buffer", sync_as_buffer_goes_down)
+        with pytest.raises(BufferUnavailable):
+            services.social_account_connect_from_buffer(owner=owner, buffer_profile_id=profile_id)
+        assert half_way == [True] and not SocialAccount.objects.exists()
+
+        sandbox.faults(down=False)
+        html = web.post("/accounts/connect/", {"buffer_profile_id": profile_id}, follow=True).content.decode()
+        assert "Buffer is unavailable:" in html and not SocialAccount.objects.exists()
+        assert half_way == [True, True]
 
     def test_an_unknown_profile_is_refused(self, web, owner, sandbox):
         BufferConfigFactory(owner=owner, access_token=TOKEN)

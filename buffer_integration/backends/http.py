@@ -24,7 +24,6 @@ Guarantees of `JsonHttpClient.request`:
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import random
@@ -47,6 +46,7 @@ from buffer_integration.exceptions import (
     BufferRejected,
     BufferUnavailable,
 )
+from kernel.http_retry import RetryAfter, exponential, parse_retry_after, retry_delay
 
 logger = logging.getLogger("socialhub.buffer")
 
@@ -103,28 +103,6 @@ class RequestBudget(Protocol):
 
 # An error mapper turns a final non-2xx, non-429, non-5xx answer into a BufferError (API specific).
 ErrorMapper = Callable[[HttpResult], BufferError]
-
-
-def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or HTTP-date); None if absent/invalid."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when is None:
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = when.timestamp() - now()
-    if seconds != seconds:  # NaN
-        return None
-    return max(0.0, seconds)
 
 
 def _not_sent(exc: requests.RequestException) -> bool:
@@ -235,12 +213,15 @@ class JsonHttpClient:
             error, retryable, retry_after = outcome.error, outcome.retryable, outcome.retry_after
             if not retryable or attempt >= self.max_retries:
                 raise error
-            if retry_after is not None:
-                if retry_after > self.retry_after_cap:
-                    raise error  # carries retry_after: the caller schedules a later retry
-                delay = retry_after
-            else:
-                delay = self._rng.uniform(0, self.backoff_base * (2**attempt))
+            if retry_after is not None and retry_after > self.retry_after_cap:
+                raise error  # carries retry_after: the caller schedules a later retry
+            delay = retry_delay(
+                attempt + 1,
+                schedule=exponential(base=self.backoff_base),
+                retry_after=retry_after,
+                retry_after_rule=RetryAfter.EXACTLY,
+                rng=self._rng,
+            )
             self.sleep(delay)
             attempt += 1
 

@@ -20,7 +20,7 @@ import requests
 
 from buffer_integration.backends import http as http_mod
 from buffer_integration.backends.base import BufferInteraction, BufferProfile, BufferUpdate, BufferUser, UpdateDraft
-from buffer_integration.backends.http import HttpResult, make_session, parse_retry_after
+from buffer_integration.backends.http import HttpResult, make_session
 from buffer_integration.backends.v1 import V1Backend, draft_form, map_v1_error, parse_update
 from buffer_integration.exceptions import (
     BufferAuthError,
@@ -629,14 +629,6 @@ def test_map_v1_error(status, code, expected):
     assert type(err) is expected and err.status == status and err.code == code
     if expected is BufferRejected:
         assert err.message == "Nope."
-
-
-def test_parse_retry_after():
-    assert parse_retry_after(None) is None
-    assert parse_retry_after("3") == 3.0
-    assert parse_retry_after("garbage") is None
-    assert parse_retry_after("-5") == 0.0
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=lambda: 1445412480.0) == 10.0
 
 
 def test_package_import_pulls_no_django():

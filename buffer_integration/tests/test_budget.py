@@ -224,6 +224,21 @@ def test_no_product_code_builds_a_buffer_client_around_the_budget():
     assert offenders == []
 
 
+def test_product_code_builds_backends_through_backend_for_config():
+    """Config → token, API, plan and priority → backend happens once, in buffer_integration.services:
+    nothing else in the product calls `get_backend` (tests, the sandbox and bench aside)."""
+    root = Path(settings.BASE_DIR)
+    skipped = {".venv", "buffer_sandbox", "bench", "tests", "node_modules", "var"}
+    offenders = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root)
+        if skipped & set(relative.parts) or relative.parts[0] == "buffer_integration":
+            continue
+        if "get_backend(" in path.read_text(encoding="utf-8", errors="replace"):
+            offenders.append(str(relative))
+    assert offenders == []
+
+
 def test_get_backend_attaches_the_priority_and_plan():
     backend = get_backend("attach-token", api="graphql", priority=Priority.STATUS_SYNC, plan="team")
     gate = backend._http.budget

@@ -317,6 +317,12 @@ def test_text_over_the_character_limit(v1, admin):
     assert v1.create(twitter, "y" * 250 + " " + url).status_code == 200
     bluesky = v1.profile("bluesky")
     assert error(v1.create(bluesky, "z" * 301)) == (400, 1022)
+    # The product's own counting rule (buffer_integration.counting), not a rougher one of the sandbox's.
+    assert error(v1.create(twitter, "你" * 141)) == (400, 1022)  # CJK weighs 2 on X: 282
+    assert v1.create(twitter, "你" * 140).status_code == 200
+    assert v1.create(bluesky, "🇩🇪" * 300).status_code == 200  # 300 graphemes, 600 code points
+    mastodon = v1.profile("mastodon")
+    assert v1.create(mastodon, "m" * 470 + " " + url).status_code == 200  # a link counts 23 there too
     # One failing profile refuses the whole request.
     failed = v1.post("updates/create.json", {"profile_ids[]": [v1.profile("facebook"), bluesky], "text": "w" * 400})
     assert error(failed) == (400, 1022)

@@ -15,11 +15,10 @@ import logging
 from django.core.cache import cache
 from django.utils import timezone
 
-from buffer_integration.backends import get_backend
 from buffer_integration.backends.base import BufferBackend
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferBudgetExhausted
-from buffer_integration.services import buffer_config_for_account
+from buffer_integration.services import backend_for_config, buffer_config_for_account
 from kernel.crypto import keyed_hash
 
 logger = logging.getLogger("socialhub.engine")
@@ -32,8 +31,7 @@ def backend_for(account, *, priority: Priority, **options) -> tuple[BufferBacken
     Raises DomainError (InvalidInput) when the owner has no usable Buffer config.
     """
     config = buffer_config_for_account(account=account)
-    token = config.get_access_token()
-    return get_backend(token, api=config.api, plan=config.plan, priority=priority, **options), token
+    return backend_for_config(config, priority=priority, **options), config.get_access_token()
 
 
 def budget_message(exc: BufferBudgetExhausted) -> str:

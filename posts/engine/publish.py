@@ -25,7 +25,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import random
 import uuid
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -45,6 +44,7 @@ from buffer_integration.exceptions import (
     BufferUnavailable,
 )
 from kernel.errors import DomainError
+from kernel.http_retry import FULL_JITTER, RetryAfter, exponential, retry_delay
 from posts import transitions
 from posts.engine.buffer_calls import backend_for, budget_message, log_budget_deferral
 from posts.engine.dispatch import hold_reason_for, record_cleared
@@ -54,10 +54,15 @@ from posts.scheduling import _draft
 logger = logging.getLogger("socialhub.engine")
 
 
-def retry_delay(attempts: int, *, retry_after: float | None = None) -> float:
+def publish_retry_delay(attempts: int, *, retry_after: float | None = None) -> float:
     """Full jitter: uniform(0, min(max, base * 2**(attempts-1))); never sooner than Buffer's Retry-After."""
-    ceiling = min(settings.PUBLISH_RETRY_MAX_SECONDS, settings.PUBLISH_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
-    return max(random.uniform(0, ceiling), retry_after or 0.0)
+    return retry_delay(
+        attempts,
+        schedule=exponential(base=settings.PUBLISH_RETRY_BASE_SECONDS, maximum=settings.PUBLISH_RETRY_MAX_SECONDS),
+        jitter=FULL_JITTER,
+        retry_after=retry_after,
+        retry_after_rule=RetryAfter.AT_LEAST,
+    )
 
 
 def draft_now(post: Post) -> UpdateDraft:
@@ -179,7 +184,7 @@ def _finish(
                 lateness_seconds=(now - post.scheduled_time).total_seconds(),
             )
         elif outcome == AttemptOutcome.RETRY:
-            delay = retry_delay(post.attempts, retry_after=retry_after)
+            delay = publish_retry_delay(post.attempts, retry_after=retry_after)
             error = f"Attempt {post.attempts} of {budget} failed, retrying in {delay:.0f} s: {error}"
             transitions.release_for_retry(
                 post_id=post.pk, claim_id=claim_id, error=error, retry_at=now + dt.timedelta(seconds=delay)

@@ -39,7 +39,7 @@ from kernel.periodic import run_isolated
 from posts import transitions
 from posts.engine.buffer_calls import backend_for, log_budget_deferral
 from posts.engine.dispatch import Claim, enqueue_publish
-from posts.engine.publish import _mark_account_failing, retry_delay
+from posts.engine.publish import _mark_account_failing, publish_retry_delay
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
 
 logger = logging.getLogger("socialhub.engine")
@@ -171,7 +171,8 @@ def reconcile_post(*, post_id: int, claim_id: uuid.UUID) -> str:
         reason = f"this Buffer key's {exc.window} request budget has no room for reconciling"
         return _check_later(post, claim_id, exc.retry_at, reason, outcome="deferred")
     except BufferError as exc:
-        later = now + dt.timedelta(seconds=retry_delay(post.attempts, retry_after=getattr(exc, "retry_after", None)))
+        delay = publish_retry_delay(post.attempts, retry_after=getattr(exc, "retry_after", None))
+        later = now + dt.timedelta(seconds=delay)
         return _check_later(post, claim_id, later, exc.message)
     found = _find(post, updates)
     if found is not None and found.status == "sent":

@@ -23,7 +23,7 @@ from django.utils import timezone
 from buffer_integration.backends.base import BufferUpdate
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferBudgetExhausted, BufferError
-from buffer_integration.services import buffer_config_for_account
+from buffer_integration.services import backend_for_config, buffer_config_for_account
 from kernel.errors import DomainError
 from kernel.periodic import load_isolated, run_isolated
 from posts import polling, transitions
@@ -107,7 +107,7 @@ def _sync_organization(posts: list[Post], *, now: dt.datetime) -> int:
     oldest = min(p.scheduled_time for p in posts)  # Buffer's dueAt is the post's time (± clock skew)
     margin = dt.timedelta(seconds=settings.RECONCILE_MARGIN_SECONDS)
     profile_ids = sorted({p.social_account.buffer_profile_id for p in posts})
-    backend = polling.backend_for(config, priority=Priority.STATUS_SYNC)
+    backend = backend_for_config(config, priority=Priority.STATUS_SYNC)
     try:
         updates = _find(
             backend, config.api, profile_ids, organization_id, due_after=oldest - margin, due_before=now + margin

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from buffer_integration.backends import get_backend
 from buffer_integration.backends.base import UpdateDraft
+from buffer_integration.budget import Priority
 from buffer_integration.models import BufferConfig
-from buffer_integration.services import buffer_credentials_for_account
+from buffer_integration.services import backend_for_account
 from kernel.periodic import skipped_last_run
 from posts import transitions
 from posts.engine.reconcile import queue_due_reconciliations, sweep_stale_claims
@@ -25,8 +25,7 @@ pytestmark = pytest.mark.django_db
 def handed_over(account, sandbox) -> Post:
     """A post in Buffer's queue, due now; the sandbox sends it once its clock passes."""
     [post] = due_posts([account], 1, prefix=f"Handed over {account.pk}")
-    token, api = buffer_credentials_for_account(account=account)
-    update = get_backend(token, api=api).create_update(
+    update = backend_for_account(account=account, priority=Priority.PUBLISH).create_update(
         UpdateDraft(
             profile_id=account.buffer_profile_id,
             text=post.content,

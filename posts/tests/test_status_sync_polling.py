@@ -150,7 +150,7 @@ def test_a_key_out_of_budget_defers_status_sync_to_when_the_budget_refills(sandb
         asked.append(priority)
         return OutOfBudget()
 
-    monkeypatch.setattr(status_sync.polling, "backend_for", backend_for)
+    monkeypatch.setattr(status_sync, "backend_for_config", backend_for)
     traveller.move_to(start + 3 * TICK)
     assert sync_handed_over_posts() == 0
     assert asked == [Priority.STATUS_SYNC]

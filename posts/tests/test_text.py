@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from posts.text import grapheme_count, media_kind, twitter_weight, validate_post_content, weighted_length
+from buffer_integration.counting import grapheme_count, twitter_weight, weighted_length
+from posts.text import media_kind, validate_post_content
 
 LONG_URL = "https://example.com/" + "a" * 100
 
@@ -141,3 +142,16 @@ class TestMedia:
     def test_content_and_media_errors_together(self):
         errors = validate_post_content(platform="pinterest", content="x" * 501, media_urls=[])
         assert set(errors) == {"content", "media_urls"}
+
+
+def test_the_composer_counter_is_served_the_one_counting_rule():
+    """The page's counter gets its patterns, weights and limits from buffer_integration.counting."""
+    from accounts.models import SocialAccount
+    from buffer_integration.counting import client_rules, counting_for
+    from web.posts.forms import counter_rules
+
+    accounts = [SocialAccount(pk=n, platform=p, account_name=p) for n, p in enumerate(("twitter", "bluesky"), 1)]
+    served = counter_rules(accounts)
+    assert {key: served[key] for key in client_rules()} == client_rules()
+    assert served["accounts"]["1"]["counting"] == "twitter" and served["accounts"]["2"]["counting"] == "graphemes"
+    assert [served["accounts"][str(a.pk)]["limit"] for a in accounts] == [counting_for("twitter").limit, 300]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import uuid
 
 import pytest
 from django.db import connection
@@ -21,7 +22,7 @@ CALLS = {
     "hand_to_buffer": lambda pk: transitions.hand_to_buffer(post_id=pk, buffer_update_id="u1", handed_at=NOW),
     "cancel": lambda pk: transitions.cancel(post_id=pk),
     "reschedule": lambda pk: transitions.reschedule(post_id=pk, scheduled_time=NOW + dt.timedelta(days=2)),
-    "mark_publishing": lambda pk: transitions.mark_publishing(post_id=pk),
+    "claim": lambda pk: transitions.claim(post_ids=[pk], claim_id=uuid.uuid4(), claimed_at=NOW) == 1,
     "mark_published": lambda pk: transitions.mark_published(post_id=pk, published_at=NOW),
     "mark_failed": lambda pk: transitions.mark_failed(post_id=pk, error="boom"),
     "release_for_retry": lambda pk: transitions.release_for_retry(post_id=pk, error="timeout"),
@@ -30,7 +31,7 @@ TARGET = {
     "hand_to_buffer": S.SCHEDULED,
     "cancel": S.CANCELLED,
     "reschedule": S.SCHEDULED,
-    "mark_publishing": S.PUBLISHING,
+    "claim": S.PUBLISHING,
     "mark_published": S.PUBLISHED,
     "mark_failed": S.FAILED,
     "release_for_retry": S.SCHEDULED,
@@ -84,24 +85,24 @@ def test_reschedule_starts_fresh_and_keeps_the_update_only_when_asked():
     assert kept.buffer_update_id == "u2"
 
 
-def test_engine_path_counts_attempts_and_records_outcomes():
+def test_engine_path_records_outcomes():
     post = PostFactory()
-    assert transitions.mark_publishing(post_id=post.pk)
+    assert CALLS["claim"](post.pk)
     assert transitions.release_for_retry(post_id=post.pk, error="Buffer timed out")
-    assert transitions.mark_publishing(post_id=post.pk)
+    assert CALLS["claim"](post.pk)
     assert transitions.mark_published(post_id=post.pk, published_at=NOW, service_link="https://x.com/s/1")
     post.refresh_from_db()
-    assert (post.status, post.attempts, post.published_at) == (S.PUBLISHED, 2, NOW)
+    assert (post.status, post.published_at) == (S.PUBLISHED, NOW)
     assert (post.service_link, post.last_error) == ("https://x.com/s/1", "")
 
     failing = PostFactory()
-    assert transitions.mark_publishing(post_id=failing.pk)
+    assert CALLS["claim"](failing.pk)
     assert transitions.mark_failed(post_id=failing.pk, error="Buffer refused: duplicate")
     failing.refresh_from_db()
     assert (failing.status, failing.last_error) == (S.FAILED, "Buffer refused: duplicate")
 
 
-@pytest.mark.parametrize("first, second", [("cancel", "mark_publishing"), ("mark_publishing", "cancel")])
+@pytest.mark.parametrize("first, second", [("cancel", "claim"), ("claim", "cancel")])
 def test_publish_and_cancel_cannot_both_win(first, second):
     """Sequential proof of the CAS: the loser's UPDATE matches no row and the winner's state stays."""
     post = PostFactory(status=S.SCHEDULED)
@@ -126,7 +127,7 @@ def test_concurrent_publish_and_cancel_have_one_winner():
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=race, args=(name,)) for name in ("cancel", "mark_publishing")]
+        threads = [threading.Thread(target=race, args=(name,)) for name in ("cancel", "claim")]
         for thread in threads:
             thread.start()
         for thread in threads:

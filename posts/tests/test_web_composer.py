@@ -7,11 +7,13 @@ import json
 import re
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accounts.tests.factories import SocialAccountFactory
 from campaigns.tests.factories import CampaignFactory
 from posts.models import Post, PostStatus
+from posts.scheduling import PUBLISH_NOW_LEAD
 from posts.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,10 +88,12 @@ class TestCreate:
         assert all(p.status == "scheduled" and p.scheduled_time == expected and p.campaign == campaign for p in posts)
 
     def test_publish_now_schedules_at_once(self, web, account):
-        web.post("/posts/new/", form([account], action="publish", scheduled_time=""))
+        now = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=5)
+        with time_machine.travel(now, tick=False):
+            web.post("/posts/new/", form([account], action="publish", scheduled_time=""))
         post = Post.objects.get()
         assert post.status == PostStatus.SCHEDULED
-        assert abs(post.scheduled_time - timezone.now()) < dt.timedelta(seconds=10)
+        assert post.scheduled_time == now + PUBLISH_NOW_LEAD  # the same lead as the publisher API's
 
     def test_too_long_text_is_shown_next_to_the_content(self, web, account):
         response = web.post("/posts/new/", form([account], action="schedule", content="x" * 281))

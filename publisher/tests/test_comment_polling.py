@@ -134,7 +134,7 @@ def test_a_key_out_of_budget_defers_comment_sync(sandbox, day_start, monkeypatch
         priorities.append(priority)
         return OutOfBudget()
 
-    monkeypatch.setattr(comments.polling, "backend_for", backend_for)
+    monkeypatch.setattr(comments, "backend_for_config", backend_for)
     traveller.move_to(start + TICK)
     sync_all_comments()
     assert priorities == [Priority.COMMENT_SYNC] and len(asked) == 1  # the other deliveries wait too

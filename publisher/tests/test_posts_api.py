@@ -6,9 +6,11 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from accounts.tests.factories import SocialAccountFactory
 from posts.models import Post, PostStatus
+from posts.scheduling import PUBLISH_NOW_LEAD
 from publisher.models import Delivery, PublisherPost
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +97,14 @@ def test_one_invalid_delivery_means_nothing_is_published(api, owner, twitter, dj
     assert shown["error"].startswith("Validation failed for 1 of 2 deliveries, so nothing was published.")
     assert [d["status"] for d in shown["deliveries"]] == ["skipped", "rejected"]
     assert not Post.objects.exists()
+
+
+def test_unscheduled_posts_go_out_now_with_the_composers_lead(api, twitter, django_capture_on_commit_callbacks):
+    now = datetime.now(UTC)
+    with time_machine.travel(now, tick=False):
+        create(api, django_capture_on_commit_callbacks, {"networktargets": [f"nt_{twitter.pk}"], "payload": "Now"})
+    post = Post.objects.get()
+    assert post.status == PostStatus.SCHEDULED and post.scheduled_time == now + PUBLISH_NOW_LEAD
 
 
 def test_scheduled_posts_wait(api, twitter, django_capture_on_commit_callbacks):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from posts.text import weighted_length
+from buffer_integration.counting import weighted_length
 from publisher.rendering import ELLIPSIS, extract_content, render_delivery
 
 LINK = "https://example.com/articles/42"

@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from accounts.tests.factories import SocialAccountFactory
 from analytics.tests.factories import PostAnalyticsFactory
+from buffer_integration.counting import weighted_length
 from campaigns.tests.factories import CampaignFactory
 from posts.models import Post, PostStatus
 from posts.tests.factories import PostFactory
-from posts.text import weighted_length
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -219,11 +219,17 @@ CORPUS = [
     "Family 👨‍👩‍👧‍👦 and flag 🇫🇷 and keycap 1️⃣",
     "Cafe\u0301 e\u0301te\u0301",  # decomposed accents: NFC on X, one grapheme each on Bluesky
     "Ends with a link https://example.com",
+    "end https://example.com/x. (https://example.com/y) http://t.co/z!",
+    "日本語 https://a.co 한국어 こんにちは",
+    "\u2013\u2019\u2026 dashes, quotes, an ellipsis",
+    "👍 👍🏽 👨\u200d👩\u200d👧 🇩🇪 1\ufe0f\u20e3 ❤\ufe0f",
+    "e\u0301" * 5,
+    "",
 ]
 
 
 def test_the_composer_counts_like_the_api(page, live_server, owner):
-    for platform in ("twitter", "bluesky", "mastodon", "facebook"):
+    for platform in ("twitter", "bluesky", "mastodon", "facebook", "linkedin", "threads"):
         SocialAccountFactory(owner=owner, platform=platform, account_name=f"@{platform}")
     page.goto(f"{live_server.url}/posts/new/")
     rules = page.evaluate("JSON.parse(document.getElementById('counter-rules').textContent).accounts")

@@ -1,4 +1,4 @@
-// Composer: a live character counter per chosen account, counting exactly as posts/text.py does
+// Composer: a live character counter per chosen account, counting exactly as buffer_integration/counting.py does
 // (X: twitter-text weights with links at their short length; Bluesky: graphemes; others: code
 // points). Patterns, weights and limits come from the server (#counter-rules), never from here.
 (function () {
@@ -43,11 +43,11 @@
   }
 
   function weightedLength(text, account) {
-    if (account.counting === "twitter") return twitterWeight(text, account.url_length);
+    if (account.counting === "twitter") return twitterWeight(text, account.url_length || rules.twitter_url_length);
     if (account.counting === "graphemes") return graphemes(text).length;
     return characterCount(text, account.url_length);
   }
-  // The end-to-end tests compare this with posts.text.weighted_length on the same strings.
+  // The end-to-end tests compare this with buffer_integration.counting.weighted_length on a corpus.
   window.socialhubWeightedLength = weightedLength;
 
   function chosenAccounts() {

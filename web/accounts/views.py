@@ -129,20 +129,10 @@ def _connect(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a Buffer profile to connect.")
         return redirect("account-connect")
-    wanted = form.cleaned_data["buffer_profile_id"]
-    # Ask Buffer again rather than trust the page: the platform and name come from the profile itself.
-    match = next((p for p, account_id in _profiles(request) or [] if p.id == wanted and account_id is None), None)
-    if match is None:
-        messages.error(request, "That Buffer profile is not available to connect (already connected, or unknown).")
-        return redirect("account-connect")
     try:
-        account = services.social_account_create(
-            owner=request.user,
-            platform=platform_for_service(match.service),
-            account_name=match.formatted_username or match.service_username or match.id,
-            buffer_profile_id=match.id,
+        account = services.social_account_connect_from_buffer(
+            owner=request.user, buffer_profile_id=form.cleaned_data["buffer_profile_id"]
         )
-        services.social_account_sync_from_buffer(account=account)
     except ServiceError as exc:
         messages.error(request, error_message(exc))
         return redirect("account-connect")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import SocialAccount
-from buffer_integration.platforms import network_configuration, network_limits
+from buffer_integration.counting import client_rules, counting_for
+from buffer_integration.platforms import network_configuration
 from campaigns.models import Campaign
 from posts import network_options as options
-from posts import text
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # The counter turns amber when this share of a network's limit is used, before it turns red.
@@ -216,27 +216,24 @@ class RescheduleForm(forms.Form):
 
 
 def counter_rules(accounts) -> dict:
-    """What the composer's JavaScript counter needs to count exactly as `posts.text` does.
+    """What the composer's JavaScript counter needs to count exactly as `buffer_integration.counting` does.
 
     The patterns, weights and per-network limits are served from the Python side (and the limits
     table in configuration.json), so the browser holds no second copy of any number.
     """
     rules = {}
     for account in accounts:
-        limits = network_limits(account.platform, account.service_type or "profile")
+        counting = counting_for(account.platform, account.service_type or "profile")
         rules[str(account.pk)] = {
             "name": account.account_name,
-            "network": limits.get("name", account.platform),
+            "network": counting.name,
             "platform": account.platform,
-            "limit": limits.get("character_limit"),
-            "counting": limits.get("x_counting", "characters"),
-            "url_length": limits.get("short_url_length_https") or limits.get("short_url_length"),
+            "limit": counting.limit,
+            "counting": counting.way,
+            "url_length": counting.url_length,
         }
     return {
-        "url_pattern": text.URL_RE.pattern,
-        "emoji_pattern": text.EMOJI_CLUSTER_RE.pattern,
-        "twitter_light_ranges": text.TWITTER_LIGHT_RANGES,
-        "twitter_emoji_weight": text.TWITTER_EMOJI_WEIGHT,
+        **client_rules(),
         "warning_ratio": COUNTER_WARNING_RATIO,
         # The thumbnails under the media field tell images from videos as `posts.text.media_kind` does.
         "picture_filetypes": network_configuration()["media"]["picture_filetypes"],
