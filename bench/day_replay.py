@@ -133,6 +133,72 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
+def seed_accounts(args: argparse.Namespace) -> tuple[list, list[str]]:
+    """One user with a GraphQL Buffer key per `--keys`, and a social account on each of its first
+    `--channels` plain channels; the accounts, and the key each one publishes with."""
+    from accounts.models import SocialAccount, User
+    from buffer_integration.backends import get_backend
+    from buffer_integration.models import BufferConfig
+
+    accounts, tokens = [], []
+    for k in range(args.keys):
+        token = f"1/bench-day-{k}"
+        user = User.objects.create(username=f"day{k}")
+        config = BufferConfig(owner=user, api="graphql")
+        config.set_access_token(token)
+        config.save()
+        backend = get_backend(token, api="graphql")
+        channels = [c for c in backend.list_profiles() if c.service in PLAIN_SERVICES][: args.channels]
+        organization_id = channels[0].organization_id or backend._organization()
+        for channel in channels:
+            accounts.append(
+                SocialAccount.objects.create(
+                    owner=user,
+                    platform="twitter",
+                    account_name=f"@day{k}-{channel.service}",
+                    buffer_profile_id=channel.id,
+                    buffer_organization_id=organization_id,
+                )
+            )
+            tokens.append(token)
+    return accounts, tokens
+
+
+def run_day(start: dt.datetime, traveller, *, deadline: float) -> None:
+    """Beat's periodic tasks from `start` to a day later, the frozen clock moved from one tick with
+    something to do to the next; SystemExit once the real clock (time.monotonic) passes `deadline`."""
+    from django.conf import settings
+    from django.db.models import Min
+
+    from posts import tasks
+    from posts.models import Post, PostStatus
+
+    end = start + dt.timedelta(days=1)
+    beat = settings.ENGINE_DISPATCH_INTERVAL
+    next_sweep = next_status = start
+    while True:
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out")
+        now = dt.datetime.now(dt.UTC)
+        if now >= end:
+            break
+        tasks.dispatch_due_posts()
+        if now >= next_sweep:
+            tasks.recover_posts()
+            next_sweep = now + dt.timedelta(seconds=settings.ENGINE_SWEEP_INTERVAL)
+        if now >= next_status:
+            tasks.sync_buffer_statuses()
+            next_status = now + dt.timedelta(seconds=settings.ENGINE_STATUS_SYNC_INTERVAL)
+        # Idle until the next beat tick with something to do: a due post, a retry, the next periodic run.
+        ours = Post.objects.filter(status=PostStatus.SCHEDULED, buffer_update_id="", hold_reason="")
+        soonest = ours.aggregate(due=Min("scheduled_time"), retry=Min("retry_at"))
+        candidates = [next_status, end] + [v for v in soonest.values() if v is not None]
+        if Post.objects.filter(status__in=[PostStatus.PUBLISHING, PostStatus.RECONCILING]).exists():
+            candidates.append(next_sweep)  # the sweeper has something to look at
+        wake = max(min(candidates), dt.datetime.now(dt.UTC) + dt.timedelta(seconds=beat))
+        traveller.move_to(wake)
+
+
 def main() -> None:
     args = parse_args()
     if not 1 <= args.channels <= len(PLAIN_SERVICES):
@@ -150,15 +216,12 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
-    from django.db.models import Max, Min
+    from django.db.models import Max
 
-    from accounts.models import SocialAccount, User
     from buffer_integration.backends import get_backend, get_session
     from buffer_integration.backends.base import UpdateDraft
-    from buffer_integration.models import BufferConfig
-    from posts import tasks, transitions
+    from posts import transitions
     from posts.models import BufferPollState, Post, PostStatus
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -169,27 +232,7 @@ def main() -> None:
     get_session().hooks["response"].append(log.hook)
     started_real = time.monotonic()
     with time_machine.travel(start, tick=True) as traveller:
-        accounts, tokens = [], []
-        for k in range(args.keys):
-            token = f"1/bench-day-{k}"
-            user = User.objects.create(username=f"day{k}")
-            config = BufferConfig(owner=user, api="graphql")
-            config.set_access_token(token)
-            config.save()
-            backend = get_backend(token, api="graphql")
-            channels = [c for c in backend.list_profiles() if c.service in PLAIN_SERVICES][: args.channels]
-            organization_id = channels[0].organization_id or backend._organization()
-            for channel in channels:
-                accounts.append(
-                    SocialAccount.objects.create(
-                        owner=user,
-                        platform="twitter",
-                        account_name=f"@day{k}-{channel.service}",
-                        buffer_profile_id=channel.id,
-                        buffer_organization_id=organization_id,
-                    )
-                )
-                tokens.append(token)
+        accounts, tokens = seed_accounts(args)
         plan = day_plan(args, start)
         posts = Post.objects.bulk_create(
             [
@@ -219,30 +262,7 @@ def main() -> None:
                     post_id=post.pk, buffer_update_id=update.id, handed_at=dt.datetime.now(dt.UTC)
                 )
 
-        end = start + dt.timedelta(days=1)
-        beat = settings.ENGINE_DISPATCH_INTERVAL
-        next_sweep = next_status = start
-        while True:
-            if time.monotonic() - started_real > args.timeout:
-                raise SystemExit("timed out")
-            now = dt.datetime.now(dt.UTC)
-            if now >= end:
-                break
-            tasks.dispatch_due_posts()
-            if now >= next_sweep:
-                tasks.recover_posts()
-                next_sweep = now + dt.timedelta(seconds=settings.ENGINE_SWEEP_INTERVAL)
-            if now >= next_status:
-                tasks.sync_buffer_statuses()
-                next_status = now + dt.timedelta(seconds=settings.ENGINE_STATUS_SYNC_INTERVAL)
-            # Idle until the next beat tick with something to do: a due post, a retry, the next periodic run.
-            ours = Post.objects.filter(status=PostStatus.SCHEDULED, buffer_update_id="", hold_reason="")
-            soonest = ours.aggregate(due=Min("scheduled_time"), retry=Min("retry_at"))
-            candidates = [next_status, end] + [v for v in soonest.values() if v is not None]
-            if Post.objects.filter(status__in=[PostStatus.PUBLISHING, PostStatus.RECONCILING]).exists():
-                candidates.append(next_sweep)  # the sweeper has something to look at
-            wake = max(min(candidates), dt.datetime.now(dt.UTC) + dt.timedelta(seconds=beat))
-            traveller.move_to(wake)
+        run_day(start, traveller, deadline=started_real + args.timeout)
         log.recording = False
         at_sandbox = None if at_sandbox is None else sandbox_requests(sandbox) - at_sandbox
         stats = sandbox.stats.as_dict()

@@ -20,7 +20,7 @@ from graphql.utilities import get_operation_ast
 
 from buffer_sandbox import graphql_rules, graphql_schema
 from buffer_sandbox.budgets import Budgets
-from buffer_sandbox.faults import FaultInjector, Stats
+from buffer_sandbox.faults import FaultInjector, Faults, Stats
 from buffer_sandbox.state import SandboxState
 from buffer_sandbox.wire import Request, Response
 
@@ -49,13 +49,8 @@ class GraphQLApi:
     def handle(self, request: Request) -> Response:
         self.stats.bump("requests")
         faults = self.faults.faults
-        if faults.latency_ms:
-            time.sleep(faults.latency_ms / 1000)
-        if faults.down:
-            self.stats.bump("faults_injected")
-            return Response.json(503, errors_body("Service unavailable", "SERVICE_UNAVAILABLE"))
-        if request.method != "POST":
-            return Response.json(405, errors_body("Use POST.", "METHOD_NOT_ALLOWED"), headers={"Allow": "POST"})
+        if (refused_early := self._front_door(request, faults)) is not None:
+            return refused_early
 
         token = bearer_token(request)
         if self.state.authenticate(token) is None:
@@ -78,18 +73,9 @@ class GraphQLApi:
             document = parse(query)
         except (ValueError, GraphQLError) as exc:
             return Response.json(400, errors_body(str(getattr(exc, "message", exc)), "GRAPHQL_PARSE_FAILED"))
-        problems = validate(schema, document)
-        if problems:
-            return Response.json(
-                400,
-                {"errors": [{**p.formatted, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}} for p in problems]},
-            )
         operation = get_operation_ast(document, operation_name)
-        if operation is not None:
-            coerced = get_variable_values(schema, operation.variable_definitions or [], variables or {})
-            if isinstance(coerced, list):  # e.g. `link` in an AssetInput after 2026-12-15, two kinds in one asset
-                body = {"errors": [{**e.formatted, "extensions": {"code": "BAD_USER_INPUT"}} for e in coerced]}
-                return Response.json(400, body, headers=headers)
+        if (invalid := self._invalid(schema, document, operation, variables, headers)) is not None:
+            return invalid
         is_write = operation is not None and operation.operation == OperationType.MUTATION
         if inject_500:
             self.stats.bump("faults_injected")
@@ -102,6 +88,33 @@ class GraphQLApi:
                 self._execute(schema, document, variables, operation_name, token)
             return Response.json(200, {"data": None, **errors_body(UNEXPECTED, "UNEXPECTED")}, headers=headers)
         return Response.json(200, self._execute(schema, document, variables, operation_name, token), headers=headers)
+
+    def _front_door(self, request: Request, faults: Faults) -> Response | None:
+        """The injected latency and outage, and the method: before the key is even looked at."""
+        if faults.latency_ms:
+            time.sleep(faults.latency_ms / 1000)
+        if faults.down:
+            self.stats.bump("faults_injected")
+            return Response.json(503, errors_body("Service unavailable", "SERVICE_UNAVAILABLE"))
+        if request.method != "POST":
+            return Response.json(405, errors_body("Use POST.", "METHOD_NOT_ALLOWED"), headers={"Allow": "POST"})
+        return None
+
+    @staticmethod
+    def _invalid(schema, document, operation, variables: dict | None, headers: dict) -> Response | None:
+        """The 400 for a document the schema rejects, or for variables that do not coerce to their types."""
+        problems = validate(schema, document)
+        if problems:
+            return Response.json(
+                400,
+                {"errors": [{**p.formatted, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}} for p in problems]},
+            )
+        if operation is not None:
+            coerced = get_variable_values(schema, operation.variable_definitions or [], variables or {})
+            if isinstance(coerced, list):  # e.g. `link` in an AssetInput after 2026-12-15, two kinds in one asset
+                body = {"errors": [{**e.formatted, "extensions": {"code": "BAD_USER_INPUT"}} for e in coerced]}
+                return Response.json(400, body, headers=headers)
+        return None
 
     @staticmethod
     def _body(request: Request) -> tuple[str, dict | None, str | None]:

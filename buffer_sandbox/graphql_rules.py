@@ -8,6 +8,7 @@ Problems are gathered, not raised one by one, because Buffer reports them togeth
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,6 +56,56 @@ def link_attachment_problems(service: str, data: dict[str, Any], assets: list[di
     return []
 
 
+def _instagram_problems(kinds: set[str], block: dict[str, Any], boards: list[str]) -> list[str]:
+    problems: list[str] = []
+    if not kinds & {"image", "video"}:
+        problems.append("Instagram posts require at least one image or video.")
+    if not block.get("type"):
+        problems.append("Instagram posts require a type (post, story, or reel).")
+    return problems
+
+
+def _pinterest_problems(kinds: set[str], block: dict[str, Any], boards: list[str]) -> list[str]:
+    problems: list[str] = []
+    if "image" not in kinds:
+        problems.append("Pinterest posts require an image.")
+    board = block.get("boardServiceId")
+    if not board:
+        problems.append("Pinterest posts require a board (boardServiceId).")
+    elif board not in boards:
+        problems.append(f"Pinterest board {board} was not found on this channel.")
+    return problems
+
+
+def _youtube_problems(kinds: set[str], block: dict[str, Any], boards: list[str]) -> list[str]:
+    problems: list[str] = []
+    if "video" not in kinds:
+        problems.append("YouTube posts require a video.")
+    title = block.get("title") or ""
+    if not title.strip():
+        problems.append("YouTube posts require a title.")
+    elif len(title) > YOUTUBE_TITLE_MAX:
+        problems.append(f"YouTube titles can be at most {YOUTUBE_TITLE_MAX} characters.")
+    if not block.get("categoryId"):
+        problems.append("YouTube posts require a category (categoryId).")
+    return problems
+
+
+def _googlebusiness_problems(kinds: set[str], block: dict[str, Any], boards: list[str]) -> list[str]:
+    if not block.get("type"):
+        return ["Google Business Profile posts require a type (whats_new, offer, or event)."]
+    return []
+
+
+# service -> what createPost requires of it, from (asset kinds, metadata block, the channel's boards).
+_CREATE_PROBLEMS: dict[str, Callable[[set[str], dict[str, Any], list[str]], list[str]]] = {
+    "instagram": _instagram_problems,
+    "pinterest": _pinterest_problems,
+    "youtube": _youtube_problems,
+    "googlebusiness": _googlebusiness_problems,
+}
+
+
 def create_problems(service: str, service_type: str, data: dict[str, Any], *, boards: list[str]) -> list[str]:
     """Per-network requirements on createPost (README rule 1); `boards` are the channel's Pinterest
     board service ids."""
@@ -63,32 +114,8 @@ def create_problems(service: str, service_type: str, data: dict[str, Any], *, bo
     assets = list(data.get("assets") or [])
     kinds, block = _kinds(assets), metadata_of(service, data)
     problems = asset_problems(assets) + link_attachment_problems(service, data, assets)
-    if service == "instagram":
-        if not kinds & {"image", "video"}:
-            problems.append("Instagram posts require at least one image or video.")
-        if not block.get("type"):
-            problems.append("Instagram posts require a type (post, story, or reel).")
-    elif service == "pinterest":
-        if "image" not in kinds:
-            problems.append("Pinterest posts require an image.")
-        board = block.get("boardServiceId")
-        if not board:
-            problems.append("Pinterest posts require a board (boardServiceId).")
-        elif board not in boards:
-            problems.append(f"Pinterest board {board} was not found on this channel.")
-    elif service == "youtube":
-        if "video" not in kinds:
-            problems.append("YouTube posts require a video.")
-        title = block.get("title") or ""
-        if not title.strip():
-            problems.append("YouTube posts require a title.")
-        elif len(title) > YOUTUBE_TITLE_MAX:
-            problems.append(f"YouTube titles can be at most {YOUTUBE_TITLE_MAX} characters.")
-        if not block.get("categoryId"):
-            problems.append("YouTube posts require a category (categoryId).")
-    elif service == "googlebusiness":
-        if not block.get("type"):
-            problems.append("Google Business Profile posts require a type (whats_new, offer, or event).")
+    if network_problems := _CREATE_PROBLEMS.get(service):
+        problems += network_problems(kinds, block, boards)
     elif service == "facebook" and service_type == "group" and data.get("schedulingType") != "notification":
         # Facebook groups are reminder-only (Buffer's n8n node, bufferapp/buffer-n8n).
         problems.append("Facebook group posts can only be published as notifications.")

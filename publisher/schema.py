@@ -158,17 +158,8 @@ def _payload_problem(payload: Any) -> str | None:
     return None
 
 
-def parse_post_request(data: Any, *, tz: tzinfo, now: datetime | None = None) -> PostRequest:
-    """The validated request, or InvalidInput naming every broken rule by property.
-
-    Naive `scheduled` values are read in `tz` (the caller's timezone, like the rest of the API).
-    """
-    if not isinstance(data, dict):
-        raise InvalidInput("The request body must be a JSON object.", errors={"non_field_errors": ["Not an object."]})
-    if found := _unstorable(data):
-        field, problem = found
-        raise InvalidInput(problem, errors={field: [problem]})
-    now = now or timezone.now()
+def _property_errors(data: dict) -> dict[str, list[str]]:
+    """Properties the schema does not have, then the required `payload`'s problem."""
     errors: dict[str, list[str]] = {}
     allowed = ", ".join(PROPERTIES)
     for name in data:
@@ -178,7 +169,13 @@ def parse_post_request(data: Any, *, tz: tzinfo, now: datetime | None = None) ->
         errors["payload"] = ["This property is required (any JSON value: the content to publish)."]
     elif problem := _payload_problem(data["payload"]):
         errors["payload"] = [problem]
+    return errors
+
+
+def _property_values(data: dict, *, tz: tzinfo, now: datetime) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The id filters, callback URLs and `scheduled` that were given, parsed, and their problems."""
     values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
     for name in FILTERS:
         if name in data:
             values[name], problem = _id_list(data[name])
@@ -193,6 +190,22 @@ def parse_post_request(data: Any, *, tz: tzinfo, now: datetime | None = None) ->
         values["scheduled"], problem = _datetime(data["scheduled"], tz=tz, now=now)
         if problem:
             errors["scheduled"] = [problem]
+    return values, errors
+
+
+def parse_post_request(data: Any, *, tz: tzinfo, now: datetime | None = None) -> PostRequest:
+    """The validated request, or InvalidInput naming every broken rule by property.
+
+    Naive `scheduled` values are read in `tz` (the caller's timezone, like the rest of the API).
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput("The request body must be a JSON object.", errors={"non_field_errors": ["Not an object."]})
+    if found := _unstorable(data):
+        field, problem = found
+        raise InvalidInput(problem, errors={field: [problem]})
+    errors = _property_errors(data)
+    values, value_errors = _property_values(data, tz=tz, now=now or timezone.now())
+    errors.update(value_errors)
     strict = data.get("strict", False)
     if not isinstance(strict, bool):
         errors["strict"] = ["Must be a boolean (true or false)."]

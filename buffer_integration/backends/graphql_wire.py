@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -316,6 +317,80 @@ def _thread(options: dict) -> list[dict[str, Any]]:
     return [{"text": part, "assets": []} for part in parts if isinstance(part, str) and part.strip()]
 
 
+def _first_comment_and_link(options: dict[str, Any], link: str) -> dict[str, Any]:
+    block: dict[str, Any] = {}
+    if first_comment := _text(options.get("first_comment")):
+        block["firstComment"] = first_comment
+    if link:
+        block["linkAttachment"] = {"url": link}
+    return block
+
+
+def _instagram_block(draft: UpdateDraft, options: dict[str, Any], link: str) -> dict[str, Any]:
+    block: dict[str, Any] = {"type": options["type"], "shouldShareToFeed": bool(options["share_to_feed"])}
+    if first_comment := _text(options.get("first_comment")):
+        block["firstComment"] = first_comment
+    return block
+
+
+def _facebook_block(draft: UpdateDraft, options: dict[str, Any], link: str) -> dict[str, Any]:
+    block = _first_comment_and_link(options, link)
+    if block:
+        block["type"] = "post"  # FacebookPostMetadataInput.type is required once the block is sent
+    return block
+
+
+def _linkedin_block(draft: UpdateDraft, options: dict[str, Any], link: str) -> dict[str, Any]:
+    return _first_comment_and_link(options, link)
+
+
+def _threaded_block(draft: UpdateDraft, options: dict[str, Any], link: str) -> dict[str, Any]:
+    block: dict[str, Any] = {}
+    if thread := _thread(options):
+        block["thread"] = thread
+    if link:
+        block["linkAttachment"] = {"url": link}
+    return block
+
+
+def _pinterest_block(draft: UpdateDraft, options: dict[str, Any], link: str) -> dict[str, Any]:
+    block: dict[str, Any] = {}
+    if board_id := _text(options.get("board_id")):
+        block["boardServiceId"] = board_id
+    if title := _text(options.get("title")):
+        block["title"] = title
+    if pin_link := link_of(draft):
+        block["url"] = pin_link  # where the Pin leads
+    return block
+
+
+def _youtube_block(draft: UpdateDraft, options: dict[str, Any], link: str) -> dict[str, Any]:
+    block: dict[str, Any] = {}
+    if title := _text(options.get("title")):
+        block["title"] = title
+    block["categoryId"] = _text(options["category_id"]) or "22"
+    block["privacy"] = options["privacy"]
+    return block
+
+
+def _googlebusiness_block(draft: UpdateDraft, options: dict[str, Any], link: str) -> dict[str, Any]:
+    return {"type": options["type"]}
+
+
+# platform -> its metadata block from (draft, options with defaults, link attachment or "").
+_METADATA_BLOCKS: dict[str, Callable[[UpdateDraft, dict[str, Any], str], dict[str, Any]]] = {
+    "instagram": _instagram_block,
+    "facebook": _facebook_block,
+    "linkedin": _linkedin_block,
+    "twitter": _threaded_block,
+    "threads": _threaded_block,
+    "bluesky": _threaded_block,
+    "pinterest": _pinterest_block,
+    "youtube": _youtube_block,
+    "googlebusiness": _googlebusiness_block,
+}
+
+
 def post_metadata(draft: UpdateDraft) -> dict[str, Any] | None:
     """`PostInputMetaData` for the draft's network from its `network_options` (SocialHub's names), with
     Buffer's defaults where it has one (README "Rules the schema alone does not show", 1). None when the
@@ -326,37 +401,8 @@ def post_metadata(draft: UpdateDraft) -> dict[str, Any] | None:
     options = {**option_defaults(platform), **{k: v for k, v in options.items() if v is not None}}
     assets = post_assets(draft)
     link = link_of(draft) if platform in LINK_ATTACHMENT_PLATFORMS and not assets else ""
-    block: dict[str, Any] = {}
-    if platform == "instagram":
-        block = {"type": options["type"], "shouldShareToFeed": bool(options["share_to_feed"])}
-        if _text(options.get("first_comment")):
-            block["firstComment"] = _text(options["first_comment"])
-    elif platform in ("facebook", "linkedin"):
-        if _text(options.get("first_comment")):
-            block["firstComment"] = _text(options["first_comment"])
-        if link:
-            block["linkAttachment"] = {"url": link}
-        if block and platform == "facebook":
-            block["type"] = "post"  # FacebookPostMetadataInput.type is required once the block is sent
-    elif platform in ("twitter", "threads", "bluesky"):
-        if thread := _thread(options):
-            block["thread"] = thread
-        if link:
-            block["linkAttachment"] = {"url": link}
-    elif platform == "pinterest":
-        if _text(options.get("board_id")):
-            block["boardServiceId"] = _text(options["board_id"])
-        if _text(options.get("title")):
-            block["title"] = _text(options["title"])
-        if pin_link := link_of(draft):
-            block["url"] = pin_link  # where the Pin leads
-    elif platform == "youtube":
-        if _text(options.get("title")):
-            block["title"] = _text(options["title"])
-        block["categoryId"] = _text(options["category_id"]) or "22"
-        block["privacy"] = options["privacy"]
-    elif platform == "googlebusiness":
-        block = {"type": options["type"]}
+    build = _METADATA_BLOCKS.get(platform)
+    block = build(draft, options, link) if build is not None else {}
     if not block:
         return None
     return {METADATA_KEY.get(platform, platform): block}

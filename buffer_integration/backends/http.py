@@ -141,6 +141,30 @@ def _describe(exc: BaseException) -> str:
     return name
 
 
+def _transport_failure(exc: BaseException, *, idempotent: bool) -> _Outcome:
+    """No HTTP answer: never sent (a write may be resent), or sent and unanswered (only a read may be)."""
+    not_sent = isinstance(exc, requests.RequestException) and _not_sent(exc)
+    what = _describe(exc)
+    if not_sent:
+        retryable = not isinstance(
+            exc,
+            (
+                requests.exceptions.SSLError,
+                requests.exceptions.InvalidURL,
+                requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema,
+            ),
+        )
+        return _Outcome(error=BufferUnavailable(f"Buffer could not be reached ({what})"), retryable=retryable)
+    if idempotent:
+        timeout = isinstance(exc, requests.exceptions.Timeout)
+        msg = "Buffer did not answer in time" if timeout else "Connection to Buffer failed"
+        return _Outcome(error=BufferUnavailable(f"{msg} ({what})"), retryable=True)
+    return _Outcome(
+        error=BufferOutcomeUnknown(f"Buffer did not answer a write ({what}); it may or may not have been applied")
+    )
+
+
 class JsonHttpClient:
     """Sends one logical request (with retries) and returns the parsed JSON of a 2xx answer."""
 
@@ -246,28 +270,7 @@ class JsonHttpClient:
             raw = response.content  # body is read here (stream=False): may still raise
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             self._log(method, path, f"ERR:{type(exc).__name__}", started, attempt, logging.WARNING)
-            not_sent = isinstance(exc, requests.RequestException) and _not_sent(exc)
-            what = _describe(exc)
-            if not_sent:
-                retryable = not isinstance(
-                    exc,
-                    (
-                        requests.exceptions.SSLError,
-                        requests.exceptions.InvalidURL,
-                        requests.exceptions.MissingSchema,
-                        requests.exceptions.InvalidSchema,
-                    ),
-                )
-                return _Outcome(error=BufferUnavailable(f"Buffer could not be reached ({what})"), retryable=retryable)
-            if idempotent:
-                timeout = isinstance(exc, requests.exceptions.Timeout)
-                msg = "Buffer did not answer in time" if timeout else "Connection to Buffer failed"
-                return _Outcome(error=BufferUnavailable(f"{msg} ({what})"), retryable=True)
-            return _Outcome(
-                error=BufferOutcomeUnknown(
-                    f"Buffer did not answer a write ({what}); it may or may not have been applied"
-                )
-            )
+            return _transport_failure(exc, idempotent=idempotent)
 
         status = response.status_code
         self._log(method, path, status, started, attempt, logging.INFO if 200 <= status < 300 else logging.WARNING)

@@ -66,6 +66,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     if isinstance(exc, RequestDataTooBig):  # request.body read by a view (e.g. for a signature)
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return Response({"detail": f"Request body too large: at most {limit} bytes."}, status=413)
+    return _drf_response(exc, context)
+
+
+def _drf_response(exc: Exception, context: dict) -> Response:
+    """What DRF's own handler answers, every body reduced to one `detail`; a 500 for anything else."""
     if isinstance(exc, Http404):
         exc = drf.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):

@@ -182,6 +182,14 @@ def celery_workers(transactional_db, sandbox, tmp_path) -> Iterator[CeleryWorker
             conn.default_channel.queue_purge(app.conf.task_default_queue)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses `celery_workers` (directly or through a fixture) is marked `real_worker`:
+    the slow part of the suite, which `bin/test --fast` leaves out."""
+    for item in items:
+        if "celery_workers" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.real_worker)
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
     """The session's private broker folder and file cache (see settings_test) go with it."""
     for variable, parent in (("CELERY_BROKER_DIR", "test-broker"), ("SOCIALHUB_TEST_CACHE_DIR", "test-cache")):

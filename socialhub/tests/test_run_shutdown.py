@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.real_worker]  # real honcho and process trees
 
 BIN = Path(__file__).resolve().parents[2] / "bin"
 
