@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -172,7 +173,7 @@ class _SyncCounts:
             self.reasons.append(reason)
 
 
-def _changed_snapshot(post: Post, statistics: dict, latest: PostAnalytics | None) -> PostAnalytics | None:
+def _changed_snapshot(post: Post, statistics: dict[str, Any], latest: PostAnalytics | None) -> PostAnalytics | None:
     """A new buffer snapshot of the post, or None when Buffer's numbers equal the latest snapshot's."""
     metrics = metrics_from_buffer_statistics(statistics)
     numbers = tuple(getattr(metrics, name) for name in _METRIC_FIELDS)

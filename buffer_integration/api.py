@@ -3,14 +3,16 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from buffer_integration import services
 from buffer_integration.models import BufferConfig
 from buffer_integration.platforms import can_publish, platform_for_service
 from buffer_integration.serializers import BufferConfigSerializer, BufferProfileSerializer
-from socialhub.api.views import OwnedModelViewSet, UserTimezoneMixin
+from socialhub.api.views import OwnedModelViewSet, UserTimezoneMixin, request_user
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input, or a token Buffer rejects."),
@@ -39,17 +41,20 @@ ERRORS = {
     ),
     destroy=extend_schema(summary="Delete a Buffer config", responses={204: None, **ERRORS}),
 )
-class BufferConfigViewSet(OwnedModelViewSet):
+class BufferConfigViewSet(OwnedModelViewSet[BufferConfig]):
     queryset = BufferConfig.objects.all()
     serializer_class = BufferConfigSerializer
 
-    def perform_create(self, serializer):
-        serializer.instance = services.buffer_config_create(owner=self.request.user, **serializer.validated_data)
+    def perform_create(self, serializer: BaseSerializer[BufferConfig]) -> None:
+        serializer.instance = services.buffer_config_create(
+            owner=request_user(self.request), **serializer.validated_data
+        )
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer: BaseSerializer[BufferConfig]) -> None:
+        assert serializer.instance is not None  # an update always has its instance
         serializer.instance = services.buffer_config_update(config=serializer.instance, **serializer.validated_data)
 
-    def perform_destroy(self, instance):
+    def perform_destroy(self, instance: BufferConfig) -> None:
         services.buffer_config_delete(config=instance)
 
 
@@ -58,7 +63,7 @@ class BufferProfilesView(UserTimezoneMixin, APIView):
         summary="List the Buffer profiles of the active Buffer config",
         responses={200: BufferProfileSerializer(many=True), **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         rows = [
             {
                 **asdict(profile),
@@ -66,6 +71,6 @@ class BufferProfilesView(UserTimezoneMixin, APIView):
                 "can_publish": can_publish(profile.service),
                 "connected_account_id": account_id,
             }
-            for profile, account_id in services.buffer_profiles_for_user(user=request.user)
+            for profile, account_id in services.buffer_profiles_for_user(user=request_user(request))
         ]
         return Response(BufferProfileSerializer(rows, many=True).data, headers={"X-Total-Count": str(len(rows))})

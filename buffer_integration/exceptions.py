@@ -12,6 +12,12 @@ Views map them to HTTP answers (see `socialhub.api.exceptions`), tasks to retry/
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from buffer_integration.budget import Priority
+
 
 class BufferError(Exception):
     """Base class. `message` is safe to show to users: it never contains a token."""
@@ -30,8 +36,10 @@ class BufferUnavailable(BufferError):
 
     retryable = True
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs):
-        super().__init__(message, **kwargs)
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, code: int | None = None, status: int | None = None
+    ):
+        super().__init__(message, code=code, status=status)
         self.retry_after = retry_after
 
 
@@ -66,8 +74,17 @@ class BufferBudgetExhausted(BufferError):
 
     retryable = True
 
-    def __init__(self, message: str, *, retry_at, window: str, priority, **kwargs):
-        super().__init__(message, **kwargs)
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_at: datetime,
+        window: str,
+        priority: Priority,
+        code: int | None = None,
+        status: int | None = None,
+    ):
+        super().__init__(message, code=code, status=status)
         self.retry_at = retry_at  # timezone-aware datetime
         self.window = window  # "15m" | "24h" | "30d" | "1m" (v1)
         self.priority = priority

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -54,7 +55,7 @@ def owned_campaigns(*, owner, ids: Iterable[int | None]) -> dict[int, Campaign]:
 
 
 def _build(
-    *, owner, item: dict, accounts: dict[int, SocialAccount], campaigns: dict[int, Campaign]
+    *, owner, item: dict[str, Any], accounts: dict[int, SocialAccount], campaigns: dict[int, Campaign]
 ) -> tuple[Post, dict[str, list[str]]]:
     """An unsaved Post from validated input, with every rule it breaks."""
     account = accounts.get(item["social_account_id"])
@@ -64,7 +65,7 @@ def _build(
     status = item.get("status") or (PostStatus.SCHEDULED if scheduled_time else PostStatus.DRAFT)
     media_urls = list(item.get("media_urls") or [])
     network_options = item.get("network_options") or {}
-    errors: dict = {}
+    errors: dict[str, Any] = {}
     if account is None:
         errors["social_account_id"] = [f"You have no social account {item['social_account_id']}."]
     if campaign_id is not None and campaign is None:
@@ -112,7 +113,7 @@ def post_create(
     platform: str | None = None,
     media_urls: list[str] | None = None,
     status: str | None = None,
-    network_options: dict | None = None,
+    network_options: dict[str, Any] | None = None,
 ) -> Post:
     item = {
         "network_options": network_options,
@@ -137,7 +138,7 @@ def post_create(
     return post
 
 
-def posts_bulk_create(*, owner, items: list[dict]) -> list[Post]:
+def posts_bulk_create(*, owner, items: list[dict[str, Any]]) -> list[Post]:
     """All or nothing: every item is checked (2 queries for all accounts and campaigns) before one insert."""
     if not 1 <= len(items) <= MAX_BULK:
         raise invalid({"posts": [f"Send between 1 and {MAX_BULK} posts."]})

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Exists, F
@@ -46,7 +47,9 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
 EDITABLE = frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED})
 
 
-def transition(*, post_id: int, to: str, allowed_from: Collection[str], only_if: dict | None = None, **fields) -> bool:
+def transition(
+    *, post_id: int, to: str, allowed_from: Collection[str], only_if: dict[str, Any] | None = None, **fields
+) -> bool:
     """Set `status=to` (and `fields`) iff the post is in `allowed_from` (and matches `only_if`)."""
     updated = (
         Post.objects.filter(pk=post_id, status__in=list(allowed_from), **(only_if or {}))
@@ -85,7 +88,7 @@ def reschedule(*, post_id: int, scheduled_time: datetime, keep_buffer_update: bo
     `keep_buffer_update` when the Buffer update was edited to the new time; otherwise a stale
     handover (a failed or withdrawn Buffer update) is dropped so the post can be handed over anew.
     """
-    fields: dict = {
+    fields: dict[str, Any] = {
         "scheduled_time": scheduled_time,
         "attempts": 0,
         "last_error": "",
@@ -114,11 +117,16 @@ def mark_published(
     service_link: str = "",
     buffer_update_id: str | None = None,
     claim_id: UUID | None = None,
-    only_if: dict | None = None,
+    only_if: dict[str, Any] | None = None,
     handed_to_buffer_at: datetime | None = None,
     lateness_seconds: float | None = None,
 ) -> bool:
-    fields: dict = {"published_at": published_at, "service_link": service_link, "last_error": "", "retry_at": None}
+    fields: dict[str, Any] = {
+        "published_at": published_at,
+        "service_link": service_link,
+        "last_error": "",
+        "retry_at": None,
+    }
     if buffer_update_id is not None:
         fields["buffer_update_id"] = buffer_update_id
     if handed_to_buffer_at is not None:
@@ -138,7 +146,7 @@ def mark_failed(
     *, post_id: int, error: str, claim_id: UUID | None = None, lateness_seconds: float | None = None
 ) -> bool:
     """Permanently failed (or out of retries); the owner may reschedule it."""
-    fields: dict = {"last_error": error, "retry_at": None}
+    fields: dict[str, Any] = {"last_error": error, "retry_at": None}
     if lateness_seconds is not None:
         fields["lateness_seconds"] = lateness_seconds
     return transition(
@@ -163,7 +171,7 @@ def release_for_retry(
 # -- the publishing engine's claims --------------------------------------------------------------
 
 
-def _claimed(claim_id: UUID | None) -> dict:
+def _claimed(claim_id: UUID | None) -> dict[str, Any]:
     return {"claim_id": claim_id} if claim_id is not None else {}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,7 +29,7 @@ def _invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput(f"{field}: {message}", errors={field: [message]})
 
 
-def _checked_options(account: SocialAccount, network_options: dict) -> dict:
+def _checked_options(account: SocialAccount, network_options: dict[str, Any]) -> dict[str, Any]:
     """A post type's option defaults: right names and values for its network; required ones may come later."""
     errors = network_option_errors(account=account, options=network_options, complete=False)
     if errors:
@@ -69,7 +70,7 @@ def posttype_create(
     name: str = "",
     description: str = "",
     is_default: bool = False,
-    network_options: dict | None = None,
+    network_options: dict[str, Any] | None = None,
 ) -> PostType:
     account = SocialAccount.objects.owned_by(owner).filter(pk=social_account_id).first()
     if account is None:
@@ -97,7 +98,7 @@ def posttype_update(
     name: str | None = None,
     description: str | None = None,
     is_default: bool | None = None,
-    network_options: dict | None = None,
+    network_options: dict[str, Any] | None = None,
 ) -> PostType:
     """Edit a post type. Its network target is fixed at creation: there is no argument to move it."""
     changes = {

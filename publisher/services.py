@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -120,13 +121,13 @@ def _failure_summary(failed: list[Delivery], total: int) -> str:
     )
 
 
-def _network_options(delivery: Delivery, payload) -> dict:
+def _network_options(delivery: Delivery, payload) -> dict[str, Any]:
     """The post type's option defaults with the payload's well-known keys over them."""
     defaults = delivery.post_type.network_options if delivery.post_type else {}
     return {**defaults, **payload_network_options(payload, delivery.network_target.platform)}
 
 
-def _messages(problems: dict) -> list[str]:
+def _messages(problems: dict[str, Any]) -> list[str]:
     """A bulk item's errors as sentences; network_options nest one level per option."""
     found = []
     for key, messages in problems.items():

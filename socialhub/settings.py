@@ -12,9 +12,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from socialhub.env import env_bool, env_float, env_int, env_list, env_str
+
+# Lets the classes django-stubs makes generic be subscripted at run time (`admin.ModelAdmin[Post]`).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SOCIALHUB_VAR_DIR") or BASE_DIR / "var")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -47,7 +48,7 @@ def _first_message(errors) -> str:
     return str(errors) if errors else ""
 
 
-def validation_response(errors: dict, *, status: int = 400, detail: str | None = None) -> Response:
+def validation_response(errors: dict[str, Any], *, status: int = 400, detail: str | None = None) -> Response:
     """A 400 naming the first problem in `detail`, with all of them under `errors`."""
     errors = _flatten(errors)
     if not isinstance(errors, dict):
@@ -90,7 +91,7 @@ def _buffer_response(exc: BufferError) -> Response:
     return Response({"detail": f"Buffer error: {exc.message}"}, status=503)
 
 
-def api_exception_handler(exc: Exception, context: dict) -> Response:
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, drf.ValidationError):
         return validation_response(exc.detail)
     if isinstance(exc, DjangoValidationError):

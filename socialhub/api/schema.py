@@ -14,6 +14,8 @@ link to the operations on what they made.
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 from rest_framework_simplejwt.views import TokenViewBase
@@ -117,7 +119,7 @@ def strip_optional_slashes(endpoints, **kwargs):
     ]
 
 
-def _created_id_pointer(operation: dict, components: dict) -> str | None:
+def _created_id_pointer(operation: dict[str, Any], components: dict[str, Any]) -> str | None:
     """`$response.body#/<id>` when the 201 body is an object with an id property."""
     content = operation.get("responses", {}).get("201", {}).get("content", {}).get("application/json", {})
     schema = content.get("schema", {})
