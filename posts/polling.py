@@ -24,12 +24,14 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Q
 
+from buffer_integration.backends.base import BufferBackend
 from buffer_integration.budget import Priority, key_id
+from buffer_integration.models import BufferConfig
 from buffer_integration.services import backend_for_config
 from posts.models import BufferPollState
 
 
-def backend_for(config, *, priority: Priority):
+def backend_for(config: BufferConfig, *, priority: Priority) -> BufferBackend:
     """A backend on `config`'s key whose every request is admitted by the key's budget at `priority`."""
     return backend_for_config(config, priority=priority)
 
@@ -76,7 +78,7 @@ def take(state: BufferPollState, *, now: dt.datetime) -> bool:
 
 def record(state: BufferPollState, *, now: dt.datetime, changed: bool, base_seconds: float) -> None:
     """After a poll: reset to the base interval on a change (or the first poll), else double up to the cap."""
-    if getattr(state, "joined", False) and not changed:
+    if state.joined and not changed:
         return
     if changed or not state.interval_seconds:
         interval = base_seconds

@@ -48,7 +48,7 @@ EDITABLE = frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED})
 
 
 def transition(
-    *, post_id: int, to: str, allowed_from: Collection[str], only_if: dict[str, Any] | None = None, **fields
+    *, post_id: int, to: str, allowed_from: Collection[str], only_if: dict[str, Any] | None = None, **fields: Any
 ) -> bool:
     """Set `status=to` (and `fields`) iff the post is in `allowed_from` (and matches `only_if`)."""
     updated = (

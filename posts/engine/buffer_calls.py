@@ -15,6 +15,7 @@ import logging
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts.models import SocialAccount
 from buffer_integration.backends import get_backend
 from buffer_integration.backends.base import BufferBackend
 from buffer_integration.budget import Priority
@@ -25,7 +26,9 @@ from socialhub.crypto import keyed_hash
 logger = logging.getLogger("socialhub.engine")
 
 
-def backend_for(account, *, priority: Priority, **options) -> tuple[BufferBackend, str]:
+def backend_for(
+    account: SocialAccount, *, priority: Priority, max_retries: int | None = None
+) -> tuple[BufferBackend, str]:
     """(backend, token) for `account`'s key, its requests counted at `priority` in its plan's windows.
 
     The token is returned only to key the log-once marker below (hashed); never log it.
@@ -33,7 +36,7 @@ def backend_for(account, *, priority: Priority, **options) -> tuple[BufferBacken
     """
     config = buffer_config_for_account(account=account)
     token = config.get_access_token()
-    return get_backend(token, api=config.api, plan=config.plan, priority=priority, **options), token
+    return get_backend(token, api=config.api, plan=config.plan, priority=priority, max_retries=max_retries), token
 
 
 def budget_message(exc: BufferBudgetExhausted) -> str:
