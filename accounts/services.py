@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import ConnectionStatus, SocialAccount
+from accounts.models import ConnectionStatus, SocialAccount, User
 from buffer_integration.exceptions import BufferAuthError, BufferNotFound, BufferRejected
 from buffer_integration.models import BufferConfig
 from buffer_integration.platforms import platform_for_service
 from buffer_integration.services import backend_for_account, backend_for_config, buffer_config_for_account
 from socialhub.errors import InvalidInput
 
-_EDITABLE_FIELDS = {"platform", "account_name", "buffer_profile_id", "is_active", "default_pinterest_board_id"}
 _DUPLICATE = "You already connected this Buffer profile for this platform."
+
+
+class SocialAccountChanges(TypedDict, total=False):
+    """What `social_account_update` may change; a key left out keeps the account's value."""
+
+    platform: str
+    account_name: str
+    buffer_profile_id: str
+    is_active: bool
+    default_pinterest_board_id: str
+
+
+_EDITABLE_FIELDS = SocialAccountChanges.__optional_keys__
 
 
 class BufferAnswer(StrEnum):
@@ -112,7 +126,9 @@ def _verify_profile(account: SocialAccount) -> None:
     _apply_check(account, check)
 
 
-def _ensure_unique_profile(*, owner, platform: str, buffer_profile_id: str, exclude_pk: int | None = None) -> None:
+def _ensure_unique_profile(
+    *, owner: User, platform: str, buffer_profile_id: str, exclude_pk: int | None = None
+) -> None:
     if not buffer_profile_id:
         return
     duplicates = SocialAccount.objects.owned_by(owner).filter(platform=platform, buffer_profile_id=buffer_profile_id)
@@ -122,18 +138,18 @@ def _ensure_unique_profile(*, owner, platform: str, buffer_profile_id: str, excl
         raise InvalidInput(_DUPLICATE, errors={"buffer_profile_id": [_DUPLICATE]})
 
 
-def _save_unique(account: SocialAccount, **save_kwargs) -> None:
+def _save_unique(account: SocialAccount) -> None:
     """The constraint is the last word when two requests race past the check above."""
     try:
         with transaction.atomic():
-            account.save(**save_kwargs)
+            account.save()
     except IntegrityError:
         raise InvalidInput(_DUPLICATE, errors={"buffer_profile_id": [_DUPLICATE]}) from None
 
 
 def social_account_create(
     *,
-    owner,
+    owner: User,
     platform: str,
     account_name: str,
     buffer_profile_id: str = "",
@@ -177,7 +193,10 @@ def _ensure_default_board(account: SocialAccount) -> None:
         raise InvalidInput(f"default_pinterest_board_id: {message}", errors={"default_pinterest_board_id": [message]})
 
 
-def social_account_update(*, account: SocialAccount, access_token: str | None = None, **fields) -> SocialAccount:
+def social_account_update(
+    *, account: SocialAccount, access_token: str | None = None, **changes: Unpack[SocialAccountChanges]
+) -> SocialAccount:
+    fields: Mapping[str, object] = changes
     unknown = set(fields) - _EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from posts.models import PostStatus
 from posts.services import post_delete, posts_bulk_create
 from publisher.config_services import webhook_secret_ensure
@@ -21,6 +22,7 @@ from publisher.models import (
     NETWORKTARGET_PREFIX,
     Delivery,
     FailOn,
+    IntegratorApp,
     PublisherPost,
     PublisherStatus,
     config_id,
@@ -39,7 +41,7 @@ IMMEDIATE_LEAD = timedelta(seconds=2)
 BUSY_POST_STATUSES = frozenset({PostStatus.PUBLISHING, PostStatus.RECONCILING})
 
 
-def _check_callbacks(*, owner, request: PostRequest) -> None:
+def _check_callbacks(*, owner: User, request: PostRequest) -> None:
     errors: dict[str, list[str]] = {}
     for field, url in (
         ("postStatusCallback", request.status_callback),
@@ -56,7 +58,7 @@ def _check_callbacks(*, owner, request: PostRequest) -> None:
         raise InvalidInput(f"{field}: {messages[0]}", errors=errors)
 
 
-def publisher_post_create(*, owner, request: PostRequest, app=None) -> PublisherPost:
+def publisher_post_create(*, owner: User, request: PostRequest, app: IntegratorApp | None = None) -> PublisherPost:
     """Accept a post: QUEUED, one delivery per resolved post type; processing runs after commit."""
     from publisher import tasks
 
@@ -121,10 +123,12 @@ def _failure_summary(failed: list[Delivery], total: int) -> str:
     )
 
 
-def _network_options(delivery: Delivery, payload) -> dict[str, Any]:
+def _network_options(delivery: Delivery, payload: Any) -> dict[str, Any]:
     """The post type's option defaults with the payload's well-known keys over them."""
+    target = delivery.network_target
+    assert target is not None  # _render refused every delivery without a network target
     defaults = delivery.post_type.network_options if delivery.post_type else {}
-    return {**defaults, **payload_network_options(payload, delivery.network_target.platform)}
+    return {**defaults, **payload_network_options(payload, target.platform)}
 
 
 def _messages(problems: dict[str, Any]) -> list[str]:

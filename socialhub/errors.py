@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
-    """A rule of the product was broken. `errors` optionally maps field names to messages."""
+    """A rule of the product was broken. `errors` optionally maps field names to messages (a list of
+    strings, or for a nested input such as `network_options` or a bulk item, a mapping of its own)."""
 
     status_code = 400
 
-    def __init__(self, message: str, *, errors: dict[str, list[str]] | None = None):
+    def __init__(self, message: str, *, errors: dict[str, Any] | None = None):
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
