@@ -12,6 +12,7 @@ from accounts import services
 from accounts.models import SocialAccount
 from accounts.serializers import ConnectionCheckSerializer, MeSerializer, SocialAccountSerializer
 from socialhub.api.views import OwnedModelViewSet, UserTimezoneMixin
+from socialhub.users import request_user
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
@@ -48,7 +49,9 @@ class SocialAccountViewSet(OwnedModelViewSet):
     filterset_fields = ["platform", "is_active", "connection_status"]
 
     def perform_create(self, serializer):
-        serializer.instance = services.social_account_create(owner=self.request.user, **serializer.validated_data)
+        serializer.instance = services.social_account_create(
+            owner=request_user(self.request), **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.social_account_update(account=serializer.instance, **serializer.validated_data)

@@ -19,6 +19,7 @@ from buffer_integration import services as buffer_services
 from buffer_integration.backends import buffer_is_local_sandbox
 from buffer_integration.budget import config_report
 from buffer_integration.platforms import platform_for_service
+from socialhub.users import request_user
 from socialhub.web import SERVICE_ERRORS, add_service_errors, error_message, next_url, run_action
 from socialhub.web_first_run import first_run_for_user
 
@@ -28,7 +29,7 @@ def _get_account_for_user(request: HttpRequest, pk: int) -> SocialAccount:
 
 
 def _render_accounts(request: HttpRequest, config_form: BufferConfigForm | None = None) -> HttpResponse:
-    config = buffer_services.active_buffer_config(user=request.user)
+    config = buffer_services.active_buffer_config(user=request_user(request))
     context = {
         "accounts": list(SocialAccount.objects.owned_by(request.user).order_by("platform", "account_name")),
         "config": config,
@@ -75,7 +76,7 @@ def account_sync_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _profiles(request: HttpRequest) -> list | None:
     """The user's Buffer profiles with the connected account's id, or None (and a message) when Buffer cannot say."""
     try:
-        return buffer_services.buffer_profiles_for_user(user=request.user)
+        return buffer_services.buffer_profiles_for_user(user=request_user(request))
     except SERVICE_ERRORS as exc:
         messages.error(request, error_message(exc))
         return None
@@ -136,7 +137,7 @@ def _connect(request: HttpRequest) -> HttpResponse:
         return redirect("account-connect")
     try:
         account = services.social_account_create(
-            owner=request.user,
+            owner=request_user(request),
             platform=platform_for_service(match.service),
             account_name=match.formatted_username or match.service_username or match.id,
             buffer_profile_id=match.id,
@@ -154,11 +155,11 @@ def _connect(request: HttpRequest) -> HttpResponse:
 def buffer_config_view(request: HttpRequest) -> HttpResponse:
     form = BufferConfigForm(request.POST)
     if form.is_valid():
-        config = buffer_services.active_buffer_config(user=request.user)
+        config = buffer_services.active_buffer_config(user=request_user(request))
         token = form.cleaned_data["access_token"]
         try:
             if config is None:
-                buffer_services.buffer_config_create(owner=request.user, access_token=token)
+                buffer_services.buffer_config_create(owner=request_user(request), access_token=token)
             else:
                 buffer_services.buffer_config_update(config=config, access_token=token)
         except SERVICE_ERRORS as exc:

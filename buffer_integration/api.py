@@ -12,7 +12,8 @@ from buffer_integration import services
 from buffer_integration.models import BufferConfig
 from buffer_integration.platforms import can_publish, platform_for_service
 from buffer_integration.serializers import BufferConfigSerializer, BufferProfileSerializer
-from socialhub.api.views import OwnedModelViewSet, UserTimezoneMixin, request_user
+from socialhub.api.views import OwnedModelViewSet, UserTimezoneMixin
+from socialhub.users import request_user
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input, or a token Buffer rejects."),

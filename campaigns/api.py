@@ -13,6 +13,7 @@ from posts.filters import PostFilter
 from posts.models import Post
 from posts.serializers import PostSerializer
 from socialhub.api.views import OwnedModelViewSet
+from socialhub.users import request_user
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
@@ -50,7 +51,7 @@ class CampaignViewSet(OwnedModelViewSet):
     filterset_class = CampaignFilter
 
     def perform_create(self, serializer):
-        serializer.instance = services.campaign_create(owner=self.request.user, **serializer.validated_data)
+        serializer.instance = services.campaign_create(owner=request_user(self.request), **serializer.validated_data)
 
     def perform_update(self, serializer):
         serializer.instance = services.campaign_update(campaign=serializer.instance, **serializer.validated_data)

@@ -19,6 +19,7 @@ from campaigns import selectors, services
 from campaigns.forms import CampaignForm, CampaignStatusForm
 from campaigns.models import Campaign, CampaignStatus
 from posts.models import PostStatus
+from socialhub.users import request_user
 from socialhub.web import SERVICE_ERRORS, add_service_errors, run_action
 
 POSTS_SHOWN = 50
@@ -62,7 +63,7 @@ def campaign_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _get_campaign_for_user(request, pk)
-    analytics = selectors.campaign_analytics(campaign=campaign, tz=request.user.tzinfo)
+    analytics = selectors.campaign_analytics(campaign=campaign, tz=request_user(request).tzinfo)
     posts = (
         selectors.campaign_posts(campaign=campaign)
         .select_related("social_account")
@@ -103,7 +104,7 @@ def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -
         fields = {name: form.cleaned_data[name] for name in CampaignForm.Meta.fields}
         try:
             if campaign is None:
-                campaign = services.campaign_create(owner=request.user, **fields)
+                campaign = services.campaign_create(owner=request_user(request), **fields)
             else:
                 campaign = services.campaign_update(campaign=campaign, **fields)
         except SERVICE_ERRORS as exc:

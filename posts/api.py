@@ -22,6 +22,7 @@ from posts.serializers import (
     bulk_errors_by_index,
 )
 from socialhub.api.views import OwnedModelViewSet
+from socialhub.users import request_user
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` names the first problem, `errors` lists all by field."),
@@ -67,7 +68,7 @@ class PostViewSet(OwnedModelViewSet):
     filterset_class = PostFilter
 
     def perform_create(self, serializer):
-        serializer.instance = services.post_create(owner=self.request.user, **serializer.validated_data)
+        serializer.instance = services.post_create(owner=request_user(self.request), **serializer.validated_data)
 
     def perform_update(self, serializer):
         serializer.instance = services.post_update(post=serializer.instance, **serializer.validated_data)

@@ -22,6 +22,7 @@ from posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, co
 from posts.models import Post, PostStatus
 from posts.views import _get_post_for_user
 from socialhub.errors import DomainError
+from socialhub.users import request_user
 from socialhub.web import SERVICE_ERRORS, add_service_errors, error_message
 
 # "Publish now" schedules this far ahead: a scheduled time must be in the future when it is saved,
@@ -68,7 +69,7 @@ def _initial(request: HttpRequest) -> dict:
 
 def _render(request: HttpRequest, form, *, post: Post | None = None) -> HttpResponse:
     accounts = form.fields["accounts" if post is None else "social_account"].queryset
-    today = timezone.localdate(timezone.now(), request.user.tzinfo)
+    today = timezone.localdate(timezone.now(), request_user(request).tzinfo)
     context = {
         "form": form,
         "post": post,
@@ -112,7 +113,7 @@ def post_create_view(request: HttpRequest) -> HttpResponse:
         for account in accounts
     ]
     try:
-        posts = services.posts_bulk_create(owner=request.user, items=items)
+        posts = services.posts_bulk_create(owner=request_user(request), items=items)
     except DomainError as exc:
         _add_bulk_errors(form, exc, accounts)
         return _render(request, form)

@@ -30,6 +30,7 @@ from posts.models import Post, PostStatus
 from posts.selectors import calendar_for
 from posts.timeline import post_timeline
 from publisher.models import Delivery
+from socialhub.users import request_user
 from socialhub.web import (
     SERVICE_ERRORS,
     error_message,
@@ -104,7 +105,8 @@ def _calendar_anchor(request: HttpRequest, today: dt.date) -> dt.date:
 @login_required
 @require_GET
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    user, tz = request.user, request.user.tzinfo
+    user = request_user(request)
+    tz = user.tzinfo
     now = timezone.localtime(timezone.now(), tz)
     view = request.GET.get("view") if request.GET.get("view") in VIEWS else "month"
     rng = calendar_range(view=view, anchor=_calendar_anchor(request, now.date()))
@@ -175,10 +177,10 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": post_timeline(post, attempts),
         "snapshots": snapshots,
         "latest": snapshots[-1] if snapshots else None,
-        "chart": snapshot_chart(snapshots, tz=request.user.tzinfo),
+        "chart": snapshot_chart(snapshots, tz=request_user(request).tzinfo),
         # Never promise numbers Buffer cannot give for this user's config.
-        "analytics_unavailable": "" if snapshots else analytics_statistics_unavailable(user=request.user),
-        "analytics_note": analytics_statistics_note(user=request.user),
+        "analytics_unavailable": "" if snapshots else analytics_statistics_unavailable(user=request_user(request)),
+        "analytics_note": analytics_statistics_note(user=request_user(request)),
         "can": {
             "cancel": allowed["cancel"],
             "reschedule": allowed["reschedule"],

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -32,7 +32,8 @@ logger = logging.getLogger("socialhub.api")
 VALIDATION_DETAIL = "Invalid input: see `errors` for the problem with each field."
 
 
-def _flatten(detail) -> dict[str, list[str]] | list[str] | str:
+def _flatten(detail: Any) -> Any:
+    """DRF's error detail (nested dicts and lists of ErrorDetail) as plain JSON: dicts, lists, strings."""
     if isinstance(detail, dict):
         return {str(key): _flatten(value) for key, value in detail.items()}
     if isinstance(detail, list):
@@ -42,13 +43,15 @@ def _flatten(detail) -> dict[str, list[str]] | list[str] | str:
     return str(detail)
 
 
-def _first_message(errors) -> str:
+def _first_message(errors: Any) -> str:
     while isinstance(errors, (dict, list)) and errors:
         errors = next(iter(errors.values())) if isinstance(errors, dict) else errors[0]
     return str(errors) if errors else ""
 
 
-def validation_response(errors: dict[str, Any], *, status: int = 400, detail: str | None = None) -> Response:
+def validation_response(
+    errors: dict[str, Any] | list[Any], *, status: int = 400, detail: str | None = None
+) -> Response:
     """A 400 naming the first problem in `detail`, with all of them under `errors`."""
     errors = _flatten(errors)
     if not isinstance(errors, dict):
@@ -98,7 +101,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return validation_response(errors)
     if isinstance(exc, DomainError):
-        body = {"detail": exc.message}
+        body: dict[str, Any] = {"detail": exc.message}
         if exc.errors:
             body["errors"] = exc.errors
         retry_after = getattr(exc, "retry_after", None)
@@ -123,7 +126,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if response is not None:
         if isinstance(exc, drf.Throttled):
             # The header and the sentence give the same number (DRF's header rounds down).
-            seconds = retry_after_seconds(exc.wait or 0)
+            seconds = retry_after_seconds(exc.wait or 0)  # type: ignore[attr-defined]  # set in __init__; not in the stubs
             response["Retry-After"] = str(seconds)
             response.data = {"detail": f"Rate limit exceeded: try again in {count_of(seconds, 'second')}."}
         elif isinstance(exc, drf.ParseError):
@@ -136,7 +139,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     return Response({"detail": "Internal server error. The problem has been logged."}, status=500)
 
 
-def _wants_json(request) -> bool:
+def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
@@ -145,7 +148,7 @@ def _json_error(detail: str, *, status: int) -> JsonResponse:
     return JsonResponse({"detail": detail}, status=status, json_dumps_params={"separators": (",", ":")})
 
 
-def not_found_view(request, exception=None):
+def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
         return _json_error("Not found.", status=404)
     from django.views.defaults import page_not_found
@@ -153,7 +156,7 @@ def not_found_view(request, exception=None):
     return page_not_found(request, exception)
 
 
-def server_error_view(request):
+def server_error_view(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return _json_error("Internal server error. The problem has been logged.", status=500)
     from django.views.defaults import server_error

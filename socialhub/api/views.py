@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from socialhub.users import request_user
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import _User as User  # django-stubs: resolves to AUTH_USER_MODEL
@@ -22,14 +22,6 @@ else:
     _ViewMixinBase = object
 
 _M = TypeVar("_M", bound=models.Model)
-
-
-def request_user(request: HttpRequest | Request) -> User:
-    """The signed-in caller of a view that requires one (an anonymous caller never gets this far)."""
-    user = request.user
-    if isinstance(user, AnonymousUser):
-        raise NotAuthenticated()
-    return user
 
 
 class UserTimezoneMixin(_ViewMixinBase):
