@@ -6,7 +6,7 @@ from accounts.models import SocialAccount, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Preferences", {"fields": ("timezone",)}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Preferences", {"fields": ("timezone",)}))
     list_display = ("username", "email", "timezone", "is_staff", "is_active")
 
 

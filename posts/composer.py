@@ -40,7 +40,8 @@ def _option_fields(platform: str) -> dict[str, str]:
 
 
 def _action(request: HttpRequest) -> str:
-    return request.POST.get("action") if request.POST.get("action") in ACTIONS else "draft"
+    action = request.POST.get("action") or ""
+    return action if action in ACTIONS else "draft"
 
 
 def _initial(request: HttpRequest) -> dict:
@@ -148,7 +149,7 @@ def _add_bulk_errors(form, exc: DomainError, accounts: list) -> None:
 
 def _flat_item_errors(item_errors: dict) -> list[tuple[str, list[str]]]:
     """network_options errors nest per option ({"network_options": {"board_id": [...]}}): one level up."""
-    pairs = []
+    pairs: list[tuple[str, list[str]]] = []
     for key, value in item_errors.items():
         pairs.extend(value.items() if isinstance(value, dict) else [(key, value)])
     return pairs

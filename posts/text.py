@@ -124,7 +124,7 @@ def validate_post_content(
         counted = {
             "twitter": f" (each link counts {limits.get('short_url_length') or 23}, CJK and emoji 2)",
             "graphemes": " (graphemes)",
-        }.get(limits.get("x_counting"), "")
+        }.get(limits.get("x_counting") or "", "")
         errors["content"] = [f"Too long for {name}: {length} characters{counted}, the limit is {limit}."]
     media_errors = _media_errors(name=name, limits=limits, media_urls=media_urls)
     if media_errors:

@@ -108,7 +108,9 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     tz = user.tzinfo
     now = timezone.localtime(timezone.now(), tz)
-    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "month"
+    view = request.GET.get("view") or "month"
+    if view not in VIEWS:
+        view = "month"
     rng = calendar_range(view=view, anchor=_calendar_anchor(request, now.date()))
     filterset = PostFilter(_given(request, CALENDAR_FILTERS), queryset=Post.objects.owned_by(user))
     context = _filter_context(request, CALENDAR_FILTERS)

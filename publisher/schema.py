@@ -166,8 +166,8 @@ def parse_post_request(data: Any, *, tz: tzinfo, now: datetime | None = None) ->
     if not isinstance(data, dict):
         raise InvalidInput("The request body must be a JSON object.", errors={"non_field_errors": ["Not an object."]})
     if found := _unstorable(data):
-        field, problem = found
-        raise InvalidInput(problem, errors={field: [problem]})
+        field, unstorable = found
+        raise InvalidInput(unstorable, errors={field: [unstorable]})
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     allowed = ", ".join(PROPERTIES)
@@ -176,8 +176,8 @@ def parse_post_request(data: Any, *, tz: tzinfo, now: datetime | None = None) ->
             errors[name] = [f"Unknown property {name!r}: the schema allows only {allowed}."]
     if "payload" not in data:
         errors["payload"] = ["This property is required (any JSON value: the content to publish)."]
-    elif problem := _payload_problem(data["payload"]):
-        errors["payload"] = [problem]
+    elif payload_problem := _payload_problem(data["payload"]):
+        errors["payload"] = [payload_problem]
     values: dict[str, Any] = {}
     for name in FILTERS:
         if name in data:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -125,6 +126,7 @@ AUTH_USER_MODEL = "accounts.User"
 # --- Cache (rate limits, Buffer throttling): Redis when configured, else a file cache shared
 # --- by the processes of one machine.
 REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
