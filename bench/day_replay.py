@@ -157,6 +157,7 @@ def main() -> None:
     from accounts.models import SocialAccount, User
     from buffer_integration.backends import get_backend, get_session
     from buffer_integration.backends.base import UpdateDraft
+    from buffer_integration.backends.graphql import GraphQLBackend
     from buffer_integration.models import BufferConfig
     from posts import tasks, transitions
     from posts.models import BufferPollState, Post, PostStatus
@@ -178,7 +179,8 @@ def main() -> None:
             config.save()
             backend = get_backend(token, api="graphql")
             channels = [c for c in backend.list_profiles() if c.service in PLAIN_SERVICES][: args.channels]
-            organization_id = channels[0].organization_id or backend._organization()
+            assert isinstance(backend, GraphQLBackend)
+            organization_id = channels[0].organization_id or backend._organizations()[0]
             for channel in channels:
                 accounts.append(
                     SocialAccount.objects.create(
@@ -244,7 +246,9 @@ def main() -> None:
             wake = max(min(candidates), dt.datetime.now(dt.UTC) + dt.timedelta(seconds=beat))
             traveller.move_to(wake)
         log.recording = False
-        at_sandbox = None if at_sandbox is None else sandbox_requests(sandbox) - at_sandbox
+        if at_sandbox is not None:
+            counted = sandbox_requests(sandbox)
+            at_sandbox = None if counted is None else counted - at_sandbox
         stats = sandbox.stats.as_dict()
         published = Post.objects.filter(status=PostStatus.PUBLISHED)
         counts = Counter(Post.objects.values_list("status", flat=True))
