@@ -79,7 +79,7 @@ def _ask_buffer(account: SocialAccount, config: BufferConfig) -> ConnectionCheck
             buffer_api=config.api,
         )
 
-    backend = backend_for_config(config)
+    backend = backend_for_config(config=config)
     profile_id = account.buffer_profile_id
     try:
         if not profile_id:

@@ -34,7 +34,7 @@ def _render_accounts(request: HttpRequest, config_form: BufferConfigForm | None 
         "accounts": list(SocialAccount.objects.owned_by(request.user).order_by("platform", "account_name")),
         "config": config,
         "budget": config_report(config) if config is not None else None,
-        "config_notice": buffer_services.buffer_api_notice(config.api) if config is not None else "",
+        "config_notice": buffer_services.buffer_api_notice(api=config.api) if config is not None else "",
         "config_form": config_form or BufferConfigForm(),
         "sandbox": config is None and buffer_is_local_sandbox(),
     }

@@ -267,7 +267,7 @@ def analytics_statistics_unavailable(*, user: User) -> str:
     if config is None or not config.has_access_token:
         return ""  # nothing is published without Buffer; once it is connected, its API decides
     try:
-        ensure_supported(backend_for_config(config, priority=Priority.ANALYTICS), "statistics")
+        ensure_supported(backend_for_config(config=config, priority=Priority.ANALYTICS), "statistics")
     except BufferUnsupported as exc:
         return f"{exc.message} Numbers recorded by hand show here."
     return ""
@@ -279,7 +279,7 @@ def analytics_statistics_note(*, user: User) -> str:
     config = active_buffer_config(user=user)
     if config is None or not config.has_access_token:
         return ""
-    note: str = getattr(backend_for_config(config), "statistics_note", "")  # an attribute: no request is sent
+    note: str = getattr(backend_for_config(config=config), "statistics_note", "")  # an attribute: no request is sent
     return note
 
 

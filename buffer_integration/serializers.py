@@ -97,7 +97,7 @@ class BufferConfigSerializer(StrictModelSerializer):
         return KeyBudgetSerializer(report).data if report is not None else None
 
     def get_deprecation(self, obj: BufferConfig) -> str:
-        return buffer_api_notice(obj.api)
+        return buffer_api_notice(api=obj.api)
 
 
 class BufferProfileSerializer(serializers.Serializer[Any]):

@@ -57,7 +57,7 @@ def v1_is_retired(*, now: datetime | None = None) -> bool:
     return (now or timezone.now()) >= V1_RETIREMENT
 
 
-def buffer_api_notice(api: str) -> str:
+def buffer_api_notice(*, api: str) -> str:
     """What a config of this API must tell its owner ("" for GraphQL)."""
     return V1_DEPRECATION_NOTICE if api == BufferApi.V1 else ""
 
@@ -72,7 +72,7 @@ def active_buffer_config(*, user: User) -> BufferConfig | None:
 
 
 def backend_for_config(
-    config: BufferConfig, *, priority: Priority = Priority.PUBLISH, max_retries: int | None = None
+    *, config: BufferConfig, priority: Priority = Priority.PUBLISH, max_retries: int | None = None
 ) -> BufferBackend:
     """A backend on `config`'s key, its requests counted against the key's budget at `priority`."""
     return get_backend(
@@ -84,7 +84,7 @@ def backend_for_user(*, user: User, priority: Priority = Priority.PUBLISH) -> Bu
     config = active_buffer_config(user=user)
     if config is None or not config.has_access_token:
         raise InvalidInput(NO_CONFIG_MESSAGE)
-    return backend_for_config(config, priority=priority)
+    return backend_for_config(config=config, priority=priority)
 
 
 def buffer_config_for_account(*, account: OwnedAccount) -> BufferConfig:
@@ -114,7 +114,9 @@ def backend_for_account(
 ) -> BufferBackend:
     """A backend on the account owner's active Buffer config, counted at `priority` (background
     callers pass theirs: analytics ANALYTICS, comment sync COMMENT_SYNC, …; `max_retries` as get_backend's)."""
-    return backend_for_config(buffer_config_for_account(account=account), priority=priority, max_retries=max_retries)
+    return backend_for_config(
+        config=buffer_config_for_account(account=account), priority=priority, max_retries=max_retries
+    )
 
 
 def _validated_buffer_user(*, access_token: str, api: str, plan: str | None = None) -> BufferUser:

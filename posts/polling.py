@@ -33,7 +33,7 @@ from posts.models import BufferPollState
 
 def backend_for(config: BufferConfig, *, priority: Priority) -> BufferBackend:
     """A backend on `config`'s key whose every request is admitted by the key's budget at `priority`."""
-    return backend_for_config(config, priority=priority)
+    return backend_for_config(config=config, priority=priority)
 
 
 def max_interval() -> float:
