@@ -24,7 +24,7 @@ format:  ## ruff --fix + ruff format, in place
 
 typecheck:  ## mypy, configured in pyproject.toml [tool.mypy]
 	bin/setup --dev
-	.venv/bin/mypy
+	bin/typecheck
 
 migrations-check:  ## makemigrations --check --dry-run
 	bin/migrations-check

@@ -13,7 +13,7 @@ from kernel.errors import DomainError
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Preferences", {"fields": ("timezone",)}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Preferences", {"fields": ("timezone",)}))
     list_display = ("username", "email", "timezone", "is_staff", "is_active")
 
 
@@ -80,5 +80,5 @@ class SocialAccountAdmin(admin.ModelAdmin):
         except (DomainError, BufferError) as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return redirect("admin:accounts_socialaccount_change", deleted.pk)
-        self.log_deletions(request, [deleted])
+        self.log_deletions(request, [deleted])  # type: ignore[arg-type]  # the row is gone: a list, not a queryset
         return self.response_delete(request, str(deleted), deleted.pk)

@@ -16,6 +16,7 @@ from accounts.serializers import ConnectionCheckSerializer, MeSerializer, Social
 from buffer_integration.platforms import can_publish, platform_for_service
 from buffer_integration.serializers import BufferProfileSerializer
 from kernel.api.views import OwnedModelViewSet, UserTimezoneMixin
+from kernel.users import request_user
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
@@ -60,7 +61,9 @@ class SocialAccountViewSet(OwnedModelViewSet):
     filterset_fields = ["platform", "is_active", "connection_status"]
 
     def perform_create(self, serializer):
-        serializer.instance = services.social_account_create(owner=self.request.user, **serializer.validated_data)
+        serializer.instance = services.social_account_create(
+            owner=request_user(self.request), **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.social_account_update(account=serializer.instance, **serializer.validated_data)

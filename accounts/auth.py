@@ -12,7 +12,7 @@ a compare-and-set. The others get 401, like a reused token.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -40,7 +40,8 @@ class RefreshToken(SimpleRefreshToken):
 
     @classmethod
     def for_user(cls, user) -> RefreshToken:
-        token = Token.for_user.__func__(cls, user)  # skip BlacklistMixin.for_user: it stores str(token)
+        # Skip BlacklistMixin.for_user (it stores str(token)); the stubs see a classmethod as a bound callable.
+        token = Token.for_user.__func__(cls, user)  # type: ignore[attr-defined]
         token.outstanding_row(user=user)
         return token
 
@@ -74,7 +75,8 @@ def _active_user(token: Token):
 
 def refresh_token_rotate(*, refresh: str) -> dict[str, str]:
     """A new access and refresh token for `refresh`, which is blacklisted; TokenError (401) if it lost."""
-    old = RefreshToken(refresh)  # signature, expiry, type, not yet blacklisted
+    # Signature, expiry, type, not yet blacklisted. (simplejwt annotates `token` without the str it takes.)
+    old = RefreshToken(refresh)  # type: ignore[arg-type]
     user = _active_user(old)
     if user is None:
         raise exceptions.AuthenticationFailed("No active account found for the given token.", "no_active_account")
@@ -97,7 +99,7 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
         )
         if not api_settings.USER_AUTHENTICATION_RULE(self.user):
             raise exceptions.AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account")
-        refresh = self.get_token(self.user)
+        refresh = cast(RefreshToken, self.get_token(self.user))  # token_class is RefreshToken
         return {"refresh": str(refresh), "access": str(refresh.access_token)}
 
 

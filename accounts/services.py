@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import ConnectionStatus, SocialAccount
+from accounts.models import ConnectionStatus, SocialAccount, User
 from buffer_integration import services as buffer_services
 from buffer_integration.backends.base import BufferProfile
 from buffer_integration.budget import Priority
@@ -20,8 +21,20 @@ from buffer_integration.platforms import platform_for_service
 from buffer_integration.services import backend_for_account, backend_for_config, buffer_config_for_account
 from kernel.errors import InvalidInput
 
-_EDITABLE_FIELDS = {"platform", "account_name", "buffer_profile_id", "is_active", "default_pinterest_board_id"}
 _DUPLICATE = "You already connected this Buffer profile for this platform."
+
+
+class SocialAccountChanges(TypedDict, total=False):
+    """What `social_account_update` may change; a key left out keeps the account's value."""
+
+    platform: str
+    account_name: str
+    buffer_profile_id: str
+    is_active: bool
+    default_pinterest_board_id: str
+
+
+_EDITABLE_FIELDS = SocialAccountChanges.__optional_keys__
 
 
 class BufferAnswer(StrEnum):
@@ -69,7 +82,7 @@ def _ask_buffer(account: SocialAccount, config: BufferConfig) -> ConnectionCheck
             buffer_api=config.api,
         )
 
-    backend = backend_for_config(config, priority=Priority.PUBLISH)
+    backend = backend_for_config(config=config, priority=Priority.PUBLISH)
     profile_id = account.buffer_profile_id
     try:
         if not profile_id:
@@ -116,7 +129,9 @@ def _verify_profile(account: SocialAccount) -> None:
     _apply_check(account, check)
 
 
-def _ensure_unique_profile(*, owner, platform: str, buffer_profile_id: str, exclude_pk: int | None = None) -> None:
+def _ensure_unique_profile(
+    *, owner: User, platform: str, buffer_profile_id: str, exclude_pk: int | None = None
+) -> None:
     if not buffer_profile_id:
         return
     duplicates = SocialAccount.objects.owned_by(owner).filter(platform=platform, buffer_profile_id=buffer_profile_id)
@@ -126,18 +141,18 @@ def _ensure_unique_profile(*, owner, platform: str, buffer_profile_id: str, excl
         raise InvalidInput(_DUPLICATE, errors={"buffer_profile_id": [_DUPLICATE]})
 
 
-def _save_unique(account: SocialAccount, **save_kwargs) -> None:
+def _save_unique(account: SocialAccount) -> None:
     """The constraint is the last word when two requests race past the check above."""
     try:
         with transaction.atomic():
-            account.save(**save_kwargs)
+            account.save()
     except IntegrityError:
         raise InvalidInput(_DUPLICATE, errors={"buffer_profile_id": [_DUPLICATE]}) from None
 
 
 def social_account_create(
     *,
-    owner,
+    owner: User,
     platform: str,
     account_name: str,
     buffer_profile_id: str = "",
@@ -181,7 +196,10 @@ def _ensure_default_board(account: SocialAccount) -> None:
         raise InvalidInput(f"default_pinterest_board_id: {message}", errors={"default_pinterest_board_id": [message]})
 
 
-def social_account_update(*, account: SocialAccount, access_token: str | None = None, **fields) -> SocialAccount:
+def social_account_update(
+    *, account: SocialAccount, access_token: str | None = None, **changes: Unpack[SocialAccountChanges]
+) -> SocialAccount:
+    fields: Mapping[str, object] = changes
     unknown = set(fields) - _EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
@@ -267,7 +285,7 @@ def social_account_sync_from_buffer(*, account: SocialAccount) -> SocialAccount:
     return account
 
 
-def buffer_profiles_for_user(*, user) -> list[tuple[BufferProfile, int | None]]:
+def buffer_profiles_for_user(*, user: User) -> list[tuple[BufferProfile, int | None]]:
     """The user's Buffer profiles, each with the id of the SocialAccount already connected to it."""
     profiles = buffer_services.backend_for_user(user=user).list_profiles()
     connected = dict(
@@ -281,7 +299,7 @@ def buffer_profiles_for_user(*, user) -> list[tuple[BufferProfile, int | None]]:
 NOT_CONNECTABLE = "That Buffer profile is not available to connect (already connected, or unknown)."
 
 
-def social_account_connect_from_buffer(*, owner, buffer_profile_id: str) -> SocialAccount:
+def social_account_connect_from_buffer(*, owner: User, buffer_profile_id: str) -> SocialAccount:
     """Connect one of `owner`'s Buffer profiles as a social account, filled from Buffer; all or nothing.
 
     Buffer is asked for the owner's profiles rather than trusting the page: the platform and the name

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
@@ -22,7 +24,7 @@ def _sums() -> dict:
     return {"posts": Count("id"), **{name: Coalesce(Sum(name), Value(0)) for name in _METRICS}}
 
 
-def _with_rate(row: dict) -> dict:
+def _with_rate(row: Mapping[str, Any]) -> dict[str, Any]:
     rate = engagement_rate(views=row["views"], likes=row["likes"], shares=row["shares"], comments=row["comments"])
     return {**row, "engagement_rate": rate}
 

@@ -37,7 +37,8 @@ class PostAnalyticsSerializer(StrictModelSerializer):
         help_text="Optional: computed as (likes + shares + comments) / views x 100 when omitted; "
         "when given it must match that within 0.01.",
     )
-    source = serializers.ChoiceField(choices=AnalyticsSource.choices, required=False)
+    # A field named like Field.source, which the stubs type as that string.
+    source = serializers.ChoiceField(choices=AnalyticsSource.choices, required=False)  # type: ignore[assignment]
     recorded_at = serializers.DateTimeField(
         required=False, help_text="When the numbers were read. Default now; without an offset, the user's timezone."
     )

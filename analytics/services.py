@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
 from analytics.buffer_metrics import metrics_from_buffer_statistics
 from analytics.engagement import engagement_rate, is_consistent
 from analytics.models import AnalyticsSource, AnalyticsSyncJob, PostAnalytics, SyncJobStatus
@@ -37,7 +39,23 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 SYNC_STALE_AFTER = dt.timedelta(minutes=10)
 SYNC_ALL_LOOP = "analytics.sync_all_users"
 _METRIC_FIELDS = ("views", "likes", "shares", "comments", "clicks")
-_EDITABLE_FIELDS = {"post", *_METRIC_FIELDS, "engagement_rate", "source", "recorded_at"}
+
+
+class AnalyticsChanges(TypedDict, total=False):
+    """What `analytics_update` may change; a key left out keeps the snapshot's value."""
+
+    post: Post
+    views: int
+    likes: int
+    shares: int
+    comments: int
+    clicks: int | None
+    engagement_rate: float | Decimal | None
+    source: str
+    recorded_at: dt.datetime
+
+
+_EDITABLE_FIELDS = AnalyticsChanges.__optional_keys__
 
 
 def _checked_rate(*, views: int, likes: int, shares: int, comments: int, given: float | Decimal | None) -> Decimal:
@@ -93,7 +111,7 @@ def analytics_record(
     )
 
 
-def analytics_update(*, snapshot: PostAnalytics, **fields) -> PostAnalytics:
+def analytics_update(*, snapshot: PostAnalytics, **fields: Unpack[AnalyticsChanges]) -> PostAnalytics:
     """The rate is always recomputed from the resulting counts; a given one must agree with them."""
     unknown = set(fields) - _EDITABLE_FIELDS
     if unknown:
@@ -120,7 +138,7 @@ def analytics_delete(*, snapshot: PostAnalytics) -> None:
     snapshot.delete()
 
 
-def analytics_sync_start(*, user) -> AnalyticsSyncJob:
+def analytics_sync_start(*, user: User) -> AnalyticsSyncJob:
     """Queue a sync of the user's statistics from Buffer; the task runs once the job row is committed.
 
     A job already in progress is returned instead of queueing a second one reading the same numbers.
@@ -129,9 +147,10 @@ def analytics_sync_start(*, user) -> AnalyticsSyncJob:
 
     current = analytics_sync_job_in_progress(user=user)
     # A job deferred for the Buffer key's budget is alive until a while after its retry_at.
-    alive_since = max(current.created_at, current.retry_at or current.created_at) if current is not None else None
-    if alive_since is not None and alive_since > timezone.now() - SYNC_STALE_AFTER:
-        return current
+    if current is not None:
+        alive_since = max(current.created_at, current.retry_at or current.created_at)
+        if alive_since > timezone.now() - SYNC_STALE_AFTER:
+            return current
     job = AnalyticsSyncJob.objects.create(owner=user)
     transaction.on_commit(lambda: sync_analytics_job.delay(job.id))
     return job
@@ -172,7 +191,7 @@ class _SyncCounts:
             self.reasons.append(reason)
 
 
-def _changed_snapshot(post: Post, statistics: dict, latest: PostAnalytics | None) -> PostAnalytics | None:
+def _changed_snapshot(post: Post, statistics: dict[str, Any], latest: PostAnalytics | None) -> PostAnalytics | None:
     """A new buffer snapshot of the post, or None when Buffer's numbers equal the latest snapshot's."""
     metrics = metrics_from_buffer_statistics(statistics)
     numbers = tuple(getattr(metrics, name) for name in _METRIC_FIELDS)
@@ -230,7 +249,7 @@ def _sync_account_posts(posts: list[Post], latest: dict[int, PostAnalytics], cou
         counts.created += len(new)
 
 
-def _outcome(counts: _SyncCounts) -> tuple[str, str]:
+def _outcome(counts: _SyncCounts) -> tuple[SyncJobStatus, str]:
     """A job is `succeeded` only when every post was read; otherwise it says how much was done, and why not."""
     if counts.unsupported:
         return SyncJobStatus.UNSUPPORTED, counts.unsupported
@@ -242,26 +261,27 @@ def _outcome(counts: _SyncCounts) -> tuple[str, str]:
     return SyncJobStatus.FAILED, f"No post could be synced. {reasons}"
 
 
-def analytics_statistics_unavailable(*, user) -> str:
+def analytics_statistics_unavailable(*, user: User) -> str:
     """Why Buffer cannot give statistics for `user`'s posts ("" when it can): pages must not promise them."""
     config = active_buffer_config(user=user)
     if config is None or not config.has_access_token:
         return ""  # nothing is published without Buffer; once it is connected, its API decides
     try:
-        ensure_supported(backend_for_config(config, priority=Priority.ANALYTICS), "statistics")
+        ensure_supported(backend_for_config(config=config, priority=Priority.ANALYTICS), "statistics")
     except BufferUnsupported as exc:
         return f"{exc.message} Numbers recorded by hand show here."
     return ""
 
 
-def analytics_statistics_note(*, user) -> str:
+def analytics_statistics_note(*, user: User) -> str:
     """How fresh Buffer's numbers are for `user`'s config ("" when nothing to say): GraphQL's `Post.metrics`
     are refreshed daily by Buffer (developers.buffer.com/types/Post.md, `metricsUpdatedAt`)."""
     config = active_buffer_config(user=user)
     if config is None or not config.has_access_token:
         return ""
-    backend = backend_for_config(config, priority=Priority.ANALYTICS)
-    return getattr(backend, "statistics_note", "")  # an attribute: no request is sent
+    backend = backend_for_config(config=config, priority=Priority.ANALYTICS)
+    note: str = getattr(backend, "statistics_note", "")  # an attribute: no request is sent
+    return note
 
 
 def _finish(job: AnalyticsSyncJob, counts: _SyncCounts, *, status: str, error: str = "") -> None:

@@ -138,6 +138,7 @@ def seed_accounts(args: argparse.Namespace) -> tuple[list, list[str]]:
     `--channels` plain channels; the accounts, and the key each one publishes with."""
     from accounts.models import SocialAccount, User
     from buffer_integration.backends import get_backend
+    from buffer_integration.backends.graphql import GraphQLBackend
     from buffer_integration.models import BufferConfig
 
     accounts, tokens = [], []
@@ -149,7 +150,8 @@ def seed_accounts(args: argparse.Namespace) -> tuple[list, list[str]]:
         config.save()
         backend = get_backend(token, api="graphql")
         channels = [c for c in backend.list_profiles() if c.service in PLAIN_SERVICES][: args.channels]
-        organization_id = channels[0].organization_id or backend._organization()
+        assert isinstance(backend, GraphQLBackend)
+        organization_id = channels[0].organization_id or backend._organizations()[0]
         for channel in channels:
             accounts.append(
                 SocialAccount.objects.create(
@@ -264,7 +266,9 @@ def main() -> None:
 
         run_day(start, traveller, deadline=started_real + args.timeout)
         log.recording = False
-        at_sandbox = None if at_sandbox is None else sandbox_requests(sandbox) - at_sandbox
+        if at_sandbox is not None:
+            counted = sandbox_requests(sandbox)
+            at_sandbox = None if counted is None else counted - at_sandbox
         stats = sandbox.stats.as_dict()
         published = Post.objects.filter(status=PostStatus.PUBLISHED)
         counts = Counter(Post.objects.values_list("status", flat=True))

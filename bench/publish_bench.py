@@ -245,6 +245,7 @@ def main() -> None:
             for published, scheduled in Post.objects.filter(status=PostStatus.PUBLISHED).values_list(
                 "published_at", "scheduled_time"
             )
+            if published is not None and scheduled is not None
         ]
         creates = requests.get(f"{sandbox_url}/__sandbox/stats", timeout=30).json()["creates_by_text"]
         duplicates = sum(count - 1 for count in creates.values() if count > 1)

@@ -6,7 +6,7 @@ from buffer_integration.models import BufferConfig
 
 
 @admin.register(BufferConfig)
-class BufferConfigAdmin(admin.ModelAdmin):
+class BufferConfigAdmin(admin.ModelAdmin[BufferConfig]):
     """Tokens are entered through the API or UI, where they are validated; here they are never shown."""
 
     list_display = (

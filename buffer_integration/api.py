@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.serializers import BaseSerializer
 
 from buffer_integration import services
 from buffer_integration.models import BufferConfig
 from buffer_integration.serializers import BufferConfigSerializer
 from kernel.api.views import OwnedModelViewSet
+from kernel.users import request_user
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input, or a token Buffer rejects."),
@@ -34,15 +36,18 @@ ERRORS = {
     ),
     destroy=extend_schema(summary="Delete a Buffer config", responses={204: None, **ERRORS}),
 )
-class BufferConfigViewSet(OwnedModelViewSet):
+class BufferConfigViewSet(OwnedModelViewSet[BufferConfig]):
     queryset = BufferConfig.objects.all()
     serializer_class = BufferConfigSerializer
 
-    def perform_create(self, serializer):
-        serializer.instance = services.buffer_config_create(owner=self.request.user, **serializer.validated_data)
+    def perform_create(self, serializer: BaseSerializer[BufferConfig]) -> None:
+        serializer.instance = services.buffer_config_create(
+            owner=request_user(self.request), **serializer.validated_data
+        )
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer: BaseSerializer[BufferConfig]) -> None:
+        assert serializer.instance is not None  # an update always has its instance
         serializer.instance = services.buffer_config_update(config=serializer.instance, **serializer.validated_data)
 
-    def perform_destroy(self, instance):
+    def perform_destroy(self, instance: BufferConfig) -> None:
         services.buffer_config_delete(config=instance)

@@ -30,12 +30,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
 
 from buffer_integration.exceptions import BufferBudgetExhausted
 from kernel.crypto import keyed_hash
+
+if TYPE_CHECKING:
+    from buffer_integration.models import BufferConfig
 
 KEY_PREFIX = "buffer-budget"
 
@@ -203,7 +207,9 @@ class KeyBudget:
             priority=self.priority,
         )
 
-    def record_rate_limited(self, retry_after: float | None, window: str | None = None, *, now: float | None = None):
+    def record_rate_limited(
+        self, retry_after: float | None, window: str | None = None, *, now: float | None = None
+    ) -> None:
         """Buffer answered 429: nobody sends with this key before its Retry-After."""
         now = _clock() if now is None else now
         seconds = DEFAULT_BLOCK_SECONDS if retry_after is None else max(0.0, float(retry_after))
@@ -275,7 +281,9 @@ class KeyBudget:
             plan.append((window, [self._bucket_key(name, current - back) for back in range(window.buckets)]))
         return plan
 
-    def _room_at(self, window: Window, keys: list[str], counts: dict, used: int, top: int, now: float) -> float:
+    def _room_at(
+        self, window: Window, keys: list[str], counts: dict[str, Any], used: int, top: int, now: float
+    ) -> float:
         """When enough old buckets have left the window for one more request of this priority."""
         current = int(now // window.bucket_seconds)
         need = used + 1 - top  # requests that must leave the window first
@@ -325,12 +333,12 @@ def _decrement(key: str) -> None:
         cache.decr(key)
 
 
-def budget_for_config(config, *, priority: Priority = Priority.PUBLISH) -> KeyBudget:
+def budget_for_config(config: BufferConfig, *, priority: Priority = Priority.PUBLISH) -> KeyBudget:
     """The budget of a `BufferConfig`'s key (reads the token to hash it; never returns it)."""
     return KeyBudget(config.get_access_token(), api=config.api, plan=config.plan, priority=priority)
 
 
-def config_report(config, *, now: float | None = None) -> dict | None:
+def config_report(config: BufferConfig, *, now: float | None = None) -> dict[str, Any] | None:
     """A `BufferConfig`'s budget as health, the accounts page, the config API and admin show it;
     None when its key cannot be read (no token, or FIELD_ENCRYPTION_KEYS lost it).
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 
@@ -89,7 +90,7 @@ def weighted_length(text: str, platform: str, service_type: str = "profile") -> 
     return character_count(text, url_length=counting.url_length)
 
 
-def client_rules() -> dict:
+def client_rules() -> dict[str, Any]:
     """What a client-side counter needs to count as `weighted_length` does (its limits: `counting_for`)."""
     return {
         "url_pattern": URL_RE.pattern,

@@ -15,7 +15,11 @@ and the pages answer it alike; tasks read `retryable` to retry or fail:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from buffer_integration.budget import Priority
+
 
 from kernel.errors import ServiceError
 from kernel.wording import count_of, retry_after_seconds
@@ -44,8 +48,10 @@ class BufferUnavailable(BufferError):
     status_code = 503
     detail_prefix = "Buffer is unavailable: "
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, code: int | None = None, status: int | None = None
+    ):
+        super().__init__(message, code=code, status=status)
         self.retry_after = retry_after
 
 
@@ -97,8 +103,17 @@ class BufferBudgetExhausted(BufferError):
     retryable = True
     status_code = 503
 
-    def __init__(self, message: str, *, retry_at: dt.datetime, window: str, priority: Any, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_at: dt.datetime,
+        window: str,
+        priority: Priority,
+        code: int | None = None,
+        status: int | None = None,
+    ):
+        super().__init__(message, code=code, status=status)
         self.retry_at = retry_at  # timezone-aware datetime
         self.window = window  # "15m" | "24h" | "30d" | "1m" (v1)
         self.priority = priority

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User as User  # django-stubs: resolves to AUTH_USER_MODEL
 
 from kernel.models import EncryptedAccessTokenModel, TimestampedModel
 
@@ -22,8 +27,8 @@ class BufferApi(models.TextChoices):
     V1 = "v1", "Buffer REST API v1 (pre-2019 app token)"
 
 
-class BufferConfigQuerySet(models.QuerySet):
-    def owned_by(self, user) -> BufferConfigQuerySet:
+class BufferConfigQuerySet(models.QuerySet["BufferConfig"]):
+    def owned_by(self, user: User) -> BufferConfigQuerySet:
         return self.filter(owner=user)
 
     def active(self) -> BufferConfigQuerySet:

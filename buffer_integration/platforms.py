@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 _SERVICE_TO_PLATFORM = {"google": "googlebusiness", "x": "twitter"}
 CONFIGURATION_PATH = Path(__file__).parent / "data" / "configuration.json"
@@ -87,7 +88,7 @@ def option_defaults(service: str) -> dict[str, object]:
     return dict(OPTION_DEFAULTS.get(platform_for_service(service), {}))
 
 
-def missing_required_options(service: str, options: dict | None) -> list[str]:
+def missing_required_options(service: str, options: dict[str, Any] | None) -> list[str]:
     """The option names a post on `service` must set and does not (blank strings count as missing).
 
     Pinterest needs `board_id`, YouTube `title`; every other network has none, or a default. A caller
@@ -111,11 +112,12 @@ def missing_required_media(service: str, media_kinds: set[str] | list[str]) -> s
 
 
 @lru_cache(maxsize=1)
-def network_configuration() -> dict:
+def network_configuration() -> dict[str, Any]:
     """Buffer's `/1/info/configuration.json` shape, extended with SocialHub's `x_` keys."""
-    return json.loads(CONFIGURATION_PATH.read_text())
+    configuration: dict[str, Any] = json.loads(CONFIGURATION_PATH.read_text())
+    return configuration
 
 
-def network_limits(platform: str, service_type: str = "profile") -> dict:
-    types = network_configuration()["services"][platform]["types"]
+def network_limits(platform: str, service_type: str = "profile") -> dict[str, Any]:
+    types: dict[str, dict[str, Any]] = network_configuration()["services"][platform]["types"]
     return types.get(service_type) or next(iter(types.values()))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,7 +13,7 @@ from kernel.api.validators import validate_access_token
 from kernel.tokens import MAX_ACCESS_TOKEN_LENGTH
 
 
-class BudgetWindowSerializer(serializers.Serializer):
+class BudgetWindowSerializer(serializers.Serializer[Any]):
     window = serializers.ChoiceField(["1m", "15m", "24h", "30d"], help_text="Buffer's window for this key.")
     seconds = serializers.IntegerField(help_text="Length of the window.")
     used = serializers.IntegerField(help_text="Requests sent with this key in the window (all SocialHub processes).")
@@ -22,9 +24,10 @@ class BudgetWindowSerializer(serializers.Serializer):
     )
 
 
-class KeyBudgetSerializer(serializers.Serializer):
+class KeyBudgetSerializer(serializers.Serializer[Any]):
     config_id = serializers.IntegerField()
-    label = serializers.CharField(help_text="Config id, API and plan: never the key.")
+    # A field named like Field.label, which the stubs type as a string.
+    label = serializers.CharField(help_text="Config id, API and plan: never the key.")  # type: ignore[assignment]
     api = serializers.ChoiceField(BufferApi.choices)
     plan = serializers.ChoiceField(BufferPlan.choices)
     blocked_until = serializers.DateTimeField(
@@ -88,16 +91,16 @@ class BufferConfigSerializer(StrictModelSerializer):
         ]
 
     @extend_schema_field(KeyBudgetSerializer(allow_null=True))
-    def get_budget(self, config: BufferConfig) -> dict | None:
+    def get_budget(self, config: BufferConfig) -> dict[str, Any] | None:
         """The key's request use per window, shared by every SocialHub process (null: no readable key)."""
         report = config_report(config)
         return KeyBudgetSerializer(report).data if report is not None else None
 
     def get_deprecation(self, obj: BufferConfig) -> str:
-        return buffer_api_notice(obj.api)
+        return buffer_api_notice(api=obj.api)
 
 
-class BufferProfileSerializer(serializers.Serializer):
+class BufferProfileSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     service = serializers.CharField()
     platform = serializers.CharField()

@@ -9,6 +9,7 @@ network's credential stored for it, not a Buffer token.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,18 @@ from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferAuthError
 from buffer_integration.models import BufferApi, BufferConfig, BufferPlan
 from kernel.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User as User  # django-stubs: resolves to AUTH_USER_MODEL
+
+    from buffer_integration.backends.base import BufferUser
+
+
+class OwnedAccount(Protocol):
+    """What the Buffer seam needs of a social account (`accounts.SocialAccount`): whose it is."""
+
+    owner_id: int
+
 
 NO_CONFIG_MESSAGE = "No Buffer access token is configured: create one with POST /api/v1/buffer/config."
 ACCOUNT_NO_CONFIG_MESSAGE = (
@@ -44,7 +57,7 @@ def v1_is_retired(*, now: datetime | None = None) -> bool:
     return (now or timezone.now()) >= V1_RETIREMENT
 
 
-def buffer_api_notice(api: str) -> str:
+def buffer_api_notice(*, api: str) -> str:
     """What a config of this API must tell its owner ("" for GraphQL)."""
     return V1_DEPRECATION_NOTICE if api == BufferApi.V1 else ""
 
@@ -54,29 +67,31 @@ def _refuse_retired_v1(api: str) -> None:
         raise InvalidInput(V1_RETIRED_MESSAGE, errors={"api": [V1_RETIRED_MESSAGE]})
 
 
-def active_buffer_config(*, user) -> BufferConfig | None:
+def active_buffer_config(*, user: User) -> BufferConfig | None:
     return BufferConfig.objects.owned_by(user).active().first()
 
 
-def backend_for_config(config: BufferConfig, *, priority: Priority, **options) -> BufferBackend:
+def backend_for_config(*, config: BufferConfig, priority: Priority, max_retries: int | None = None) -> BufferBackend:
     """A backend on `config`'s key, its requests counted against the key's budget at `priority`.
 
     The one place that turns a stored config into a backend: its token, its API, its plan's windows
     and the caller's priority (no default: every caller says what its requests are for). Everything
     that starts from a user or an account (`backend_for_user`, `backend_for_account`, the engine's
-    `posts.engine.buffer_calls.backend_for`, the pollers) comes through here; `options` as get_backend's.
+    `posts.engine.buffer_calls.backend_for`, the pollers) comes through here.
     """
-    return get_backend(config.get_access_token(), api=config.api, plan=config.plan, priority=priority, **options)
+    return get_backend(
+        config.get_access_token(), api=config.api, plan=config.plan, priority=priority, max_retries=max_retries
+    )
 
 
-def backend_for_user(*, user, priority: Priority = Priority.PUBLISH) -> BufferBackend:
+def backend_for_user(*, user: User, priority: Priority = Priority.PUBLISH) -> BufferBackend:
     config = active_buffer_config(user=user)
     if config is None or not config.has_access_token:
         raise InvalidInput(NO_CONFIG_MESSAGE)
-    return backend_for_config(config, priority=priority)
+    return backend_for_config(config=config, priority=priority)
 
 
-def buffer_config_for_account(*, account) -> BufferConfig:
+def buffer_config_for_account(*, account: OwnedAccount) -> BufferConfig:
     """The Buffer config every Buffer call for `account` goes through: its owner's active one.
 
     Buffer holds the connection to the network itself, under the owner's Buffer account; the
@@ -88,13 +103,17 @@ def buffer_config_for_account(*, account) -> BufferConfig:
     return config
 
 
-def backend_for_account(*, account, priority: Priority = Priority.PUBLISH, **options) -> BufferBackend:
+def backend_for_account(
+    *, account: OwnedAccount, priority: Priority = Priority.PUBLISH, max_retries: int | None = None
+) -> BufferBackend:
     """A backend on the account owner's active Buffer config, counted at `priority` (background
-    callers pass theirs: analytics ANALYTICS, comment sync COMMENT_SYNC, …; `options` as get_backend's)."""
-    return backend_for_config(buffer_config_for_account(account=account), priority=priority, **options)
+    callers pass theirs: analytics ANALYTICS, comment sync COMMENT_SYNC, …; `max_retries` as get_backend's)."""
+    return backend_for_config(
+        config=buffer_config_for_account(account=account), priority=priority, max_retries=max_retries
+    )
 
 
-def _validated_buffer_user(*, access_token: str, api: str, plan: str | None = None):
+def _validated_buffer_user(*, access_token: str, api: str, plan: str | None = None) -> BufferUser:
     """Ask Buffer who this token belongs to; a rejected token is the caller's input error."""
     try:
         return get_backend(access_token, api=api, plan=plan).get_user()
@@ -106,7 +125,7 @@ def _validated_buffer_user(*, access_token: str, api: str, plan: str | None = No
         ) from None
 
 
-def _apply_buffer_user(config: BufferConfig, buffer_user) -> None:
+def _apply_buffer_user(config: BufferConfig, buffer_user: BufferUser) -> None:
     config.buffer_user_id = buffer_user.id
     config.buffer_timezone = buffer_user.timezone
     config.buffer_plan = buffer_user.plan
@@ -116,7 +135,7 @@ def _apply_buffer_user(config: BufferConfig, buffer_user) -> None:
 @transaction.atomic
 def buffer_config_create(
     *,
-    owner,
+    owner: User,
     access_token: str,
     api: str = BufferApi.GRAPHQL,
     is_active: bool = True,

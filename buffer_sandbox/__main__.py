@@ -15,6 +15,11 @@ from pathlib import Path
 from buffer_sandbox.server import SandboxServer
 
 
+def _print_line(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
 def _rate(value: str) -> float:
     rate = float(value)
     if not 0.0 <= rate <= 1.0:
@@ -80,7 +85,7 @@ def build_server(argv: list[str] | None = None) -> tuple[SandboxServer, str]:
         graphql_rate_limit=options.graphql_rate_limit,
         unexpected_rate=options.unexpected_rate,
         unexpected_after_write=options.unexpected_after_write,
-        log=lambda line: (sys.stdout.write(line + "\n"), sys.stdout.flush()),
+        log=_print_line,
     ), state
 
 

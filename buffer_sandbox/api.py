@@ -42,6 +42,13 @@ class Ctx:
     def params(self) -> dict[str, Any]:
         return self.request.params
 
+    @property
+    def user_token(self) -> str:
+        """The token of a route that needs one (the dispatcher answers 401 before calling it without)."""
+        if self.token is None:
+            raise LookupError("this route is called without authentication")
+        return self.token
+
 
 Handler = Callable[[SandboxState, Ctx], Any]
 
@@ -83,25 +90,31 @@ def _deauthorize(state: SandboxState, ctx: Ctx) -> dict:
 
 
 ROUTES: list[Route] = [
-    _route("GET", "user", lambda s, c: s.user(c.token)),
+    _route("GET", "user", lambda s, c: s.user(c.user_token)),
     _route("POST", "user/deauthorize", _deauthorize),
-    _route("GET", "profiles", lambda s, c: s.profiles(c.token)),
-    _route("GET", "profiles/:pid", lambda s, c: s.profile(c.token, c.args["pid"])),
-    _route("GET", "profiles/:pid/schedules", lambda s, c: s.schedules(c.token, c.args["pid"])),
-    _route("POST", "profiles/:pid/schedules/update", lambda s, c: s.set_schedules(c.token, c.args["pid"], c.params)),
+    _route("GET", "profiles", lambda s, c: s.profiles(c.user_token)),
+    _route("GET", "profiles/:pid", lambda s, c: s.profile(c.user_token, c.args["pid"])),
+    _route("GET", "profiles/:pid/schedules", lambda s, c: s.schedules(c.user_token, c.args["pid"])),
     _route(
-        "GET", "profiles/:pid/updates/pending", lambda s, c: s.list_updates(c.token, c.args["pid"], "pending", c.params)
+        "POST", "profiles/:pid/schedules/update", lambda s, c: s.set_schedules(c.user_token, c.args["pid"], c.params)
     ),
-    _route("GET", "profiles/:pid/updates/sent", lambda s, c: s.list_updates(c.token, c.args["pid"], "sent", c.params)),
-    _route("POST", "profiles/:pid/updates/reorder", lambda s, c: s.reorder(c.token, c.args["pid"], c.params)),
-    _route("POST", "profiles/:pid/updates/shuffle", lambda s, c: s.shuffle(c.token, c.args["pid"], c.params)),
-    _route("POST", "updates/create", lambda s, c: s.create(c.token, c.params), create=True),
-    _route("GET", "updates/:uid", lambda s, c: s.get_update(c.token, c.args["uid"], c.params)),
-    _route("GET", "updates/:uid/interactions", lambda s, c: s.interactions(c.token, c.args["uid"], c.params)),
-    _route("POST", "updates/:uid/update", lambda s, c: s.edit(c.token, c.args["uid"], c.params)),
-    _route("POST", "updates/:uid/share", lambda s, c: s.share(c.token, c.args["uid"])),
-    _route("POST", "updates/:uid/destroy", lambda s, c: s.destroy(c.token, c.args["uid"])),
-    _route("POST", "updates/:uid/move_to_top", lambda s, c: s.move_to_top(c.token, c.args["uid"], c.params)),
+    _route(
+        "GET",
+        "profiles/:pid/updates/pending",
+        lambda s, c: s.list_updates(c.user_token, c.args["pid"], "pending", c.params),
+    ),
+    _route(
+        "GET", "profiles/:pid/updates/sent", lambda s, c: s.list_updates(c.user_token, c.args["pid"], "sent", c.params)
+    ),
+    _route("POST", "profiles/:pid/updates/reorder", lambda s, c: s.reorder(c.user_token, c.args["pid"], c.params)),
+    _route("POST", "profiles/:pid/updates/shuffle", lambda s, c: s.shuffle(c.user_token, c.args["pid"], c.params)),
+    _route("POST", "updates/create", lambda s, c: s.create(c.user_token, c.params), create=True),
+    _route("GET", "updates/:uid", lambda s, c: s.get_update(c.user_token, c.args["uid"], c.params)),
+    _route("GET", "updates/:uid/interactions", lambda s, c: s.interactions(c.user_token, c.args["uid"], c.params)),
+    _route("POST", "updates/:uid/update", lambda s, c: s.edit(c.user_token, c.args["uid"], c.params)),
+    _route("POST", "updates/:uid/share", lambda s, c: s.share(c.user_token, c.args["uid"])),
+    _route("POST", "updates/:uid/destroy", lambda s, c: s.destroy(c.user_token, c.args["uid"])),
+    _route("POST", "updates/:uid/move_to_top", lambda s, c: s.move_to_top(c.user_token, c.args["uid"], c.params)),
     _route("GET", "links/shares", _links_shares),
     _route(
         "GET",
@@ -155,7 +168,7 @@ class V1Api:
         authenticated = None if ambiguous else self.state.authenticate(token)
         if route.auth and authenticated is None:
             return Response.empty(401, {"Content-Type": "text/html", "WWW-Authenticate": WWW_AUTHENTICATE})
-        if authenticated is not None:
+        if authenticated is not None and token is not None:
             wait = self.limiter.check(token, faults.rate_limit_per_minute, self.state.now())
             if wait is not None:
                 self.stats.bump("rate_limited")

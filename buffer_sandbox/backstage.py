@@ -73,7 +73,7 @@ class Backstage(StateCore):
             if row["status"] == "buffer":
                 self._mark_sent(db, row, self.now())
                 self._reslot(db, db.execute("SELECT * FROM profiles WHERE id = ?", (row["profile_id"],)).fetchone())
-            return self._admin_update(db, self._update_row(db, update_id))
+            return self._admin_update(db, self._existing_update_row(db, update_id))
 
     def add_comment(self, update_id: str, text: str, author: Any = None, parent_id: str | None = None) -> dict:
         with self.store.transaction() as db:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
+from typing import Any, overload
 
 from buffer_sandbox import config, fakes, render
 from buffer_sandbox.errors import ApiError
@@ -26,6 +26,10 @@ FREE_PLAN_QUEUE = 10  # Buffer's free plan: 10 queued posts per profile; drives 
 DEFAULT_PAGE_SIZE = 10
 
 
+@overload
+def int_param(params: dict, name: str, default: int, low: int, high: int | None = None) -> int: ...
+@overload
+def int_param(params: dict, name: str, default: None, low: int, high: int | None = None) -> int | None: ...
 def int_param(params: dict, name: str, default: int | None, low: int, high: int | None = None) -> int | None:
     raw = params.get(name)
     if raw in (None, ""):
@@ -172,8 +176,15 @@ class StateCore:
     def _update_row(self, db: sqlite3.Connection, update_id: str) -> sqlite3.Row | None:
         return db.execute(UPDATE_SELECT + " WHERE u.id = ? AND u.deleted_at IS NULL", (update_id,)).fetchone()
 
+    def _existing_update_row(self, db: sqlite3.Connection, update_id: str) -> sqlite3.Row:
+        """The row of an update this transaction just wrote or found (so it is there)."""
+        row = self._update_row(db, update_id)
+        if row is None:
+            raise LookupError(f"update {update_id} is gone")
+        return row
+
     def _render(self, db: sqlite3.Connection, update_id: str, *, utc: bool = False) -> dict:
-        return render.update(self._update_row(db, update_id), self.now(), utc=utc)
+        return render.update(self._existing_update_row(db, update_id), self.now(), utc=utc)
 
     def _counts(self, db: sqlite3.Connection, profile_id: str) -> dict[str, int]:
         rows = db.execute(

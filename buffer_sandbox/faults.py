@@ -64,10 +64,10 @@ def _coerce(key: str, raw: Any) -> Any:
             if value < 0 or isinstance(raw, bool):
                 raise ValueError
             return value
-        value = float(raw)
-        if not 0.0 <= value <= 1.0 or isinstance(raw, bool):
+        rate = float(raw)
+        if not 0.0 <= rate <= 1.0 or isinstance(raw, bool):
             raise ValueError
-        return value
+        return rate
     except (TypeError, ValueError):
         raise AdminError(400, f"Invalid value for {key}: {raw!r}.") from None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+from inspect import isawaitable
 
 from graphql import GraphQLError, OperationType, execute, parse, validate
 from graphql.execution.values import get_variable_values
@@ -53,7 +54,7 @@ class GraphQLApi:
             return refused_early
 
         token = bearer_token(request)
-        if self.state.authenticate(token) is None:
+        if token is None or self.state.authenticate(token) is None:
             body = errors_body("Missing or invalid API key.", "UNAUTHORIZED")
             return Response.json(401, body, headers={"WWW-Authenticate": 'Bearer realm="Buffer"'})
         now = self.state.now()
@@ -133,8 +134,10 @@ class GraphQLApi:
     def _execute(self, schema, document, variables, operation_name, token: str) -> dict:
         ctx = graphql_schema.Context(self.state, token, self.faults.faults)
         result = execute(schema, document, variable_values=variables, operation_name=operation_name, context_value=ctx)
+        if isawaitable(result):
+            raise TypeError("The sandbox's resolvers are synchronous.")
         self.stats.record_creates(ctx.created)
-        return result.formatted
+        return dict(result.formatted)
 
     def _too_many(self, window: str, limit: int, wait: int) -> Response:
         """Buffer's 429: the window in the body, the wait in `Retry-After` only (README rule 5)."""

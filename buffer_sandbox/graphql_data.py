@@ -130,7 +130,7 @@ def pinterest_boards(channel_id: str) -> list[dict]:
 
 def _channel_metadata(service: str, channel_id: str) -> dict | None:
     """Channel.metadata (a union: `__typename` picks the member)."""
-    members = {
+    members: dict[str, dict[str, Any]] = {
         "instagram": {"__typename": "InstagramMetadata", "defaultToReminders": False},
         "tiktok": {"__typename": "TiktokMetadata", "defaultToReminders": False},
         "youtube": {"__typename": "YoutubeMetadata", "defaultToReminders": False},
@@ -253,7 +253,7 @@ _METRIC_NAMES = {
 
 
 def metrics(statistics: dict[str, int]) -> list[dict]:
-    out = [
+    out: list[dict[str, Any]] = [
         {"type": kind, "name": name, "description": text, "value": float(statistics[key]), "unit": "count"}
         for key, (name, text, kind) in _METRIC_NAMES.items()
         if key in statistics

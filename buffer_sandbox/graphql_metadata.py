@@ -51,7 +51,9 @@ def _link(block: dict) -> dict | None:
 
 
 def _thread(block: dict) -> dict[str, Any]:
-    parts = [{"text": p.get("text") or "", "assets": [], "linkAttachment": None} for p in block.get("thread") or []]
+    parts: list[dict[str, Any]] = [
+        {"text": p.get("text") or "", "assets": [], "linkAttachment": None} for p in block.get("thread") or []
+    ]
     return {"thread": parts, "threadCount": len(parts)}
 
 

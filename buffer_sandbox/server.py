@@ -91,7 +91,7 @@ class SandboxServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> SandboxServer:
         """Serve from a daemon thread; the socket is already listening, so callers may connect at once."""

@@ -141,7 +141,7 @@ class SandboxState(Backstage):
             ),
         )
         if scheduled is None and now_flag:
-            self._mark_sent(db, self._update_row(db, uid), now, shared_now=True)
+            self._mark_sent(db, self._existing_update_row(db, uid), now, shared_now=True)
         elif scheduled is None:
             self._reslot(db, profile)
         return uid
@@ -168,7 +168,7 @@ class SandboxState(Backstage):
             if scheduled is not None:
                 db.execute("UPDATE updates SET custom = 1, due_at = ? WHERE id = ?", (scheduled, update_id))
             elif parse_bool(params.get("now")):
-                self._mark_sent(db, self._update_row(db, update_id), now, shared_now=True)
+                self._mark_sent(db, self._existing_update_row(db, update_id), now, shared_now=True)
             self._reslot(db, profile)
             return {
                 "success": True,

@@ -7,6 +7,7 @@ from campaigns.filters import CampaignFilter
 from campaigns.models import Campaign
 from campaigns.serializers import CampaignSerializer
 from kernel.api.views import OwnedModelViewSet
+from kernel.users import request_user
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
@@ -46,7 +47,7 @@ class CampaignViewSet(OwnedModelViewSet):
     filterset_class = CampaignFilter
 
     def perform_create(self, serializer):
-        serializer.instance = services.campaign_create(owner=self.request.user, **serializer.validated_data)
+        serializer.instance = services.campaign_create(owner=request_user(self.request), **serializer.validated_data)
 
     def perform_update(self, serializer):
         serializer.instance = services.campaign_update(campaign=serializer.instance, **serializer.validated_data)

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from campaigns.models import Campaign, CampaignStatus
 from kernel.errors import InvalidInput
 
-_EDITABLE_FIELDS = {"name", "description", "start_date", "end_date", "status"}
+
+class CampaignChanges(TypedDict, total=False):
+    """What `campaign_update` may change; a key left out keeps the campaign's value."""
+
+    name: str
+    description: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    status: str
+
+
+_EDITABLE_FIELDS = CampaignChanges.__optional_keys__
 _END_BEFORE_START = "end_date must be on or after start_date."
 
 
@@ -29,7 +43,7 @@ def _save(campaign: Campaign) -> None:
 
 def campaign_create(
     *,
-    owner,
+    owner: User,
     name: str,
     description: str = "",
     start_date: dt.date | None = None,
@@ -44,13 +58,14 @@ def campaign_create(
     return campaign
 
 
-def campaign_update(*, campaign: Campaign, **fields) -> Campaign:
+def campaign_update(*, campaign: Campaign, **changes: Unpack[CampaignChanges]) -> Campaign:
+    fields: Mapping[str, object] = changes
     unknown = set(fields) - _EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     # Check the dates the campaign will have, so a PATCH of one date is checked against the stored other.
     _check_dates(
-        start_date=fields.get("start_date", campaign.start_date), end_date=fields.get("end_date", campaign.end_date)
+        start_date=changes.get("start_date", campaign.start_date), end_date=changes.get("end_date", campaign.end_date)
     )
     for name, value in fields.items():
         setattr(campaign, name, value)

@@ -20,14 +20,18 @@ from __future__ import annotations
 import os
 import uuid
 from time import monotonic
+from typing import Any
 
+from kombu.connection import Connection
+from kombu.exceptions import ChannelError
 from kombu.transport import TRANSPORT_ALIASES, filesystem
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
 
 class Channel(filesystem.Channel):
-    def _put(self, queue, payload, **kwargs):
+    # kombu-stubs name this parameter `message` on AbstractChannel and `payload` on filesystem.Channel.
+    def _put(self, queue: str, payload: dict[str, Any], **kwargs: Any) -> None:  # type: ignore[override]
         message_id = uuid.uuid4()
         final = os.path.join(self.data_folder_out, f"{round(monotonic() * 1000)}_{message_id}.{queue}.msg")
         # Consumers match names containing ".<queue>.msg": the partial name must not.
@@ -37,13 +41,14 @@ class Channel(filesystem.Channel):
                 handle.write(str_to_bytes(dumps(payload)))
             os.replace(partial, final)
         except OSError:
-            raise filesystem.ChannelError(f"Cannot add file {final!r} to directory") from None
+            raise ChannelError(f"Cannot add file {final!r} to directory") from None
 
 
 class Transport(filesystem.Transport):
     Channel = Channel
 
-    def drain_events(self, connection, timeout=None):
+    # The stubs' own virtual Transport narrows the base's `**kwargs` to `timeout` the same way (and ignores it too).
+    def drain_events(self, connection: Connection, timeout: float | None = None) -> None:  # type: ignore[override]
         if timeout is not None and self.polling_interval:
             timeout = min(timeout, self.polling_interval)
         return super().drain_events(connection, timeout=timeout)

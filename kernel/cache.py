@@ -17,6 +17,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from hashlib import md5
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
@@ -27,6 +28,12 @@ LOCK_STRIPES = 64
 
 
 class FileCache(FileBasedCache):
+    # FileBasedCache's private parts used below (django-stubs leaves them out).
+    _dir: str
+    if TYPE_CHECKING:
+
+        def _key_to_file(self, key: str, version: int | None = None) -> str: ...
+
     @contextlib.contextmanager
     def _locked(self, key: str, version: int | None) -> Iterator[None]:
         full_key = self.make_and_validate_key(key, version=version)
@@ -40,11 +47,11 @@ class FileCache(FileBasedCache):
             finally:
                 locks.unlock(handle)
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+    def add(self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         with self._locked(key, version):
             return super().add(key, value, timeout, version)
 
-    def incr(self, key, delta=1, version=None):
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         with self._locked(key, version):
             fname = self._key_to_file(key, version)
             try:
@@ -57,12 +64,13 @@ class FileCache(FileBasedCache):
                 raise ValueError(f"Key '{key}' not found") from None
             value += delta
             self._replace(fname, expiry, value)
-            return value
+            result: int = value
+            return result
 
-    def decr(self, key, delta=1, version=None):
+    def decr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         return self.incr(key, -delta, version)
 
-    def _replace(self, fname: str, expiry: float | None, value) -> None:
+    def _replace(self, fname: str, expiry: float | None, value: int) -> None:
         """Write `value` with the expiry it already had (Django's `set` would start a new timeout)."""
         fd, tmp_path = tempfile.mkstemp(dir=self._dir)
         renamed = False

@@ -30,11 +30,12 @@ def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
 
 
 def client_address(request: HttpRequest) -> str:
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote: str = request.META.get("REMOTE_ADDR", "")
     networks = _networks(tuple(settings.TRUSTED_PROXIES))
     if not networks or not _trusted(remote, networks):
         return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     for hop in reversed(hops):
         if not _trusted(hop, networks):
             try:

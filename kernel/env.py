@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -57,7 +58,7 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def load_env_file(path, *, environ=os.environ) -> bool:
+def load_env_file(path: str | os.PathLike[str], *, environ: MutableMapping[str, str] = os.environ) -> bool:
     """Set each `NAME=value` line of `path` that is not set yet in `environ`; False when there is no file.
 
     The format `bin/setup` writes and `bin/run` reads: blank lines and `#` comments are skipped, and

@@ -22,10 +22,12 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
+from django.db.models import QuerySet
 
 logger = logging.getLogger("socialhub.periodic")
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 # What reading a stored value can raise: the database (PostgreSQL's loaders) or Django's converters.
 UNREADABLE = (DatabaseError, ValueError, TypeError, OverflowError, AttributeError)
 SKIPPED_KEY = "periodic:skipped:{}"
@@ -41,7 +43,9 @@ class LoopReport:
     out_of_time: bool = False
 
 
-def _skip(report: LoopReport, item_id: Any, exc: BaseException, on_error: Callable | None) -> None:
+def _skip(
+    report: LoopReport, item_id: Any, exc: BaseException, on_error: Callable[[Any, BaseException], None] | None
+) -> None:
     report.skipped.append(item_id)
     logger.error("%s: skipped %s after %s", report.name, item_id, type(exc).__name__)
     if on_error is not None:
@@ -90,7 +94,13 @@ def run_isolated(
     return report
 
 
-def load_isolated(queryset, pks: list, *, name: str, on_error: Callable | None = None) -> tuple[list, list]:
+def load_isolated(
+    queryset: QuerySet[M],
+    pks: list[int],
+    *,
+    name: str,
+    on_error: Callable[[Any, BaseException], None] | None = None,
+) -> tuple[list[M], list[int]]:
     """(rows of `queryset` with these pks in their order, pks whose row cannot be read)."""
     try:
         with transaction.atomic():
@@ -98,7 +108,9 @@ def load_isolated(queryset, pks: list, *, name: str, on_error: Callable | None =
         return [by_pk[pk] for pk in pks if pk in by_pk], []
     except UNREADABLE:
         pass
-    rows, unreadable, report = [], [], LoopReport(name)
+    rows: list[M] = []
+    unreadable: list[int] = []
+    report = LoopReport(name)
     for pk in pks:
         try:
             with transaction.atomic():

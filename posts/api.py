@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from kernel.api.views import OwnedModelViewSet
 from kernel.errors import InvalidInput
+from kernel.users import request_user
 from posts import selectors, services
 from posts.filters import PostFilter
 from posts.models import Post
@@ -67,7 +68,7 @@ class PostViewSet(OwnedModelViewSet):
     filterset_class = PostFilter
 
     def perform_create(self, serializer):
-        serializer.instance = services.post_create(owner=self.request.user, **serializer.validated_data)
+        serializer.instance = services.post_create(owner=request_user(self.request), **serializer.validated_data)
 
     def perform_update(self, serializer):
         serializer.instance = services.post_update(post=serializer.instance, **serializer.validated_data)

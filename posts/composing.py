@@ -14,11 +14,12 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts.models import SocialAccount
-from kernel.errors import ServiceError
+from accounts.models import SocialAccount, User
+from kernel.errors import InvalidInput, ServiceError
 from posts import services
 from posts.models import Post, PostStatus
 from posts.scheduling import ensure_can_hand_to_buffer, publish_now_time
+from posts.services import PostChanges
 
 
 class ComposerAction(StrEnum):
@@ -42,7 +43,7 @@ def _scheduled_time(action: ComposerAction, requested: dt.datetime | None) -> dt
 
 def compose_posts(
     *,
-    owner: Any,
+    owner: User,
     accounts: Sequence[SocialAccount],
     fields: Mapping[str, Any],
     network_options: Mapping[int, dict[str, Any]],
@@ -74,7 +75,7 @@ def compose_posts(
     return Composed(posts=posts, not_handed=not_handed)
 
 
-def edit_post(*, post: Post, changes: Mapping[str, Any], action: ComposerAction) -> Post:
+def edit_post(*, post: Post, changes: PostChanges, action: ComposerAction) -> Post:
     """Edit, then schedule or hand to Buffer as the button says: all of it or none of it.
 
     One transaction around the three steps, with Buffer asked at most once and last: handing over
@@ -85,11 +86,15 @@ def edit_post(*, post: Post, changes: Mapping[str, Any], action: ComposerAction)
     if action == ComposerAction.BUFFER:
         # Checked first: post_schedule_via_buffer would refuse only after post_update had edited it at Buffer.
         ensure_can_hand_to_buffer(post)
-    changes = {**changes, "scheduled_time": _scheduled_time(action, changes.get("scheduled_time"))}
+    scheduled_time = _scheduled_time(action, changes.get("scheduled_time"))
+    changes = changes.copy()
+    changes["scheduled_time"] = scheduled_time
     with transaction.atomic():
         post = services.post_update(post=post, **changes)
         if action in (ComposerAction.SCHEDULE, ComposerAction.PUBLISH) and post.status != PostStatus.SCHEDULED:
-            post = services.post_reschedule(post=post, scheduled_time=changes["scheduled_time"])
+            if scheduled_time is None:
+                raise InvalidInput.from_errors({"scheduled_time": ["Choose a date and time to schedule the post."]})
+            post = services.post_reschedule(post=post, scheduled_time=scheduled_time)
         if action == ComposerAction.BUFFER:
             post = services.post_schedule_via_buffer(post=post)
     return post

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -95,6 +97,13 @@ class Post(TimestampedModel):
         return f"Post #{self.pk} ({self.platform}, {self.status})"
 
     @property
+    def due_time(self) -> dt.datetime:
+        """`scheduled_time` of a post the engine handles: only posts with a time are claimed or handed over."""
+        if self.scheduled_time is None:
+            raise ValueError(f"Post #{self.pk} has no scheduled time")
+        return self.scheduled_time
+
+    @property
     def is_handed_to_buffer(self) -> bool:
         return bool(self.buffer_update_id)
 
@@ -156,6 +165,8 @@ class BufferPollState(models.Model):
     last_changed_at = models.DateTimeField(null=True, blank=True)
     polls = models.PositiveIntegerField(default=0)  # requests' worth of polls, for admins and the bench
     updated_at = models.DateTimeField(auto_now=True)
+    # Not a field: `posts.polling.take` sets it when this run had taken the poll already.
+    joined: bool = False
 
     class Meta:
         constraints = [

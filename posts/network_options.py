@@ -57,13 +57,13 @@ def _boolean(value: object) -> str | None:
 
 def _nonblank(check: Callable[[object], str | None]) -> Callable[[object], str | None]:
     def nonblank(value: object) -> str | None:
-        return check(value) or (None if value.strip() else "Must not be blank.")
+        return check(value) or (None if isinstance(value, str) and value.strip() else "Must not be blank.")
 
     return nonblank
 
 
 # network → option → value check. Networks not listed take no options.
-OPTIONS: dict[str, dict[str, Callable[[object], str | None]]] = {
+OPTIONS: dict[str, dict[str, Callable[[object], str | None] | None]] = {
     "instagram": {
         "type": _choice(INSTAGRAM_TYPES),
         "share_to_feed": _boolean,
@@ -138,7 +138,7 @@ def network_option_errors(*, account, options: object, complete: bool = True) ->
                 platform=platform, parts=value, service_type=account.service_type or "profile"
             ):
                 errors[key] = thread_errors
-        elif message := allowed[key](value):
+        elif (check := allowed[key]) is not None and (message := check(value)):
             errors[key] = [message]
     if platform == "pinterest" and "board_id" not in errors:
         board = (options.get("board_id") or "").strip() or account.default_pinterest_board_id

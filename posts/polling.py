@@ -70,7 +70,7 @@ def take(state: BufferPollState, *, now: dt.datetime) -> bool:
 
 def record(state: BufferPollState, *, now: dt.datetime, changed: bool, base_seconds: float) -> None:
     """After a poll: reset to the base interval on a change (or the first poll), else double up to the cap."""
-    if getattr(state, "joined", False) and not changed:
+    if state.joined and not changed:
         return
     if changed or not state.interval_seconds:
         interval = base_seconds

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -38,7 +39,7 @@ def _draft(
     content: str,
     media_urls: list[str],
     scheduled_time: datetime | None,
-    network_options: dict | None = None,
+    network_options: dict[str, Any] | None = None,
 ) -> UpdateDraft:
     """`network_options` defaults to the post's own (an edit passes the new ones before they are saved)."""
     account = post.social_account
@@ -63,7 +64,7 @@ def edit_at_buffer(
     content: str,
     media_urls: list[str],
     scheduled_time: datetime | None,
-    network_options: dict | None = None,
+    network_options: dict[str, Any] | None = None,
 ) -> None:
     draft = _draft(
         post=post,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
 from campaigns.models import Campaign
-from posts.models import Post, PostStatus, is_in_buffer_queue
+from posts.models import Post, PostQuerySet, PostStatus, is_in_buffer_queue
 
 CALENDAR_FIELDS = (
     "id",
@@ -35,7 +36,8 @@ def calendar_for(
     One query. `posts` narrows further (the list filters); it is always limited to `user`'s posts.
     Days are local, so a DST change only makes one day 23 or 25 hours long.
     """
-    queryset = (posts if posts is not None else Post.objects.all()).owned_by(user)
+    base = posts if posts is not None else Post.objects.all()
+    queryset = cast(PostQuerySet, base).owned_by(user)  # Post's querysets are PostQuerySets (Post.objects)
     rows = (
         queryset.filter(
             scheduled_time__gte=_local_midnight(start_date, tz),

@@ -155,7 +155,8 @@ class PostSerializer(StrictModelSerializer):
 
 
 class PostBulkSerializer(StrictSerializer):
-    posts = PostSerializer(many=True, allow_empty=False, max_length=MAX_BULK)
+    # many=True hands allow_empty/max_length to the ListSerializer; the stubs check them against PostSerializer.
+    posts = PostSerializer(many=True, allow_empty=False, max_length=MAX_BULK)  # type: ignore[call-arg]
 
 
 class PostBulkResultSerializer(serializers.Serializer):

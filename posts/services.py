@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import SocialAccount
+from accounts.models import SocialAccount, User
 from campaigns.models import Campaign
 from kernel.errors import Conflict, InvalidInput
 from posts import transitions
@@ -42,11 +43,24 @@ __all__ = [
 MAX_BULK = 1000
 
 
-def owned_accounts(*, owner, ids: Iterable[int]) -> dict[int, SocialAccount]:
+class PostChanges(TypedDict, total=False):
+    """What `post_update` may change; a key left out keeps the post's value (None clears campaign and time)."""
+
+    social_account_id: int
+    campaign_id: int | None
+    content: str
+    media_urls: list[str]
+    scheduled_time: datetime | None
+    network_options: dict[str, Any]
+    platform: str | None
+    status: str | None
+
+
+def owned_accounts(*, owner: User, ids: Iterable[int]) -> dict[int, SocialAccount]:
     return {a.pk: a for a in SocialAccount.objects.owned_by(owner).filter(pk__in=set(ids))}
 
 
-def owned_campaigns(*, owner, ids: Iterable[int | None]) -> dict[int, Campaign]:
+def owned_campaigns(*, owner: User, ids: Iterable[int | None]) -> dict[int, Campaign]:
     wanted = {pk for pk in ids if pk is not None}
     if not wanted:
         return {}
@@ -54,7 +68,7 @@ def owned_campaigns(*, owner, ids: Iterable[int | None]) -> dict[int, Campaign]:
 
 
 def _build(
-    *, owner, item: dict, accounts: dict[int, SocialAccount], campaigns: dict[int, Campaign]
+    *, owner: User, item: dict[str, Any], accounts: dict[int, SocialAccount], campaigns: dict[int, Campaign]
 ) -> tuple[Post, dict[str, list[str]]]:
     """An unsaved Post from validated input, with every rule it breaks."""
     account = accounts.get(item["social_account_id"])
@@ -64,7 +78,7 @@ def _build(
     status = item.get("status") or (PostStatus.SCHEDULED if scheduled_time else PostStatus.DRAFT)
     media_urls = list(item.get("media_urls") or [])
     network_options = item.get("network_options") or {}
-    errors: dict = {}
+    errors: dict[str, Any] = {}
     if account is None:
         errors["social_account_id"] = [f"You have no social account {item['social_account_id']}."]
     if campaign_id is not None and campaign is None:
@@ -104,7 +118,7 @@ def _build(
 
 def post_create(
     *,
-    owner,
+    owner: User,
     social_account_id: int,
     content: str,
     campaign_id: int | None = None,
@@ -112,7 +126,7 @@ def post_create(
     platform: str | None = None,
     media_urls: list[str] | None = None,
     status: str | None = None,
-    network_options: dict | None = None,
+    network_options: dict[str, Any] | None = None,
 ) -> Post:
     item = {
         "network_options": network_options,
@@ -137,13 +151,14 @@ def post_create(
     return post
 
 
-def posts_bulk_create(*, owner, items: list[dict]) -> list[Post]:
+def posts_bulk_create(*, owner: User, items: list[dict[str, Any]]) -> list[Post]:
     """All or nothing: every item is checked (2 queries for all accounts and campaigns) before one insert."""
     if not 1 <= len(items) <= MAX_BULK:
         raise InvalidInput.from_errors({"posts": [f"Send between 1 and {MAX_BULK} posts."]})
     accounts = owned_accounts(owner=owner, ids=(item["social_account_id"] for item in items))
     campaigns = owned_campaigns(owner=owner, ids=(item.get("campaign_id") for item in items))
-    posts, errors = [], {}
+    posts: list[Post] = []
+    errors: dict[str, Any] = {}
     for index, item in enumerate(items):
         post, item_errors = _build(owner=owner, item=item, accounts=accounts, campaigns=campaigns)
         if item_errors:
@@ -162,7 +177,7 @@ def _ensure_editable(post: Post) -> None:
         raise Conflict(f"Post {post.pk} is {post.status}: published or publishing posts cannot be changed.")
 
 
-def post_update(*, post: Post, **changes) -> Post:
+def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
     """Edit an unpublished post; a post handed to Buffer is edited there first (503 leaves it unchanged)."""
     _ensure_editable(post)
     status = changes.pop("status", None)
@@ -173,15 +188,15 @@ def post_update(*, post: Post, **changes) -> Post:
     if changes.get("social_account_id", account.pk) != account.pk:
         if post.is_handed_to_buffer:
             raise Conflict("This post is scheduled at Buffer for its account: cancel it before moving it.")
-        account = owned_accounts(owner=owner, ids=[changes["social_account_id"]]).get(changes["social_account_id"])
-        if account is None:
-            raise InvalidInput.from_errors(
-                {"social_account_id": [f"You have no social account {changes['social_account_id']}."]}
-            )
+        account_id = changes["social_account_id"]
+        moved_to = owned_accounts(owner=owner, ids=[account_id]).get(account_id)
+        if moved_to is None:
+            raise InvalidInput.from_errors({"social_account_id": [f"You have no social account {account_id}."]})
+        account = moved_to
     campaign = post.campaign
     if "campaign_id" in changes and changes["campaign_id"] != post.campaign_id:
         campaign_id = changes["campaign_id"]
-        campaign = owned_campaigns(owner=owner, ids=[campaign_id]).get(campaign_id)
+        campaign = owned_campaigns(owner=owner, ids=[campaign_id]).get(campaign_id) if campaign_id is not None else None
         if campaign_id is not None and campaign is None:
             raise InvalidInput.from_errors({"campaign_id": [f"You have no campaign {campaign_id}."]})
     content = changes.get("content", post.content)
@@ -204,7 +219,7 @@ def post_update(*, post: Post, **changes) -> Post:
         errors = time_capacity_errors(owner=owner, scheduled_time=scheduled_time, moving=post.pk)
     if errors:
         raise InvalidInput.from_errors(errors)
-    fields = {
+    fields: dict[str, Any] = {
         "social_account": account,
         "platform": account.platform,
         "campaign": campaign,

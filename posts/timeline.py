@@ -7,7 +7,11 @@ from dataclasses import dataclass
 
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
 
-_ATTEMPT_TONES = {AttemptOutcome.PUBLISHED: "good", AttemptOutcome.RETRY: "bad", AttemptOutcome.FAILED: "bad"}
+_ATTEMPT_TONES: dict[str, str] = {
+    AttemptOutcome.PUBLISHED: "good",
+    AttemptOutcome.RETRY: "bad",
+    AttemptOutcome.FAILED: "bad",
+}
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any, TypedDict, Unpack
 from uuid import UUID
 
 from django.db.models import Exists
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from posts.models import Post, PostStatus, PublishAttempt
@@ -48,7 +50,29 @@ BUSY = frozenset({S.PUBLISHING, S.RECONCILING})
 EDITABLE = frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED})
 
 
-def transition(*, post_id: int, to: str, allowed_from: Collection[str], only_if: dict | None = None, **fields) -> bool:
+class TransitionFields(TypedDict, total=False):
+    """The columns a status change may set besides `status` (and `updated_at`, always)."""
+
+    scheduled_time: datetime
+    attempts: int | Combinable  # F("attempts") + 1 when a claim counts an attempt
+    last_error: str
+    retry_at: datetime | None
+    hold_reason: str
+    buffer_update_id: str
+    handed_to_buffer_at: datetime | None
+    published_at: datetime
+    service_link: str
+    lateness_seconds: float | None
+
+
+def transition(
+    *,
+    post_id: int,
+    to: str,
+    allowed_from: Collection[str],
+    only_if: dict[str, Any] | None = None,
+    **fields: Unpack[TransitionFields],
+) -> bool:
     """Set `status=to` (and `fields`) iff the post is in `allowed_from` (and matches `only_if`)."""
     updated = (
         Post.objects.filter(pk=post_id, status__in=list(allowed_from), **(only_if or {}))
@@ -87,7 +111,7 @@ def reschedule(*, post_id: int, scheduled_time: datetime, keep_buffer_update: bo
     `keep_buffer_update` when the Buffer update was edited to the new time; otherwise a stale
     handover (a failed or withdrawn Buffer update) is dropped so the post can be handed over anew.
     """
-    fields: dict = {
+    fields: TransitionFields = {
         "scheduled_time": scheduled_time,
         "attempts": 0,
         "last_error": "",
@@ -95,7 +119,8 @@ def reschedule(*, post_id: int, scheduled_time: datetime, keep_buffer_update: bo
         "hold_reason": "",
     }
     if not keep_buffer_update:
-        fields.update(buffer_update_id="", handed_to_buffer_at=None)
+        fields["buffer_update_id"] = ""
+        fields["handed_to_buffer_at"] = None
     return transition(post_id=post_id, to=S.SCHEDULED, allowed_from=ALLOWED_FROM["reschedule"], **fields)
 
 
@@ -106,11 +131,16 @@ def mark_published(
     service_link: str = "",
     buffer_update_id: str | None = None,
     claim_id: UUID | None = None,
-    only_if: dict | None = None,
+    only_if: dict[str, Any] | None = None,
     handed_to_buffer_at: datetime | None = None,
     lateness_seconds: float | None = None,
 ) -> bool:
-    fields: dict = {"published_at": published_at, "service_link": service_link, "last_error": "", "retry_at": None}
+    fields: TransitionFields = {
+        "published_at": published_at,
+        "service_link": service_link,
+        "last_error": "",
+        "retry_at": None,
+    }
     if buffer_update_id is not None:
         fields["buffer_update_id"] = buffer_update_id
     if handed_to_buffer_at is not None:
@@ -130,7 +160,7 @@ def mark_failed(
     *, post_id: int, error: str, claim_id: UUID | None = None, lateness_seconds: float | None = None
 ) -> bool:
     """Permanently failed (or out of retries); the owner may reschedule it."""
-    fields: dict = {"last_error": error, "retry_at": None}
+    fields: TransitionFields = {"last_error": error, "retry_at": None}
     if lateness_seconds is not None:
         fields["lateness_seconds"] = lateness_seconds
     return transition(
@@ -155,7 +185,7 @@ def release_for_retry(
 # -- the publishing engine's claims --------------------------------------------------------------
 
 
-def _claimed(claim_id: UUID | None) -> dict:
+def _claimed(claim_id: UUID | None) -> dict[str, Any]:
     return {"claim_id": claim_id} if claim_id is not None else {}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 
@@ -26,8 +28,8 @@ class PostTypeAdminForm(forms.ModelForm):
         model = PostType
         fields = ("owner", "network_target", "kind", "name", "description", "is_default", "network_options")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         account = cleaned.get("network_target")
         options = cleaned.get("network_options") or {}
         if account is not None:

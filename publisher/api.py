@@ -5,6 +5,8 @@ Authenticated by JWT or by a signed integrator-app request; every object is the 
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -92,6 +94,7 @@ class PublisherPostViewSet(IntegratorViewMixin, viewsets.GenericViewSet):
 
     def list(self, request):
         pks = self.paginate_queryset(self.get_queryset().values_list("pk", flat=True))
+        assert pks is not None  # every list of the API is paginated (DEFAULT_PAGINATION_CLASS)
         rows, unreadable = load_isolated(self.get_queryset(), pks, name="publisher.list_posts")
         shown = {post.pk: selectors.post_detail(post) for post in rows}
         shown |= {p.pk: selectors.post_summary(p) for p in selectors.readable_part(PublisherPost.objects, unreadable)}
@@ -143,7 +146,7 @@ class ConfigsView(IntegratorViewMixin, APIView):
 
 class ConfigListSchema(SocialHubAutoSchema):
     def get_response_serializers(self):
-        return CONFIG_SERIALIZERS[self.view.kind](many=True)
+        return CONFIG_SERIALIZERS[cast(ConfigListView, self.view).kind](many=True)
 
 
 class ConfigListView(IntegratorViewMixin, APIView):

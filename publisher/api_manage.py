@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kernel.api.views import OwnedViewSet, UserTimezoneMixin
+from kernel.users import request_user
 from publisher import config_services
 from publisher.defaults import ensure_publisher_defaults
 from publisher.filters import PostTypeFilter
@@ -76,7 +77,7 @@ class PostTypeViewSet(CrudViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data["social_account_id"] = data.pop("network_target_id")
-        serializer.instance = config_services.posttype_create(owner=self.request.user, **data)
+        serializer.instance = config_services.posttype_create(owner=request_user(self.request), **data)
 
     def perform_update(self, serializer):
         serializer.instance = config_services.posttype_update(posttype=serializer.instance, **serializer.validated_data)
@@ -108,7 +109,7 @@ class ChannelViewSet(CrudViewSet):
 
     def perform_create(self, serializer):
         data = self._arguments(serializer.validated_data)
-        serializer.instance = config_services.channel_create(owner=self.request.user, **data)
+        serializer.instance = config_services.channel_create(owner=request_user(self.request), **data)
 
     def perform_update(self, serializer):
         data = self._arguments(serializer.validated_data)

@@ -115,6 +115,7 @@ def diff_comments(*, delivery: Delivery, interactions: list[BufferInteraction]) 
 def sync_delivery_comments(*, delivery: Delivery, backend: BufferBackend | None = None) -> dict[str, int]:
     """Read the delivery's comments from Buffer (outside any transaction), then diff under the post's lock."""
     post = delivery.post
+    assert post is not None  # only deliveries that made a post have comments to sync
     backend = backend or backend_for_account(account=post.social_account, priority=Priority.COMMENT_SYNC)
     interactions = backend.list_interactions(post.buffer_update_id, event="comment")
     with transaction.atomic():
@@ -151,6 +152,7 @@ class _KeyPoll:
 
 
 def _group_key(delivery: Delivery) -> tuple[int, str]:
+    assert delivery.post is not None  # the comment polls select deliveries with a post
     account = delivery.post.social_account
     return account.owner_id, account.buffer_organization_id
 
@@ -158,6 +160,7 @@ def _group_key(delivery: Delivery) -> tuple[int, str]:
 def _open_poll(delivery: Delivery, *, newest: datetime, now: datetime) -> _KeyPoll | None:
     """The poll of the delivery's (key, organization), or None when it is not due (backoff) or cannot be
     served (the key's API has no comments: asked of the backend, no request)."""
+    assert delivery.post is not None  # the comment polls select deliveries with a post
     account = delivery.post.social_account
     config = buffer_config_for_account(account=account)
     state = polling.state_for(
@@ -166,7 +169,7 @@ def _open_poll(delivery: Delivery, *, newest: datetime, now: datetime) -> _KeyPo
     previous = state.last_polled_at
     if not polling.is_due(state, now=now, fresh_since=newest) or not polling.take(state, now=now):
         return None
-    backend = backend_for_config(config, priority=Priority.COMMENT_SYNC)
+    backend = backend_for_config(config=config, priority=Priority.COMMENT_SYNC)
     try:
         ensure_supported(backend, "interactions")
     except BufferUnsupported as exc:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import SocialAccount
+from accounts.models import SocialAccount, User
 from kernel.errors import Conflict, InvalidInput
 from posts.network_options import clean_network_options, network_option_errors
 from publisher.defaults import DEFAULT_CHANNEL_NAME, default_kinds, ensure_default_posttypes
@@ -28,7 +29,7 @@ def _invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput.from_errors({field: [message]})
 
 
-def _checked_options(account: SocialAccount, network_options: dict) -> dict:
+def _checked_options(account: SocialAccount, network_options: dict[str, Any]) -> dict[str, Any]:
     """A post type's option defaults: right names and values for its network; required ones may come later."""
     errors = network_option_errors(account=account, options=network_options, complete=False)
     if errors:
@@ -62,13 +63,13 @@ def _make_default(posttype: PostType) -> None:
 
 def posttype_create(
     *,
-    owner,
+    owner: User,
     social_account_id: int,
     kind: str,
     name: str = "",
     description: str = "",
     is_default: bool = False,
-    network_options: dict | None = None,
+    network_options: dict[str, Any] | None = None,
 ) -> PostType:
     account = SocialAccount.objects.owned_by(owner).filter(pk=social_account_id).first()
     if account is None:
@@ -96,10 +97,10 @@ def posttype_update(
     name: str | None = None,
     description: str | None = None,
     is_default: bool | None = None,
-    network_options: dict | None = None,
+    network_options: dict[str, Any] | None = None,
 ) -> PostType:
     """Edit a post type. Its network target is fixed at creation: there is no argument to move it."""
-    changes = {
+    changes: dict[str, Any] = {
         field: value
         for field, value in (("kind", kind), ("name", name), ("description", description))
         if value is not None
@@ -125,7 +126,7 @@ def posttype_delete(*, posttype: PostType) -> None:
     posttype.delete()
 
 
-def _owned_posttypes(owner, ids: Iterable[int]) -> list[PostType]:
+def _owned_posttypes(owner: User, ids: Iterable[int]) -> list[PostType]:
     wanted = set(ids)
     found = list(PostType.objects.owned_by(owner).filter(pk__in=wanted))
     missing = wanted - {posttype.pk for posttype in found}
@@ -145,7 +146,7 @@ def _save_channel(channel: Channel) -> None:
 
 
 @transaction.atomic
-def channel_create(*, owner, name: str, description: str = "", posttype_ids: Iterable[int] = ()) -> Channel:
+def channel_create(*, owner: User, name: str, description: str = "", posttype_ids: Iterable[int] = ()) -> Channel:
     posttypes = _owned_posttypes(owner, posttype_ids)
     channel = Channel(owner=owner, name=name, description=description)
     _save_channel(channel)
@@ -161,8 +162,17 @@ def _check_not_default(channel: Channel) -> None:
         )
 
 
+class ChannelChanges(TypedDict, total=False):
+    """What `channel_update` may change besides its post types; a key left out keeps the channel's value."""
+
+    name: str
+    description: str
+
+
 @transaction.atomic
-def channel_update(*, channel: Channel, posttype_ids: Iterable[int] | None = None, **changes) -> Channel:
+def channel_update(
+    *, channel: Channel, posttype_ids: Iterable[int] | None = None, **changes: Unpack[ChannelChanges]
+) -> Channel:
     _check_not_default(channel)
     for name, value in changes.items():
         setattr(channel, name, value)
@@ -177,7 +187,7 @@ def channel_delete(*, channel: Channel) -> None:
     channel.delete()
 
 
-def integrator_app_create(*, owner, name: str) -> tuple[IntegratorApp, str]:
+def integrator_app_create(*, owner: User, name: str) -> tuple[IntegratorApp, str]:
     """The app and its secret; the secret is never readable again."""
     app_id, secret = new_app_credentials()
     app = IntegratorApp(owner=owner, name=name, app_id=app_id)
@@ -191,7 +201,7 @@ def integrator_app_revoke(*, app: IntegratorApp) -> None:
     IntegratorApp.objects.filter(pk=app.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-def webhook_secret_ensure(*, owner) -> WebhookSecret:
+def webhook_secret_ensure(*, owner: User) -> WebhookSecret:
     """The user's callback signing secret, created on first use (the first post with a callback)."""
     record = WebhookSecret.objects.filter(owner=owner).first()
     if record is not None:
@@ -207,7 +217,7 @@ def webhook_secret_ensure(*, owner) -> WebhookSecret:
 
 
 @transaction.atomic
-def webhook_secret_rotate(*, owner, now: datetime | None = None) -> tuple[WebhookSecret, str]:
+def webhook_secret_rotate(*, owner: User, now: datetime | None = None) -> tuple[WebhookSecret, str]:
     """Create or replace the user's callback signing secret.
 
     The replaced secret stays valid for WEBHOOK_SECRET_GRACE: callbacks are signed with both

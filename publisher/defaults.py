@@ -25,7 +25,7 @@ DEFAULT_CHANNEL_DESCRIPTION = (
 # Networks whose audience expects video first, even though they take images too.
 VIDEO_FIRST = frozenset({Platform.YOUTUBE, Platform.TIKTOK})
 
-DESCRIPTIONS = {
+DESCRIPTIONS: dict[str, str] = {
     PostKind.STATUS: "The message as text only.",
     PostKind.LINK: "The message with the content link.",
     PostKind.IMAGE: "The message and link with the payload's images (falls back to a link post without one).",

@@ -53,7 +53,7 @@ class DeliverySerializer(serializers.Serializer):
     renderedType = serializers.CharField(allow_null=True, help_text="What was rendered, after fallbacks.")
     status = serializers.CharField(help_text="pending, rejected, skipped, withdrawn, or its post's status.")
     warnings = serializers.ListField(child=serializers.JSONField())
-    errors = serializers.ListField(child=serializers.JSONField())
+    errors = serializers.ListField(child=serializers.JSONField())  # type: ignore[assignment]  # named like Serializer.errors
     link = serializers.CharField(allow_blank=True, help_text="The published post's URL, once there is one.")
     post = serializers.IntegerField(allow_null=True, help_text="The SocialHub post id (/api/v1/posts/{id}).")
 

@@ -151,7 +151,8 @@ def render_delivery(
     network = limits.get("name", platform)
     changes = list(content.ignored)
     text_kind = PostKind.LINK if content.link else PostKind.STATUS
-    effective, media = kind, []
+    effective = kind
+    media: list[str] = []
     if effective == PostKind.VIDEO:
         media, notes = _take_media(content.videos, "video", limits["x_max_videos"], network)
         changes += notes

@@ -43,7 +43,7 @@ def _known_pks(
     unknown = [value for value, pk in wanted.items() if pk not in found]
     if unknown:
         errors[field] = [f"Unknown {what} id {value!r} (see GET /configs/{field})." for value in unknown]
-    return [pk for pk in wanted.values() if pk in found]
+    return [pk for pk in wanted.values() if pk is not None and pk in found]
 
 
 def resolve_posttypes(

@@ -5,6 +5,8 @@ Integrator-facing shapes (configs, post status) follow the seed and are built in
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from rest_framework import serializers
 
 from kernel.api.strict import StrictModelSerializer
@@ -60,13 +62,15 @@ class ChannelSerializer(StrictModelSerializer):
         fields = ["id", "config_id", "name", "description", "posttype_ids", "is_default", "created_at", "updated_at"]
         read_only_fields = ["id", "config_id", "is_default", "created_at", "updated_at"]
         # Names are unique per owner; the service reports a clash as a 400 on `name`.
-        validators = []
+        validators: list[Any] = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
-            self.fields["posttype_ids"].child_relation.queryset = PostType.objects.owned_by(request.user)
+            posttype_ids = cast(serializers.ManyRelatedField, self.fields["posttype_ids"])
+            # The stubs declare RelatedField.queryset with a Manager in its type, which mypy reads as a descriptor.
+            posttype_ids.child_relation.queryset = PostType.objects.owned_by(request.user)  # type: ignore[arg-type]
 
 
 class IntegratorAppSerializer(StrictModelSerializer):

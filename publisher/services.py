@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from kernel.errors import Conflict, InvalidInput
 from posts import transitions
 from posts.models import PostStatus
@@ -23,6 +25,7 @@ from publisher.models import (
     NETWORKTARGET_PREFIX,
     Delivery,
     FailOn,
+    IntegratorApp,
     PublisherPost,
     PublisherStatus,
     config_id,
@@ -34,7 +37,7 @@ from publisher.ssrf import UnsafeCallbackURL, check_callback_url
 from publisher.status import advance_status, report_status
 
 
-def _check_callbacks(*, owner, request: PostRequest) -> None:
+def _check_callbacks(*, owner: User, request: PostRequest) -> None:
     errors: dict[str, list[str]] = {}
     for field, url in (
         ("postStatusCallback", request.status_callback),
@@ -50,7 +53,7 @@ def _check_callbacks(*, owner, request: PostRequest) -> None:
         raise InvalidInput.from_errors(errors)
 
 
-def publisher_post_create(*, owner, request: PostRequest, app=None) -> PublisherPost:
+def publisher_post_create(*, owner: User, request: PostRequest, app: IntegratorApp | None = None) -> PublisherPost:
     """Accept a post: QUEUED, one delivery per resolved post type; processing runs after commit."""
     from publisher import tasks
 
@@ -115,13 +118,15 @@ def _failure_summary(failed: list[Delivery], total: int) -> str:
     )
 
 
-def _network_options(delivery: Delivery, payload) -> dict:
+def _network_options(delivery: Delivery, payload: Any) -> dict[str, Any]:
     """The post type's option defaults with the payload's well-known keys over them."""
+    target = delivery.network_target
+    assert target is not None  # _render refused every delivery without a network target
     defaults = delivery.post_type.network_options if delivery.post_type else {}
-    return {**defaults, **payload_network_options(payload, delivery.network_target.platform)}
+    return {**defaults, **payload_network_options(payload, target.platform)}
 
 
-def _messages(problems: dict) -> list[str]:
+def _messages(problems: dict[str, Any]) -> list[str]:
     """A bulk item's errors as sentences; network_options nest one level per option."""
     found = []
     for key, messages in problems.items():

@@ -85,7 +85,7 @@ def is_allowed(host: str, port: int) -> bool:
 def resolve(host: str, port: int) -> list[str]:
     """The host's addresses, in the resolver's order: the only DNS lookup a callback makes."""
     infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def check_callback_url(url: str) -> CallbackTarget:

@@ -52,7 +52,6 @@ def _pool(target: CallbackTarget, address: str) -> urllib3.HTTPConnectionPool:
     """A connection pool to `address` that speaks to the target's host name: Host header, and for
     https the SNI and certificate check of the name, not of the address."""
     timeout = urllib3.Timeout(connect=settings.CALLBACK_TIMEOUT_SECONDS, read=settings.CALLBACK_TIMEOUT_SECONDS)
-    options = {"timeout": timeout, "retries": False, "maxsize": 1}
     if target.scheme == "https":
         return urllib3.HTTPSConnectionPool(
             address,
@@ -61,9 +60,11 @@ def _pool(target: CallbackTarget, address: str) -> urllib3.HTTPConnectionPool:
             assert_hostname=target.host,
             cert_reqs="CERT_REQUIRED",
             ca_certs=CA_CERTS,
-            **options,
+            timeout=timeout,
+            retries=False,
+            maxsize=1,
         )
-    return urllib3.HTTPConnectionPool(address, target.port, **options)
+    return urllib3.HTTPConnectionPool(address, target.port, timeout=timeout, retries=False, maxsize=1)
 
 
 def _send_pinned(target: CallbackTarget, *, method: str, body: bytes, headers: dict[str, str], at: datetime) -> Outcome:

@@ -49,10 +49,11 @@ def check_broker(*, url: str | None = None, timeout: float = BROKER_TIMEOUT_SECO
     options.update(socket_connect_timeout=timeout, socket_timeout=timeout)
     try:
         with app.connection_for_read(url, connect_timeout=timeout, transport_options=options) as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
-            client = getattr(conn.default_channel, "client", None)
-            if callable(getattr(client, "ping", None)):
-                client.ping()  # Redis connects lazily: make it answer
+            # kombu takes a float timeout; its stubs say int.
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)  # type: ignore[arg-type]
+            ping = getattr(getattr(conn.default_channel, "client", None), "ping", None)
+            if callable(ping):
+                ping()  # Redis connects lazily: make it answer
         return True
     except Exception as exc:
         logger.warning("health: broker check failed: %s", type(exc).__name__)

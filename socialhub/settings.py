@@ -10,11 +10,16 @@ from __future__ import annotations
 import ipaddress
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from kernel.env import env_bool, env_float, env_int, env_list, env_str
+
+# Lets the classes django-stubs makes generic be subscripted at run time (`admin.ModelAdmin[Post]`).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SOCIALHUB_VAR_DIR") or BASE_DIR / "var")
@@ -122,6 +127,7 @@ AUTH_USER_MODEL = "accounts.User"
 # --- Cache (rate limits, Buffer throttling): Redis when configured, else a file cache shared
 # --- by the processes of one machine.
 REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

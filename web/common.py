@@ -110,7 +110,7 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def add_service_errors(form: forms.Form, exc: Exception, field_map: dict[str, str] | None = None) -> None:
+def add_service_errors(form: forms.BaseForm, exc: Exception, field_map: dict[str, str] | None = None) -> None:
     """Put a service's per-field errors next to the form's fields (API names mapped by `field_map`).
 
     An error about a field the form does not show goes on top of the form under the field's label.

@@ -3,7 +3,7 @@ import factory
 from accounts.models import Platform, SocialAccount, User
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -19,7 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class SocialAccountFactory(factory.django.DjangoModelFactory):
+class SocialAccountFactory(factory.django.DjangoModelFactory[SocialAccount]):
     class Meta:
         model = SocialAccount
 

@@ -5,7 +5,7 @@ from analytics.models import PostAnalytics
 from posts.tests.factories import PostFactory
 
 
-class PostAnalyticsFactory(factory.django.DjangoModelFactory):
+class PostAnalyticsFactory(factory.django.DjangoModelFactory[PostAnalytics]):
     class Meta:
         model = PostAnalytics
 

@@ -66,25 +66,40 @@ def get_backend(
     if api not in APIS:
         raise ValueError(f"Unsupported Buffer API: {api!r}")
     client = {**DEFAULT_CLIENT, **(getattr(settings, "BUFFER_CLIENT", None) or {})}
-    options = {
-        "session": get_session(),
-        "timeouts": (float(client["connect_timeout"]), float(client["read_timeout"])),
-        "max_retries": int(client["max_retries"]) if max_retries is None else max_retries,
-        "backoff_base": float(client["backoff_base"]),
-    }
+    session = get_session()
+    timeouts = (float(client["connect_timeout"]), float(client["read_timeout"]))
+    retries = int(client["max_retries"]) if max_retries is None else max_retries
+    backoff_base = float(client["backoff_base"])
     base_url = getattr(settings, "BUFFER_API_URL", None) or DEFAULT_API_URL
+    backend: BufferBackend
     if api == "graphql":
         from buffer_integration.backends.graphql import GraphQLBackend
 
-        backend = GraphQLBackend(access_token, url=graphql_url(), **options)
+        backend = GraphQLBackend(
+            access_token,
+            url=graphql_url(),
+            session=session,
+            timeouts=timeouts,
+            max_retries=retries,
+            backoff_base=backoff_base,
+        )
     else:
         from buffer_integration.backends.v1 import V1Backend
 
-        backend = V1Backend(access_token, base_url=base_url, **options)
+        backend = V1Backend(
+            access_token,
+            base_url=base_url,
+            session=session,
+            timeouts=timeouts,
+            max_retries=retries,
+            backoff_base=backoff_base,
+        )
     return with_budget(backend, access_token, api=api, priority=priority, plan=plan)
 
 
-def with_budget(backend: BufferBackend, access_token: str, *, api: str, priority=None, plan=None) -> BufferBackend:
+def with_budget(
+    backend: BufferBackend, access_token: str, *, api: str, priority: int | None = None, plan: str | None = None
+) -> BufferBackend:
     """Attach the key's request budget to `backend`'s HTTP client (every backend keeps one in `_http`).
 
     Done here rather than in each backend's constructor so the backends stay free of Django.

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from buffer_integration.backends.http import JsonHttpClient
 
 
 @dataclass(frozen=True)
@@ -28,11 +31,11 @@ class BufferProfile:
     formatted_username: str = ""
     avatar_url: str = ""
     timezone: str = "UTC"
-    schedules: list[dict] = field(default_factory=list)  # [{"days": [...], "times": ["HH:MM"]}]
+    schedules: list[dict[str, Any]] = field(default_factory=list)  # [{"days": [...], "times": ["HH:MM"]}]
     is_disconnected: bool = False
     followers: int | None = None
     organization_id: str = ""  # GraphQL: the organization holding the channel ("" on v1)
-    boards: list[dict] = field(default_factory=list)  # Pinterest: [{"id": serviceId, "name": ...}]
+    boards: list[dict[str, Any]] = field(default_factory=list)  # Pinterest: [{"id": serviceId, "name": ...}]
 
 
 @dataclass(frozen=True)
@@ -78,11 +81,13 @@ class UpdateDraft:
     service: str = ""  # the channel's network (twitter, instagram, ...), for per-network metadata
     # The post's options for that network in SocialHub's names, defaults already filled in
     # (posts.network_options.resolve); the backend only translates them into Buffer's metadata.
-    network_options: dict = field(default_factory=dict)
+    network_options: dict[str, Any] = field(default_factory=dict)
 
 
 class BufferBackend(Protocol):
     """One Buffer credential's view of Buffer. Every method raises only `BufferError` subclasses."""
+
+    _http: JsonHttpClient  # every backend sends through one client; `with_budget` attaches the key's budget
 
     def get_user(self) -> BufferUser: ...
 
@@ -121,4 +126,4 @@ class BufferBackend(Protocol):
 
     def list_interactions(self, update_id: str, *, event: str = "comment") -> list[BufferInteraction]: ...
 
-    def get_configuration(self) -> dict: ...
+    def get_configuration(self) -> dict[str, Any]: ...

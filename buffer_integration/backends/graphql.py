@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import requests
@@ -116,7 +116,9 @@ class GraphQLBackend:
 
     # -- plumbing ------------------------------------------------------------------------------
 
-    def _call(self, document: str, operation: str, variables: dict | None = None, *, write: bool = False) -> dict:
+    def _call(
+        self, document: str, operation: str, variables: dict[str, Any] | None = None, *, write: bool = False
+    ) -> dict[str, Any]:
         body = {"query": document, "variables": variables or {}, "operationName": operation}
         payload = self._http.request(
             "POST", "", json_body=body, idempotent=not write, log_path=f"{self._path} {operation}"
@@ -129,15 +131,19 @@ class GraphQLBackend:
             err.args = (err.message,)
             raise err
         data = payload.get("data")
-        return data if isinstance(data, dict) else self._shape(write, operation)
+        if not isinstance(data, dict):
+            self._shape(write, operation)
+        return data
 
     @staticmethod
-    def _shape(write: bool, operation: str) -> Any:
+    def _shape(write: bool, operation: str) -> NoReturn:
         if write:
             raise BufferOutcomeUnknown(f"Buffer answered {operation} with an unexpected shape; it may have applied it")
         raise BufferUnavailable(f"Buffer answered {operation} with an unexpected shape")
 
-    def _mutate(self, document: str, operation: str, variables: dict | None = None, *, ok: str) -> dict:
+    def _mutate(
+        self, document: str, operation: str, variables: dict[str, Any] | None = None, *, ok: str
+    ) -> dict[str, Any]:
         """The payload union of a one-field mutation named like its operation (CreatePost → createPost)."""
         field = operation[0].lower() + operation[1:]
         result = self._call(document, operation, variables, write=True).get(field)
@@ -172,12 +178,14 @@ class GraphQLBackend:
             self._channel_organizations[profile.id] = profile.organization_id
         return profile
 
-    def _posts(self, variables: dict) -> list[BufferUpdate]:
+    def _posts(self, variables: dict[str, Any]) -> list[BufferUpdate]:
         """Every post matching a `PostsInput`, following the cursors (forward only, as Buffer)."""
         after = None
         updates: dict[str, BufferUpdate] = {}
         for _ in range(MAX_PAGES):
-            page = self._call(POSTS, "Posts", {"input": variables, "first": PAGE_SIZE, "after": after}).get("posts")
+            page: Any = self._call(POSTS, "Posts", {"input": variables, "first": PAGE_SIZE, "after": after}).get(
+                "posts"
+            )
             try:
                 for edge in page.get("edges") or []:
                     update = parse_post(edge["node"])
@@ -229,7 +237,7 @@ class GraphQLBackend:
         data = edit_input(update_id, draft)
         return self._post_of(self._mutate(EDIT, "EditPost", {"input": data}, ok="PostActionSuccess"), "EditPost")
 
-    def _post_of(self, result: dict, operation: str) -> BufferUpdate:
+    def _post_of(self, result: dict[str, Any], operation: str) -> BufferUpdate:
         post = result.get("post")
         if not isinstance(post, dict) or not post.get("id"):
             self._shape(True, operation)
@@ -290,6 +298,6 @@ class GraphQLBackend:
     def list_interactions(self, update_id: str, *, event: str = "comment") -> list[BufferInteraction]:
         raise BufferUnsupported(UNSUPPORTED["interactions"])
 
-    def get_configuration(self) -> dict:
+    def get_configuration(self) -> dict[str, Any]:
         """GraphQL has no configuration endpoint: our bundled table (the v1 shape) stands in."""
         return network_configuration()

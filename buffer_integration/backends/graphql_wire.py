@@ -116,11 +116,15 @@ AUTH_CODES = {"UNAUTHORIZED", "UNAUTHENTICATED", "FORBIDDEN"}
 SERVER_CODES = {"UNEXPECTED", "INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "UNEXPECTED_ERROR"}
 
 
-def _first_error(errors: Any) -> tuple[str, str, dict]:
+def _first_error(errors: Any) -> tuple[str, str, dict[str, Any]]:
     """(code, message, extensions) of the first `errors[]` entry; blanks when it has none."""
-    first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
-    extensions = first.get("extensions") if isinstance(first.get("extensions"), dict) else {}
-    message = first.get("message") if isinstance(first.get("message"), str) else ""
+    first: dict[str, Any] = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
+    extensions = first.get("extensions")
+    if not isinstance(extensions, dict):
+        extensions = {}
+    message = first.get("message")
+    if not isinstance(message, str):
+        message = ""
     return str(extensions.get("code") or ""), message.strip(), extensions
 
 
@@ -160,7 +164,7 @@ def map_graphql_http_error(result: HttpResult) -> BufferError:
     return map_graphql_errors(errors, write=True, status=result.status)
 
 
-def mutation_error(payload: dict) -> BufferError:
+def mutation_error(payload: dict[str, Any]) -> BufferError:
     """A payload union member that is not the success type (Buffer's "recoverable" category)."""
     typename = str(payload.get("__typename") or "")
     message = str(payload.get("message") or f"Buffer refused the request ({typename or 'unknown result'})")
@@ -196,7 +200,7 @@ def _s(value: Any) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
 
 
-def parse_account(obj: dict) -> tuple[BufferUser, list[str]]:
+def parse_account(obj: dict[str, Any]) -> tuple[BufferUser, list[str]]:
     """(the user, the ids of every organization the key sees: README rule 6)."""
     organizations = [_s(o["id"]) for o in obj.get("organizations") or [] if isinstance(o, dict) and o.get("id")]
     user = BufferUser(id=_s(obj["id"]), timezone=_s(obj.get("timezone")) or "UTC")
@@ -206,7 +210,7 @@ def parse_account(obj: dict) -> tuple[BufferUser, list[str]]:
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def parse_schedule(slots: Any) -> list[dict]:
+def parse_schedule(slots: Any) -> list[dict[str, Any]]:
     """`Channel.postingSchedule` (one ScheduleV2 per day) → v1's shape, days with the same times together;
     a paused day has no slots."""
     by_times: dict[tuple[str, ...], list[str]] = {}
@@ -222,7 +226,7 @@ def parse_schedule(slots: Any) -> list[dict]:
     ]
 
 
-def parse_boards(metadata: Any) -> list[dict]:
+def parse_boards(metadata: Any) -> list[dict[str, Any]]:
     boards = metadata.get("boards") if isinstance(metadata, dict) else None
     return [
         {"id": _s(b["serviceId"]), "name": _s(b.get("name"))}
@@ -231,7 +235,7 @@ def parse_boards(metadata: Any) -> list[dict]:
     ]
 
 
-def parse_channel(obj: dict) -> BufferProfile:
+def parse_channel(obj: dict[str, Any]) -> BufferProfile:
     return BufferProfile(
         id=_s(obj["id"]),
         service=_s(obj.get("service")),
@@ -261,7 +265,7 @@ def parse_metrics(metrics: Any) -> dict[str, int]:
     return counts
 
 
-def parse_post(obj: dict) -> BufferUpdate:
+def parse_post(obj: dict[str, Any]) -> BufferUpdate:
     media: dict[str, str] = {}
     for asset in obj.get("assets") or []:
         if asset.get("type") == "image" and asset.get("source") and "picture" not in media:
@@ -312,8 +316,10 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _thread(options: dict) -> list[dict[str, Any]]:
-    parts = options.get("thread") if isinstance(options.get("thread"), list) else []
+def _thread(options: dict[str, Any]) -> list[dict[str, Any]]:
+    parts = options.get("thread")
+    if not isinstance(parts, list):
+        parts = []
     return [{"text": part, "assets": []} for part in parts if isinstance(part, str) and part.strip()]
 
 

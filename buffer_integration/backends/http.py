@@ -251,7 +251,17 @@ class JsonHttpClient:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _attempt(self, method, url, path, params, data, json_body, idempotent, attempt) -> _Outcome:
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None,
+        data: Mapping[str, Any] | list[tuple[str, Any]] | None,
+        json_body: Any,
+        idempotent: bool,
+        attempt: int,
+    ) -> _Outcome:
         """One HTTP exchange, classified."""
         if self.budget is not None:
             self.budget.admit()  # raises BufferBudgetExhausted: nothing sent, nothing counted
@@ -286,6 +296,7 @@ class JsonHttpClient:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         if retry_after is None:
             retry_after = _retry_after_in_body(payload)  # GraphQL puts it in the body only
+        err: BufferError
         if status == 429:
             if self.budget is not None:
                 self.budget.record_rate_limited(retry_after, _window_in_body(payload))
@@ -329,7 +340,7 @@ class JsonHttpClient:
         except (ValueError, UnicodeDecodeError):
             return _INVALID
 
-    def _log(self, method, path, status, started, attempt, level):
+    def _log(self, method: str, path: str, status: int | str, started: float, attempt: int, level: int) -> None:
         duration_ms = int((time.monotonic() - started) * 1000)
         logger.log(
             level,

@@ -25,7 +25,7 @@ import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
@@ -57,6 +57,8 @@ from buffer_integration.exceptions import (
     BufferRejected,
     BufferUnavailable,
 )
+
+_T = TypeVar("_T")
 
 __all__ = ["V1Backend", "make_session", "map_v1_error"]
 
@@ -122,19 +124,19 @@ def _s(value: Any) -> str:
     return str(value)
 
 
-def _id(obj: dict) -> str:
+def _id(obj: dict[str, Any]) -> str:
     return _s(obj.get("id") or obj.get("_id"))
 
 
-def _dict(value: Any) -> dict:
+def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def parse_user(obj: dict) -> BufferUser:
+def parse_user(obj: dict[str, Any]) -> BufferUser:
     return BufferUser(id=_id(obj), timezone=_s(obj.get("timezone")) or "UTC", plan=_s(obj.get("plan")))
 
 
-def parse_profile(obj: dict) -> BufferProfile:
+def parse_profile(obj: dict[str, Any]) -> BufferProfile:
     stats = _dict(obj.get("statistics"))
     followers = stats.get("followers", stats.get("connections"))
     if isinstance(followers, bool) or not isinstance(followers, (int, float)):
@@ -159,7 +161,7 @@ def parse_profile(obj: dict) -> BufferProfile:
     )
 
 
-def parse_update(obj: dict) -> BufferUpdate:
+def parse_update(obj: dict[str, Any]) -> BufferUpdate:
     statistics = {
         str(k): int(v)
         for k, v in _dict(obj.get("statistics")).items()
@@ -181,7 +183,7 @@ def parse_update(obj: dict) -> BufferUpdate:
     )
 
 
-def parse_interaction(obj: dict, *, update_id: str, event: str) -> BufferInteraction:
+def parse_interaction(obj: dict[str, Any], *, update_id: str, event: str) -> BufferInteraction:
     user = _dict(obj.get("user"))
     return BufferInteraction(
         id=_id(obj) or _s(obj.get("interaction_id")),
@@ -274,7 +276,7 @@ class V1Backend:
             )
         return BufferUnavailable(f"Buffer answered with an unexpected {what}")
 
-    def _parse(self, payload: Any, fn: Callable[[Any], Any], *, write: bool = False, what: str = "response"):
+    def _parse(self, payload: Any, fn: Callable[[Any], _T], *, write: bool = False, what: str = "response") -> _T:
         try:
             return fn(payload)
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -286,8 +288,8 @@ class V1Backend:
         if isinstance(payload, dict) and payload.get("success") is False:
             raise BufferRejected(message_of(payload, "Buffer refused the request"), code=code_of(payload))
 
-    def _walk(self, path: str, key: str, params: dict[str, Any]) -> list[dict]:
-        items: list[dict] = []
+    def _walk(self, path: str, key: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
         seen: set[str] = set()
         page = 1
         fetched = 0
@@ -413,7 +415,7 @@ class V1Backend:
             what="interaction list",
         )
 
-    def get_configuration(self) -> dict:
+    def get_configuration(self) -> dict[str, Any]:
         payload = self._get("/info/configuration.json")
         if not isinstance(payload, dict):
             raise self._shape_error(False, "configuration")

@@ -4,7 +4,7 @@ from accounts.tests.factories import UserFactory
 from buffer_integration.models import BufferConfig
 
 
-class BufferConfigFactory(factory.django.DjangoModelFactory):
+class BufferConfigFactory(factory.django.DjangoModelFactory[BufferConfig]):
     class Meta:
         model = BufferConfig
 

@@ -50,7 +50,7 @@ SERVICES = [
     "tiktok",
 ]
 IMAGE, VIDEO, LINK = "https://cdn.example/p.png", "https://cdn.example/v.mp4", "https://example.com/read?x=1"
-MEDIA = {
+MEDIA: dict[str, dict[str, Any]] = {
     "text": {},
     "link": {"text": f"Read this {LINK}"},
     "image": {"photo_url": IMAGE},
@@ -59,8 +59,12 @@ MEDIA = {
     "link+image": {"text": f"Read {LINK}", "photo_url": IMAGE},
     "link_url": {"link_url": LINK},
 }
-WHEN = {"queue": {}, "now": {"now": True}, "scheduled": {"scheduled_at": datetime(2030, 1, 2, 3, 4, tzinfo=UTC)}}
-FULL_OPTIONS = {
+WHEN: dict[str, dict[str, Any]] = {
+    "queue": {},
+    "now": {"now": True},
+    "scheduled": {"scheduled_at": datetime(2030, 1, 2, 3, 4, tzinfo=UTC)},
+}
+FULL_OPTIONS: dict[str, dict[str, Any]] = {
     "instagram": {"type": "reel", "share_to_feed": False, "first_comment": "First!"},
     "pinterest": {"board_id": "board-1", "title": "A pin"},
     "youtube": {"title": "A film", "category_id": "27", "privacy": "unlisted"},
@@ -78,7 +82,7 @@ def schema():
     return build_schema(SCHEMA_PATH.read_text())
 
 
-def option_sets(service: str) -> list[dict]:
+def option_sets(service: str) -> list[dict[str, Any]]:
     """No options, every option set, and each choice of each option with choices."""
     sets = [{}, FULL_OPTIONS.get(service, {})]
     for (network, name), choices in OPTION_CHOICES.items():

@@ -7,7 +7,7 @@ from accounts.tests.factories import UserFactory
 from campaigns.models import Campaign, CampaignStatus
 
 
-class CampaignFactory(factory.django.DjangoModelFactory):
+class CampaignFactory(factory.django.DjangoModelFactory[Campaign]):
     class Meta:
         model = Campaign
 

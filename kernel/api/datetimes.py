@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -64,7 +65,8 @@ def parse_datetime_input(value: str, *, tz: tzinfo) -> datetime:
         raise ValueError(error)
     if parsed.tzinfo is None:
         return _local(parsed, tz)
-    if abs(parsed.utcoffset()) > MAX_UTC_OFFSET:
+    offset = parsed.utcoffset()
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
         raise ValueError("The UTC offset must be between -15:59 and +15:59.")
     return parsed
 
@@ -82,7 +84,7 @@ def _local(naive: datetime, tz: tzinfo) -> datetime:
 class DateTimeInputField(serializers.DateTimeField):
     """DRF's DateTimeField for output; input through `parse_datetime_input` in the current timezone."""
 
-    def to_internal_value(self, value):
+    def to_internal_value(self, value: object) -> datetime:
         if isinstance(value, datetime):
             return super().to_internal_value(value)
         if not isinstance(value, str):
@@ -94,7 +96,7 @@ class DateTimeInputField(serializers.DateTimeField):
 
 
 class DateTimeInputFormField(forms.Field):
-    def to_python(self, value):
+    def to_python(self, value: Any | None) -> datetime | None:
         if value in self.empty_values:
             return None
         try:

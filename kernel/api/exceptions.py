@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,7 +22,8 @@ logger = logging.getLogger("socialhub.api")
 VALIDATION_DETAIL = "Invalid input: see `errors` for the problem with each field."
 
 
-def _flatten(detail) -> dict[str, list[str]] | list[str] | str:
+def _flatten(detail: Any) -> Any:
+    """DRF's error detail (nested dicts and lists of ErrorDetail) as plain JSON: dicts, lists, strings."""
     if isinstance(detail, dict):
         return {str(key): _flatten(value) for key, value in detail.items()}
     if isinstance(detail, list):
@@ -31,7 +33,9 @@ def _flatten(detail) -> dict[str, list[str]] | list[str] | str:
     return str(detail)
 
 
-def validation_response(errors: dict, *, status: int = 400, detail: str | None = None) -> Response:
+def validation_response(
+    errors: dict[str, Any] | list[Any], *, status: int = 400, detail: str | None = None
+) -> Response:
     """A 400 naming the first problem in `detail`, with all of them under `errors`."""
     errors = _flatten(errors)
     if not isinstance(errors, dict):
@@ -50,7 +54,7 @@ def service_error_response(exc: ServiceError) -> Response:
     return Response(body, status=exc.status_code, headers={"Retry-After": retry_after} if retry_after else None)
 
 
-def api_exception_handler(exc: Exception, context: dict) -> Response:
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, drf.ValidationError):
         return validation_response(exc.detail)
     if isinstance(exc, DjangoValidationError):
@@ -69,7 +73,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     return _drf_response(exc, context)
 
 
-def _drf_response(exc: Exception, context: dict) -> Response:
+def _drf_response(exc: Exception, context: dict[str, Any]) -> Response:
     """What DRF's own handler answers, every body reduced to one `detail`; a 500 for anything else."""
     if isinstance(exc, Http404):
         exc = drf.NotFound("Not found.")
@@ -80,7 +84,7 @@ def _drf_response(exc: Exception, context: dict) -> Response:
     if response is not None:
         if isinstance(exc, drf.Throttled):
             # The header and the sentence give the same number (DRF's header rounds down).
-            seconds = retry_after_seconds(exc.wait or 0)
+            seconds = retry_after_seconds(exc.wait or 0)  # type: ignore[attr-defined]  # set in __init__; not in the stubs
             response["Retry-After"] = str(seconds)
             response.data = {"detail": f"Rate limit exceeded: try again in {count_of(seconds, 'second')}."}
         elif isinstance(exc, drf.ParseError):
@@ -93,7 +97,7 @@ def _drf_response(exc: Exception, context: dict) -> Response:
     return Response({"detail": "Internal server error. The problem has been logged."}, status=500)
 
 
-def _wants_json(request) -> bool:
+def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
@@ -102,7 +106,7 @@ def _json_error(detail: str, *, status: int) -> JsonResponse:
     return JsonResponse({"detail": detail}, status=status, json_dumps_params={"separators": (",", ":")})
 
 
-def not_found_view(request, exception=None):
+def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
         return _json_error("Not found.", status=404)
     from django.views.defaults import page_not_found
@@ -110,7 +114,7 @@ def not_found_view(request, exception=None):
     return page_not_found(request, exception)
 
 
-def server_error_view(request):
+def server_error_view(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return _json_error("Internal server error. The problem has been logged.", status=500)
     from django.views.defaults import server_error

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+if TYPE_CHECKING:  # rest_framework.views loads this module (DEFAULT_PAGINATION_CLASS): types only
+    from rest_framework.views import APIView
+
+_M = TypeVar("_M", bound=Model)
+_Row = TypeVar("_Row")
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -31,11 +40,13 @@ def _read_int(request: Request, name: str, default: int, minimum: int, maximum: 
 
 
 class SkipLimitPagination(BasePagination):
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
+    def paginate_queryset(
+        self, queryset: QuerySet[_M, _Row] | Sequence[_Row], request: Request, view: APIView | None = None
+    ) -> list[_Row]:
         self.skip = _read_int(request, "skip", 0, 0, MAX_SKIP)
         self.limit = _read_int(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         self.request = request
-        self.total = queryset.count()
+        self.total = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
         return list(queryset[self.skip : self.skip + self.limit])
 
     def _link_header(self) -> str:
@@ -49,17 +60,17 @@ class SkipLimitPagination(BasePagination):
             links.append(f'<{replace_query_param(prev_url, "limit", self.limit)}>; rel="prev"')
         return ", ".join(links)
 
-    def get_paginated_response(self, data) -> Response:
+    def get_paginated_response(self, data: Any) -> Response:
         headers = {"X-Total-Count": str(self.total)}
         link = self._link_header()
         if link:
             headers["Link"] = link
         return Response(data, headers=headers)
 
-    def get_paginated_response_schema(self, schema: dict) -> dict:
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return schema
 
-    def get_schema_operation_parameters(self, view) -> list[dict]:
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         return [
             {
                 "name": "skip",

@@ -9,6 +9,8 @@ refused before a serializer walks it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
+from typing import IO, Any, NoReturn
 
 from django.conf import settings
 from rest_framework import status
@@ -21,15 +23,16 @@ class RequestTooLarge(APIException):
     default_code = "request_too_large"
 
 
-def _reject_constant(name: str):
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _deeper_than(data, limit: int) -> bool:
+def _deeper_than(data: Any, limit: int) -> bool:
     """Iterative, so a deep document cannot exhaust the stack here either."""
-    stack = [(data, 1)]
+    stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):
@@ -45,7 +48,9 @@ def _deeper_than(data, limit: int) -> bool:
 class BoundedJSONParser(BaseParser):
     media_type = "application/json"
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
         limit = settings.API_MAX_BODY_BYTES
         raw = stream.read(limit + 1)
         if len(raw) > limit:

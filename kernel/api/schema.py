@@ -14,6 +14,9 @@ link to the operations on what they made.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, Literal
+
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 from rest_framework_simplejwt.views import TokenViewBase
@@ -23,11 +26,12 @@ BLANK_FAILING_FORMATS = frozenset({"uri", "email", "uuid", "hostname", "ipv4", "
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     """Every error answer of the API (DRF's and the product's alike)."""
 
     detail = serializers.CharField(help_text="One sentence for humans: the first problem, by field when there is one.")
-    errors = serializers.DictField(
+    # A field named like Serializer.errors, which the stubs type as the errors dict.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.JSONField(),
         required=False,
         help_text="Validation errors only: each field (or bulk item index) mapped to its messages.",
@@ -56,7 +60,7 @@ class SocialHubAutoSchema(AutoSchema):
         return bool(self.view.get_authenticators()) or isinstance(self.view, TokenViewBase)
 
     def implied_error_codes(self) -> list[int]:
-        codes = []
+        codes: list[int] = []
         if self._reads_body() or self._reads_query():
             codes.append(400)
         if self._authenticates():
@@ -69,17 +73,19 @@ class SocialHubAutoSchema(AutoSchema):
             codes.append(429)
         return codes
 
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
         for code in self.implied_error_codes():
             responses.setdefault(str(code), {"description": IMPLIED_ERRORS[code]})
         error = self.resolve_serializer(ErrorSerializer, direction).ref
-        for code, response in responses.items():
-            if code[0] in "45" and "content" not in response:
+        for status, response in responses.items():
+            if status[0] in "45" and "content" not in response:
                 response["content"] = {"application/json": {"schema": error}}
         return dict(sorted(responses.items()))
 
-    def _get_request_for_media_type(self, serializer, direction="request"):
+    def _get_request_for_media_type(
+        self, serializer: Any, direction: Literal["request", "response"] = "request"
+    ) -> Any:
         # Every PUT of this API keeps the fields it leaves out (see OwnedModelViewSet.update): it takes
         # the same partial body as PATCH, with nothing required.
         if self.method != "PUT":
@@ -90,13 +96,13 @@ class SocialHubAutoSchema(AutoSchema):
         finally:
             self.method = "PUT"
 
-    def _insert_field_validators(self, field, schema):
+    def _insert_field_validators(self, field: serializers.Field[Any, Any, Any, Any], schema: dict[str, Any]) -> None:
         super()._insert_field_validators(field, schema)  # the last to set a `format` (from URL/email validators)
         if schema.get("format") in BLANK_FAILING_FORMATS and _may_be_blank(field):
             schema["anyOf"] = [{"format": schema.pop("format")}, {"maxLength": 0}]
 
 
-def _may_be_blank(field) -> bool:
+def _may_be_blank(field: serializers.Field[Any, Any, Any, Any]) -> bool:
     if getattr(field, "allow_blank", False):
         return True
     # DRF drops `allow_blank` from read-only model fields; the column still holds "" when blank=True.
@@ -104,12 +110,15 @@ def _may_be_blank(field) -> bool:
     if not field.read_only or model is None:
         return False
     try:
-        return model._meta.get_field(field.source).blank
+        blank: bool = model._meta.get_field(field.source).blank
+        return blank
     except Exception:  # a property or a dotted source: nothing says it may be blank
         return False
 
 
-def strip_optional_slashes(endpoints, **kwargs):
+def strip_optional_slashes(
+    endpoints: list[tuple[str, str, str, Callable[..., Any]]], **kwargs: Any
+) -> list[tuple[str, str, str, Callable[..., Any]]]:
     """Routes accept an optional trailing slash; document them the way the seed writes them, without."""
     return [
         (path.rstrip("/") if path != "/" else path, path_regex, method, callback)
@@ -117,7 +126,7 @@ def strip_optional_slashes(endpoints, **kwargs):
     ]
 
 
-def _created_id_pointer(operation: dict, components: dict) -> str | None:
+def _created_id_pointer(operation: dict[str, Any], components: dict[str, Any]) -> str | None:
     """`$response.body#/<id>` when the 201 body is an object with an id property."""
     content = operation.get("responses", {}).get("201", {}).get("content", {}).get("application/json", {})
     schema = content.get("schema", {})
@@ -131,7 +140,7 @@ def _created_id_pointer(operation: dict, components: dict) -> str | None:
     return None
 
 
-def add_links(result, generator, request, public):
+def add_links(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """POST /things → every operation on /things/{id}… with the new id: the stateful phase follows these."""
     paths = result.get("paths", {})
     components = result.get("components", {}).get("schemas", {})
@@ -140,7 +149,7 @@ def add_links(result, generator, request, public):
         pointer = _created_id_pointer(create, components) if create else None
         if pointer is None:
             continue
-        links = {}
+        links: dict[str, Any] = {}
         for path, targets in paths.items():
             if not path.startswith(collection + "/{"):
                 continue

@@ -11,11 +11,17 @@ everything is a string) is left to DRF's usual parsing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import QueryDict
 from rest_framework import serializers
 from rest_framework.fields import empty
+
+if TYPE_CHECKING:
+    _Field = serializers.Field[Any, Any, Any, Any]
+    _SerializerBase = serializers.Serializer[Any]  # what the mixin extends, for the checker only
+else:
+    _SerializerBase = object
 
 # DRF's own messages for these fields, so a client sees one wording whichever check answered.
 _EXPECTED = {
@@ -31,7 +37,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _expected_type(field: serializers.Field) -> str | None:
+def _expected_type(field: _Field) -> str | None:
     """The JSON type a field documents (what drf-spectacular puts in the schema); None: any."""
     if isinstance(field, serializers.BooleanField):
         return "boolean"
@@ -63,7 +69,7 @@ def _matches(kind: str, value: Any) -> bool:
     return isinstance(value, list)
 
 
-def _child(field: serializers.Field) -> serializers.Field | None:
+def _child(field: _Field) -> _Field | None:
     if isinstance(field, serializers.ListField):
         return field.child
     if isinstance(field, serializers.ManyRelatedField):
@@ -71,7 +77,7 @@ def _child(field: serializers.Field) -> serializers.Field | None:
     return None
 
 
-def json_type_problem(field: serializers.Field, value: Any) -> str | list | None:
+def json_type_problem(field: _Field, value: Any) -> str | list[str] | None:
     """Why `value` is not of the field's JSON type (a message, or per-item messages), else None."""
     if value is None:
         return None  # DRF's own allow_null check answers for null
@@ -89,10 +95,10 @@ def json_type_problem(field: serializers.Field, value: Any) -> str | list | None
     return None
 
 
-class StrictTypesMixin:
-    def to_internal_value(self, data):
+class StrictTypesMixin(_SerializerBase):
+    def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping) and not isinstance(data, QueryDict):
-            errors = {}
+            errors: dict[str, list[str]] = {}
             for name, field in self.fields.items():
                 if field.read_only or name not in data or data[name] is empty:
                     continue
@@ -104,9 +110,9 @@ class StrictTypesMixin:
         return super().to_internal_value(data)
 
 
-class StrictSerializer(StrictTypesMixin, serializers.Serializer):
+class StrictSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     pass
 
 
-class StrictModelSerializer(StrictTypesMixin, serializers.ModelSerializer):
+class StrictModelSerializer(StrictTypesMixin, serializers.ModelSerializer[Any]):
     pass

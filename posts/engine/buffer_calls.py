@@ -15,6 +15,7 @@ import logging
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts.models import SocialAccount
 from buffer_integration.backends.base import BufferBackend
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferBudgetExhausted
@@ -24,14 +25,16 @@ from kernel.crypto import keyed_hash
 logger = logging.getLogger("socialhub.engine")
 
 
-def backend_for(account, *, priority: Priority, **options) -> tuple[BufferBackend, str]:
+def backend_for(
+    account: SocialAccount, *, priority: Priority, max_retries: int | None = None
+) -> tuple[BufferBackend, str]:
     """(backend, token) for `account`'s key, its requests counted at `priority` in its plan's windows.
 
     The token is returned only to key the log-once marker below (hashed); never log it.
     Raises DomainError (InvalidInput) when the owner has no usable Buffer config.
     """
     config = buffer_config_for_account(account=account)
-    return backend_for_config(config, priority=priority, **options), config.get_access_token()
+    return backend_for_config(config=config, priority=priority, max_retries=max_retries), config.get_access_token()
 
 
 def budget_message(exc: BufferBudgetExhausted) -> str:

@@ -31,6 +31,7 @@ import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -155,7 +156,7 @@ def dispatch_due_posts(*, now: dt.datetime | None = None) -> int:
     return dispatched
 
 
-def due_backlog(*, now: dt.datetime) -> dict:
+def due_backlog(*, now: dt.datetime) -> dict[str, Any]:
     """For /health: due posts nobody has claimed yet, the oldest one's due time, and held posts."""
     due = Post.objects.due(now=now).aggregate(count=Count("id"), oldest=Min("scheduled_time"))
     held = Post.objects.filter(status=PostStatus.SCHEDULED, scheduled_time__lte=now).exclude(hold_reason="").count()

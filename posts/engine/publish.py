@@ -74,7 +74,7 @@ def late_by(post: Post) -> float | None:
     """Seconds the post was found due after its time, when LATE_POST_POLICY=fail refuses it; else None."""
     if settings.LATE_POST_POLICY != "fail" or post.attempts or post.claimed_at is None:
         return None  # retries are late because of Buffer, not because we were down
-    lateness = (post.claimed_at - post.scheduled_time).total_seconds()
+    lateness = (post.claimed_at - post.due_time).total_seconds()
     return lateness if lateness > settings.LATE_POST_THRESHOLD_SECONDS else None
 
 
@@ -181,7 +181,7 @@ def _finish(
                 service_link=service_link,
                 buffer_update_id=update_id,
                 handed_to_buffer_at=now,
-                lateness_seconds=(now - post.scheduled_time).total_seconds(),
+                lateness_seconds=(now - post.due_time).total_seconds(),
             )
         elif outcome == AttemptOutcome.RETRY:
             delay = publish_retry_delay(post.attempts, retry_after=retry_after)

@@ -28,7 +28,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from buffer_integration.backends.base import BufferUpdate
@@ -48,7 +48,7 @@ SWEEP_BATCH = 500
 STALE_MESSAGE = "The worker publishing this post stopped (its claim expired); checking Buffer before any retry."
 
 
-def _attempt_of_claim():
+def _attempt_of_claim() -> QuerySet[PublishAttempt]:
     return PublishAttempt.objects.filter(post_id=OuterRef("pk"), claim_id=OuterRef("claim_id"))
 
 
@@ -60,9 +60,11 @@ def sweep_stale_claims(*, now: dt.datetime | None = None) -> int:
     stale = Post.objects.filter(status=PostStatus.PUBLISHING, claimed_at__lt=cutoff).filter(Exists(abandoned))
     moved = 0
 
-    def sweep(row: tuple) -> None:  # inside its own savepoint (run_isolated)
+    def sweep(row: tuple[int, uuid.UUID | None]) -> None:  # inside its own savepoint (run_isolated)
         nonlocal moved
         post_id, claim_id = row
+        if claim_id is None:  # a publishing post always has its claim
+            return
         if transitions.mark_reconciling(post_id=post_id, claim_id=claim_id, error=STALE_MESSAGE, check_after=now):
             PublishAttempt.objects.filter(post_id=post_id, claim_id=claim_id, finished_at=None).update(
                 finished_at=now, outcome=AttemptOutcome.UNKNOWN, error=STALE_MESSAGE
@@ -88,8 +90,10 @@ def requeue_unstarted_claims(*, now: dt.datetime | None = None) -> int:
     )
     renewed: list[Claim] = []
 
-    def renew(row: tuple) -> None:
+    def renew(row: tuple[int, uuid.UUID | None]) -> None:
         post_id, claim_id = row
+        if claim_id is None:  # a publishing post always has its claim
+            return
         if transitions.renew_claim(post_id=post_id, claim_id=claim_id, claimed_at=now, stale_before=cutoff):
             renewed.append(Claim(post_id, claim_id))
 
@@ -114,12 +118,16 @@ def queue_due_reconciliations(*, now: dt.datetime | None = None) -> int:
     due = Post.objects.filter(status=PostStatus.RECONCILING).filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
     queued = 0
 
-    def lease(row: tuple) -> None:
+    def lease(row: tuple[int, uuid.UUID | None, dt.datetime | None]) -> None:
         nonlocal queued
         post_id, claim_id, retry_at = row
         leased = Post.objects.filter(pk=post_id, status=PostStatus.RECONCILING, claim_id=claim_id, retry_at=retry_at)
         if leased.update(retry_at=lease_until, updated_at=now):
-            transaction.on_commit(lambda p=post_id, c=claim_id: reconcile_task.delay(p, str(c)))
+
+            def enqueue(p: int = post_id, c: uuid.UUID | None = claim_id) -> None:
+                reconcile_task.delay(p, str(c))
+
+            transaction.on_commit(enqueue)
             queued += 1
 
     run_isolated(
@@ -184,7 +192,7 @@ def reconcile_post(*, post_id: int, claim_id: uuid.UUID) -> str:
                 service_link=found.service_link,
                 buffer_update_id=found.id,
                 handed_to_buffer_at=found.created_at or now,
-                lateness_seconds=((found.sent_at or now) - post.scheduled_time).total_seconds(),
+                lateness_seconds=((found.sent_at or now) - post.due_time).total_seconds(),
             ):
                 _record(post, claim_id, AttemptOutcome.PUBLISHED, "Found at Buffer (sent) by reconciliation.", found.id)
         return "found"

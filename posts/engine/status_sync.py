@@ -18,9 +18,10 @@ import logging
 from itertools import groupby
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from buffer_integration.backends.base import BufferUpdate
+from buffer_integration.backends.base import BufferBackend, BufferUpdate
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferBudgetExhausted, BufferError
 from buffer_integration.services import backend_for_config, buffer_config_for_account
@@ -37,7 +38,7 @@ SYNC_BUDGET_SECONDS = 60.0  # within the task time limit; the next run goes on
 BUFFER_ERROR_MESSAGE = "Buffer could not send this post"
 
 
-def waiting_posts(*, now: dt.datetime):
+def waiting_posts(*, now: dt.datetime) -> QuerySet[Post]:
     """Handed over, due, not settled and within the horizon: what the status sync still asks about."""
     horizon = dt.timedelta(seconds=settings.ENGINE_STATUS_SYNC_HORIZON_SECONDS)
     return (
@@ -95,7 +96,7 @@ def _sync_organization(posts: list[Post], *, now: dt.datetime) -> int:
 
     # New since the last poll: a post whose time came, or that was handed over (e.g. rescheduled at Buffer).
     def news(post: Post) -> dt.datetime:
-        return max(post.scheduled_time, post.handed_to_buffer_at or post.scheduled_time)
+        return max(post.due_time, post.handed_to_buffer_at or post.due_time)
 
     previous_poll = state.last_polled_at
     fresh = {p.pk for p in posts if previous_poll is None or news(p) > previous_poll}
@@ -104,10 +105,10 @@ def _sync_organization(posts: list[Post], *, now: dt.datetime) -> int:
     ripe = [news(p) for p in posts if p.pk in fresh and news(p) + batch <= now]
     if not polling.is_due(state, now=now, fresh_since=max(ripe, default=None)) or not polling.take(state, now=now):
         return 0
-    oldest = min(p.scheduled_time for p in posts)  # Buffer's dueAt is the post's time (± clock skew)
+    oldest = min(p.due_time for p in posts)  # Buffer's dueAt is the post's time (± clock skew)
     margin = dt.timedelta(seconds=settings.RECONCILE_MARGIN_SECONDS)
     profile_ids = sorted({p.social_account.buffer_profile_id for p in posts})
-    backend = backend_for_config(config, priority=Priority.STATUS_SYNC)
+    backend = backend_for_config(config=config, priority=Priority.STATUS_SYNC)
     try:
         updates = _find(
             backend, config.api, profile_ids, organization_id, due_after=oldest - margin, due_before=now + margin
@@ -145,7 +146,7 @@ def _sync_organization(posts: list[Post], *, now: dt.datetime) -> int:
             only_if={"buffer_update_id": post.buffer_update_id},
             published_at=published_at,
             service_link=update.service_link,
-            lateness_seconds=(published_at - post.scheduled_time).total_seconds(),
+            lateness_seconds=(published_at - post.due_time).total_seconds(),
         )
     # Otherwise (only newly due posts, all sent; or nothing moved) the wait keeps growing.
     polling.record(state, now=now, changed=look_again_soon, base_seconds=settings.ENGINE_STATUS_SYNC_INTERVAL)
@@ -153,7 +154,13 @@ def _sync_organization(posts: list[Post], *, now: dt.datetime) -> int:
 
 
 def _find(
-    backend, api: str, profile_ids: list[str], organization_id: str, *, due_after: dt.datetime, due_before: dt.datetime
+    backend: BufferBackend,
+    api: str,
+    profile_ids: list[str],
+    organization_id: str,
+    *,
+    due_after: dt.datetime,
+    due_before: dt.datetime,
 ) -> list[BufferUpdate]:
     """Every update of these channels due in the window, sent or not, filtered at Buffer."""
     # GraphQL answers every status in one request, errored posts included; v1 would list pending and

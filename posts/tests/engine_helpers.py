@@ -33,12 +33,12 @@ def sandbox_account(owner, sandbox, token: str, **kwargs) -> SocialAccount:
         BufferConfigFactory(owner=owner, access_token=token)
     elif config.get_access_token() != token:
         if owner.social_accounts.exists():
-            owner = UserFactory(username=f"{owner.username}-{token}", timezone=owner.timezone)
+            owner = UserFactory.create(username=f"{owner.username}-{token}", timezone=owner.timezone)
             BufferConfigFactory(owner=owner, api=config.api, access_token=token)
         else:
             config.set_access_token(token)
             config.save()
-    return SocialAccountFactory(
+    return SocialAccountFactory.create(
         owner=owner, platform="twitter", buffer_profile_id=sandbox.profile_id(token, "twitter"), **kwargs
     )
 

@@ -7,7 +7,7 @@ from accounts.tests.factories import SocialAccountFactory
 from posts.models import Post, PostStatus
 
 
-class PostFactory(factory.django.DjangoModelFactory):
+class PostFactory(factory.django.DjangoModelFactory[Post]):
     """A scheduled post one day ahead. Pass `social_account`; owner and platform follow it."""
 
     class Meta:

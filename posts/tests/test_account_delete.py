@@ -28,7 +28,7 @@ def at_buffer(sandbox) -> dict[str, dict]:
 
 def handed_over(api, account, n: int = 1) -> Post:
     when = (timezone.now() + dt.timedelta(days=n)).replace(microsecond=0)
-    post = PostFactory(social_account=account, content=f"At Buffer, #{n}", scheduled_time=when)
+    post = PostFactory.create(social_account=account, content=f"At Buffer, #{n}", scheduled_time=when)
     assert api.post(f"/api/v1/posts/{post.pk}/schedule").status_code == 200
     post.refresh_from_db()
     assert post.buffer_update_id

@@ -16,8 +16,8 @@ UTC = dt.UTC
 CALENDAR = "/api/v1/posts/calendar"
 
 
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def calendar(api, start, end, **params):

@@ -40,6 +40,7 @@ def publish_one(post: Post) -> str:
 
 def reconcile(post: Post) -> str:
     post.refresh_from_db()
+    assert post.claim_id is not None
     return reconcile_post(post_id=post.pk, claim_id=post.claim_id)
 
 

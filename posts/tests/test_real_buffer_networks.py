@@ -5,6 +5,7 @@ reconciler. The sandbox enforces Buffer's rules over real HTTP."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -39,7 +40,7 @@ def token(owner, sandbox) -> str:
 
 
 def synced_account(owner, token: str, platform: str, organization: int = 0):
-    account = SocialAccountFactory(
+    account = SocialAccountFactory.create(
         owner=owner, platform=platform, buffer_profile_id=profile_id(token, platform, organization=organization)
     )
     return social_account_sync_from_buffer(account=account)
@@ -53,7 +54,7 @@ def due(account, content: str, *, media: list[str] | None = None, options: dict 
         content=content,
         media_urls=media or [],
         network_options=options or {},
-        scheduled_time=timezone.now() - timezone.timedelta(seconds=1),
+        scheduled_time=timezone.now() - dt.timedelta(seconds=1),
         status=PostStatus.SCHEDULED,
     )
 

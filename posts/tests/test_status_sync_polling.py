@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.tests.factories import SocialAccountFactory, UserFactory
 from buffer_integration.backends import get_backend
 from buffer_integration.backends.base import UpdateDraft
+from buffer_integration.backends.graphql import GraphQLBackend
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferBudgetExhausted
 from buffer_integration.tests.factories import BufferConfigFactory
@@ -46,7 +47,8 @@ def customer(sandbox, n: int) -> list:
     backend = get_backend(token, api="graphql")
     channels = [c for c in backend.list_profiles() if c.service in PLAIN_SERVICES]
     # Stored when the account is connected; without it every poll would first look the organization up.
-    organization_id = channels[0].organization_id or backend._organization()
+    assert isinstance(backend, GraphQLBackend)
+    organization_id = channels[0].organization_id or backend._organizations()[0]
     return [
         SocialAccountFactory(
             owner=owner, platform="twitter", buffer_profile_id=channel.id, buffer_organization_id=organization_id

@@ -197,7 +197,9 @@ class TestEditIsAllOrNothing:
     last step leaves the post as it was, not edited and rescheduled without reaching Buffer."""
 
     def _draft(self, account) -> Post:
-        return PostFactory(social_account=account, status=PostStatus.DRAFT, content="Before", scheduled_time=None)
+        return PostFactory.create(
+            social_account=account, status=PostStatus.DRAFT, content="Before", scheduled_time=None
+        )
 
     def test_buffer_down_keeps_the_draft_as_it_was(self, web, buffer_account, sandbox):
         post = self._draft(buffer_account)

@@ -18,7 +18,7 @@ POSTTYPE_PREFIX = "pt_"
 NETWORKTARGET_PREFIX = "nt_"
 
 
-def config_id(prefix: str, pk: int) -> str:
+def config_id(prefix: str, pk: int | None) -> str:
     return f"{prefix}{pk}"
 
 

@@ -44,6 +44,8 @@ class IntegratorApp(TimestampedModel, EncryptedSecretModel):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     objects = IntegratorAppQuerySet.as_manager()
+    # Not a field: set only on the instance whose creating response shows the secret (the management API).
+    secret: str
 
     class Meta:
         ordering = ["id"]

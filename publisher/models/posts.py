@@ -29,7 +29,7 @@ class PublisherStatus(models.TextChoices):
 
 FINAL_STATUSES = frozenset({PublisherStatus.FINISHED, PublisherStatus.ERROR})
 # Statuses only move forward along this order; FINISHED and ERROR are both final.
-STATUS_RANK = {
+STATUS_RANK: dict[str, int] = {
     PublisherStatus.QUEUED: 0,
     PublisherStatus.SCHEDULED: 1,
     PublisherStatus.PROCESSED: 2,

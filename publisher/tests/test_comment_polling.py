@@ -35,9 +35,9 @@ def day_start():
 
 def published_deliveries(sandbox, *, token: str, api: str = "v1", count: int = 5) -> list[Delivery]:
     """`count` publisher deliveries, each a post Buffer has sent, with a comment callback."""
-    owner = UserFactory(username=f"commenter-{token[-6:]}")
+    owner = UserFactory.create(username=f"commenter-{token[-6:]}")
     BufferConfigFactory(owner=owner, api=api, access_token=token)
-    account = SocialAccountFactory(
+    account = SocialAccountFactory.create(
         owner=owner, platform="facebook", service_type="page", buffer_profile_id=sandbox.profile_id(token, "facebook")
     )
     deliveries = []

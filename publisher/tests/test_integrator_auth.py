@@ -36,7 +36,8 @@ def call(app: dict, method: str, path: str, data=None, *, secret=None, params=No
     query = {"appId": app["app_id"], **sign(secret or app["secret"], method, path, body), **(params or {})}
     client = APIClient()
     url = path + "?" + "&".join(f"{k}={v}" for k, v in query.items())
-    return client.generic(method, url, body_override if body_override is not None else body, "application/json")
+    data = body_override if body_override is not None else body
+    return client.generic(method, url, data, "application/json")
 
 
 def test_secret_is_shown_once(api, app):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff(db) -> Client:
     browser = Client()
-    browser.force_login(UserFactory(username="staff", is_staff=True, is_superuser=True))
+    browser.force_login(UserFactory.create(username="staff", is_staff=True, is_superuser=True))
     return browser
 
 

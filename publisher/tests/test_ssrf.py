@@ -136,7 +136,8 @@ class Rebinding:
     """A resolver stub: the first lookup answers `first`, every later one `then` (a rebinding DNS server)."""
 
     def __init__(self, first: str, then: str):
-        self.answers, self.then, self.lookups = [first], then, []
+        self.answers, self.then = [first], then
+        self.lookups: list[tuple[str, int]] = []
 
     def __call__(self, host, port):
         self.lookups.append((host, port))

@@ -157,7 +157,7 @@ def celery_workers(transactional_db, sandbox, tmp_path) -> Iterator[CeleryWorker
     from socialhub.celery import app
 
     with app.connection_for_write() as conn:  # tasks left by an earlier test must not run now
-        conn.default_channel.queue_purge(app.conf.task_default_queue)
+        conn.default_channel.queue_purge(app.conf.task_default_queue)  # type: ignore[attr-defined]  # not in kombu-stubs
     base_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "socialhub.settings_test",
@@ -179,7 +179,7 @@ def celery_workers(transactional_db, sandbox, tmp_path) -> Iterator[CeleryWorker
         for worker in workers.workers:  # their log files join the session's scan for secrets
             log_secrets.SCAN.capture_text(worker.log_path.read_text(errors="replace"))
         with app.connection_for_write() as conn:
-            conn.default_channel.queue_purge(app.conf.task_default_queue)
+            conn.default_channel.queue_purge(app.conf.task_default_queue)  # type: ignore[attr-defined]  # not in kombu-stubs
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

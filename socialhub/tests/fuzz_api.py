@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -62,7 +63,7 @@ def fresh_database_url(base_url: str | None, workdir: Path) -> str:
 
     parsed = dj_database_url.parse(base_url)
     name = f"{parsed['NAME']}_fuzz"
-    admin = {
+    admin: dict[str, Any] = {
         "host": parsed["HOST"] or "127.0.0.1",
         "port": parsed["PORT"] or 5432,
         "user": parsed["USER"] or None,

@@ -20,6 +20,7 @@ One set of objects per module (`matrix_data`); each call runs in the test's own 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -293,7 +294,9 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
         owner=user, account_name=f"@{marker}", buffer_profile_id=Sandbox.profile_id(token, "twitter")
     )
     campaign = CampaignFactory(owner=user, name=f"{marker} campaign")
-    post = PostFactory(social_account=account, campaign=campaign, content=f"{marker} post", status=PostStatus.DRAFT)
+    post = PostFactory.create(
+        social_account=account, campaign=campaign, content=f"{marker} post", status=PostStatus.DRAFT
+    )
     PublishAttempt.objects.create(post=post, claim_id=uuid.uuid4(), number=1, started_at=timezone.now())
     snapshot = PostAnalyticsFactory(post=post)
     published_post = PostFactory(
@@ -302,6 +305,7 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     sync_job = AnalyticsSyncJob.objects.create(owner=user)
     ensure_default_posttypes(owner=user)
     posttype = PostType.objects.owned_by(user).filter(is_default=False).first()
+    assert posttype is not None
     channel = config_services.channel_create(owner=user, name=f"{marker} channel", posttype_ids=[posttype.pk])
     app, _ = config_services.integrator_app_create(owner=user, name=f"{marker} app")
     config_services.webhook_secret_rotate(owner=user)
@@ -315,7 +319,7 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
         method="PUT",
         url="https://hooks.example.com/status",
         webhook_id=f"msg_{marker}",
-        body={"postId": publisher_post.public_id, "postStatus": "QUEUED"},
+        body=json.dumps({"postId": publisher_post.public_id, "postStatus": "QUEUED"}),
     )
     return locals()
 

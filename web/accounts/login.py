@@ -19,6 +19,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:
+            assert self.request is not None  # LoginView always gives the form its request
             try:
                 self.user_cache = login_authenticate(request=self.request, username=username, password=password)
             except TooManyAttempts as exc:

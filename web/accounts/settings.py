@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from kernel.users import request_user
 from publisher.config_services import (
     integrator_app_create,
     integrator_app_revoke,
@@ -31,7 +32,7 @@ CALLBACKS_SHOWN = 50
 def _render(
     request: HttpRequest, *, tz_form=None, app_form=None, revealed: dict | None = None, reusable=False, status=200
 ):
-    user = request.user
+    user = request_user(request)
     context = {
         "tz_form": tz_form or TimezoneForm(instance=user),
         "app_form": app_form or IntegratorAppForm(),
@@ -61,8 +62,9 @@ def timezone_view(request: HttpRequest) -> HttpResponse:
     form = TimezoneForm(request.POST, instance=request.user)
     if not form.is_valid():
         return _render(request, tz_form=form, status=400)
-    request.user.save(update_fields=["timezone"])
-    messages.success(request, f"Timezone set to {request.user.timezone}.")
+    user = request_user(request)
+    user.save(update_fields=["timezone"])
+    messages.success(request, f"Timezone set to {user.timezone}.")
     return redirect("settings")
 
 
@@ -72,7 +74,7 @@ def app_create_view(request: HttpRequest) -> HttpResponse:
     form = IntegratorAppForm(request.POST)
     if not form.is_valid():
         return _render(request, app_form=form, status=400)
-    app, secret = integrator_app_create(owner=request.user, name=form.cleaned_data["name"])
+    app, secret = integrator_app_create(owner=request_user(request), name=form.cleaned_data["name"])
     revealed = {"title": f"Secret of app “{app.name}”", "id_label": "App id", "id": app.app_id, "secret": secret}
     return _render(request, revealed=revealed)
 
@@ -92,7 +94,7 @@ def app_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def webhook_secret_rotate_view(request: HttpRequest) -> HttpResponse:
-    _record, secret = webhook_secret_rotate(owner=request.user)
+    _record, secret = webhook_secret_rotate(owner=request_user(request))
     revealed = {"title": "New webhook signing secret", "secret": secret, "note": _previous_note(_record)}
     return _render(request, revealed=revealed)
 
@@ -105,7 +107,7 @@ def webhook_secret_reveal_view(request: HttpRequest) -> HttpResponse:
     A POST rather than part of every settings page: the secret is shown only when asked for, and
     the answer is `no-store`.
     """
-    record = webhook_secret_ensure(owner=request.user)
+    record = webhook_secret_ensure(owner=request_user(request))
     revealed = {"title": "Webhook signing secret", "secret": record.get_secret(), "note": _previous_note(record)}
     return _render(request, revealed=revealed, reusable=True)
 

@@ -19,6 +19,7 @@ from buffer_integration.backends import buffer_is_local_sandbox
 from buffer_integration.budget import config_report
 from buffer_integration.platforms import platform_for_service
 from kernel.errors import ServiceError
+from kernel.users import request_user
 from web.accounts.forms import BufferConfigForm, ConnectProfileForm
 from web.common import add_service_errors, error_message, next_url, run_action
 from web.first_run import first_run_for_user
@@ -29,12 +30,12 @@ def _get_account_for_user(request: HttpRequest, pk: int) -> SocialAccount:
 
 
 def _render_accounts(request: HttpRequest, config_form: BufferConfigForm | None = None) -> HttpResponse:
-    config = buffer_services.active_buffer_config(user=request.user)
+    config = buffer_services.active_buffer_config(user=request_user(request))
     context = {
         "accounts": list(SocialAccount.objects.owned_by(request.user).order_by("platform", "account_name")),
         "config": config,
         "budget": config_report(config) if config is not None else None,
-        "config_notice": buffer_services.buffer_api_notice(config.api) if config is not None else "",
+        "config_notice": buffer_services.buffer_api_notice(api=config.api) if config is not None else "",
         "config_form": config_form or BufferConfigForm(),
         "sandbox": config is None and buffer_is_local_sandbox(),
     }
@@ -76,7 +77,7 @@ def account_sync_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _profiles(request: HttpRequest) -> list | None:
     """The user's Buffer profiles with the connected account's id, or None (and a message) when Buffer cannot say."""
     try:
-        return services.buffer_profiles_for_user(user=request.user)
+        return services.buffer_profiles_for_user(user=request_user(request))
     except ServiceError as exc:
         messages.error(request, error_message(exc))
         return None
@@ -131,7 +132,7 @@ def _connect(request: HttpRequest) -> HttpResponse:
         return redirect("account-connect")
     try:
         account = services.social_account_connect_from_buffer(
-            owner=request.user, buffer_profile_id=form.cleaned_data["buffer_profile_id"]
+            owner=request_user(request), buffer_profile_id=form.cleaned_data["buffer_profile_id"]
         )
     except ServiceError as exc:
         messages.error(request, error_message(exc))
@@ -145,11 +146,11 @@ def _connect(request: HttpRequest) -> HttpResponse:
 def buffer_config_view(request: HttpRequest) -> HttpResponse:
     form = BufferConfigForm(request.POST)
     if form.is_valid():
-        config = buffer_services.active_buffer_config(user=request.user)
+        config = buffer_services.active_buffer_config(user=request_user(request))
         token = form.cleaned_data["access_token"]
         try:
             if config is None:
-                buffer_services.buffer_config_create(owner=request.user, access_token=token)
+                buffer_services.buffer_config_create(owner=request_user(request), access_token=token)
             else:
                 buffer_services.buffer_config_update(config=config, access_token=token)
         except ServiceError as exc:

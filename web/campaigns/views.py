@@ -18,6 +18,7 @@ from analytics.campaigns import campaign_analytics
 from campaigns import services
 from campaigns.models import Campaign, CampaignStatus
 from kernel.errors import ServiceError
+from kernel.users import request_user
 from posts.models import PostStatus
 from posts.selectors import campaign_posts
 from web.campaigns.forms import CampaignForm, CampaignStatusForm
@@ -65,7 +66,7 @@ def campaign_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _get_campaign_for_user(request, pk)
-    analytics = campaign_analytics(campaign=campaign, tz=request.user.tzinfo)
+    analytics = campaign_analytics(campaign=campaign, tz=request_user(request).tzinfo)
     posts = (
         campaign_posts(campaign=campaign)
         .select_related("social_account")
@@ -106,7 +107,7 @@ def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -
         fields = {name: form.cleaned_data[name] for name in CampaignForm.Meta.fields}
         try:
             if campaign is None:
-                campaign = services.campaign_create(owner=request.user, **fields)
+                campaign = services.campaign_create(owner=request_user(request), **fields)
             else:
                 campaign = services.campaign_update(campaign=campaign, **fields)
         except ServiceError as exc:

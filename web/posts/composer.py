@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kernel.errors import DomainError, ServiceError
+from kernel.users import request_user
 from posts import composing, transitions
 from posts.capacity import capacity_warnings
 from posts.composing import ComposerAction
 from posts.models import Post
+from posts.services import PostChanges
 from web.common import add_service_errors, error_message
 from web.posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, counter_rules, options_initial
 from web.posts.views import _get_post_for_user
@@ -66,7 +68,7 @@ def _initial(request: HttpRequest) -> dict:
 
 def _render(request: HttpRequest, form, *, post: Post | None = None) -> HttpResponse:
     accounts = form.fields["accounts" if post is None else "social_account"].queryset
-    today = timezone.localdate(timezone.now(), request.user.tzinfo)
+    today = timezone.localdate(timezone.now(), request_user(request).tzinfo)
     context = {
         "form": form,
         "post": post,
@@ -98,7 +100,7 @@ def post_create_view(request: HttpRequest) -> HttpResponse:
     accounts = list(form.cleaned_data["accounts"])
     try:
         composed = composing.compose_posts(
-            owner=request.user,
+            owner=request_user(request),
             accounts=accounts,
             fields=form.post_fields(),
             network_options={account.pk: form.network_options_for(account.platform) for account in accounts},
@@ -138,7 +140,7 @@ def _add_bulk_errors(form, exc: DomainError, accounts: list) -> None:
 
 def _flat_item_errors(item_errors: dict) -> list[tuple[str, list[str]]]:
     """network_options errors nest per option ({"network_options": {"board_id": [...]}}): one level up."""
-    pairs = []
+    pairs: list[tuple[str, list[str]]] = []
     for key, value in item_errors.items():
         pairs.extend(value.items() if isinstance(value, dict) else [(key, value)])
     return pairs
@@ -178,7 +180,15 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(request, form, post=post)
     action = _action(request)
     platform = form.cleaned_data["social_account"].platform
-    changes = {**form.post_fields(), "network_options": form.network_options_for(platform)}
+    fields = form.post_fields()
+    changes = PostChanges(
+        social_account_id=fields["social_account_id"],
+        content=fields["content"],
+        media_urls=fields["media_urls"],
+        campaign_id=fields["campaign_id"],
+        scheduled_time=fields["scheduled_time"],
+        network_options=form.network_options_for(platform),
+    )
     try:
         post = composing.edit_post(post=post, changes=changes, action=action)
     except ServiceError as exc:

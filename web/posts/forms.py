@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from accounts.models import SocialAccount
@@ -107,7 +109,9 @@ class ComposerForm(forms.Form):
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
-        self.fields["campaign"].queryset = Campaign.objects.owned_by(owner).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["campaign"]).queryset = Campaign.objects.owned_by(owner).order_by(
+            "name"
+        )
         boards = [("", "Account's default board")]
         for account in SocialAccount.objects.owned_by(owner).filter(platform="pinterest"):
             boards += [
@@ -115,7 +119,7 @@ class ComposerForm(forms.Form):
                 for board in account.pinterest_boards or []
                 if isinstance(board, dict)
             ]
-        self.fields["pinterest_board"].choices = boards
+        cast(forms.ChoiceField, self.fields["pinterest_board"]).choices = boards
         if not self.is_bound:
             self.fields["instagram_share_to_feed"].initial = True
 
@@ -196,7 +200,8 @@ class PostCreateForm(ComposerForm):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, owner=owner, **kwargs)
-        self.fields["accounts"].queryset = SocialAccount.objects.owned_by(owner).filter(is_active=True)
+        accounts = cast(forms.ModelMultipleChoiceField, self.fields["accounts"])
+        accounts.queryset = SocialAccount.objects.owned_by(owner).filter(is_active=True)
 
 
 class PostEditForm(ComposerForm):
@@ -205,7 +210,7 @@ class PostEditForm(ComposerForm):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, owner=owner, **kwargs)
-        self.fields["social_account"].queryset = SocialAccount.objects.owned_by(owner)
+        cast(forms.ModelChoiceField, self.fields["social_account"]).queryset = SocialAccount.objects.owned_by(owner)
 
     def post_fields(self) -> dict:
         return {**super().post_fields(), "social_account_id": self.cleaned_data["social_account"].pk}

@@ -21,6 +21,7 @@ from accounts.models import Platform, SocialAccount
 from analytics.services import analytics_statistics_note, analytics_statistics_unavailable
 from campaigns.models import Campaign
 from kernel.errors import ServiceError
+from kernel.users import request_user
 from posts import services, transitions
 from posts.capacity import capacity_warnings
 from posts.filters import PostFilter
@@ -104,9 +105,12 @@ def _calendar_anchor(request: HttpRequest, today: dt.date) -> dt.date:
 @login_required
 @require_GET
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    user, tz = request.user, request.user.tzinfo
+    user = request_user(request)
+    tz = user.tzinfo
     now = timezone.localtime(timezone.now(), tz)
-    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "month"
+    view = request.GET.get("view") or "month"
+    if view not in VIEWS:
+        view = "month"
     rng = calendar_range(view=view, anchor=_calendar_anchor(request, now.date()))
     filterset = PostFilter(_given(request, CALENDAR_FILTERS), queryset=Post.objects.owned_by(user))
     context = _filter_context(request, CALENDAR_FILTERS)
@@ -175,10 +179,10 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": post_timeline(post, attempts),
         "snapshots": snapshots,
         "latest": snapshots[-1] if snapshots else None,
-        "chart": snapshot_chart(snapshots, tz=request.user.tzinfo),
+        "chart": snapshot_chart(snapshots, tz=request_user(request).tzinfo),
         # Never promise numbers Buffer cannot give for this user's config.
-        "analytics_unavailable": "" if snapshots else analytics_statistics_unavailable(user=request.user),
-        "analytics_note": analytics_statistics_note(user=request.user),
+        "analytics_unavailable": "" if snapshots else analytics_statistics_unavailable(user=request_user(request)),
+        "analytics_note": analytics_statistics_note(user=request_user(request)),
         "can": {
             "cancel": allowed["cancel"],
             "reschedule": allowed["reschedule"],

@@ -15,7 +15,7 @@ class Command(BaseCommand):
                 continue
             rotated = 0
             with transaction.atomic():
-                rows = model.objects.exclude(access_token_encrypted="").only("pk", "access_token_encrypted")
+                rows = model._default_manager.exclude(access_token_encrypted="").only("pk", "access_token_encrypted")
                 for row in rows.select_for_update().iterator():
                     row.access_token_encrypted = crypto.rotate(row.access_token_encrypted)
                     row.save(update_fields=["access_token_encrypted"])
