@@ -17,12 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from buffer_integration.budget import Priority
-
-
 from kernel.errors import ServiceError
 from kernel.wording import count_of, retry_after_seconds
+
+if TYPE_CHECKING:
+    from buffer_integration.budget import Priority
 
 
 class BufferError(ServiceError):
