@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.models import SocialAccount
 from accounts.serializers import ConnectionCheckSerializer, MeSerializer, SocialAccountSerializer
+from buffer_integration.api import ERRORS as BUFFER_CONFIG_ERRORS
 from buffer_integration.platforms import can_publish, platform_for_service
 from buffer_integration.serializers import BufferProfileSerializer
 from kernel.api.views import OwnedModelViewSet, UserTimezoneMixin
@@ -110,16 +111,8 @@ class MeView(UserTimezoneMixin, RetrieveUpdateAPIView):
         return super().update(request, *args, **kwargs)
 
 
-PROFILE_ERRORS = {
-    400: OpenApiResponse(description="Invalid input, or a token Buffer rejects."),
-    401: OpenApiResponse(description="Missing or invalid JWT."),
-    404: OpenApiResponse(description="No such config for this user."),
-    429: OpenApiResponse(description="More than 60 requests in a minute."),
-    503: OpenApiResponse(
-        description="Buffer is unreachable or failing, or the key's request budget has no room before "
-        "`Retry-After` (seconds); nothing was saved."
-    ),
-}
+# The Buffer configs' answers: this route asks the active config's Buffer the same way.
+PROFILE_ERRORS = BUFFER_CONFIG_ERRORS
 
 
 # Buffer's profiles joined with the social account each is connected to: an accounts read, so it lives here.
