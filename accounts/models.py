@@ -59,6 +59,9 @@ class SocialAccountQuerySet(models.QuerySet):
 
 class SocialAccount(TimestampedModel, EncryptedAccessTokenModel):
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="social_accounts")
+    workspace = models.ForeignKey(
+        "Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="social_accounts"
+    )
     platform = models.CharField(max_length=20, choices=Platform.choices)
     account_name = models.CharField(max_length=255)
     buffer_profile_id = models.CharField(max_length=64, blank=True, default="")
@@ -96,3 +99,58 @@ class SocialAccount(TimestampedModel, EncryptedAccessTokenModel):
 
     def __str__(self) -> str:
         return f"{self.account_name} ({self.platform})"
+
+
+class Role(models.TextChoices):
+    """A member's role in a workspace, strongest first; `accounts.roles` says what each may do."""
+
+    OWNER = "owner", "Owner"
+    MANAGER = "manager", "Manager"
+    EDITOR = "editor", "Editor"
+    CONTRIBUTOR = "contributor", "Contributor"
+    VIEWER = "viewer", "Viewer"
+
+
+class WorkspaceQuerySet(models.QuerySet):
+    def of_member(self, user) -> WorkspaceQuerySet:
+        return self.filter(memberships__user=user)
+
+
+class Workspace(TimestampedModel):
+    """Owns what a team shares: Buffer configs, social accounts, campaigns, posts, publisher setup.
+
+    Every user has one personal workspace (`personal_for`), made the first time it is needed; it is the
+    default when a request names none.
+    """
+
+    name = models.CharField(max_length=100)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    approval_required = models.BooleanField(default=False)
+    personal_for = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="personal_workspace"
+    )
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Membership(TimestampedModel):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.workspace_id} as {self.role}"

@@ -58,6 +58,9 @@ class AnalyticsSyncJob(TimestampedModel):
     """One run of "pull statistics from Buffer" for one user, reported through the API."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analytics_sync_jobs")
+    workspace = models.ForeignKey(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="analytics_sync_jobs"
+    )
     status = models.CharField(max_length=12, choices=SyncJobStatus.choices, default=SyncJobStatus.PENDING)
     posts_checked = models.PositiveIntegerField(default=0)
     snapshots_created = models.PositiveIntegerField(default=0)

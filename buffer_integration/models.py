@@ -39,6 +39,9 @@ class BufferConfig(TimestampedModel, EncryptedAccessTokenModel):
     """A user's Buffer credential. At most one is active: the one the product publishes with."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buffer_configs")
+    workspace = models.ForeignKey(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="buffer_configs"
+    )
     # New configs default to GraphQL: the only API Buffer issues credentials for today.
     api = models.CharField(max_length=10, choices=BufferApi.choices, default=BufferApi.GRAPHQL)
     is_active = models.BooleanField(default=True)

@@ -20,6 +20,9 @@ class CampaignQuerySet(models.QuerySet):
 
 class Campaign(TimestampedModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaigns")
+    workspace = models.ForeignKey(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="campaigns"
+    )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
     start_date = models.DateField(null=True, blank=True)

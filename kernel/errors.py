@@ -74,6 +74,18 @@ class InvalidInput(DomainError):
         return cls(first_error_detail(errors, prefix=prefix), errors=errors)
 
 
+class NotFound(DomainError):
+    """The object does not exist for this caller: unknown, or another workspace's (never a 403 that leaks it)."""
+
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    """The caller sees the object but their role does not allow the action; `detail` names the role needed."""
+
+    status_code = 403
+
+
 class Conflict(DomainError):
     """The object is in a state that does not allow the change (e.g. editing a published post)."""
 

@@ -44,6 +44,9 @@ class Post(TimestampedModel):
 
     # Denormalised from the account so every list is scoped and indexed by owner without a join.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
+    workspace = models.ForeignKey(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="posts"
+    )
     social_account = models.ForeignKey("accounts.SocialAccount", on_delete=models.CASCADE, related_name="posts")
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"

@@ -1,6 +1,7 @@
 import factory
 
-from accounts.models import Platform, SocialAccount, User
+from accounts.models import Membership, Platform, Role, SocialAccount, User, Workspace
+from accounts.workspaces import workspace_personal_for
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -24,6 +25,7 @@ class SocialAccountFactory(factory.django.DjangoModelFactory[SocialAccount]):
         model = SocialAccount
 
     owner = factory.SubFactory(UserFactory)
+    workspace = factory.LazyAttribute(lambda account: workspace_personal_for(account.owner))
     platform = Platform.TWITTER
     account_name = factory.Sequence(lambda n: f"@account{n}")
     buffer_profile_id = ""
@@ -34,3 +36,22 @@ class SocialAccountFactory(factory.django.DjangoModelFactory[SocialAccount]):
         account.set_access_token(access_token)
         account.save()
         return account
+
+
+class WorkspaceFactory(factory.django.DjangoModelFactory[Workspace]):
+    """A team workspace (not anyone's personal one); add people with MembershipFactory."""
+
+    class Meta:
+        model = Workspace
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    timezone = "UTC"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.EDITOR

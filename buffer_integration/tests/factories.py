@@ -1,6 +1,7 @@
 import factory
 
 from accounts.tests.factories import UserFactory
+from accounts.workspaces import workspace_personal_for
 from buffer_integration.models import BufferConfig
 
 
@@ -9,6 +10,7 @@ class BufferConfigFactory(factory.django.DjangoModelFactory[BufferConfig]):
         model = BufferConfig
 
     owner = factory.SubFactory(UserFactory)
+    workspace = factory.LazyAttribute(lambda obj: workspace_personal_for(obj.owner))
     api = "v1"
     is_active = True
 

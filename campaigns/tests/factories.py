@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from accounts.workspaces import workspace_personal_for
 from campaigns.models import Campaign, CampaignStatus
 
 
@@ -12,6 +13,7 @@ class CampaignFactory(factory.django.DjangoModelFactory[Campaign]):
         model = Campaign
 
     owner = factory.SubFactory(UserFactory)
+    workspace = factory.LazyAttribute(lambda obj: workspace_personal_for(obj.owner))
     name = factory.Sequence(lambda n: f"Campaign {n}")
     description = ""
     start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))

@@ -15,6 +15,7 @@ class PostFactory(factory.django.DjangoModelFactory[Post]):
 
     social_account = factory.SubFactory(SocialAccountFactory)
     owner = factory.SelfAttribute("social_account.owner")
+    workspace = factory.SelfAttribute("social_account.workspace")
     platform = factory.SelfAttribute("social_account.platform")
     content = factory.Sequence(lambda n: f"Post number {n} #socialhub")
     media_urls = factory.LazyFunction(list)

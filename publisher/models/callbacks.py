@@ -31,6 +31,9 @@ class CallbackDeliveryQuerySet(models.QuerySet):
 
 class CallbackDelivery(TimestampedModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publisher_callbacks")
+    workspace = models.ForeignKey(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="publisher_callbacks"
+    )
     publisher_post = models.ForeignKey("publisher.PublisherPost", on_delete=models.CASCADE, related_name="callbacks")
     stream = models.CharField(max_length=10, choices=CallbackStream.choices)
     # Order within (publisher_post, stream): the sender only sends a row once every earlier one is settled.

@@ -49,6 +49,9 @@ class PostTypeQuerySet(models.QuerySet):
 class PostType(TimestampedModel):
     # Denormalised from the account, like Post.owner: every list is scoped without a join.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publisher_posttypes")
+    workspace = models.ForeignKey(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="publisher_posttypes"
+    )
     network_target = models.ForeignKey(
         "accounts.SocialAccount", on_delete=models.CASCADE, related_name="publisher_posttypes"
     )
@@ -91,6 +94,9 @@ class Channel(TimestampedModel):
     """
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publisher_channels")
+    workspace = models.ForeignKey(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="publisher_channels"
+    )
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True, default="")
     posttypes = models.ManyToManyField(PostType, related_name="channels", blank=True)

@@ -38,6 +38,9 @@ class IntegratorAppQuerySet(models.QuerySet):
 
 class IntegratorApp(TimestampedModel, EncryptedSecretModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="integrator_apps")
+    workspace = models.ForeignKey(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="integrator_apps"
+    )
     name = models.CharField(max_length=120)
     app_id = models.CharField(max_length=40, unique=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -62,6 +65,9 @@ class WebhookSecret(TimestampedModel, EncryptedSecretModel):
     """
 
     owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_secret")
+    workspace = models.OneToOneField(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="webhook_secret"
+    )
     rotated_at = models.DateTimeField(null=True, blank=True)
     previous_secret_encrypted = models.TextField(blank=True, default="", editable=False)
     previous_valid_until = models.DateTimeField(null=True, blank=True, editable=False)

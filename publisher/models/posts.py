@@ -60,6 +60,9 @@ class PublisherPostQuerySet(models.QuerySet):
 class PublisherPost(TimestampedModel):
     public_id = models.CharField(max_length=32, unique=True, default=new_post_id, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publisher_posts")
+    workspace = models.ForeignKey(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="publisher_posts"
+    )
     # The integrator app that signed the request; empty when it came with a JWT.
     app = models.ForeignKey(
         "publisher.IntegratorApp", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
