@@ -25,7 +25,9 @@ class SocialAccountFactory(factory.django.DjangoModelFactory[SocialAccount]):
         model = SocialAccount
 
     owner = factory.SubFactory(UserFactory)
-    workspace = factory.LazyAttribute(lambda account: workspace_personal_for(account.owner))
+    workspace = factory.LazyAttribute(
+        lambda account: workspace_personal_for(account.owner) if account.owner.pk else None
+    )
     platform = Platform.TWITTER
     account_name = factory.Sequence(lambda n: f"@account{n}")
     buffer_profile_id = ""

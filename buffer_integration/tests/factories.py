@@ -10,7 +10,7 @@ class BufferConfigFactory(factory.django.DjangoModelFactory[BufferConfig]):
         model = BufferConfig
 
     owner = factory.SubFactory(UserFactory)
-    workspace = factory.LazyAttribute(lambda obj: workspace_personal_for(obj.owner))
+    workspace = factory.LazyAttribute(lambda obj: workspace_personal_for(obj.owner) if obj.owner.pk else None)
     api = "v1"
     is_active = True
 

@@ -13,7 +13,7 @@ class CampaignFactory(factory.django.DjangoModelFactory[Campaign]):
         model = Campaign
 
     owner = factory.SubFactory(UserFactory)
-    workspace = factory.LazyAttribute(lambda obj: workspace_personal_for(obj.owner))
+    workspace = factory.LazyAttribute(lambda obj: workspace_personal_for(obj.owner) if obj.owner.pk else None)
     name = factory.Sequence(lambda n: f"Campaign {n}")
     description = ""
     start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
