@@ -82,3 +82,6 @@ class SocialAccountAdmin(admin.ModelAdmin):
             return redirect("admin:accounts_socialaccount_change", deleted.pk)
         self.log_deletions(request, [deleted])  # type: ignore[arg-type]  # the row is gone: a list, not a queryset
         return self.response_delete(request, str(deleted), deleted.pk)
+
+
+from accounts import workspace_admin  # noqa: E402, F401  # registers Workspace and Invitation

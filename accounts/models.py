@@ -154,3 +154,42 @@ class Membership(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.workspace_id} as {self.role}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now) -> InvitationQuerySet:
+        """Neither accepted nor expired: the ones whose link still works."""
+        return self.filter(accepted_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(TimestampedModel):
+    """An invitation to a workspace for an email without an account yet (`accounts.workspaces`).
+
+    The link's token is never stored: only its keyed hash (`token_hash`), as for refresh tokens. Revoking
+    deletes the row; an accepted one is kept with `accepted_at` and its link no longer works.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=12, choices=Role.choices)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            # One open invitation per address and workspace: inviting again renews it (a new link).
+            models.UniqueConstraint(
+                fields=["workspace", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="one_open_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.workspace_id} as {self.role}"

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.workspace_switcher",
             ],
             # The UI's one date format (`when`, `day`, `clock` filters) in every template.
             "builtins": ["web.templatetags.dates"],

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView, TokenVerifyView
 
 from accounts.api import BufferProfilesView, MeView, SocialAccountViewSet
+from accounts.workspaces_api import WorkspaceInvitationViewSet, WorkspaceMemberViewSet, WorkspaceViewSet
 from buffer_integration.api import BufferConfigViewSet
 from kernel.api.exceptions import not_found_view
 from kernel.api.routers import OptionalSlashRouter
@@ -13,6 +14,31 @@ from socialhub.health import HealthView
 router = OptionalSlashRouter()
 router.register("social-accounts", SocialAccountViewSet, basename="social-account")
 router.register("buffer/config", BufferConfigViewSet, basename="buffer-config")
+router.register("workspaces", WorkspaceViewSet, basename="workspace")
+
+_WORKSPACE = r"^workspaces/(?P<workspace_id>[0-9]+)"
+workspace_routes = [
+    re_path(
+        rf"{_WORKSPACE}/members/?$",
+        WorkspaceMemberViewSet.as_view({"get": "list", "post": "create"}),
+        name="workspace-member-list",
+    ),
+    re_path(
+        rf"{_WORKSPACE}/members/(?P<pk>[0-9]+)/?$",
+        WorkspaceMemberViewSet.as_view({"put": "update", "delete": "destroy"}),
+        name="workspace-member-detail",
+    ),
+    re_path(
+        rf"{_WORKSPACE}/invitations/?$",
+        WorkspaceInvitationViewSet.as_view({"get": "list"}),
+        name="workspace-invitation-list",
+    ),
+    re_path(
+        rf"{_WORKSPACE}/invitations/(?P<pk>[0-9]+)/?$",
+        WorkspaceInvitationViewSet.as_view({"delete": "destroy"}),
+        name="workspace-invitation-detail",
+    ),
+]
 
 api_v1 = [
     path("auth/token", TokenObtainPairView.as_view(), name="token-obtain"),
@@ -25,6 +51,7 @@ api_v1 = [
     path("", include("campaigns.urls")),
     path("", include("analytics.urls")),
     path("publisher/", include("publisher.urls")),
+    *workspace_routes,
     *router.urls,
 ]
 

@@ -9,6 +9,7 @@ from django.urls import path
 from web.accounts import login
 from web.accounts import settings as settings_views
 from web.accounts import views as accounts_views
+from web.accounts import workspaces as workspace_views
 from web.campaigns import views as campaigns_views
 from web.posts import composer
 from web.posts import views as posts_views
@@ -49,4 +50,19 @@ urlpatterns = [
         name="settings-webhook-secret-reveal",
     ),
     path("settings/callbacks/<int:pk>/replay/", settings_views.callback_replay_view, name="settings-callback-replay"),
+    # Workspaces: the current one (the switcher's choice), its members and invitations
+    path("workspace/", workspace_views.workspace_view, name="workspace"),
+    path("workspace/settings/", workspace_views.workspace_settings_view, name="workspace-settings"),
+    path("workspace/delete/", workspace_views.workspace_delete_view, name="workspace-delete"),
+    path("workspace/members/", workspace_views.member_add_view, name="workspace-member-add"),
+    path("workspace/members/<int:pk>/role/", workspace_views.member_role_view, name="workspace-member-role"),
+    path("workspace/members/<int:pk>/remove/", workspace_views.member_remove_view, name="workspace-member-remove"),
+    path(
+        "workspace/invitations/<int:pk>/revoke/",
+        workspace_views.invitation_revoke_view,
+        name="workspace-invitation-revoke",
+    ),
+    path("workspaces/new/", workspace_views.workspace_create_view, name="workspace-create"),
+    path("workspaces/switch/", workspace_views.workspace_switch_view, name="workspace-switch"),
+    path("invitations/<str:token>/", workspace_views.invitation_accept_view, name="invitation-accept"),
 ]
