@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import workspaces as services
-from accounts.models import Membership
+from accounts.models import Invitation, Membership, Workspace
 from accounts.roles import Capability, require
 from accounts.workspace_serializers import (
     InvitationSerializer,
@@ -95,14 +95,12 @@ def _workspace_data(membership: Membership) -> dict[str, Any]:
     ),
 )
 class WorkspaceViewSet(UserTimezoneMixin, viewsets.GenericViewSet):
+    queryset = Workspace.objects.none()  # for the schema: each action asks the services
     serializer_class = WorkspaceSerializer
     lookup_value_regex = r"[0-9]+"
 
-    def get_queryset(self):
-        return services.workspaces_of(request_user(self.request))
-
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(services.workspaces_of(request_user(request)))
         return self.get_paginated_response(WorkspaceSerializer(page, many=True).data)
 
     def create(self, request: Request) -> Response:
@@ -166,6 +164,7 @@ class WorkspaceViewSet(UserTimezoneMixin, viewsets.GenericViewSet):
     ),
 )
 class WorkspaceMemberViewSet(UserTimezoneMixin, viewsets.GenericViewSet):
+    queryset = Membership.objects.none()
     serializer_class = MemberSerializer
 
     def list(self, request: Request, workspace_id: str) -> Response:
@@ -229,6 +228,7 @@ def _member(membership: Membership, pk: str) -> Membership:
     ),
 )
 class WorkspaceInvitationViewSet(UserTimezoneMixin, viewsets.GenericViewSet):
+    queryset = Invitation.objects.none()
     serializer_class = InvitationSerializer
 
     def list(self, request: Request, workspace_id: str) -> Response:

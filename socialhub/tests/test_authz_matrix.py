@@ -142,6 +142,18 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:publisher-callback-list", "GET"): R(200, 200, 401, lists=True),
     ("api:publisher-callback-detail", "GET"): R(200, 404, 401),
     ("api:publisher-callback-replay", "POST"): R(200, 404, 401),
+    # --- API: workspaces, members, invitations (the owner's team workspace; the other user is no member)
+    ("api:workspace-list", "GET"): R(200, 200, 401, lists=True),
+    ("api:workspace-list", "POST"): R(400, 400, 401, body="empty"),
+    ("api:workspace-detail", "GET"): R(200, 404, 401),
+    ("api:workspace-detail", "PUT"): R(200, 404, 401, body="empty"),
+    ("api:workspace-detail", "DELETE"): R(204, 404, 401),
+    ("api:workspace-member-list", "GET"): R(200, 404, 401),
+    ("api:workspace-member-list", "POST"): R(400, 404, 401, body="empty"),
+    ("api:workspace-member-detail", "PUT"): R(400, 404, 401, body="empty"),  # a role is required
+    ("api:workspace-member-detail", "DELETE"): R(204, 404, 401),
+    ("api:workspace-invitation-list", "GET"): R(200, 404, 401),
+    ("api:workspace-invitation-detail", "DELETE"): R(204, 404, 401),
     # --- Web UI (an invalid, here empty, form is shown again with its errors and a 400) --------------
     ("web:login", "GET"): R(302, 302, 200),  # signed-in users are sent on to the calendar
     ("web:login", "POST"): R(302, 302, 200),  # an empty form: anonymous gets it back with errors
@@ -176,10 +188,29 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:settings-webhook-secret", "POST"): R(200, 200, REDIRECT),  # the page showing the new secret once
     ("web:settings-webhook-secret-reveal", "POST"): R(200, 200, REDIRECT),  # each caller's own secret
     ("web:settings-callback-replay", "POST"): R(302, 404, REDIRECT),
+    # Workspace pages act in the current workspace: here each user's personal one.
+    ("web:workspace", "GET"): R(200, 200, REDIRECT, lists=True),
+    ("web:workspace-settings", "POST"): R(400, 400, REDIRECT),
+    ("web:workspace-delete", "POST"): R(302, 302, REDIRECT),  # a personal workspace: refused with a message
+    ("web:workspace-member-add", "POST"): R(400, 400, REDIRECT),
+    ("web:workspace-member-role", "POST"): R(302, 404, REDIRECT),
+    ("web:workspace-member-remove", "POST"): R(302, 404, REDIRECT),
+    ("web:workspace-invitation-revoke", "POST"): R(302, 404, REDIRECT),
+    ("web:workspace-create", "GET"): R(200, 200, REDIRECT),
+    ("web:workspace-create", "POST"): R(400, 400, REDIRECT),
+    ("web:workspace-switch", "POST"): R(302, 404, REDIRECT, body="switch"),  # to the owner's team workspace
+    # The link is the credential: anyone may open it; whoever accepts first uses it up (here the other
+    # user, who calls before the owner); anonymous gets the sign-up form back with its errors.
+    ("web:invitation-accept", "GET"): R(200, 200, 200),
+    ("web:invitation-accept", "POST"): R(404, 302, 400),
 }
 
 # Which of the owner's objects a route's path argument names, by the route's path prefix (longest first).
 OBJECT_BY_PREFIX = [
+    ("api/v1/workspaces/", "workspace"),
+    ("workspace/members/", "personal_membership"),
+    ("workspace/invitations/", "personal_invitation"),
+    ("invitations/", "invitation_token"),
     ("api/v1/publisher/posts/", "publisher_post"),
     ("api/v1/publisher/channels/", "channel"),
     ("api/v1/publisher/posttypes/", "posttype"),
@@ -197,6 +228,13 @@ OBJECT_BY_PREFIX = [
     ("campaigns/", "campaign"),
     ("posts/", "post"),
 ]
+
+
+# Routes naming two objects: which object each path argument names.
+ARGUMENTS_BY_ROUTE = {
+    "workspace-member-detail": {"workspace_id": "workspace", "pk": "membership"},
+    "workspace-invitation-detail": {"workspace_id": "workspace", "pk": "invitation"},
+}
 
 
 @dataclass(frozen=True)
@@ -321,7 +359,34 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
         webhook_id=f"msg_{marker}",
         body=json.dumps({"postId": publisher_post.public_id, "postStatus": "QUEUED"}),
     )
+    workspace, membership, invitation, invitation_token = _make_workspace_objects(user, marker=marker)
+    personal_membership, personal_invitation = _make_personal_workspace_objects(user, marker=marker)
     return locals()
+
+
+def _make_workspace_objects(user, *, marker: str):
+    from accounts.models import Role
+    from accounts.tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+    from accounts.workspaces import member_add
+
+    workspace = WorkspaceFactory(name=f"{marker} workspace")
+    owned = MembershipFactory(workspace=workspace, user=user, role=Role.OWNER)
+    membership = MembershipFactory(workspace=workspace, user=UserFactory(username=f"{marker}-mate"), role=Role.VIEWER)
+    added = member_add(membership=owned, user_ref=f"{marker}-invited@example.net", role=Role.VIEWER, link_for=str)
+    return workspace, membership, added.invitation, added.url
+
+
+def _make_personal_workspace_objects(user, *, marker: str):
+    from accounts.models import Role
+    from accounts.tests.factories import MembershipFactory, UserFactory
+    from accounts.workspaces import member_add, membership_for, workspace_personal_for
+
+    personal = workspace_personal_for(user)
+    mate = UserFactory(username=f"{marker}-personal-mate")
+    personal_membership = MembershipFactory(workspace=personal, user=mate, role=Role.VIEWER)
+    owned = membership_for(user=user, workspace_id=personal.pk)
+    added = member_add(membership=owned, user_ref=f"{marker}-personal@example.net", role=Role.VIEWER, link_for=str)
+    return personal_membership, added.invitation
 
 
 @pytest.fixture(scope="module")
@@ -346,9 +411,13 @@ def _url(route: Route, objects: dict) -> str:
     path = route.pattern.replace("^", "").replace("/?$", "").replace("$", "")
     if "(?P<" not in path and "<" not in path:
         return "/" + path
+    if route.name in ARGUMENTS_BY_ROUTE:
+        for argument, attribute in ARGUMENTS_BY_ROUTE[route.name].items():
+            path = re.sub(rf"\(\?P<{argument}>[^)]*\)", str(objects[attribute].pk), path)
+        return "/" + path
     attribute = next(name for prefix, name in OBJECT_BY_PREFIX if path.startswith(prefix))
     obj = objects[attribute]
-    value = obj.public_id if attribute == "publisher_post" else obj.pk
+    value = obj if isinstance(obj, str) else obj.public_id if attribute == "publisher_post" else obj.pk
     path = re.sub(r"\(\?P<\w+>[^)]*\)", str(value), path)
     path = re.sub(r"<(?:\w+:)?\w+>", str(value), path)
     return "/" + path
@@ -367,6 +436,7 @@ def _body(name: str | None, mine: dict) -> dict | None:
         "publisher_post": {"networktargets": [f"nt_{mine['account'].pk}"], "payload": {"message": "Hi"}},
         "channel": {"name": "Matrix channel", "posttype_ids": [mine["posttype"].pk]},
         "posttype": {"social_account_id": mine["account"].pk, "kind": "LINK", "name": "Matrix links"},
+        "switch": {"workspace": mine["workspace"].pk},
     }
     return bodies[name]
 
