@@ -21,7 +21,7 @@ from accounts.models import Membership, Role
 from accounts.roles import Capability, role_allows
 from accounts.scoping import SESSION_KEY, request_membership
 from kernel.api.filters import MAX_ID
-from kernel.errors import NotFound, ServiceError
+from kernel.errors import Forbidden, NotFound, ServiceError
 from kernel.users import request_user
 from web.accounts.workspace_forms import InvitationSignupForm, InviteForm, RoleForm, WorkspaceForm
 from web.common import add_service_errors, error_message, next_url, run_action
@@ -89,6 +89,9 @@ def workspace_settings_view(request: HttpRequest) -> HttpResponse:
             timezone_name=form.cleaned_data["timezone"],
             approval_required=form.cleaned_data["approval_required"],
         )
+    except Forbidden as exc:  # the form is read-only for this role: the page says why
+        messages.error(request, error_message(exc))
+        return _render(request, status=exc.status_code)
     except ServiceError as exc:
         add_service_errors(form, exc)
         return _render(request, settings_form=form, status=exc.status_code)
