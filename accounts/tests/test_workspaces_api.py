@@ -362,3 +362,14 @@ def test_invitations_need_a_manager_and_are_404_elsewhere(team, outsider_api):
     assert (
         _api(team, "owner").delete(f"/api/v1/workspaces/{other.pk}/invitations/{invitation['id']}").status_code == 404
     )
+
+
+def test_an_email_that_cannot_be_sent_still_answers_the_link(api, team, monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no SMTP server")
+
+    monkeypatch.setattr("accounts.workspaces.send_mail", refuse)
+    invitation = _invite(api, team[0])
+    assert invitation["url"].startswith("http://testserver/invitations/")
+    assert "could not be sent" in caplog.text
+    assert invitation["url"] not in caplog.text
