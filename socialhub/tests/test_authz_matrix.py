@@ -405,6 +405,11 @@ def matrix_data(django_db_setup, django_db_blocker):
         yield data
         owner.delete()
         other.delete()
+        # The teammates and team workspaces made for the workspace routes (all named after a marker).
+        from accounts.models import User, Workspace
+
+        Workspace.objects.filter(name__startswith="matrix-").delete()
+        User.objects.filter(username__startswith="matrix-").delete()
 
 
 def _url(route: Route, objects: dict) -> str:
