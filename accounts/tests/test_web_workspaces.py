@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Invitation, Membership, Role, Workspace
 from accounts.scoping import SESSION_KEY
 from accounts.tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
-from accounts.workspaces import member_add, membership_for, workspace_personal_for
+from accounts.workspaces import member_add, workspace_personal_for
 
 pytestmark = pytest.mark.django_db
 
@@ -93,16 +93,31 @@ def test_switcher_query_count_does_not_grow_with_workspaces(web, owner, django_a
     assert html.count("<option value=") >= 7
 
 
-def test_the_switcher_adds_one_query_to_a_page(web, owner, django_assert_num_queries):
-    """The page resolves its workspace anyway (cached on the request); the switcher lists the memberships."""
+def test_the_switcher_adds_one_query_to_a_page(web, owner, team, django_assert_num_queries):
+    """It picks the current workspace out of its own list, by the rules of `accounts.scoping`."""
     from web.accounts.workspaces import switcher_context
 
-    web.get("/workspace/")
     request = web.get("/workspace/").wsgi_request
-    request._socialhub_membership = membership_for(user=owner, workspace_id=workspace_personal_for(owner).pk)
     with django_assert_num_queries(1):
         context = switcher_context(request)
-    assert [m.workspace.name for m in context["memberships"]] == ["owner's workspace"]
+    assert [m.workspace.name for m in context["memberships"]] == ["owner's workspace", "Team"]
+    assert context["current"].workspace == workspace_personal_for(owner)
+
+
+def test_the_switcher_follows_scoping_when_the_chosen_workspace_is_gone(owner, team):
+    browser = _browser(owner, team[0])
+    assert re.search(rf'<option value="{team[0].pk}" selected>', browser.get("/workspace/").content.decode())
+    team[0].delete()
+    html = browser.get("/workspace/").content.decode()
+    assert re.search(rf'<option value="{workspace_personal_for(owner).pk}" selected>', html)
+    assert "<h1>owner&#x27;s workspace" in html
+
+
+def test_the_switcher_honours_the_workspace_header(owner, team):
+    browser = _browser(owner)
+    html = browser.get("/workspace/", headers={"X-Workspace": str(team[0].pk)}).content.decode()
+    assert re.search(rf'<option value="{team[0].pk}" selected>', html) and "<h1>Team" in html
+    assert browser.get("/workspace/", headers={"X-Workspace": str(10**6)}).status_code == 404
 
 
 # --- workspace page -------------------------------------------------------------------------------------

@@ -370,7 +370,7 @@ def _make_workspace_objects(user, *, marker: str):
     from accounts.workspaces import member_add
 
     workspace = WorkspaceFactory(name=f"{marker} workspace")
-    owned = MembershipFactory(workspace=workspace, user=user, role=Role.OWNER)
+    owned = MembershipFactory.create(workspace=workspace, user=user, role=Role.OWNER)
     membership = MembershipFactory(workspace=workspace, user=UserFactory(username=f"{marker}-mate"), role=Role.VIEWER)
     added = member_add(membership=owned, user_ref=f"{marker}-invited@example.net", role=Role.VIEWER, link_for=str)
     return workspace, membership, added.invitation, added.url
@@ -385,6 +385,7 @@ def _make_personal_workspace_objects(user, *, marker: str):
     mate = UserFactory(username=f"{marker}-personal-mate")
     personal_membership = MembershipFactory(workspace=personal, user=mate, role=Role.VIEWER)
     owned = membership_for(user=user, workspace_id=personal.pk)
+    assert owned is not None
     added = member_add(membership=owned, user_ref=f"{marker}-personal@example.net", role=Role.VIEWER, link_for=str)
     return personal_membership, added.invitation
 

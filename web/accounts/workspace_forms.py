@@ -27,7 +27,9 @@ class WorkspaceForm(forms.Form):
 
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = _timezone_choices()
+        timezone_field = self.fields["timezone"]
+        assert isinstance(timezone_field, forms.ChoiceField)
+        timezone_field.choices = _timezone_choices()
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
@@ -58,7 +60,7 @@ class InvitationSignupForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("password1") and cleaned.get("password2") and cleaned["password1"] != cleaned["password2"]:
             self.add_error("password2", "The two passwords differ.")
         return cleaned

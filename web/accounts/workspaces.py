@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import workspaces as services
 from accounts.models import Membership, Role
 from accounts.roles import Capability, role_allows
-from accounts.scoping import SESSION_KEY, request_membership
+from accounts.scoping import SESSION_KEY, WORKSPACE_HEADER, request_membership
 from kernel.api.filters import MAX_ID
 from kernel.errors import Forbidden, NotFound, ServiceError
 from kernel.users import request_user
@@ -31,7 +32,7 @@ def current_membership(request: HttpRequest) -> Membership:
     """The caller's membership in the workspace the page acts in; a workspace they are not in is a 404."""
     try:
         return request_membership(request)
-    except NotFound:
+    except ServiceError:  # not a member (or a malformed X-Workspace header): nothing to show
         raise Http404 from None
 
 
@@ -274,18 +275,38 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def switcher_context(request: HttpRequest) -> dict:
-    """The top bar's workspace switcher: the user's workspaces in one query, and the current one."""
+    """The top bar's workspace switcher: the user's workspaces in one query, and the current one.
+
+    The current one is picked from that same list by `accounts.scoping`'s rules (the session's choice if
+    the user is still a member there, else the personal workspace), so the switcher costs one query on any
+    page; only an `X-Workspace` header or a personal workspace not made yet goes through
+    `request_membership` itself.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    try:
-        current = request_membership(request)
-    except ServiceError:
-        current = None
     memberships = list(
-        Membership.objects.filter(user=user).select_related("workspace").order_by("workspace__name", "workspace_id")
+        Membership.objects.filter(user=user)
+        .select_related("workspace")
+        .order_by(Lower("workspace__name"), "workspace_id")
     )
+    current = _current_among(request, memberships, user_id=user.pk)
+    if current is None:
+        try:
+            current = request_membership(request)
+        except ServiceError:
+            current = None
     # Back to the same page in the other workspace, unless it shows one object (of the workspace left).
     match = request.resolver_match
     same_page = match is not None and not match.kwargs
     return {"current": current, "memberships": memberships, "next": request.get_full_path() if same_page else "/"}
+
+
+def _current_among(request: HttpRequest, memberships: list[Membership], *, user_id: int) -> Membership | None:
+    if request.headers.get(WORKSPACE_HEADER):
+        return None
+    chosen = request.session.get(SESSION_KEY)
+    by_workspace = {member.workspace_id: member for member in memberships}
+    if isinstance(chosen, int) and chosen in by_workspace:
+        return by_workspace[chosen]
+    return next((member for member in memberships if member.workspace.personal_for_id == user_id), None)
