@@ -197,9 +197,9 @@ def member_change_role(*, membership: Membership, member: Membership, role: str)
         return member
     _require_owner_for_owner_role(membership, granting=role, changing=member)
     with transaction.atomic():
+        _refuse_personal_owner(member, "have another role there")
         if member.role == Role.OWNER:
             _refuse_last_owner(member, "be demoted")
-        _refuse_personal_owner(member, "have another role there")
         member.role = role
         member.save(update_fields=["role", "updated_at"])
     return member
@@ -215,9 +215,9 @@ def member_remove(*, membership: Membership, member: Membership) -> None:
         require(membership, Capability.MANAGE)
         _require_owner_for_owner_role(membership, granting=None, changing=member)
     with transaction.atomic():
+        _refuse_personal_owner(member, "leave it" if leaving else "be removed from it")
         if member.role == Role.OWNER:
             _refuse_last_owner(member, "leave it" if leaving else "be removed")
-        _refuse_personal_owner(member, "leave it" if leaving else "be removed from it")
         member.delete()
 
 

@@ -373,3 +373,17 @@ def test_an_email_that_cannot_be_sent_still_answers_the_link(api, team, monkeypa
     assert invitation["url"].startswith("http://testserver/invitations/")
     assert "could not be sent" in caplog.text
     assert invitation["url"] not in caplog.text
+
+
+def test_the_personal_workspace_owner_is_never_demoted_or_removed(owner):
+    personal = workspace_personal_for(owner)
+    mine = Membership.objects.get(workspace=personal, user=owner)
+    co_owner = MembershipFactory(workspace=personal, role=Role.OWNER)
+    client = client_for(co_owner.user)
+    response = client.put(_members_url(personal, mine), {"role": "viewer"}, format="json")
+    assert response.status_code == 409 and "personal workspace" in response.json()["detail"]
+    response = client.delete(_members_url(personal, mine))
+    assert response.status_code == 409 and "personal workspace" in response.json()["detail"]
+    alone = client_for(owner).delete(_members_url(personal, mine))  # and alone there, the same reason
+    assert alone.status_code == 409 and "personal workspace" in alone.json()["detail"]
+    assert Membership.objects.get(pk=mine.pk).role == Role.OWNER
