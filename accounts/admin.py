@@ -5,7 +5,10 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.shortcuts import redirect
 
-from accounts import services
+from accounts import (
+    services,
+    workspace_admin,  # noqa: F401  # registers Workspace (members inline) and Invitation
+)
 from accounts.models import SocialAccount, User
 from buffer_integration.exceptions import BufferError
 from kernel.errors import DomainError
@@ -82,6 +85,3 @@ class SocialAccountAdmin(admin.ModelAdmin):
             return redirect("admin:accounts_socialaccount_change", deleted.pk)
         self.log_deletions(request, [deleted])  # type: ignore[arg-type]  # the row is gone: a list, not a queryset
         return self.response_delete(request, str(deleted), deleted.pk)
-
-
-from accounts import workspace_admin  # noqa: E402, F401  # registers Workspace and Invitation
