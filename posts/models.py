@@ -180,3 +180,82 @@ class BufferPollState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream} poll of {self.key_digest[:8]}/{self.organization_id or '-'}"
+
+
+class ReviewLinkQuerySet(models.QuerySet):
+    def of_workspace(self, workspace) -> ReviewLinkQuerySet:
+        return self.filter(workspace=workspace)
+
+    def usable(self, *, now) -> ReviewLinkQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ReviewLink(TimestampedModel):
+    """A link a client opens without an account to review posts: a campaign's, or those of a date range.
+
+    The token is never stored: `token_hash` is its keyed hash (`posts.review_links.token_fingerprint`), so
+    the URL is shown once, when the link is made. Expired, revoked and unknown tokens look alike (404).
+    """
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="review_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="review_links"
+    )
+    # Either a campaign or a date range (days of the workspace's timezone, both inclusive).
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="review_links"
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(max_length=100, unique=True, editable=False)
+
+    objects = ReviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(campaign__isnull=False, start_date__isnull=True, end_date__isnull=True)
+                    | Q(campaign__isnull=True, start_date__isnull=False, end_date__isnull=False)
+                ),
+                name="review_link_campaign_xor_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="review_link_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review link #{self.pk}"
+
+    def is_usable(self, *, now: dt.datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+class ReviewAction(models.TextChoices):
+    VIEWED = "viewed", "Viewed"
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class ReviewLinkUse(models.Model):
+    """One use of a review link: a page view, or a reviewer's decision on one post."""
+
+    link = models.ForeignKey(ReviewLink, on_delete=models.CASCADE, related_name="uses")
+    at = models.DateTimeField(db_index=True)
+    action = models.CharField(max_length=20, choices=ReviewAction.choices)
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="review_uses")
+    reviewer_name = models.CharField(max_length=100, blank=True, default="")
+    comment = models.TextField(blank=True, default="")
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["link", "at"], name="review_use_link_at")]
+
+    def __str__(self) -> str:
+        return f"{self.action} via review link {self.link_id}"

@@ -12,6 +12,8 @@ from web.accounts import views as accounts_views
 from web.campaigns import views as campaigns_views
 from web.posts import composer
 from web.posts import views as posts_views
+from web.review import public as review_public
+from web.review import views as review_views
 
 urlpatterns = [
     path("", posts_views.calendar_view, name="calendar"),
@@ -49,4 +51,9 @@ urlpatterns = [
         name="settings-webhook-secret-reveal",
     ),
     path("settings/callbacks/<int:pk>/replay/", settings_views.callback_replay_view, name="settings-callback-replay"),
+    # Client review links: the managers' page, and the public review page (no account; the token is the key)
+    path("review-links/", review_views.review_links_view, name="review-links"),
+    path("review-links/<int:pk>/revoke/", review_views.review_link_revoke_view, name="review-link-revoke"),
+    path("review/<str:token>/", review_public.review_page_view, name="review-page"),
+    path("review/<str:token>/posts/<int:pk>/", review_public.review_decision_view, name="review-decision"),
 ]
