@@ -270,6 +270,7 @@ def review_links_of(*, workspace: Workspace) -> QuerySet[ReviewLink]:
         ReviewLink.objects.of_workspace(workspace)
         .select_related("created_by", "campaign")
         .annotate(use_count=Count("uses"), last_used_at=Max("uses__at"))
+        .order_by("-created_at", "-id")  # Meta.ordering does not apply to an aggregating query
     )
 
 
