@@ -286,7 +286,14 @@ def found_at_buffer(*, post_id: int, claim_id: UUID, buffer_update_id: str, hand
 
 
 # What withdrawing an approval clears (a rejection, a new submission, an edit of approved content).
-NO_APPROVAL: TransitionFields = {"approved_at": None, "approved_by": None, "approved_by_name": "", "approval_note": ""}
+class _NoApproval(TypedDict):
+    approved_at: None
+    approved_by: None
+    approved_by_name: str
+    approval_note: str
+
+
+NO_APPROVAL: _NoApproval = {"approved_at": None, "approved_by": None, "approved_by_name": "", "approval_note": ""}
 
 
 def submit(*, post_id: int, submitted_at: datetime) -> bool:

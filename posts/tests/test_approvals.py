@@ -37,7 +37,7 @@ def contributor_account(team, members):
     return SocialAccountFactory(owner=members[Role.CONTRIBUTOR], workspace=team)
 
 
-def team_post(account, **kwargs) -> Post:
+def team_post(account, **kwargs):
     kwargs.setdefault("status", S.DRAFT)
     return PostFactory(social_account=account, approval_required=True, **kwargs)
 
