@@ -102,6 +102,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:post-schedule", "POST"): R(200, 404, 401),
     ("api:post-cancel", "POST"): R(200, 404, 401),
     ("api:post-reschedule", "POST"): R(200, 404, 401, body="reschedule"),
+    # The owner's post is a draft: it is submitted, but not waiting for approval yet (409, past every permission check).
+    ("api:post-submit", "POST"): R(200, 404, 401),
+    ("api:post-approve", "POST"): R(409, 404, 401),
+    ("api:post-reject", "POST"): R(409, 404, 401, body="reject"),
     # --- API: analytics ---------------------------------------------------------------------------
     ("api:analytics-list", "GET"): R(200, 200, 401),
     ("api:analytics-list", "POST"): R(201, 400, 401, body="analytics"),  # on the owner's published post
@@ -363,6 +367,7 @@ def _body(name: str | None, mine: dict) -> dict | None:
         "post": post,
         "bulk": {"posts": [post]},
         "reschedule": {"scheduled_time": soon},
+        "reject": {"comment": "Not yet"},
         "analytics": {"post_id": mine["published_post"].pk, "views": 10, "likes": 1, "shares": 0, "comments": 0},
         "publisher_post": {"networktargets": [f"nt_{mine['account'].pk}"], "payload": {"message": "Hi"}},
         "channel": {"name": "Matrix channel", "posttype_ids": [mine["posttype"].pk]},
