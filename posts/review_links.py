@@ -25,7 +25,7 @@ import hmac
 import ipaddress
 import re
 import secrets
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -37,6 +37,7 @@ from kernel import ratelimit
 from kernel.crypto import keyed_hash
 from kernel.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from kernel.wording import retry_after_seconds
+from posts.approvals import COMMENT_MAX, REVIEWER_NAME_MAX, post_approve, post_reject
 from posts.models import Post, PostStatus, ReviewAction, ReviewLink, ReviewLinkUse, is_in_buffer_queue
 
 if TYPE_CHECKING:
@@ -48,8 +49,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 FINGERPRINT_PREFIX = "hmac-sha256:"
 MAX_LIFETIME = dt.timedelta(days=90)
 MAX_RANGE_DAYS = 366
-MAX_NAME_LENGTH = 100
-MAX_COMMENT_LENGTH = 2000
+MAX_NAME_LENGTH = REVIEWER_NAME_MAX
+MAX_COMMENT_LENGTH = COMMENT_MAX
 USES_SHOWN = 100
 # Requests per client address and minute on the public pages (views and decisions together).
 PUBLIC_RATE_LIMIT = 60
@@ -57,7 +58,7 @@ PUBLIC_RATE_WINDOW = 60
 NOT_VALID = "This review link is not valid: it may have expired or been revoked."
 # Not shown to a reviewer: a cancelled post is no longer part of the plan.
 HIDDEN_STATUSES = (PostStatus.CANCELLED,)
-Decision = Literal["approve", "request_changes"]
+DECISIONS = ("approve", "request_changes")
 
 
 def new_token() -> str:
@@ -66,11 +67,6 @@ def new_token() -> str:
 
 def token_fingerprint(token: str) -> str:
     return FINGERPRINT_PREFIX + keyed_hash(token, purpose="review-link")
-
-
-def _pending_approval() -> str | None:
-    """The status a post waits in for a manager's approval (added by the approvals work; None before it)."""
-    return getattr(PostStatus, "PENDING_APPROVAL", None)
 
 
 # --- Writes ----------------------------------------------------------------------------------------
@@ -175,7 +171,7 @@ def review_link_record_use(
 
 def _decision_errors(*, decision: str, reviewer_name: str, comment: str) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if decision not in ("approve", "request_changes"):
+    if decision not in DECISIONS:
         errors["decision"] = ["Choose Approve or Request changes."]
     if not reviewer_name:
         errors["reviewer_name"] = ["Give your name."]
@@ -201,7 +197,8 @@ def review_link_decide(
     """A reviewer's approval or request for changes on one of the link's posts, recorded as a use.
 
     Only a post pending approval can be decided; another post of the link is a Conflict (409), a post
-    outside the link a NotFound (404). The post changes through `posts.approvals`, like a manager's decision.
+    outside the link a NotFound (404); losing a race with another decision is the Conflict of
+    `posts.approvals`, and then nothing is logged. The post changes through `posts.approvals`.
     """
     now = now or timezone.now()
     post = review_link_posts(link=link).filter(pk=post_id).first()
@@ -211,9 +208,8 @@ def review_link_decide(
     errors = _decision_errors(decision=decision, reviewer_name=reviewer_name, comment=comment)
     if errors:
         raise InvalidInput.from_errors(errors)
-    pending = _pending_approval()
-    if pending is None or post.status != pending:
-        label = PostStatus(post.status).label.lower() if post.status in PostStatus.values else post.status
+    if post.status != PostStatus.PENDING_APPROVAL:
+        label = post.get_status_display().lower()
         raise Conflict(f"This post is not waiting for approval (it is {label}): nothing to decide.")
     with transaction.atomic():
         post = _apply_decision(post=post, decision=decision, reviewer_name=reviewer_name, comment=comment)
@@ -231,11 +227,10 @@ def review_link_decide(
 
 
 def _apply_decision(*, post: Post, decision: str, reviewer_name: str, comment: str) -> Post:
-    from posts import approvals  # posts.approvals is written alongside (the approvals work)
-
+    """Through `posts.approvals`, as a manager's decision: a client is `approver=None` with their name."""
     if decision == "approve":
-        return approvals.post_approve(post=post, approver=None, reviewer_name=reviewer_name, comment=comment)
-    return approvals.post_reject(post=post, approver=None, reviewer_name=reviewer_name, comment=comment)
+        return post_approve(post=post, approver=None, reviewer_name=reviewer_name, comment=comment)
+    return post_reject(post=post, approver=None, reviewer_name=reviewer_name, comment=comment)
 
 
 def review_link_throttle(*, client_ip: str) -> None:
@@ -267,7 +262,7 @@ def review_link_for_token(*, token: str, now: dt.datetime | None = None) -> Revi
 def review_links_of(*, workspace: Workspace) -> QuerySet[ReviewLink]:
     """A workspace's links, newest first, with who made them, their campaign and use counts (one query)."""
     return (
-        ReviewLink.objects.of_workspace(workspace)
+        ReviewLink.objects.filter(workspace=workspace)
         .select_related("created_by", "campaign")
         .annotate(use_count=Count("uses"), last_used_at=Max("uses__at"))
         .order_by("-created_at", "-id")  # Meta.ordering does not apply to an aggregating query
@@ -276,6 +271,19 @@ def review_links_of(*, workspace: Workspace) -> QuerySet[ReviewLink]:
 
 def review_link_uses(*, link: ReviewLink, limit: int = USES_SHOWN) -> list[ReviewLinkUse]:
     return list(link.uses.order_by("-at", "-id")[:limit])
+
+
+def review_link_decisions(*, link: ReviewLink, post_ids: list[int]) -> dict[int, list[ReviewLinkUse]]:
+    """The decisions given through this link on these posts, oldest first, by post (one query).
+
+    Only this link's: what members decided, and their notes, are internal and not shown to a reviewer.
+    """
+    decisions: dict[int, list[ReviewLinkUse]] = {}
+    uses = link.uses.filter(post_id__in=post_ids).exclude(action=ReviewAction.VIEWED).order_by("at", "id")
+    for use in uses:
+        if use.post_id is not None:
+            decisions.setdefault(use.post_id, []).append(use)
+    return decisions
 
 
 def _local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:

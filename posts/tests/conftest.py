@@ -8,6 +8,7 @@ import pytest
 
 from accounts.tests.factories import SocialAccountFactory
 from campaigns.tests.factories import CampaignFactory
+from posts.tests.review_fixtures import team  # noqa: F401  (the review-link tests' team workspace)
 
 TOKEN = "sandbox-posts-token"
 

@@ -20,7 +20,7 @@ from posts.review_links import (
     token_fingerprint,
 )
 from posts.tests.factories import PostFactory
-from posts.tests.review_fixtures import NOON, team  # noqa: F401  (fixture)
+from posts.tests.review_fixtures import NOON
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,10 @@ class TestCreate:
         ("kwargs", "field"),
         [
             ({}, "campaign_id"),
-            ({"campaign_id": "team", "start_date": dt.date(2031, 5, 1), "end_date": dt.date(2031, 5, 2)}, "campaign_id"),
+            (
+                {"campaign_id": "team", "start_date": dt.date(2031, 5, 1), "end_date": dt.date(2031, 5, 2)},
+                "campaign_id",
+            ),
             ({"start_date": dt.date(2031, 5, 1)}, "end_date"),
             ({"end_date": dt.date(2031, 5, 1)}, "start_date"),
             ({"start_date": dt.date(2031, 5, 2), "end_date": dt.date(2031, 5, 1)}, "end_date"),

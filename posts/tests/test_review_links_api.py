@@ -11,7 +11,6 @@ from accounts.models import Role
 from conftest import client_for
 from posts.models import ReviewAction, ReviewLink
 from posts.review_links import review_link_record_use, review_link_revoke, token_fingerprint
-from posts.tests.review_fixtures import team  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/review-links"
@@ -92,10 +91,14 @@ class TestCreate:
         unknown = manager.post(URL, {"campaign_id": 10**12, "expires_at": _expiry()}, format="json")
         theirs = manager.post(URL, {"campaign_id": rival, "expires_at": _expiry()}, format="json")
         assert theirs.status_code == unknown.status_code == 400
-        assert theirs.json() == unknown.json() == {
-            "detail": "campaign_id: No such campaign in this workspace.",
-            "errors": {"campaign_id": ["No such campaign in this workspace."]},
-        }
+        assert (
+            theirs.json()
+            == unknown.json()
+            == {
+                "detail": "campaign_id: No such campaign in this workspace.",
+                "errors": {"campaign_id": ["No such campaign in this workspace."]},
+            }
+        )
 
     def test_naive_expiry_is_read_in_the_callers_timezone(self, team, manager):
         user = team.members[Role.MANAGER]
@@ -111,7 +114,10 @@ class TestRoles:
     @pytest.mark.parametrize("role", [Role.OWNER, Role.MANAGER])
     def test_managers_and_owners_may(self, team, role):
         client = _as(team, role)
-        assert client.post(URL, {"campaign_id": team.campaign.pk, "expires_at": _expiry()}, format="json").status_code == 201
+        assert (
+            client.post(URL, {"campaign_id": team.campaign.pk, "expires_at": _expiry()}, format="json").status_code
+            == 201
+        )
         link = ReviewLink.objects.get()
         assert client.get(URL).status_code == 200
         assert client.get(f"{URL}/{link.pk}").status_code == 200

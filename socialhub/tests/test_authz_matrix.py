@@ -106,6 +106,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:post-submit", "POST"): R(200, 404, 401),
     ("api:post-approve", "POST"): R(409, 404, 401),
     ("api:post-reject", "POST"): R(409, 404, 401, body="reject"),
+    # --- API: client review links (managers and owners; the owner of a personal workspace is one) -----
+    ("api:review-link-list", "GET"): R(200, 200, 401),
+    ("api:review-link-list", "POST"): R(201, 400, 401, body="review_link"),  # another's campaign: 400
+    ("api:review-link-detail", "GET"): R(200, 404, 401),
+    ("api:review-link-detail", "DELETE"): R(204, 404, 401),
     # --- API: analytics ---------------------------------------------------------------------------
     ("api:analytics-list", "GET"): R(200, 200, 401),
     ("api:analytics-list", "POST"): R(201, 400, 401, body="analytics"),  # on the owner's published post
@@ -180,6 +185,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:settings-webhook-secret", "POST"): R(200, 200, REDIRECT),  # the page showing the new secret once
     ("web:settings-webhook-secret-reveal", "POST"): R(200, 200, REDIRECT),  # each caller's own secret
     ("web:settings-callback-replay", "POST"): R(302, 404, REDIRECT),
+    ("web:review-links", "GET"): R(200, 200, REDIRECT),
+    ("web:review-links", "POST"): R(400, 400, REDIRECT),
+    ("web:review-link-revoke", "POST"): R(302, 404, REDIRECT),
+    # The public review page: the token in the URL is the credential, whoever holds it (an empty decision: 400).
+    ("web:review-page", "GET"): R(200, 200, 200),
+    ("web:review-decision", "POST"): R(400, 400, 400),
 }
 
 # Which of the owner's objects a route's path argument names, by the route's path prefix (longest first).
@@ -195,6 +206,9 @@ OBJECT_BY_PREFIX = [
     ("api/v1/social-accounts/", "account"),
     ("api/v1/campaigns/", "campaign"),
     ("api/v1/posts/", "post"),
+    ("api/v1/review-links/", "review_link"),
+    ("review-links/", "review_link"),
+    ("review/", "review_token"),
     ("settings/apps/", "app"),
     ("settings/callbacks/", "callback"),
     ("accounts/", "account"),
@@ -283,11 +297,13 @@ def test_route_discovery_sees_a_new_route(settings):
 
 def _make_objects(user, *, token: str, marker: str) -> dict:
     from accounts.tests.factories import SocialAccountFactory
+    from accounts.workspaces import workspace_personal_for
     from analytics.models import AnalyticsSyncJob
     from analytics.tests.factories import PostAnalyticsFactory
     from buffer_integration.tests.factories import BufferConfigFactory
     from campaigns.tests.factories import CampaignFactory
     from posts.models import PostStatus, PublishAttempt
+    from posts.review_links import review_link_create
     from posts.tests.factories import PostFactory
     from publisher import config_services
     from publisher.defaults import ensure_default_posttypes
@@ -297,7 +313,7 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     account = SocialAccountFactory(
         owner=user, account_name=f"@{marker}", buffer_profile_id=Sandbox.profile_id(token, "twitter")
     )
-    campaign = CampaignFactory(owner=user, name=f"{marker} campaign")
+    campaign = CampaignFactory.create(owner=user, name=f"{marker} campaign")
     post = PostFactory.create(
         social_account=account, campaign=campaign, content=f"{marker} post", status=PostStatus.DRAFT
     )
@@ -314,6 +330,12 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     app, _ = config_services.integrator_app_create(owner=user, name=f"{marker} app")
     config_services.webhook_secret_rotate(owner=user)
     publisher_post = PublisherPost.objects.create(owner=user, public_id=marker, payload={"message": marker})
+    review_link, review_token = review_link_create(
+        workspace=workspace_personal_for(user),
+        actor=user,
+        campaign_id=campaign.pk,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
     callback = CallbackDelivery.objects.create(
         owner=user,
         publisher_post=publisher_post,
@@ -351,6 +373,9 @@ def _url(route: Route, objects: dict) -> str:
     if "(?P<" not in path and "<" not in path:
         return "/" + path
     attribute = next(name for prefix, name in OBJECT_BY_PREFIX if path.startswith(prefix))
+    if attribute == "review_token":  # review/<token>/ and review/<token>/posts/<post id>/
+        path = re.sub(r"<(?:\w+:)?token>", objects["review_token"], path)
+        return "/" + re.sub(r"<(?:\w+:)?pk>", str(objects["post"].pk), path)
     obj = objects[attribute]
     value = obj.public_id if attribute == "publisher_post" else obj.pk
     path = re.sub(r"\(\?P<\w+>[^)]*\)", str(value), path)
@@ -372,6 +397,7 @@ def _body(name: str | None, mine: dict) -> dict | None:
         "publisher_post": {"networktargets": [f"nt_{mine['account'].pk}"], "payload": {"message": "Hi"}},
         "channel": {"name": "Matrix channel", "posttype_ids": [mine["posttype"].pk]},
         "posttype": {"social_account_id": mine["account"].pk, "kind": "LINK", "name": "Matrix links"},
+        "review_link": {"campaign_id": mine["campaign"].pk, "expires_at": soon},
     }
     return bodies[name]
 

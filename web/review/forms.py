@@ -5,6 +5,8 @@ The rules (campaign or range, lifetime, name and comment) are `posts.review_link
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from campaigns.models import Campaign
@@ -30,7 +32,8 @@ class ReviewLinkForm(forms.Form):
 
     def __init__(self, *args, campaigns=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns if campaigns is not None else Campaign.objects.none()
+        field = cast(forms.ModelChoiceField, self.fields["campaign"])
+        field.queryset = campaigns if campaigns is not None else Campaign.objects.none()
 
 
 class ReviewDecisionForm(forms.Form):
@@ -42,4 +45,4 @@ class ReviewDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when you request changes.",
     )
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("request_changes", "Request changes")])
+    decision = forms.CharField(required=False)  # the button pressed: "approve" or "request_changes"

@@ -9,6 +9,7 @@ Each view and decision is logged; requests are rate-limited per client address.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -27,6 +28,7 @@ from web.common import error_message
 from web.posts.calendar_grid import calendar_range, month_weeks
 from web.review.forms import ReviewDecisionForm
 
+logger = logging.getLogger("socialhub.review")
 POSTS_PER_PAGE = 50
 FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2999, 12, 31)
@@ -34,20 +36,25 @@ LAST_DAY = dt.date(2999, 12, 31)
 PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private(request: HttpRequest, response: HttpResponse, *, link: ReviewLink | None = None) -> HttpResponse:
     for name, value in PRIVATE_HEADERS.items():
         response[name] = value
+    if response.status_code >= 400:
+        # Django's request log would write the path, token included: say it here without the token.
+        response._has_been_logged = True  # type: ignore[attr-defined]  # read by django.utils.log.log_response
+        where = f"link {link.pk}" if link is not None else "no usable link"
+        logger.warning("review page %s answered %s (%s)", request.method, response.status_code, where)
     return response
 
 
-def _not_valid(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "review/not_valid.html", status=404))
+def _not_valid(request: HttpRequest, link: ReviewLink | None = None) -> HttpResponse:
+    return _private(request, render(request, "review/not_valid.html", status=404), link=link)
 
 
 def _too_many(request: HttpRequest, exc: TooManyAttempts) -> HttpResponse:
     response = render(request, "review/not_valid.html", {"detail": exc.detail}, status=429)
     response["Retry-After"] = exc.retry_after_header or "60"
-    return _private(response)
+    return _private(request, response)
 
 
 def _open(request: HttpRequest, token: str) -> ReviewLink | HttpResponse:
@@ -89,7 +96,9 @@ def _page(
         .order_by(F("scheduled_time").asc(nulls_last=True), "id")
     )
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    pending = getattr(PostStatus, "PENDING_APPROVAL", None)
+    decisions = review_links.review_link_decisions(link=link, post_ids=[post.pk for post in page])
+    for post in page:
+        post.review_decisions = decisions.get(post.pk, [])  # type: ignore[attr-defined]  # for the template
     context = {
         "link": link,
         "workspace": link.workspace,
@@ -97,12 +106,12 @@ def _page(
         "weeks": weeks,
         "in_view": sum(day["total"] for day in days),
         "page": page,
-        "pending_status": pending,
+        "pending_status": PostStatus.PENDING_APPROVAL,
         "failed": failed or {},
         "form": ReviewDecisionForm(),
         "token": token,
     }
-    return _private(render(request, "review/review_page.html", context, status=status))
+    return _private(request, render(request, "review/review_page.html", context, status=status), link=link)
 
 
 @require_GET
@@ -132,7 +141,7 @@ def review_decision_view(request: HttpRequest, token: str, pk: int) -> HttpRespo
             client_ip=client_address(request),
         )
     except NotFound:
-        return _not_valid(request)
+        return _not_valid(request, opened)
     except ServiceError as exc:
         failed = {"post_id": pk, "form": form, "message": error_message(exc)}
         return _page(request, opened, token, status=exc.status_code, failed=failed)
@@ -140,4 +149,4 @@ def review_decision_view(request: HttpRequest, token: str, pk: int) -> HttpRespo
         messages.success(request, f"Thank you: post {post.pk} is approved.")
     else:
         messages.success(request, f"Thank you: your request for changes on post {post.pk} was sent.")
-    return _private(redirect(reverse("review-page", args=[token]) + f"#post-{post.pk}"))
+    return _private(request, redirect(reverse("review-page", args=[token]) + f"#post-{post.pk}"))

@@ -55,7 +55,7 @@ def _render(
         links = links.filter(campaign_id=int(campaign_id))
     if form is None:
         expires = timezone.localtime() + dt.timedelta(days=DEFAULT_LIFETIME_DAYS)
-        initial = {"expires_at": expires.replace(second=0, microsecond=0)}
+        initial: dict[str, object] = {"expires_at": expires.replace(second=0, microsecond=0)}
         if campaign_id.isdigit():
             initial["campaign"] = int(campaign_id)
         form = ReviewLinkForm(campaigns=campaigns, initial=initial)

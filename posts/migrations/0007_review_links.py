@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0004_workspaces"),
         ("campaigns", "0002_workspace"),
-        ("posts", "0005_workspace"),
+        ("posts", "0006_post_approvals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
