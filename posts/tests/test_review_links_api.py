@@ -157,6 +157,14 @@ class TestRoles:
             assert response.status_code == 404
             assert response.json() == {"detail": "Not found."}
         assert rival.get(URL).json() == []
+        # ... and from the workspace they do manage (they own "Rival"): still not theirs.
+        rival_workspace = team.other_workspace_post.workspace
+        rival.credentials(
+            HTTP_AUTHORIZATION=rival._credentials["HTTP_AUTHORIZATION"], HTTP_X_WORKSPACE=str(rival_workspace.pk)
+        )
+        assert rival.get(f"{URL}/{link.pk}").status_code == 404
+        assert rival.delete(f"{URL}/{link.pk}").status_code == 404
+        assert rival.get(URL).json() == []
         assert ReviewLink.objects.get().revoked_at is None
 
 
