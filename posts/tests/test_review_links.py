@@ -191,3 +191,72 @@ def test_the_database_refuses_a_link_with_both_or_neither(team):
         ReviewLink.objects.filter(pk=link.pk).update(start_date=dt.date(2031, 1, 1), end_date=dt.date(2031, 1, 2))
     with pytest.raises(IntegrityError), transaction.atomic():
         ReviewLink.objects.filter(pk=link.pk).update(campaign=None)
+
+
+class TestDecide:
+    def _pending(self, post):
+        post.status = PostStatus.PENDING_APPROVAL
+        post.approval_required = True
+        post.save(update_fields=["status", "approval_required"])
+        return post
+
+    def _decide(self, link, post, decision="approve", **kwargs):
+        kwargs.setdefault("reviewer_name", "Clara")
+        kwargs.setdefault("comment", "")
+        return review_links.review_link_decide(
+            link=link, post_id=post.pk, decision=decision, client_ip="203.0.113.1", **kwargs
+        )
+
+    def test_approve_records_the_decision(self, team):
+        link, _ = team.link()
+        post = self._decide(link, self._pending(team.in_campaign[0]), reviewer_name="  Clara  ", comment=" Fine ")
+        assert post.status == PostStatus.SCHEDULED and post.approved_by_name == "Clara"
+        use = link.uses.get()
+        assert (use.action, use.post, use.reviewer_name, use.comment) == ("approved", post, "Clara", "Fine")
+
+    def test_the_second_of_two_decisions_is_a_conflict_and_is_not_logged(self, team):
+        from kernel.errors import Conflict
+
+        link, _ = team.link()
+        post = self._pending(team.in_campaign[0])
+        self._decide(link, post)
+        with pytest.raises(Conflict):
+            self._decide(link, post, "request_changes", comment="Too late")
+        assert link.uses.count() == 1
+
+    def test_a_lost_race_inside_the_approval_logs_nothing(self, team, monkeypatch):
+        from kernel.errors import Conflict
+        from posts import transitions
+
+        link, _ = team.link()
+        post = self._pending(team.in_campaign[0])
+        monkeypatch.setattr(transitions, "approve", lambda **kwargs: False)  # another decision won meanwhile
+        with pytest.raises(Conflict):
+            self._decide(link, post)
+        assert not link.uses.exists()
+
+    @pytest.mark.parametrize(
+        ("kwargs", "field"),
+        [
+            ({"reviewer_name": " "}, "reviewer_name"),
+            ({"reviewer_name": "x" * 101}, "reviewer_name"),
+            ({"comment": "x" * 2001}, "comment"),
+            ({"decision": "request_changes"}, "comment"),
+            ({"decision": "publish"}, "decision"),
+        ],
+    )
+    def test_bad_decisions(self, team, kwargs, field):
+        link, _ = team.link()
+        post = self._pending(team.in_campaign[0])
+        decision = kwargs.pop("decision", "approve")
+        with pytest.raises(InvalidInput) as exc:
+            self._decide(link, post, decision, **kwargs)
+        assert field in exc.value.errors
+        post.refresh_from_db()
+        assert post.status == PostStatus.PENDING_APPROVAL and not link.uses.exists()
+
+    def test_a_post_outside_the_link_is_not_found(self, team):
+        link, _ = team.link()
+        for post in (team.outside_campaign, team.other_workspace_post):
+            with pytest.raises(NotFound):
+                self._decide(link, self._pending(post))

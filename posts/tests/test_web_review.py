@@ -99,6 +99,19 @@ class TestPublicPage:
         with django_assert_num_queries(7):
             assert Client().get(f"/review/{token}/").status_code == 200
 
+    def test_the_list_pages_and_the_calendar_moves_by_month(self, team, monkeypatch):
+        from web.review import public
+
+        monkeypatch.setattr(public, "POSTS_PER_PAGE", 1)
+        _link, token = team.link()
+        first = Client().get(f"/review/{token}/").content.decode()
+        second = Client().get(f"/review/{token}/?page=2").content.decode()
+        assert "Spring is here" in first and "Sale ends soon" not in first.split("All posts")[1]
+        assert "Sale ends soon" in second.split("All posts")[1]
+        assert "Page 1 of 2" in first
+        june = Client().get(f"/review/{token}/?date=2031-06-01").content.decode()
+        assert "June 2031" in june and "0 posts in this view" in june
+
     def test_public_pages_are_rate_limited_per_address(self, team, monkeypatch):
         monkeypatch.setattr(review_links, "PUBLIC_RATE_LIMIT", 3)
         _link, token = team.link()
