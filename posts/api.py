@@ -94,7 +94,9 @@ class PostViewSet(OwnedModelViewSet):
         )
 
     def perform_update(self, serializer):
-        serializer.instance = services.post_update(post=serializer.instance, **serializer.validated_data)
+        serializer.instance = services.post_update(
+            post=serializer.instance, needs_approval=self._needs_approval(), **serializer.validated_data
+        )
 
     def perform_destroy(self, instance):
         services.post_delete(post=instance)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from accounts.models import User, Workspace
+from accounts.models import Role, User, Workspace
 from accounts.roles import Capability, require, role_allows
 from accounts.workspaces import membership_for, workspace_personal_for
 from kernel.errors import Conflict, Forbidden, InvalidInput
@@ -43,6 +43,10 @@ class ApprovalEvent:
 def needs_approval(*, workspace: Workspace, role: str) -> bool:
     """Whether a member with `role` needs approval for their posts to go out in `workspace`."""
     return workspace.approval_required or not role_allows(role, Capability.EDIT_CAMPAIGNS)
+
+
+# An integrator's app (the publisher API) posts as an editor would: it needs approval only where every post does.
+INTEGRATOR_ROLE = Role.EDITOR
 
 
 def membership_needs_approval(membership: Membership) -> bool:

@@ -21,6 +21,7 @@ CALENDAR_FIELDS = (
     "campaign_id",
     "network_options",
     "buffer_update_id",
+    "rejected_at",
 )
 
 
@@ -55,7 +56,10 @@ def calendar_for(
         local = row["scheduled_time"].astimezone(tz)
         entry = days[local.date()]
         queued = is_in_buffer_queue(row["status"], row.pop("buffer_update_id"))
-        entry["posts"].append({**row, "scheduled_time": local.isoformat(), "in_buffer_queue": queued})
+        rejected = row.pop("rejected_at") is not None and row["status"] == PostStatus.DRAFT
+        entry["posts"].append(
+            {**row, "scheduled_time": local.isoformat(), "in_buffer_queue": queued, "rejected": rejected}
+        )
         entry["counts"][row["status"]] += 1
         entry["total"] += 1
     return list(days.values())

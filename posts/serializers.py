@@ -262,6 +262,7 @@ class CalendarPostSerializer(serializers.Serializer):
     content = serializers.CharField()
     status = serializers.ChoiceField(choices=PostStatus.choices)
     in_buffer_queue = serializers.BooleanField(help_text="Handed to Buffer's queue (see the post's field).")
+    rejected = serializers.BooleanField(help_text="A draft a reviewer rejected (its rejection_comment says why).")
     platform = serializers.CharField()
     network_options = NetworkOptionsField()
     scheduled_time = serializers.DateTimeField(help_text="In the calendar's timezone.")

@@ -198,8 +198,12 @@ def _ensure_editable(post: Post) -> None:
         raise Conflict(f"Post {post.pk} is {post.status}: published or publishing posts cannot be changed.")
 
 
-def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
-    """Edit an unpublished post; a post handed to Buffer is edited there first (503 leaves it unchanged)."""
+def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[PostChanges]) -> Post:
+    """Edit an unpublished post; a post handed to Buffer is edited there first (503 leaves it unchanged).
+
+    Changing the content, media or options of an approved post, or any post's as a member who needs
+    approval (`needs_approval`), withdraws its approval: a scheduled post waits for a new one.
+    """
     _ensure_editable(post)
     status = changes.pop("status", None)
     if status is not None and status != post.status:
@@ -254,11 +258,11 @@ def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
     at_buffer = sent != (post.content, post.media_urls, post.scheduled_time, post.network_options)
     # What a reviewer approved: changing it withdraws the approval (a scheduled post waits for a new one).
     reviewed = (content, media_urls, fields["network_options"]) != (post.content, post.media_urls, post.network_options)
-    unapproves = reviewed and post.approved_at is not None
+    unapproves = reviewed and (post.approved_at is not None or needs_approval)
     if unapproves and post.is_handed_to_buffer and post.status == PostStatus.SCHEDULED:
         raise Conflict(
-            f"Post {post.pk} was approved and is at Buffer: changing its content or media needs a new approval. "
-            "Cancel it first, or change only its time."
+            f"Post {post.pk} is at Buffer: changing its content or media needs a new approval, which Buffer "
+            "would not wait for. Cancel it first, or change only its time."
         )
     if at_buffer and post.is_handed_to_buffer and post.status == PostStatus.SCHEDULED:
         edit_at_buffer(
@@ -268,10 +272,10 @@ def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
             scheduled_time=scheduled_time,
             network_options=fields["network_options"],
         )
-    return _write_edit(post=post, fields=fields, unapproves=unapproves)
+    return _write_edit(post=post, fields=fields, unapproves=unapproves, needs_approval=needs_approval)
 
 
-def _write_edit(*, post: Post, fields: dict[str, Any], unapproves: bool) -> Post:
+def _write_edit(*, post: Post, fields: dict[str, Any], unapproves: bool, needs_approval: bool) -> Post:
     """The edit, conditional on the status read; with `unapproves`, the approval withdrawn in the same transaction
     (so the engine cannot claim the edited post before it waits for approval again)."""
     lost = Conflict(f"Post {post.pk} changed state while it was being edited; fetch it and try again.")
@@ -279,7 +283,10 @@ def _write_edit(*, post: Post, fields: dict[str, Any], unapproves: bool) -> Post
         unchanged = Post.objects.filter(pk=post.pk, status=post.status, buffer_update_id=post.buffer_update_id)
         if not unchanged.update(**fields):
             raise lost
-        if unapproves and not transitions.withdraw_approval(post_id=post.pk, status=post.status):
+        withdrawn = unapproves and transitions.withdraw_approval(
+            post_id=post.pk, status=post.status, needs_approval=needs_approval
+        )
+        if unapproves and not withdrawn:
             raise lost
     if unapproves:
         post.refresh_from_db()

@@ -344,11 +344,12 @@ def reject(*, post_id: int, rejected_at: datetime, rejected_by_name: str, commen
     )
 
 
-def withdraw_approval(*, post_id: int, status: str) -> bool:
-    """An approved post's content or media was edited: the approval is void, a scheduled post waits again.
+def withdraw_approval(*, post_id: int, status: str, needs_approval: bool = False) -> bool:
+    """An approved post's content or media was edited (or edited by a member who needs approval): any
+    approval is void, the post needs one, and a scheduled post waits for it again.
 
-    Only for a post still in `status` with an approval and not at Buffer (Buffer would send it anyway:
-    `posts.services.post_update` refuses that edit first). Run in the edit's transaction.
+    Only for a post still in `status`, not at Buffer (Buffer would send it anyway: `posts.services.post_update`
+    refuses that edit first), and approved unless `needs_approval`. Run in the edit's transaction.
     """
     to = S.PENDING_APPROVAL if status == S.SCHEDULED else status
     return transition(
@@ -356,7 +357,8 @@ def withdraw_approval(*, post_id: int, status: str) -> bool:
         to=to,
         allowed_from=[status],
         only_if={"buffer_update_id": ""},
-        where=Q(approved_at__isnull=False),
+        where=Q() if needs_approval else Q(approved_at__isnull=False),
+        approval_required=True,
         **NO_APPROVAL,
         submitted_at=timezone.now() if status == S.SCHEDULED else F("submitted_at"),
     )

@@ -10,7 +10,7 @@ from web.accounts import login
 from web.accounts import settings as settings_views
 from web.accounts import views as accounts_views
 from web.campaigns import views as campaigns_views
-from web.posts import composer
+from web.posts import approvals, composer
 from web.posts import views as posts_views
 from web.review import public as review_public
 from web.review import views as review_views
@@ -28,6 +28,10 @@ urlpatterns = [
     path("posts/<int:pk>/cancel/", posts_views.post_cancel_view, name="post-cancel"),
     path("posts/<int:pk>/buffer/", posts_views.post_schedule_via_buffer_view, name="post-buffer"),
     path("posts/<int:pk>/delete/", posts_views.post_delete_view, name="post-delete"),
+    path("posts/<int:pk>/submit/", approvals.post_submit_view, name="post-submit"),
+    path("posts/<int:pk>/approve/", approvals.post_approve_view, name="post-approve"),
+    path("posts/<int:pk>/reject/", approvals.post_reject_view, name="post-reject"),
+    path("approvals/", approvals.approvals_view, name="approvals"),
     # Campaigns
     path("campaigns/", campaigns_views.campaign_list_view, name="campaign-list"),
     path("campaigns/new/", campaigns_views.campaign_create_view, name="campaign-create"),

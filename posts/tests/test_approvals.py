@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.tests.factories import MembershipFactory, SocialAccountFactory, UserFactory, WorkspaceFactory
+from accounts.tests.factories import UserFactory, WorkspaceFactory
 from kernel.errors import Conflict, Forbidden, InvalidInput
 from posts import approvals, services, transitions
 from posts.engine.dispatch import claim_due_posts
@@ -20,21 +20,6 @@ pytestmark = pytest.mark.django_db
 
 S = PostStatus
 NOW = timezone.now()
-
-
-@pytest.fixture
-def team():
-    return WorkspaceFactory(name="Brand team")
-
-
-@pytest.fixture
-def members(team):
-    return {role: MembershipFactory(workspace=team, role=role).user for role in Role.values}
-
-
-@pytest.fixture
-def contributor_account(team, members):
-    return SocialAccountFactory(owner=members[Role.CONTRIBUTOR], workspace=team)
 
 
 def team_post(account, **kwargs):

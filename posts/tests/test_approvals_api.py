@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.tests.factories import MembershipFactory, SocialAccountFactory, UserFactory, WorkspaceFactory
+from accounts.tests.factories import SocialAccountFactory, UserFactory
 from conftest import client_for
 from posts.models import Post, PostStatus
 from posts.tests.factories import PostFactory
@@ -16,21 +16,6 @@ from posts.tests.factories import PostFactory
 pytestmark = pytest.mark.django_db
 
 S = PostStatus
-
-
-@pytest.fixture
-def team():
-    return WorkspaceFactory(name="Brand team")
-
-
-@pytest.fixture
-def members(team):
-    return {role: MembershipFactory(workspace=team, role=role).user for role in Role.values}
-
-
-@pytest.fixture
-def account(team, members):
-    return SocialAccountFactory(owner=members[Role.CONTRIBUTOR], workspace=team)
 
 
 def as_member(user, team):
@@ -47,10 +32,12 @@ def a_post(account, status=S.PENDING_APPROVAL, **kwargs):
     return PostFactory(social_account=account, status=status, approval_required=True, **kwargs)
 
 
-def test_a_contributor_creates_a_scheduled_post_and_it_waits_for_approval(members, team, account):
+def test_a_contributor_creates_a_scheduled_post_and_it_waits_for_approval(members, team, contributor_account):
     soon = (timezone.now() + dt.timedelta(days=1)).isoformat()
     response = as_member(members[Role.CONTRIBUTOR], team).post(
-        "/api/v1/posts", {"social_account_id": account.pk, "content": "Hi", "scheduled_time": soon}, format="json"
+        "/api/v1/posts",
+        {"social_account_id": contributor_account.pk, "content": "Hi", "scheduled_time": soon},
+        format="json",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -82,8 +69,8 @@ def test_in_a_workspace_requiring_approval_even_an_editors_post_waits(members, t
     assert response.status_code == 201 and response.json()["posts"][0]["status"] == "pending_approval"
 
 
-def test_contributor_submits_and_manager_approves(members, team, account):
-    post = a_post(account, status=S.DRAFT)
+def test_contributor_submits_and_manager_approves(members, team, contributor_account):
+    post = a_post(contributor_account, status=S.DRAFT)
     response = call(members[Role.CONTRIBUTOR], team, post, "submit")
     assert response.status_code == 200 and response.json()["status"] == "pending_approval"
     response = call(members[Role.MANAGER], team, post, "approve", {"comment": "Go"})
@@ -93,8 +80,8 @@ def test_contributor_submits_and_manager_approves(members, team, account):
     assert body["approval_note"] == "Go" and body["approved_at"]
 
 
-def test_owner_rejects_with_a_comment_shown_on_the_post(members, team, account):
-    post = a_post(account)
+def test_owner_rejects_with_a_comment_shown_on_the_post(members, team, contributor_account):
+    post = a_post(contributor_account)
     response = call(members[Role.OWNER], team, post, "reject", {"comment": "Use the new logo"})
     assert response.status_code == 200
     body = response.json()
@@ -105,8 +92,8 @@ def test_owner_rejects_with_a_comment_shown_on_the_post(members, team, account):
 
 
 @pytest.mark.parametrize("body", [{}, {"comment": ""}, {"comment": "   "}])
-def test_reject_without_a_comment_is_a_400(members, team, account, body):
-    post = a_post(account)
+def test_reject_without_a_comment_is_a_400(members, team, contributor_account, body):
+    post = a_post(contributor_account)
     response = call(members[Role.MANAGER], team, post, "reject", body)
     assert response.status_code == 400 and "comment" in response.json()["errors"]
     post.refresh_from_db()
@@ -115,8 +102,8 @@ def test_reject_without_a_comment_is_a_400(members, team, account, body):
 
 @pytest.mark.parametrize("role", [Role.EDITOR, Role.CONTRIBUTOR, Role.VIEWER])
 @pytest.mark.parametrize("action", ["approve", "reject"])
-def test_below_manager_gets_a_403_naming_the_role(members, team, account, role, action):
-    post = a_post(account)
+def test_below_manager_gets_a_403_naming_the_role(members, team, contributor_account, role, action):
+    post = a_post(contributor_account)
     response = call(members[role], team, post, action, {"comment": "No"})
     assert response.status_code == 403
     assert "manager role or higher" in response.json()["detail"]
@@ -124,15 +111,15 @@ def test_below_manager_gets_a_403_naming_the_role(members, team, account, role, 
     assert post.status == S.PENDING_APPROVAL
 
 
-def test_a_viewer_cannot_submit(members, team, account):
-    response = call(members[Role.VIEWER], team, a_post(account, status=S.DRAFT), "submit")
+def test_a_viewer_cannot_submit(members, team, contributor_account):
+    response = call(members[Role.VIEWER], team, a_post(contributor_account, status=S.DRAFT), "submit")
     assert response.status_code == 403 and "contributor role or higher" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("action", ["submit", "approve", "reject"])
-def test_a_non_member_gets_a_404(team, account, action):
+def test_a_non_member_gets_a_404(team, contributor_account, action):
     outsider = UserFactory()
-    post = a_post(account)
+    post = a_post(contributor_account)
     as_team = call(outsider, team, post, action, {"comment": "x"})
     assert as_team.status_code == 404  # the workspace itself is not theirs
     own = client_for(outsider).post(f"/api/v1/posts/{post.pk}/{action}", {"comment": "x"}, format="json")
@@ -144,20 +131,20 @@ def test_an_unknown_post_is_a_404(members, team):
     assert response.status_code == 404
 
 
-def test_deciding_twice_is_a_409(members, team, account):
-    post = a_post(account)
+def test_deciding_twice_is_a_409(members, team, contributor_account):
+    post = a_post(contributor_account)
     assert call(members[Role.MANAGER], team, post, "approve").status_code == 200
     again = call(members[Role.OWNER], team, post, "reject", {"comment": "Too late"})
     assert again.status_code == 409 and "not waiting for approval" in again.json()["detail"]
 
 
-def test_submitting_a_scheduled_post_is_a_409(members, team, account):
-    response = call(members[Role.CONTRIBUTOR], team, a_post(account, status=S.SCHEDULED), "submit")
+def test_submitting_a_scheduled_post_is_a_409(members, team, contributor_account):
+    response = call(members[Role.CONTRIBUTOR], team, a_post(contributor_account, status=S.SCHEDULED), "submit")
     assert response.status_code == 409
 
 
-def test_rescheduling_as_a_contributor_submits(members, team, account):
-    post = a_post(account, status=S.CANCELLED)
+def test_rescheduling_as_a_contributor_submits(members, team, contributor_account):
+    post = a_post(contributor_account, status=S.CANCELLED)
     soon = (timezone.now() + dt.timedelta(days=2)).isoformat()
     response = client_for(members[Role.CONTRIBUTOR]).post(
         f"/api/v1/posts/{post.pk}/reschedule", {"scheduled_time": soon}, format="json"

@@ -166,6 +166,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:post-cancel", "POST"): R(302, 404, REDIRECT),
     ("web:post-buffer", "POST"): R(302, 404, REDIRECT),
     ("web:post-delete", "POST"): R(302, 404, REDIRECT),
+    ("web:post-submit", "POST"): R(302, 404, REDIRECT),
+    ("web:post-approve", "POST"): R(302, 404, REDIRECT),  # not waiting: a message, back to the queue
+    ("web:post-reject", "POST"): R(302, 404, REDIRECT),
+    ("web:approvals", "GET"): R(200, 200, REDIRECT),  # each caller's own workspace's queue
     ("web:campaign-list", "GET"): R(200, 200, REDIRECT, lists=True),
     ("web:campaign-create", "GET"): R(200, 200, REDIRECT),
     ("web:campaign-create", "POST"): R(400, 400, REDIRECT),
