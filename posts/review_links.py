@@ -38,7 +38,8 @@ from kernel.crypto import keyed_hash
 from kernel.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from kernel.wording import retry_after_seconds
 from posts.approvals import COMMENT_MAX, REVIEWER_NAME_MAX, post_approve, post_reject
-from posts.models import Post, PostStatus, ReviewAction, ReviewLink, ReviewLinkUse, is_in_buffer_queue
+from posts.models import Post, PostStatus, ReviewAction, ReviewLink, ReviewLinkUse
+from posts.selectors import calendar_days
 
 if TYPE_CHECKING:
     from accounts.models import User, Workspace
@@ -304,33 +305,11 @@ def review_link_posts(*, link: ReviewLink) -> QuerySet[Post]:
     )
 
 
-CALENDAR_FIELDS = ("id", "platform", "status", "scheduled_time", "content", "social_account_id", "campaign_id")
-
-
 def review_link_calendar(*, link: ReviewLink, start_date: dt.date, end_date: dt.date) -> list[dict]:
-    """The link's posts from start_date to end_date (days of the workspace), shaped like `calendar_for`. One query."""
-    tz = link.workspace.tzinfo
-    rows = (
-        review_link_posts(link=link)
-        .filter(
-            scheduled_time__gte=_local_midnight(start_date, tz),
-            scheduled_time__lt=_local_midnight(end_date + dt.timedelta(days=1), tz),
-        )
-        .order_by("scheduled_time", "id")
-        .values(*CALENDAR_FIELDS, "buffer_update_id")
+    """The link's posts from start_date to end_date (days of the workspace), shaped as `calendar_for`'s. One query."""
+    return calendar_days(
+        posts=review_link_posts(link=link), start_date=start_date, end_date=end_date, tz=link.workspace.tzinfo
     )
-    days: dict[dt.date, dict] = {}
-    day = start_date
-    while day <= end_date:
-        days[day] = {"date": day.isoformat(), "total": 0, "posts": []}
-        day += dt.timedelta(days=1)
-    for row in rows:
-        local = row["scheduled_time"].astimezone(tz)
-        queued = is_in_buffer_queue(row["status"], row.pop("buffer_update_id"))
-        entry = days[local.date()]
-        entry["posts"].append({**row, "scheduled_time": local.isoformat(), "in_buffer_queue": queued})
-        entry["total"] += 1
-    return list(days.values())
 
 
 def review_link_first_day(*, link: ReviewLink) -> dt.date | None:

@@ -9,7 +9,7 @@ import pytest
 from accounts.models import Role
 from accounts.tests.factories import MembershipFactory, SocialAccountFactory, WorkspaceFactory
 from campaigns.tests.factories import CampaignFactory
-from posts.tests.review_fixtures import team  # noqa: F401  (the review-link tests' team workspace)
+from posts.tests.review_fixtures import review_team  # noqa: F401  (the review-link tests' workspace)
 
 TOKEN = "sandbox-posts-token"
 

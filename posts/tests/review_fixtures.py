@@ -52,7 +52,7 @@ class Team:
 
 
 @pytest.fixture
-def team(db) -> Team:
+def review_team(db) -> Team:
     workspace = WorkspaceFactory.create(name="Acme", timezone="Europe/Berlin")
     members = {role: MembershipFactory.create(workspace=workspace, role=role).user for role in Role.values}
     account = SocialAccountFactory.create(owner=members[Role.EDITOR], workspace=workspace, account_name="@acme")

@@ -74,11 +74,11 @@ def test_poll_states_are_listed_read_only(admin_client):
     assert admin_client.get("/admin/posts/bufferpollstate/add/").status_code == 403
 
 
-def test_review_links_are_listed_without_their_token_and_revoked_through_the_service(admin_client, team):
+def test_review_links_are_listed_without_their_token_and_revoked_through_the_service(admin_client, review_team):
     from posts.models import ReviewAction, ReviewLink
     from posts.review_links import review_link_record_use
 
-    link, token = team.link()
+    link, token = review_team.link()
     review_link_record_use(link=link, action=ReviewAction.VIEWED, client_ip="203.0.113.4")
     listing = admin_client.get("/admin/posts/reviewlink/")
     page = admin_client.get(f"/admin/posts/reviewlink/{link.pk}/change/")

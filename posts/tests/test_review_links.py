@@ -26,8 +26,8 @@ pytestmark = pytest.mark.django_db
 
 
 class TestToken:
-    def test_only_a_keyed_hash_is_stored(self, team):
-        link, token = team.link()
+    def test_only_a_keyed_hash_is_stored(self, review_team):
+        link, token = review_team.link()
         stored = ReviewLink.objects.values_list("token_hash", flat=True).get(pk=link.pk)
         assert len(token) == 43
         assert stored == token_fingerprint(token)
@@ -35,21 +35,21 @@ class TestToken:
         row = ReviewLink.objects.filter(pk=link.pk).values().get()
         assert token not in repr(row)
 
-    def test_the_hash_is_keyed_by_the_secret_key(self, team, settings):
-        _link, token = team.link()
+    def test_the_hash_is_keyed_by_the_secret_key(self, review_team, settings):
+        _link, token = review_team.link()
         before = token_fingerprint(token)
         settings.SECRET_KEY = "another-secret-key-of-at-least-32-characters"
         assert token_fingerprint(token) != before
 
-    def test_two_links_get_different_tokens(self, team):
-        assert team.link()[1] != team.link()[1]
+    def test_two_links_get_different_tokens(self, review_team):
+        assert review_team.link()[1] != review_team.link()[1]
 
-    def test_the_token_opens_its_link(self, team):
-        link, token = team.link()
+    def test_the_token_opens_its_link(self, review_team):
+        link, token = review_team.link()
         assert review_link_for_token(token=token) == link
 
-    def test_the_stored_hash_is_compared_in_constant_time(self, team, monkeypatch):
-        _link, token = team.link()
+    def test_the_stored_hash_is_compared_in_constant_time(self, review_team, monkeypatch):
+        _link, token = review_team.link()
         calls = []
         real = hmac.compare_digest
 
@@ -66,15 +66,15 @@ class TestToken:
         ["", "x" * 43, "short", "a" * 44, "../../etc/passwd" + "a" * 27, "a" * 42 + "!"],
         ids=["empty", "unknown", "short", "long", "path", "bad-char"],
     )
-    def test_unknown_or_malformed_tokens_are_not_found(self, team, token):
-        team.link()
+    def test_unknown_or_malformed_tokens_are_not_found(self, review_team, token):
+        review_team.link()
         with pytest.raises(NotFound) as exc:
             review_link_for_token(token=token)
         assert exc.value.detail == review_links.NOT_VALID
 
-    def test_expired_revoked_and_unknown_look_the_same(self, team):
-        expired, expired_token = team.link()
-        revoked, revoked_token = team.link()
+    def test_expired_revoked_and_unknown_look_the_same(self, review_team):
+        expired, expired_token = review_team.link()
+        revoked, revoked_token = review_team.link()
         review_link_revoke(link=revoked)
         later = expired.expires_at + dt.timedelta(seconds=1)
         details = []
@@ -84,25 +84,25 @@ class TestToken:
             details.append(exc.value.detail)
         assert len(set(details)) == 1
 
-    def test_a_link_works_until_it_expires(self, team):
-        link, token = team.link()
+    def test_a_link_works_until_it_expires(self, review_team):
+        link, token = review_team.link()
         assert review_link_for_token(token=token, now=link.expires_at - dt.timedelta(seconds=1)) == link
         with pytest.raises(NotFound):
             review_link_for_token(token=token, now=link.expires_at)
 
 
 class TestCreate:
-    def _create(self, team, **kwargs):
+    def _create(self, review_team, **kwargs):
         kwargs.setdefault("expires_at", timezone.now() + dt.timedelta(days=1))
-        return review_link_create(workspace=team.workspace, actor=team.members[Role.MANAGER], **kwargs)
+        return review_link_create(workspace=review_team.workspace, actor=review_team.members[Role.MANAGER], **kwargs)
 
-    def test_a_campaign_link(self, team):
-        link, _ = self._create(team, campaign_id=team.campaign.pk)
-        assert (link.campaign, link.start_date, link.end_date) == (team.campaign, None, None)
-        assert link.created_by == team.members[Role.MANAGER] and link.workspace == team.workspace
+    def test_a_campaign_link(self, review_team):
+        link, _ = self._create(review_team, campaign_id=review_team.campaign.pk)
+        assert (link.campaign, link.start_date, link.end_date) == (review_team.campaign, None, None)
+        assert link.created_by == review_team.members[Role.MANAGER] and link.workspace == review_team.workspace
 
-    def test_a_range_link(self, team):
-        link, _ = self._create(team, start_date=dt.date(2031, 5, 1), end_date=dt.date(2031, 5, 31))
+    def test_a_range_link(self, review_team):
+        link, _ = self._create(review_team, start_date=dt.date(2031, 5, 1), end_date=dt.date(2031, 5, 31))
         assert link.campaign is None and link.start_date == dt.date(2031, 5, 1)
 
     @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ class TestCreate:
         [
             ({}, "campaign_id"),
             (
-                {"campaign_id": "team", "start_date": dt.date(2031, 5, 1), "end_date": dt.date(2031, 5, 2)},
+                {"campaign_id": "review_team", "start_date": dt.date(2031, 5, 1), "end_date": dt.date(2031, 5, 2)},
                 "campaign_id",
             ),
             ({"start_date": dt.date(2031, 5, 1)}, "end_date"),
@@ -121,72 +121,76 @@ class TestCreate:
         ],
         ids=["nothing", "both", "no-end", "no-start", "reversed", "too-long", "unknown-campaign"],
     )
-    def test_selection_errors(self, team, kwargs, field):
-        if kwargs.get("campaign_id") == "team":
-            kwargs["campaign_id"] = team.campaign.pk
+    def test_selection_errors(self, review_team, kwargs, field):
+        if kwargs.get("campaign_id") == "review_team":
+            kwargs["campaign_id"] = review_team.campaign.pk
         with pytest.raises(InvalidInput) as exc:
-            self._create(team, **kwargs)
+            self._create(review_team, **kwargs)
         assert field in exc.value.errors
         assert not ReviewLink.objects.exists()
 
-    def test_another_workspaces_campaign_is_an_unknown_one(self, team):
+    def test_another_workspaces_campaign_is_an_unknown_one(self, review_team):
         with pytest.raises(InvalidInput) as exc:
-            self._create(team, campaign_id=team.extra["rival_campaign"].pk)
+            self._create(review_team, campaign_id=review_team.extra["rival_campaign"].pk)
         assert exc.value.errors == {"campaign_id": ["No such campaign in this workspace."]}
 
     @pytest.mark.parametrize("delta", [dt.timedelta(0), -dt.timedelta(days=1), dt.timedelta(days=90, seconds=1)])
-    def test_expiry_in_the_future_within_90_days(self, team, delta):
+    def test_expiry_in_the_future_within_90_days(self, review_team, delta):
         now = timezone.now()
         with pytest.raises(InvalidInput) as exc:
-            self._create(team, campaign_id=team.campaign.pk, expires_at=now + delta, now=now)
+            self._create(review_team, campaign_id=review_team.campaign.pk, expires_at=now + delta, now=now)
         assert "expires_at" in exc.value.errors
 
-    def test_90_days_is_allowed(self, team):
+    def test_90_days_is_allowed(self, review_team):
         now = timezone.now()
-        link, _ = self._create(team, campaign_id=team.campaign.pk, expires_at=now + dt.timedelta(days=90), now=now)
+        link, _ = self._create(
+            review_team, campaign_id=review_team.campaign.pk, expires_at=now + dt.timedelta(days=90), now=now
+        )
         assert link.pk
 
 
 class TestPosts:
-    def test_a_campaign_link_shows_the_campaign_posts_of_its_workspace_only(self, team):
-        link, _ = team.link()
+    def test_a_campaign_link_shows_the_campaign_posts_of_its_workspace_only(self, review_team):
+        link, _ = review_team.link()
         stray = PostFactory(
-            social_account=team.other_workspace_post.social_account, campaign=team.campaign, scheduled_time=NOON
+            social_account=review_team.other_workspace_post.social_account,
+            campaign=review_team.campaign,
+            scheduled_time=NOON,
         )
         shown = set(review_link_posts(link=link))
-        assert shown == set(team.in_campaign)
-        assert stray not in shown and team.outside_campaign not in shown
+        assert shown == set(review_team.in_campaign)
+        assert stray not in shown and review_team.outside_campaign not in shown
 
-    def test_a_range_link_shows_the_days_in_the_workspace_timezone(self, team):
+    def test_a_range_link_shows_the_days_in_the_workspace_timezone(self, review_team):
         # Berlin is UTC+2 in May: 23:30 UTC on the 13th is already the 14th there, 22:30 UTC on the 14th the 15th.
-        account = team.in_campaign[0].social_account
+        account = review_team.in_campaign[0].social_account
         early = PostFactory(social_account=account, scheduled_time=dt.datetime(2031, 5, 13, 22, 30, tzinfo=dt.UTC))
         late = PostFactory(social_account=account, scheduled_time=dt.datetime(2031, 5, 14, 22, 30, tzinfo=dt.UTC))
-        link, _ = team.link(start_date=dt.date(2031, 5, 14), end_date=dt.date(2031, 5, 14))
+        link, _ = review_team.link(start_date=dt.date(2031, 5, 14), end_date=dt.date(2031, 5, 14))
         shown = set(review_link_posts(link=link))
-        assert shown == {early, team.in_campaign[0]}
-        assert late not in shown and team.other_workspace_post not in shown
+        assert shown == {early, review_team.in_campaign[0]}
+        assert late not in shown and review_team.other_workspace_post not in shown
 
-    def test_cancelled_posts_are_not_shown(self, team):
-        link, _ = team.link()
-        cancelled = team.in_campaign[0]
+    def test_cancelled_posts_are_not_shown(self, review_team):
+        link, _ = review_team.link()
+        cancelled = review_team.in_campaign[0]
         cancelled.status = PostStatus.CANCELLED
         cancelled.save(update_fields=["status"])
-        assert set(review_link_posts(link=link)) == {team.in_campaign[1]}
+        assert set(review_link_posts(link=link)) == {review_team.in_campaign[1]}
 
 
-def test_revoking_twice_keeps_the_first_time(team):
-    link, token = team.link()
+def test_revoking_twice_keeps_the_first_time(review_team):
+    link, token = review_team.link()
     first = review_link_revoke(link=link).revoked_at
     assert review_link_revoke(link=link, now=timezone.now() + dt.timedelta(hours=1)).revoked_at == first
     with pytest.raises(NotFound):
         review_link_for_token(token=token)
 
 
-def test_the_database_refuses_a_link_with_both_or_neither(team):
+def test_the_database_refuses_a_link_with_both_or_neither(review_team):
     from django.db import IntegrityError, transaction
 
-    link, _ = team.link()
+    link, _ = review_team.link()
     with pytest.raises(IntegrityError), transaction.atomic():
         ReviewLink.objects.filter(pk=link.pk).update(start_date=dt.date(2031, 1, 1), end_date=dt.date(2031, 1, 2))
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -207,29 +211,31 @@ class TestDecide:
             link=link, post_id=post.pk, decision=decision, client_ip="203.0.113.1", **kwargs
         )
 
-    def test_approve_records_the_decision(self, team):
-        link, _ = team.link()
-        post = self._decide(link, self._pending(team.in_campaign[0]), reviewer_name="  Clara  ", comment=" Fine ")
+    def test_approve_records_the_decision(self, review_team):
+        link, _ = review_team.link()
+        post = self._decide(
+            link, self._pending(review_team.in_campaign[0]), reviewer_name="  Clara  ", comment=" Fine "
+        )
         assert post.status == PostStatus.SCHEDULED and post.approved_by_name == "Clara"
         use = link.uses.get()
         assert (use.action, use.post, use.reviewer_name, use.comment) == ("approved", post, "Clara", "Fine")
 
-    def test_the_second_of_two_decisions_is_a_conflict_and_is_not_logged(self, team):
+    def test_the_second_of_two_decisions_is_a_conflict_and_is_not_logged(self, review_team):
         from kernel.errors import Conflict
 
-        link, _ = team.link()
-        post = self._pending(team.in_campaign[0])
+        link, _ = review_team.link()
+        post = self._pending(review_team.in_campaign[0])
         self._decide(link, post)
         with pytest.raises(Conflict):
             self._decide(link, post, "request_changes", comment="Too late")
         assert link.uses.count() == 1
 
-    def test_a_lost_race_inside_the_approval_logs_nothing(self, team, monkeypatch):
+    def test_a_lost_race_inside_the_approval_logs_nothing(self, review_team, monkeypatch):
         from kernel.errors import Conflict
         from posts import transitions
 
-        link, _ = team.link()
-        post = self._pending(team.in_campaign[0])
+        link, _ = review_team.link()
+        post = self._pending(review_team.in_campaign[0])
         monkeypatch.setattr(transitions, "approve", lambda **kwargs: False)  # another decision won meanwhile
         with pytest.raises(Conflict):
             self._decide(link, post)
@@ -245,9 +251,9 @@ class TestDecide:
             ({"decision": "publish"}, "decision"),
         ],
     )
-    def test_bad_decisions(self, team, kwargs, field):
-        link, _ = team.link()
-        post = self._pending(team.in_campaign[0])
+    def test_bad_decisions(self, review_team, kwargs, field):
+        link, _ = review_team.link()
+        post = self._pending(review_team.in_campaign[0])
         decision = kwargs.pop("decision", "approve")
         with pytest.raises(InvalidInput) as exc:
             self._decide(link, post, decision, **kwargs)
@@ -255,8 +261,8 @@ class TestDecide:
         post.refresh_from_db()
         assert post.status == PostStatus.PENDING_APPROVAL and not link.uses.exists()
 
-    def test_a_post_outside_the_link_is_not_found(self, team):
-        link, _ = team.link()
-        for post in (team.outside_campaign, team.other_workspace_post):
+    def test_a_post_outside_the_link_is_not_found(self, review_team):
+        link, _ = review_team.link()
+        for post in (review_team.outside_campaign, review_team.other_workspace_post):
             with pytest.raises(NotFound):
                 self._decide(link, self._pending(post))

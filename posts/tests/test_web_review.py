@@ -38,8 +38,8 @@ def _csrf_token(client: Client, url: str) -> str:
 
 
 class TestPublicPage:
-    def test_shows_the_campaign_posts_with_previews_in_the_workspace_timezone(self, team):
-        _link, token = team.link()
+    def test_shows_the_campaign_posts_with_previews_in_the_workspace_timezone(self, review_team):
+        _link, token = review_team.link()
         response = Client().get(f"/review/{token}/")
         assert response.status_code == 200
         page = response.content.decode()
@@ -50,31 +50,31 @@ class TestPublicPage:
         assert "Wed 14 May 2031, 12:00" in page  # 10:00 UTC is noon in Berlin
         assert "Times are in Europe/Berlin" in page
 
-    def test_a_range_link_shows_only_its_workspaces_posts_of_those_days(self, team):
-        _link, token = team.link(start_date=dt.date(2031, 5, 14), end_date=dt.date(2031, 5, 15))
+    def test_a_range_link_shows_only_its_workspaces_posts_of_those_days(self, review_team):
+        _link, token = review_team.link(start_date=dt.date(2031, 5, 14), end_date=dt.date(2031, 5, 15))
         page = Client().get(f"/review/{token}/").content.decode()
         assert "Spring is here" in page and "Unrelated news" in page
         assert "Sale ends soon" not in page  # the 16th
         assert "Rival secret plan" not in page  # same day, another workspace
 
-    def test_the_page_is_private(self, team):
-        _link, token = team.link()
+    def test_the_page_is_private(self, review_team):
+        _link, token = review_team.link()
         response = Client().get(f"/review/{token}/")
         assert response["Referrer-Policy"] == "no-referrer"
         assert response["Cache-Control"] == "no-store"
         assert "noindex" in response["X-Robots-Tag"]
 
-    def test_each_view_is_logged_with_the_client_address(self, team):
-        link, token = team.link()
+    def test_each_view_is_logged_with_the_client_address(self, review_team):
+        link, token = review_team.link()
         Client(REMOTE_ADDR="203.0.113.7").get(f"/review/{token}/")
         Client(REMOTE_ADDR="203.0.113.8").get(f"/review/{token}/?date=2031-06-01")
         uses = list(link.uses.order_by("id").values_list("action", "client_ip", "post_id"))
         assert uses == [(ReviewAction.VIEWED, "203.0.113.7", None), (ReviewAction.VIEWED, "203.0.113.8", None)]
 
-    def test_expired_revoked_and_unknown_links_answer_the_same_404(self, team):
-        expired, expired_token = team.link()
+    def test_expired_revoked_and_unknown_links_answer_the_same_404(self, review_team):
+        expired, expired_token = review_team.link()
         ReviewLink.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
-        revoked, revoked_token = team.link()
+        revoked, revoked_token = review_team.link()
         review_links.review_link_revoke(link=revoked)
         answers = [Client().get(f"/review/{token}/") for token in (expired_token, revoked_token, "u" * 43, "short")]
         assert [answer.status_code for answer in answers] == [404] * 4
@@ -82,9 +82,9 @@ class TestPublicPage:
         assert b"Spring is here" not in answers[0].content
         assert not ReviewLinkUse.objects.exists()
 
-    def test_query_count_is_pinned(self, team, django_assert_num_queries):
-        _link, token = team.link()
-        account = team.in_campaign[0].social_account
+    def test_query_count_is_pinned(self, review_team, django_assert_num_queries):
+        _link, token = review_team.link()
+        account = review_team.in_campaign[0].social_account
         Client().get(f"/review/{token}/")
         # the link with its workspace and campaign; the first post's day (where the calendar opens);
         # the month's posts; the list's count and page; this link's decisions on them; the logged view
@@ -93,17 +93,17 @@ class TestPublicPage:
         for day in range(20):
             PostFactory(
                 social_account=account,
-                campaign=team.campaign,
+                campaign=review_team.campaign,
                 scheduled_time=dt.datetime(2031, 5, 1 + day, 9, tzinfo=dt.UTC),
             )
         with django_assert_num_queries(7):
             assert Client().get(f"/review/{token}/").status_code == 200
 
-    def test_the_list_pages_and_the_calendar_moves_by_month(self, team, monkeypatch):
+    def test_the_list_pages_and_the_calendar_moves_by_month(self, review_team, monkeypatch):
         from web.review import public
 
         monkeypatch.setattr(public, "POSTS_PER_PAGE", 1)
-        _link, token = team.link()
+        _link, token = review_team.link()
         first = Client().get(f"/review/{token}/").content.decode()
         second = Client().get(f"/review/{token}/?page=2").content.decode()
         assert "Spring is here" in first and "Sale ends soon" not in first.split("All posts")[1]
@@ -112,9 +112,9 @@ class TestPublicPage:
         june = Client().get(f"/review/{token}/?date=2031-06-01").content.decode()
         assert "June 2031" in june and "0 posts in this view" in june
 
-    def test_public_pages_are_rate_limited_per_address(self, team, monkeypatch):
+    def test_public_pages_are_rate_limited_per_address(self, review_team, monkeypatch):
         monkeypatch.setattr(review_links, "PUBLIC_RATE_LIMIT", 3)
-        _link, token = team.link()
+        _link, token = review_team.link()
         client = Client(REMOTE_ADDR="198.51.100.1")
         assert [client.get(f"/review/{token}/").status_code for _ in range(4)] == [200, 200, 200, 429]
         limited = client.get(f"/review/{token}/")
@@ -125,9 +125,9 @@ class TestPublicPage:
 
 
 class TestDecisions:
-    def test_approve_through_the_page_with_csrf(self, team):
-        link, token = team.link()
-        post = _pending(team.in_campaign[0])
+    def test_approve_through_the_page_with_csrf(self, review_team):
+        link, token = review_team.link()
+        post = _pending(review_team.in_campaign[0])
         client = _csrf_client()
         url = f"/review/{token}/"
         csrf = _csrf_token(client, url)
@@ -151,9 +151,9 @@ class TestDecisions:
         page = client.get(url).content.decode()
         assert "Approved by Clara Client" in page and "Thank you" in page
 
-    def test_request_changes_through_the_page(self, team):
-        link, token = team.link()
-        post = _pending(team.in_campaign[1])
+    def test_request_changes_through_the_page(self, review_team):
+        link, token = review_team.link()
+        post = _pending(review_team.in_campaign[1])
         client = _csrf_client()
         csrf = _csrf_token(client, f"/review/{token}/")
         response = client.post(
@@ -171,9 +171,9 @@ class TestDecisions:
         assert post.rejected_by_name == "Clara"
         assert link.uses.filter(action=ReviewAction.CHANGES_REQUESTED, post=post, comment="Use the new logo").exists()
 
-    def test_without_the_csrf_token_nothing_happens(self, team):
-        link, token = team.link(log_safe=False)  # Django's CSRF failure log names the path
-        post = _pending(team.in_campaign[0])
+    def test_without_the_csrf_token_nothing_happens(self, review_team):
+        link, token = review_team.link(log_safe=False)  # Django's CSRF failure log names the path
+        post = _pending(review_team.in_campaign[0])
         response = _csrf_client().post(
             f"/review/{token}/posts/{post.pk}/", {"reviewer_name": "Mallory", "decision": "approve"}
         )
@@ -190,9 +190,9 @@ class TestDecisions:
             ({"reviewer_name": "Clara", "decision": "publish"}, "Choose Approve or Request changes."),
         ],
     )
-    def test_a_bad_decision_is_shown_again_and_changes_nothing(self, team, given, message):
-        link, token = team.link()
-        post = _pending(team.in_campaign[0])
+    def test_a_bad_decision_is_shown_again_and_changes_nothing(self, review_team, given, message):
+        link, token = review_team.link()
+        post = _pending(review_team.in_campaign[0])
         response = Client().post(f"/review/{token}/posts/{post.pk}/", given)
         assert response.status_code == 400
         assert message in response.content.decode()
@@ -200,9 +200,9 @@ class TestDecisions:
         assert post.status == PostStatus.PENDING_APPROVAL
         assert not link.uses.exclude(action=ReviewAction.VIEWED).exists()
 
-    def test_a_post_not_pending_approval_is_read_only(self, team):
-        link, token = team.link()
-        post = team.in_campaign[0]  # scheduled
+    def test_a_post_not_pending_approval_is_read_only(self, review_team):
+        link, token = review_team.link()
+        post = review_team.in_campaign[0]  # scheduled
         page = Client().get(f"/review/{token}/").content.decode()
         assert f'action="/review/{token}/posts/{post.pk}/"' not in page
         assert "Not waiting for approval" in page
@@ -213,9 +213,9 @@ class TestDecisions:
         assert post.status == PostStatus.SCHEDULED and post.approved_at is None
         assert not link.uses.exclude(action=ReviewAction.VIEWED).exists()
 
-    def test_a_post_outside_the_link_is_404(self, team):
-        link, token = team.link()
-        for post in (team.outside_campaign, team.other_workspace_post):
+    def test_a_post_outside_the_link_is_404(self, review_team):
+        link, token = review_team.link()
+        for post in (review_team.outside_campaign, review_team.other_workspace_post):
             _pending(post)
             response = Client().post(
                 f"/review/{token}/posts/{post.pk}/", {"reviewer_name": "Clara", "decision": "approve"}
@@ -225,49 +225,51 @@ class TestDecisions:
             assert post.status == PostStatus.PENDING_APPROVAL
         assert not link.uses.exists()
 
-    def test_a_revoked_link_cannot_decide(self, team):
-        link, token = team.link()
-        post = _pending(team.in_campaign[0])
+    def test_a_revoked_link_cannot_decide(self, review_team):
+        link, token = review_team.link()
+        post = _pending(review_team.in_campaign[0])
         review_links.review_link_revoke(link=link)
         response = Client().post(f"/review/{token}/posts/{post.pk}/", {"reviewer_name": "Clara", "decision": "approve"})
         assert response.status_code == 404
         post.refresh_from_db()
         assert post.status == PostStatus.PENDING_APPROVAL
 
-    def test_decisions_of_members_are_not_shown_to_the_reviewer(self, team):
+    def test_decisions_of_members_are_not_shown_to_the_reviewer(self, review_team):
         from posts.approvals import post_reject
 
-        _link, token = team.link()
-        post = _pending(team.in_campaign[0])
-        post_reject(post=post, approver=team.members[Role.MANAGER], comment="Internal: the client will hate this")
+        _link, token = review_team.link()
+        post = _pending(review_team.in_campaign[0])
+        post_reject(
+            post=post, approver=review_team.members[Role.MANAGER], comment="Internal: the client will hate this"
+        )
         page = Client().get(f"/review/{token}/").content.decode()
         assert "the client will hate this" not in page
 
 
 class TestManagersPage:
-    def _web(self, team, role):
+    def _web(self, review_team, role):
         client = Client()
-        client.force_login(team.members[role])
+        client.force_login(review_team.members[role])
         session = client.session
-        session[SESSION_KEY] = team.workspace.pk
+        session[SESSION_KEY] = review_team.workspace.pk
         session.save()
         return client
 
-    def test_a_manager_makes_a_link_and_sees_its_url_once(self, team):
-        client = self._web(team, Role.MANAGER)
+    def test_a_manager_makes_a_link_and_sees_its_url_once(self, review_team):
+        client = self._web(review_team, Role.MANAGER)
         expires = (timezone.localtime() + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
-        response = client.post("/review-links/", {"campaign": team.campaign.pk, "expires_at": expires})
+        response = client.post("/review-links/", {"campaign": review_team.campaign.pk, "expires_at": expires})
         assert response.status_code == 200
         page = response.content.decode()
         url = re.search(r'<code id="review-url">([^<]+)</code>', page).group(1)
         assert url.startswith("http://testserver/review/")
         link = ReviewLink.objects.get()
-        assert link.campaign == team.campaign and link.workspace == team.workspace
+        assert link.campaign == review_team.campaign and link.workspace == review_team.workspace
         assert Client().get(url.replace("http://testserver", "")).status_code == 200
         assert url not in client.get("/review-links/").content.decode()
 
-    def test_a_range_link_and_form_errors(self, team):
-        client = self._web(team, Role.OWNER)
+    def test_a_range_link_and_form_errors(self, review_team):
+        client = self._web(review_team, Role.OWNER)
         expires = (timezone.localtime() + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
         response = client.post(
             "/review-links/", {"start_date": "2031-05-10", "end_date": "2031-05-01", "expires_at": expires}
@@ -280,17 +282,19 @@ class TestManagersPage:
         )
         assert response.status_code == 200 and ReviewLink.objects.get().start_date == dt.date(2031, 5, 1)
 
-    def test_another_workspaces_campaign_is_not_a_choice(self, team):
-        client = self._web(team, Role.MANAGER)
+    def test_another_workspaces_campaign_is_not_a_choice(self, review_team):
+        client = self._web(review_team, Role.MANAGER)
         page = client.get("/review-links/").content.decode()
         assert "Spring sale" in page and "Rival campaign" not in page
         expires = (timezone.localtime() + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
-        response = client.post("/review-links/", {"campaign": team.extra["rival_campaign"].pk, "expires_at": expires})
+        response = client.post(
+            "/review-links/", {"campaign": review_team.extra["rival_campaign"].pk, "expires_at": expires}
+        )
         assert response.status_code == 400 and not ReviewLink.objects.exists()
 
-    def test_revoke(self, team):
-        link, token = team.link()
-        client = self._web(team, Role.MANAGER)
+    def test_revoke(self, review_team):
+        link, token = review_team.link()
+        client = self._web(review_team, Role.MANAGER)
         response = client.post(f"/review-links/{link.pk}/revoke/")
         assert response.status_code == 302
         link.refresh_from_db()
@@ -298,9 +302,9 @@ class TestManagersPage:
         assert Client().get(f"/review/{token}/").status_code == 404
 
     @pytest.mark.parametrize("role", [Role.EDITOR, Role.CONTRIBUTOR, Role.VIEWER])
-    def test_other_members_get_403(self, team, role):
-        link, _ = team.link()
-        client = self._web(team, role)
+    def test_other_members_get_403(self, review_team, role):
+        link, _ = review_team.link()
+        client = self._web(review_team, role)
         assert client.get("/review-links/").status_code == 403
         assert client.post("/review-links/", {}).status_code == 403
         response = client.post(f"/review-links/{link.pk}/revoke/")
@@ -308,20 +312,20 @@ class TestManagersPage:
         link.refresh_from_db()
         assert link.revoked_at is None
 
-    def test_another_workspaces_link_is_404(self, team):
-        link, _ = team.link()
+    def test_another_workspaces_link_is_404(self, review_team):
+        link, _ = review_team.link()
         rival = Client()
-        rival.force_login(team.outsider)
+        rival.force_login(review_team.outsider)
         assert rival.post(f"/review-links/{link.pk}/revoke/").status_code == 404
         assert "Spring sale" not in rival.get("/review-links/").content.decode()
 
-    def test_the_campaign_page_links_to_its_review_links(self, team):
-        client = self._web(team, Role.MANAGER)
-        page = client.get(f"/campaigns/{team.campaign.pk}/")
+    def test_the_campaign_page_links_to_its_review_links(self, review_team):
+        client = self._web(review_team, Role.MANAGER)
+        page = client.get(f"/campaigns/{review_team.campaign.pk}/")
         if page.status_code == 404:  # campaign pages still scoped by owner (workspace scoping lands with h1)
-            client.force_login(team.members[Role.EDITOR])
-            page = client.get(f"/campaigns/{team.campaign.pk}/")
-        assert f'href="/review-links/?campaign={team.campaign.pk}"' in page.content.decode()
+            client.force_login(review_team.members[Role.EDITOR])
+            page = client.get(f"/campaigns/{review_team.campaign.pk}/")
+        assert f'href="/review-links/?campaign={review_team.campaign.pk}"' in page.content.decode()
 
-    def test_anonymous_is_sent_to_login(self, team):
+    def test_anonymous_is_sent_to_login(self, review_team):
         assert Client().get("/review-links/")["Location"].startswith("/login/")
