@@ -8,7 +8,8 @@ from django.utils.text import Truncator
 from buffer_integration.exceptions import BufferError
 from kernel.errors import DomainError
 from posts import services
-from posts.models import BufferPollState, Post, PublishAttempt
+from posts.models import BufferPollState, Post, PublishAttempt, ReviewLink, ReviewLinkUse
+from posts.review_links import review_link_revoke
 
 
 class PublishAttemptInline(admin.TabularInline):
@@ -121,3 +122,39 @@ class BufferPollStateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class ReviewLinkUseInline(admin.TabularInline):
+    model = ReviewLinkUse
+    fields = ("at", "action", "post", "reviewer_name", "comment", "client_ip")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-at", "-id")
+    max_num = 0  # the log is written by the review page only
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("post")
+
+
+@admin.register(ReviewLink)
+class ReviewLinkAdmin(admin.ModelAdmin):
+    """Client review links and their use log. The token is not stored, so nothing here can show it."""
+
+    list_display = ("id", "workspace", "campaign", "start_date", "end_date", "expires_at", "revoked_at", "created_by")
+    list_select_related = ("workspace", "campaign", "created_by")
+    list_filter = ("revoked_at",)
+    search_fields = ("workspace__name", "campaign__name")
+    readonly_fields = [field.name for field in ReviewLink._meta.fields if field.name != "token_hash"]
+    exclude = ("token_hash",)
+    inlines = [ReviewLinkUseInline]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made by managers (API or pages), where the URL is shown once
+
+    @admin.action(description="Revoke the selected review links")
+    def revoke(self, request, queryset) -> None:
+        for link in queryset:
+            review_link_revoke(link=link)
+        self.message_user(request, f"Revoked {queryset.count()} review link(s).", messages.SUCCESS)

@@ -6,20 +6,25 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from accounts.roles import Capability, require
+from accounts.scoping import request_membership
 from kernel.api.views import OwnedModelViewSet
 from kernel.errors import InvalidInput
 from kernel.users import request_user
-from posts import selectors, services
+from posts import approvals, selectors, services
 from posts.filters import PostFilter
 from posts.models import Post
 from posts.serializers import (
+    ApproveSerializer,
     CalendarQuerySerializer,
     CalendarSerializer,
     PostBulkResultSerializer,
     PostBulkSerializer,
     PostSerializer,
+    RejectSerializer,
     RescheduleSerializer,
     bulk_errors_by_index,
 )
@@ -37,6 +42,10 @@ BUFFER = {
         "`Retry-After` (seconds); the post is unchanged."
     )
 }
+FORBIDDEN = {
+    403: OpenApiResponse(description="Your role in the workspace does not allow this: `detail` names the role needed.")
+}
+WAITING = {409: OpenApiResponse(description="The post is not waiting for approval (or was decided meanwhile).")}
 CALENDAR_FILTERS = [
     OpenApiParameter("status", str, many=True, description="Only posts in these statuses."),
     OpenApiParameter("platform", str),
@@ -67,11 +76,27 @@ class PostViewSet(OwnedModelViewSet):
     serializer_class = PostSerializer
     filterset_class = PostFilter
 
+    def _needs_approval(self) -> bool:
+        """The caller's posts need approval in the workspace they act in (`posts.approvals.needs_approval`)."""
+        return approvals.membership_needs_approval(request_membership(self.request))
+
+    def _post_in_workspace(self, capability: Capability) -> Post:
+        """The post in the caller's workspace, once their role allows `capability` (403 naming the role)."""
+        membership = request_membership(self.request)
+        require(membership, capability)
+        # Not self.get_object(): a manager decides on posts of other members of the workspace.
+        post = get_object_or_404(Post.objects.with_relations(), pk=self.kwargs["pk"], workspace=membership.workspace)
+        return post
+
     def perform_create(self, serializer):
-        serializer.instance = services.post_create(owner=request_user(self.request), **serializer.validated_data)
+        serializer.instance = services.post_create(
+            owner=request_user(self.request), needs_approval=self._needs_approval(), **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
-        serializer.instance = services.post_update(post=serializer.instance, **serializer.validated_data)
+        serializer.instance = services.post_update(
+            post=serializer.instance, needs_approval=self._needs_approval(), **serializer.validated_data
+        )
 
     def perform_destroy(self, instance):
         services.post_delete(post=instance)
@@ -86,7 +111,8 @@ class PostViewSet(OwnedModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
-        return self._post_response(services.post_schedule_via_buffer(post=self.get_object()))
+        post = self.get_object()
+        return self._post_response(services.post_schedule_via_buffer(post=post, needs_approval=self._needs_approval()))
 
     @extend_schema(
         summary="Cancel a post that is not published (withdrawn from Buffer when handed over)",
@@ -107,7 +133,48 @@ class PostViewSet(OwnedModelViewSet):
         post = self.get_object()
         body = RescheduleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._post_response(services.post_reschedule(post=post, **body.validated_data))
+        rescheduled = services.post_reschedule(post=post, needs_approval=self._needs_approval(), **body.validated_data)
+        return self._post_response(rescheduled)
+
+    @extend_schema(
+        summary="Submit a draft (a rejected post is one) for approval: it goes to pending_approval",
+        description="Needs the contributor role or higher. The post needs a scheduled_time that may be "
+        "scheduled; a manager or owner then approves it (scheduled at its time) or rejects it (back to draft).",
+        request=None,
+        responses={200: PostSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        post = self._post_in_workspace(Capability.EDIT_POSTS)
+        return self._post_response(approvals.post_submit(post=post, actor=request_user(request)))
+
+    @extend_schema(
+        summary="Approve a post waiting for approval: it is scheduled at its scheduled_time",
+        description="Managers and owners. A time already past sends it at once.",
+        request=ApproveSerializer,
+        responses={200: PostSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND, **WAITING},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        post = self._post_in_workspace(Capability.APPROVE)
+        body = ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        comment = body.validated_data.get("comment", "")
+        return self._post_response(approvals.post_approve(post=post, approver=request_user(request), comment=comment))
+
+    @extend_schema(
+        summary="Reject a post waiting for approval: back to draft, with the comment shown on it",
+        description="Managers and owners. The comment is required (400 when missing or blank).",
+        request=RejectSerializer,
+        responses={200: PostSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND, **WAITING},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        post = self._post_in_workspace(Capability.APPROVE)
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        comment = body.validated_data["comment"]
+        return self._post_response(approvals.post_reject(post=post, approver=request_user(request), comment=comment))
 
     @extend_schema(
         summary=f"Create up to {services.MAX_BULK} posts, all or nothing",
@@ -124,7 +191,9 @@ class PostViewSet(OwnedModelViewSet):
             raise InvalidInput.from_errors(
                 errors, prefix="Nothing was created: " if "posts" in errors else "Nothing was created; item "
             )
-        posts = services.posts_bulk_create(owner=request.user, items=body.validated_data["posts"])
+        posts = services.posts_bulk_create(
+            owner=request.user, items=body.validated_data["posts"], needs_approval=self._needs_approval()
+        )
         result = {"count": len(posts), "posts": PostSerializer(posts, many=True).data}
         return Response(result, status=status.HTTP_201_CREATED)
 

@@ -48,10 +48,14 @@ def compose_posts(
     fields: Mapping[str, Any],
     network_options: Mapping[int, dict[str, Any]],
     action: ComposerAction,
+    needs_approval: bool = False,
 ) -> Composed:
     """One post per account, all or nothing (`posts_bulk_create`); then, for "Schedule via Buffer", each
     is handed to Buffer. A post Buffer does not take is still created and scheduled: SocialHub publishes
-    it itself at its time, and `not_handed` says which and why, for the page to tell the person."""
+    it itself at its time, and `not_handed` says which and why, for the page to tell the person.
+
+    `needs_approval` (the author's posts need approval): scheduling submits them for approval, and none
+    goes to Buffer before it is approved."""
     status = PostStatus.DRAFT if action == ComposerAction.DRAFT else PostStatus.SCHEDULED
     scheduled_time = _scheduled_time(action, fields.get("scheduled_time"))
     items = [
@@ -64,9 +68,9 @@ def compose_posts(
         }
         for account in accounts
     ]
-    posts = services.posts_bulk_create(owner=owner, items=items)
+    posts = services.posts_bulk_create(owner=owner, items=items, needs_approval=needs_approval)
     not_handed: dict[int, ServiceError] = {}
-    if action == ComposerAction.BUFFER:
+    if action == ComposerAction.BUFFER and not needs_approval:
         for index, post in enumerate(posts):
             try:
                 posts[index] = services.post_schedule_via_buffer(post=post)
@@ -75,26 +79,28 @@ def compose_posts(
     return Composed(posts=posts, not_handed=not_handed)
 
 
-def edit_post(*, post: Post, changes: PostChanges, action: ComposerAction) -> Post:
+def edit_post(*, post: Post, changes: PostChanges, action: ComposerAction, needs_approval: bool = False) -> Post:
     """Edit, then schedule or hand to Buffer as the button says: all of it or none of it.
 
     One transaction around the three steps, with Buffer asked at most once and last: handing over
     refuses a post already at Buffer before anything is written, and only a post already at Buffer
     is edited there (by `post_update`, when it stays scheduled, with nothing after it). So when a
     rule or Buffer says no, the edit is rolled back with it rather than left half-applied.
+    `needs_approval` (the editor's posts need approval): scheduling submits the post for approval instead.
     """
     if action == ComposerAction.BUFFER:
         # Checked first: post_schedule_via_buffer would refuse only after post_update had edited it at Buffer.
-        ensure_can_hand_to_buffer(post)
+        ensure_can_hand_to_buffer(post, needs_approval=needs_approval)
     scheduled_time = _scheduled_time(action, changes.get("scheduled_time"))
     changes = changes.copy()
     changes["scheduled_time"] = scheduled_time
     with transaction.atomic():
-        post = services.post_update(post=post, **changes)
-        if action in (ComposerAction.SCHEDULE, ComposerAction.PUBLISH) and post.status != PostStatus.SCHEDULED:
+        post = services.post_update(post=post, needs_approval=needs_approval, **changes)
+        waiting = (PostStatus.SCHEDULED, PostStatus.PENDING_APPROVAL)
+        if action in (ComposerAction.SCHEDULE, ComposerAction.PUBLISH) and post.status not in waiting:
             if scheduled_time is None:
                 raise InvalidInput.from_errors({"scheduled_time": ["Choose a date and time to schedule the post."]})
-            post = services.post_reschedule(post=post, scheduled_time=scheduled_time)
+            post = services.post_reschedule(post=post, scheduled_time=scheduled_time, needs_approval=needs_approval)
         if action == ComposerAction.BUFFER:
-            post = services.post_schedule_via_buffer(post=post)
+            post = services.post_schedule_via_buffer(post=post, needs_approval=needs_approval)
     return post

@@ -18,6 +18,9 @@ class PostStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
     # Buffer may or may not have it (lost answer, dead worker): the engine asks Buffer before any resend.
     RECONCILING = "reconciling", "Reconciling"
+    # Submitted by a member who needs approval (posts.approvals): a manager approves (-> scheduled) or
+    # rejects (-> draft, with the comment). Never claimed by the engine.
+    PENDING_APPROVAL = "pending_approval", "Needs approval"
 
 
 def is_in_buffer_queue(status: str, buffer_update_id: str) -> bool:
@@ -25,18 +28,24 @@ def is_in_buffer_queue(status: str, buffer_update_id: str) -> bool:
     return status == PostStatus.SCHEDULED and bool(buffer_update_id)
 
 
+# A post that needs approval goes out only once approved (posts.approvals); the engine's claim checks it too.
+APPROVED_OR_NOT_REQUIRED = Q(approval_required=False) | Q(approved_at__isnull=False)
+
+
 class PostQuerySet(models.QuerySet):
     def owned_by(self, user) -> PostQuerySet:
         return self.filter(owner=user)
 
     def with_relations(self) -> PostQuerySet:
-        return self.select_related("social_account", "campaign")
+        return self.select_related("social_account", "campaign", "approved_by")
 
     def due(self, *, now) -> PostQuerySet:
         """What the dispatcher may claim: scheduled, due, ours to send (not at Buffer), not held, retry time reached."""
-        return self.filter(
-            status=PostStatus.SCHEDULED, scheduled_time__lte=now, buffer_update_id="", hold_reason=""
-        ).filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+        return (
+            self.filter(status=PostStatus.SCHEDULED, scheduled_time__lte=now, buffer_update_id="", hold_reason="")
+            .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+            .filter(APPROVED_OR_NOT_REQUIRED)
+        )
 
 
 class Post(TimestampedModel):
@@ -58,7 +67,7 @@ class Post(TimestampedModel):
     # in SocialHub's names; posts.network_options validates them and fills Buffer's defaults.
     network_options = models.JSONField(default=dict, blank=True)
     scheduled_time = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=12, choices=PostStatus.choices, default=PostStatus.DRAFT)
+    status = models.CharField(max_length=20, choices=PostStatus.choices, default=PostStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     # Set when the post was handed to Buffer ("schedule via Buffer" or published through it).
     buffer_update_id = models.CharField(max_length=64, blank=True, default="")
@@ -76,6 +85,21 @@ class Post(TimestampedModel):
     hold_reason = models.CharField(max_length=200, blank=True, default="")
     # published_at - scheduled_time, or how late a post was found due when LATE_POST_POLICY failed it.
     lateness_seconds = models.FloatField(null=True, blank=True)
+    # Approvals (posts.approvals; changed only through posts.transitions). `approval_required`: it may go out
+    # only once approved; `approved_at` is set while the current content is approved (an edit clears it).
+    approval_required = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who approved or rejected it when that was no member: the name a client gave on a review link.
+    approved_by_name = models.CharField(max_length=100, blank=True, default="")
+    approval_note = models.TextField(blank=True, default="")
+    # The last rejection, kept (and shown) until the post is approved.
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejected_by_name = models.CharField(max_length=150, blank=True, default="")
+    rejection_comment = models.TextField(blank=True, default="")
 
     objects = PostQuerySet.as_manager()
 
@@ -105,6 +129,22 @@ class Post(TimestampedModel):
         if self.scheduled_time is None:
             raise ValueError(f"Post #{self.pk} has no scheduled time")
         return self.scheduled_time
+
+    @property
+    def awaits_approval(self) -> bool:
+        """It needs an approval it does not have (so the engine will not send it)."""
+        return self.approval_required and self.approved_at is None
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == PostStatus.DRAFT and self.rejected_at is not None
+
+    @property
+    def approver_name(self) -> str:
+        """Who approved the current content: a member's username or a review link's reviewer; "" if nobody."""
+        if self.approved_at is None:
+            return ""
+        return self.approved_by.get_username() if self.approved_by is not None else self.approved_by_name
 
     @property
     def is_handed_to_buffer(self) -> bool:
@@ -180,3 +220,82 @@ class BufferPollState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream} poll of {self.key_digest[:8]}/{self.organization_id or '-'}"
+
+
+class ReviewLinkQuerySet(models.QuerySet):
+    def of_workspace(self, workspace) -> ReviewLinkQuerySet:
+        return self.filter(workspace=workspace)
+
+    def usable(self, *, now) -> ReviewLinkQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ReviewLink(TimestampedModel):
+    """A link a client opens without an account to review posts: a campaign's, or those of a date range.
+
+    The token is never stored: `token_hash` is its keyed hash (`posts.review_links.token_fingerprint`), so
+    the URL is shown once, when the link is made. Expired, revoked and unknown tokens look alike (404).
+    """
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="review_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="review_links"
+    )
+    # Either a campaign or a date range (days of the workspace's timezone, both inclusive).
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="review_links"
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(max_length=100, unique=True, editable=False)
+
+    objects = ReviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(campaign__isnull=False, start_date__isnull=True, end_date__isnull=True)
+                    | Q(campaign__isnull=True, start_date__isnull=False, end_date__isnull=False)
+                ),
+                name="review_link_campaign_xor_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="review_link_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review link #{self.pk}"
+
+    def is_usable(self, *, now: dt.datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+class ReviewAction(models.TextChoices):
+    VIEWED = "viewed", "Viewed"
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class ReviewLinkUse(models.Model):
+    """One use of a review link: a page view, or a reviewer's decision on one post."""
+
+    link = models.ForeignKey(ReviewLink, on_delete=models.CASCADE, related_name="uses")
+    at = models.DateTimeField(db_index=True)
+    action = models.CharField(max_length=20, choices=ReviewAction.choices)
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="review_uses")
+    reviewer_name = models.CharField(max_length=100, blank=True, default="")
+    comment = models.TextField(blank=True, default="")
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["link", "at"], name="review_use_link_at")]
+
+    def __str__(self) -> str:
+        return f"{self.action} via review link {self.link_id}"

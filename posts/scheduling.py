@@ -98,7 +98,7 @@ def _lost(post: Post, action: str) -> Conflict:
     return Conflict(f"Post {post.pk} is now {status or 'deleted'}: it cannot be {action}.")
 
 
-def _schedulable_errors(*, post: Post, scheduled_time: datetime | None) -> dict[str, list[str]]:
+def schedulable_errors(*, post: Post, scheduled_time: datetime | None) -> dict[str, list[str]]:
     errors = _post_rule_errors(post=post, scheduled_time=scheduled_time)
     return errors or time_capacity_errors(owner=post.owner, scheduled_time=scheduled_time, moving=post.pk)
 
@@ -117,24 +117,29 @@ def _post_rule_errors(*, post: Post, scheduled_time: datetime | None) -> dict[st
     )
 
 
-def ensure_can_hand_to_buffer(post: Post) -> None:
-    """Refuse (409) a post that cannot go to Buffer as it is: wrong status, or already there."""
+def ensure_can_hand_to_buffer(post: Post, *, needs_approval: bool = False) -> None:
+    """Refuse (409) a post that cannot go to Buffer as it is: wrong status, already there, or not approved.
+
+    `needs_approval`: the caller's posts need approval (`posts.approvals.needs_approval`).
+    """
     if post.status not in transitions.ALLOWED_FROM["hand_to_buffer"]:
         raise Conflict(f"Post {post.pk} is {post.status}: only draft, scheduled or failed posts go to Buffer.")
+    if (post.approval_required or needs_approval) and post.approved_at is None:
+        raise Conflict(f"Post {post.pk} needs approval before it goes to Buffer: submit it for approval first.")
     if post.is_handed_to_buffer:
         raise Conflict(
             f"Post {post.pk} is already at Buffer (update {post.buffer_update_id}); use /reschedule to move it."
         )
 
 
-def post_schedule_via_buffer(*, post: Post) -> Post:
+def post_schedule_via_buffer(*, post: Post, needs_approval: bool = False) -> Post:
     """Create the post's update at Buffer for its scheduled_time and record the update id."""
-    ensure_can_hand_to_buffer(post)
+    ensure_can_hand_to_buffer(post, needs_approval=needs_approval)
     if not post.social_account.buffer_profile_id:
         raise InvalidInput.from_errors(
             {"social_account_id": ["This account has no buffer_profile_id: set it or sync it first."]}
         )
-    errors = _schedulable_errors(post=post, scheduled_time=post.scheduled_time)
+    errors = schedulable_errors(post=post, scheduled_time=post.scheduled_time)
     if errors:
         raise InvalidInput.from_errors(errors)
     backend = backend_for_account(account=post.social_account)
@@ -161,19 +166,27 @@ def post_cancel(*, post: Post) -> Post:
     return post
 
 
-def post_reschedule(*, post: Post, scheduled_time: datetime) -> Post:
-    """Schedule at a new time; a pending Buffer update is moved there, a stale one withdrawn."""
+def post_reschedule(*, post: Post, scheduled_time: datetime, needs_approval: bool = False) -> Post:
+    """Schedule at a new time; a pending Buffer update is moved there, a stale one withdrawn.
+
+    A post that needs approval (`needs_approval`: the caller's posts do; or the post already did) and
+    has none is submitted instead (pending_approval), and any Buffer update of it withdrawn.
+    """
     if post.status not in transitions.ALLOWED_FROM["reschedule"]:
         raise Conflict(f"Post {post.pk} is {post.status}: it can no longer be rescheduled.")
-    errors = _schedulable_errors(post=post, scheduled_time=scheduled_time)
+    errors = schedulable_errors(post=post, scheduled_time=scheduled_time)
     if errors:
         raise InvalidInput.from_errors(errors)
-    keep = post.is_handed_to_buffer and post.status == PostStatus.SCHEDULED
+    submits = (post.approval_required or needs_approval) and post.approved_at is None
+    keep = post.is_handed_to_buffer and post.status == PostStatus.SCHEDULED and not submits
     if keep:
         edit_at_buffer(post=post, content=post.content, media_urls=post.media_urls, scheduled_time=scheduled_time)
     elif post.is_handed_to_buffer:
         withdraw_from_buffer(post=post)  # a failed update at Buffer cannot be edited; /schedule hands it anew
-    if not transitions.reschedule(post_id=post.pk, scheduled_time=scheduled_time, keep_buffer_update=keep):
+    rescheduled = transitions.reschedule(
+        post_id=post.pk, scheduled_time=scheduled_time, keep_buffer_update=keep, needs_approval=needs_approval
+    )
+    if not rescheduled:
         raise _lost(post, "rescheduled")
     post.refresh_from_db()
     return post

@@ -21,6 +21,7 @@ CALENDAR_FIELDS = (
     "campaign_id",
     "network_options",
     "buffer_update_id",
+    "rejected_at",
 )
 
 
@@ -38,8 +39,13 @@ def calendar_for(
     """
     base = posts if posts is not None else Post.objects.all()
     queryset = cast(PostQuerySet, base).owned_by(user)  # Post's querysets are PostQuerySets (Post.objects)
+    return calendar_days(posts=queryset, start_date=start_date, end_date=end_date, tz=tz)
+
+
+def calendar_days(*, posts: QuerySet[Post], start_date: dt.date, end_date: dt.date, tz: ZoneInfo) -> list[dict]:
+    """`calendar_for` over posts already scoped by the caller (e.g. a client review link's). One query."""
     rows = (
-        queryset.filter(
+        posts.filter(
             scheduled_time__gte=_local_midnight(start_date, tz),
             scheduled_time__lt=_local_midnight(end_date + dt.timedelta(days=1), tz),
         )
@@ -55,7 +61,10 @@ def calendar_for(
         local = row["scheduled_time"].astimezone(tz)
         entry = days[local.date()]
         queued = is_in_buffer_queue(row["status"], row.pop("buffer_update_id"))
-        entry["posts"].append({**row, "scheduled_time": local.isoformat(), "in_buffer_queue": queued})
+        rejected = row.pop("rejected_at") is not None and row["status"] == PostStatus.DRAFT
+        entry["posts"].append(
+            {**row, "scheduled_time": local.isoformat(), "in_buffer_queue": queued, "rejected": rejected}
+        )
         entry["counts"][row["status"]] += 1
         entry["total"] += 1
     return list(days.values())

@@ -111,7 +111,21 @@ class PostSerializer(StrictModelSerializer):
         choices=PostStatus.choices,
         required=False,
         help_text="On create: `draft` or `scheduled` (default: scheduled when scheduled_time is given, "
-        "else draft). Later changes go through /schedule, /cancel and /reschedule.",
+        "else draft); `scheduled` by a member whose posts need approval gives `pending_approval`. Later "
+        "changes go through /schedule, /cancel, /reschedule, /submit, /approve and /reject.",
+    )
+    approval_required = serializers.BooleanField(
+        read_only=True,
+        help_text="The post goes out only once approved (its author needs approval, or it was submitted).",
+    )
+    approved_by = serializers.CharField(
+        source="approver_name",
+        read_only=True,
+        help_text="Who approved the current content: a member's username, or the name a client gave on a "
+        'review link; "" while it is not approved (editing approved content or media withdraws the approval).',
+    )
+    rejected_by = serializers.CharField(
+        source="rejected_by_name", read_only=True, help_text="Who rejected it last (until it is approved)."
     )
 
     class Meta:
@@ -136,6 +150,14 @@ class PostSerializer(StrictModelSerializer):
             "hold_reason",
             "retry_at",
             "lateness_seconds",
+            "approval_required",
+            "submitted_at",
+            "approved_at",
+            "approved_by",
+            "approval_note",
+            "rejected_at",
+            "rejected_by",
+            "rejection_comment",
             "created_at",
             "updated_at",
         ]
@@ -149,9 +171,20 @@ class PostSerializer(StrictModelSerializer):
             "hold_reason",
             "retry_at",
             "lateness_seconds",
+            "submitted_at",
+            "approved_at",
+            "approval_note",
+            "rejected_at",
+            "rejection_comment",
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            "submitted_at": {"help_text": "When it was last submitted for approval."},
+            "approved_at": {"help_text": "When its current content was approved; null while it is not."},
+            "approval_note": {"help_text": "The approver's comment, if they gave one."},
+            "rejection_comment": {"help_text": "What the last rejection asked to change; kept until it is approved."},
+        }
 
 
 class PostBulkSerializer(StrictSerializer):
@@ -170,6 +203,18 @@ def bulk_errors_by_index(errors: dict) -> dict:
     if isinstance(items, list) and all(isinstance(item, dict) for item in items):
         return {str(index): item for index, item in enumerate(items) if item}
     return errors
+
+
+class ApproveSerializer(StrictSerializer):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Optional note for the author."
+    )
+
+
+class RejectSerializer(StrictSerializer):
+    comment = serializers.CharField(
+        allow_blank=True, max_length=2000, help_text="What should change (required, not blank); shown on the post."
+    )
 
 
 class RescheduleSerializer(StrictSerializer):
@@ -217,6 +262,7 @@ class CalendarPostSerializer(serializers.Serializer):
     content = serializers.CharField()
     status = serializers.ChoiceField(choices=PostStatus.choices)
     in_buffer_queue = serializers.BooleanField(help_text="Handed to Buffer's queue (see the post's field).")
+    rejected = serializers.BooleanField(help_text="A draft a reviewer rejected (its rejection_comment says why).")
     platform = serializers.CharField()
     network_options = NetworkOptionsField()
     scheduled_time = serializers.DateTimeField(help_text="In the calendar's timezone.")

@@ -68,9 +68,18 @@ def owned_campaigns(*, owner: User, ids: Iterable[int | None]) -> dict[int, Camp
 
 
 def _build(
-    *, owner: User, item: dict[str, Any], accounts: dict[int, SocialAccount], campaigns: dict[int, Campaign]
+    *,
+    owner: User,
+    item: dict[str, Any],
+    accounts: dict[int, SocialAccount],
+    campaigns: dict[int, Campaign],
+    needs_approval: bool = False,
 ) -> tuple[Post, dict[str, list[str]]]:
-    """An unsaved Post from validated input, with every rule it breaks."""
+    """An unsaved Post from validated input, with every rule it breaks.
+
+    `needs_approval` (the author's posts need approval: `posts.approvals.needs_approval`): a post
+    created scheduled is submitted for approval instead (pending_approval), a draft remembers it.
+    """
     account = accounts.get(item["social_account_id"])
     campaign_id = item.get("campaign_id")
     campaign = campaigns.get(campaign_id) if campaign_id is not None else None
@@ -111,8 +120,12 @@ def _build(
         media_urls=media_urls,
         network_options=clean_network_options(network_options) if isinstance(network_options, dict) else {},
         scheduled_time=scheduled_time,
-        status=status,
+        status=PostStatus.PENDING_APPROVAL if needs_approval and status == PostStatus.SCHEDULED else status,
+        approval_required=needs_approval,
+        submitted_at=timezone.now() if needs_approval and status == PostStatus.SCHEDULED else None,
     )
+    if account is not None and account.workspace_id is not None:
+        post.workspace_id = account.workspace_id
     return post, errors
 
 
@@ -127,7 +140,9 @@ def post_create(
     media_urls: list[str] | None = None,
     status: str | None = None,
     network_options: dict[str, Any] | None = None,
+    needs_approval: bool = False,
 ) -> Post:
+    """`needs_approval`: the author's posts need approval, so a scheduled one is submitted (see `_build`)."""
     item = {
         "network_options": network_options,
         "social_account_id": social_account_id,
@@ -143,6 +158,7 @@ def post_create(
         item=item,
         accounts=owned_accounts(owner=owner, ids=[social_account_id]),
         campaigns=owned_campaigns(owner=owner, ids=[campaign_id]),
+        needs_approval=needs_approval,
     )
     errors = errors or day_capacity_errors(owner=owner, posts=[post]).get(0, {})
     if errors:
@@ -151,8 +167,11 @@ def post_create(
     return post
 
 
-def posts_bulk_create(*, owner: User, items: list[dict[str, Any]]) -> list[Post]:
-    """All or nothing: every item is checked (2 queries for all accounts and campaigns) before one insert."""
+def posts_bulk_create(*, owner: User, items: list[dict[str, Any]], needs_approval: bool = False) -> list[Post]:
+    """All or nothing: every item is checked (2 queries for all accounts and campaigns) before one insert.
+
+    `needs_approval` as for `post_create`: scheduled items are submitted for approval.
+    """
     if not 1 <= len(items) <= MAX_BULK:
         raise InvalidInput.from_errors({"posts": [f"Send between 1 and {MAX_BULK} posts."]})
     accounts = owned_accounts(owner=owner, ids=(item["social_account_id"] for item in items))
@@ -160,7 +179,9 @@ def posts_bulk_create(*, owner: User, items: list[dict[str, Any]]) -> list[Post]
     posts: list[Post] = []
     errors: dict[str, Any] = {}
     for index, item in enumerate(items):
-        post, item_errors = _build(owner=owner, item=item, accounts=accounts, campaigns=campaigns)
+        post, item_errors = _build(
+            owner=owner, item=item, accounts=accounts, campaigns=campaigns, needs_approval=needs_approval
+        )
         if item_errors:
             errors[str(index)] = item_errors
         posts.append(post)
@@ -177,8 +198,12 @@ def _ensure_editable(post: Post) -> None:
         raise Conflict(f"Post {post.pk} is {post.status}: published or publishing posts cannot be changed.")
 
 
-def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
-    """Edit an unpublished post; a post handed to Buffer is edited there first (503 leaves it unchanged)."""
+def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[PostChanges]) -> Post:
+    """Edit an unpublished post; a post handed to Buffer is edited there first (503 leaves it unchanged).
+
+    Changing the content, media or options of an approved post, or any post's as a member who needs
+    approval (`needs_approval`), withdraws its approval: a scheduled post waits for a new one.
+    """
     _ensure_editable(post)
     status = changes.pop("status", None)
     if status is not None and status != post.status:
@@ -231,6 +256,14 @@ def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
     }
     sent = (content, media_urls, scheduled_time, fields["network_options"])
     at_buffer = sent != (post.content, post.media_urls, post.scheduled_time, post.network_options)
+    # What a reviewer approved: changing it withdraws the approval (a scheduled post waits for a new one).
+    reviewed = (content, media_urls, fields["network_options"]) != (post.content, post.media_urls, post.network_options)
+    unapproves = reviewed and (post.approved_at is not None or needs_approval)
+    if unapproves and post.is_handed_to_buffer and post.status == PostStatus.SCHEDULED:
+        raise Conflict(
+            f"Post {post.pk} is at Buffer: changing its content or media needs a new approval, which Buffer "
+            "would not wait for. Cancel it first, or change only its time."
+        )
     if at_buffer and post.is_handed_to_buffer and post.status == PostStatus.SCHEDULED:
         edit_at_buffer(
             post=post,
@@ -239,9 +272,25 @@ def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
             scheduled_time=scheduled_time,
             network_options=fields["network_options"],
         )
-    unchanged = Post.objects.filter(pk=post.pk, status=post.status, buffer_update_id=post.buffer_update_id)
-    if not unchanged.update(**fields):
-        raise Conflict(f"Post {post.pk} changed state while it was being edited; fetch it and try again.")
+    return _write_edit(post=post, fields=fields, unapproves=unapproves, needs_approval=needs_approval)
+
+
+def _write_edit(*, post: Post, fields: dict[str, Any], unapproves: bool, needs_approval: bool) -> Post:
+    """The edit, conditional on the status read; with `unapproves`, the approval withdrawn in the same transaction
+    (so the engine cannot claim the edited post before it waits for approval again)."""
+    lost = Conflict(f"Post {post.pk} changed state while it was being edited; fetch it and try again.")
+    with transaction.atomic():
+        unchanged = Post.objects.filter(pk=post.pk, status=post.status, buffer_update_id=post.buffer_update_id)
+        if not unchanged.update(**fields):
+            raise lost
+        withdrawn = unapproves and transitions.withdraw_approval(
+            post_id=post.pk, status=post.status, needs_approval=needs_approval
+        )
+        if unapproves and not withdrawn:
+            raise lost
+    if unapproves:
+        post.refresh_from_db()
+        return post
     for name, value in fields.items():
         setattr(post, name, value)
     return post

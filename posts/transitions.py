@@ -6,6 +6,7 @@ It returns True when this caller won; False means the post was no longer in an a
 decide what losing means: the API answers 409, the publishing engine skips the post.
 
     API / UI:  hand_to_buffer, cancel, reschedule
+    approvals: submit, approve, reject, withdraw_approval (posts.approvals)
     engine:    claim, defer, mark_published, mark_failed, release_for_retry, mark_reconciling,
                found_at_buffer
 
@@ -20,19 +21,25 @@ from datetime import datetime
 from typing import Any, TypedDict, Unpack
 from uuid import UUID
 
-from django.db.models import Exists
+from django.db.models import Case, Exists, F, Q, Value, When
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
-from posts.models import Post, PostStatus, PublishAttempt
+from accounts.models import User
+from posts.models import APPROVED_OR_NOT_REQUIRED, Post, PostStatus, PublishAttempt
 
 S = PostStatus
 
 # The states each named transition starts from. The UI reads this to enable its buttons.
 ALLOWED_FROM: dict[str, frozenset[str]] = {
     "hand_to_buffer": frozenset({S.DRAFT, S.SCHEDULED, S.FAILED}),
-    "cancel": frozenset({S.DRAFT, S.SCHEDULED, S.FAILED}),
-    "reschedule": frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED}),
+    "cancel": frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.PENDING_APPROVAL}),
+    # A post that needs approval and has none goes to pending_approval instead of scheduled.
+    "reschedule": frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED, S.PENDING_APPROVAL}),
+    # Approvals: a draft (a rejected post is a draft again) is submitted; a manager or a client decides.
+    "submit": frozenset({S.DRAFT}),
+    "approve": frozenset({S.PENDING_APPROVAL}),
+    "reject": frozenset({S.PENDING_APPROVAL}),
     "claim": frozenset({S.SCHEDULED}),
     # Scheduled too: a post handed to Buffer is published by Buffer without passing through `publishing`.
     # Reconciling: Buffer turned out to have it.
@@ -47,7 +54,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
 # live post behind, or an update at Buffer we hold no id for.
 BUSY = frozenset({S.PUBLISHING, S.RECONCILING})
 # Content, media, time, account and campaign may be edited in these states (not a status change).
-EDITABLE = frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED})
+# Editing an approved post's content or media withdraws the approval (`withdraw_approval`).
+EDITABLE = frozenset({S.DRAFT, S.SCHEDULED, S.FAILED, S.CANCELLED, S.PENDING_APPROVAL})
 
 
 class TransitionFields(TypedDict, total=False):
@@ -63,19 +71,30 @@ class TransitionFields(TypedDict, total=False):
     published_at: datetime
     service_link: str
     lateness_seconds: float | None
+    approval_required: bool
+    submitted_at: datetime | None | Combinable
+    approved_at: datetime | None
+    approved_by: User | None
+    approved_by_name: str
+    approval_note: str
+    rejected_at: datetime | None
+    rejected_by_name: str
+    rejection_comment: str
 
 
 def transition(
     *,
     post_id: int,
-    to: str,
+    to: str | Combinable,
     allowed_from: Collection[str],
     only_if: dict[str, Any] | None = None,
+    where: Q | None = None,
     **fields: Unpack[TransitionFields],
 ) -> bool:
-    """Set `status=to` (and `fields`) iff the post is in `allowed_from` (and matches `only_if`)."""
+    """Set `status=to` (and `fields`) iff the post is in `allowed_from` (and matches `only_if` / `where`)."""
     updated = (
         Post.objects.filter(pk=post_id, status__in=list(allowed_from), **(only_if or {}))
+        .filter(where or Q())
         # `.update()` skips auto_now, so stamp updated_at here.
         .update(status=to, updated_at=timezone.now(), **fields)
     )
@@ -83,12 +102,13 @@ def transition(
 
 
 def hand_to_buffer(*, post_id: int, buffer_update_id: str, handed_at: datetime) -> bool:
-    """Buffer accepted the post (updates/create): it is scheduled there. Only once per post."""
+    """Buffer accepted the post (updates/create): it is scheduled there. Only once per post, only if approved."""
     return transition(
         post_id=post_id,
         to=S.SCHEDULED,
         allowed_from=ALLOWED_FROM["hand_to_buffer"],
         only_if={"buffer_update_id": ""},
+        where=APPROVED_OR_NOT_REQUIRED,
         buffer_update_id=buffer_update_id,
         handed_to_buffer_at=handed_at,
     )
@@ -105,11 +125,15 @@ def cancel(*, post_id: int) -> bool:
     )
 
 
-def reschedule(*, post_id: int, scheduled_time: datetime, keep_buffer_update: bool = False) -> bool:
+def reschedule(
+    *, post_id: int, scheduled_time: datetime, keep_buffer_update: bool = False, needs_approval: bool = False
+) -> bool:
     """Scheduled again at `scheduled_time`; an explicit retry starts a fresh attempt count.
 
     `keep_buffer_update` when the Buffer update was edited to the new time; otherwise a stale
     handover (a failed or withdrawn Buffer update) is dropped so the post can be handed over anew.
+    A post that needs approval (`needs_approval`: the caller does; or the post already did) and has
+    none is submitted instead: pending_approval, decided in the same statement.
     """
     fields: TransitionFields = {
         "scheduled_time": scheduled_time,
@@ -121,7 +145,14 @@ def reschedule(*, post_id: int, scheduled_time: datetime, keep_buffer_update: bo
     if not keep_buffer_update:
         fields["buffer_update_id"] = ""
         fields["handed_to_buffer_at"] = None
-    return transition(post_id=post_id, to=S.SCHEDULED, allowed_from=ALLOWED_FROM["reschedule"], **fields)
+    unapproved = Q(approved_at__isnull=True) if needs_approval else Q(approved_at__isnull=True, approval_required=True)
+    to = Case(When(unapproved, then=Value(S.PENDING_APPROVAL)), default=Value(S.SCHEDULED))
+    # Submitted by this reschedule: stamp when (a post already pending keeps its time).
+    newly_submitted = unapproved & ~Q(status=S.PENDING_APPROVAL)
+    fields["submitted_at"] = Case(When(newly_submitted, then=Value(timezone.now())), default=F("submitted_at"))
+    if needs_approval:
+        fields["approval_required"] = True
+    return transition(post_id=post_id, to=to, allowed_from=ALLOWED_FROM["reschedule"], **fields)
 
 
 def mark_published(
@@ -190,10 +221,17 @@ def _claimed(claim_id: UUID | None) -> dict[str, Any]:
 
 
 def claim(*, post_ids: Collection[int], claim_id: UUID, claimed_at: datetime) -> int:
-    """The dispatcher takes due posts (scheduled -> publishing) under one claim; returns how many it won."""
-    return Post.objects.filter(
-        pk__in=list(post_ids), status__in=list(ALLOWED_FROM["claim"]), buffer_update_id="", hold_reason=""
-    ).update(status=S.PUBLISHING, claim_id=claim_id, claimed_at=claimed_at, updated_at=timezone.now())
+    """The dispatcher takes due posts (scheduled -> publishing) under one claim; returns how many it won.
+
+    Never a post that needs an approval it does not have (pending_approval is not claimable either).
+    """
+    return (
+        Post.objects.filter(
+            pk__in=list(post_ids), status__in=list(ALLOWED_FROM["claim"]), buffer_update_id="", hold_reason=""
+        )
+        .filter(APPROVED_OR_NOT_REQUIRED)
+        .update(status=S.PUBLISHING, claim_id=claim_id, claimed_at=claimed_at, updated_at=timezone.now())
+    )
 
 
 def renew_claim(*, post_id: int, claim_id: UUID, claimed_at: datetime, stale_before: datetime) -> bool:
@@ -241,4 +279,86 @@ def found_at_buffer(*, post_id: int, claim_id: UUID, buffer_update_id: str, hand
         handed_to_buffer_at=handed_at,
         retry_at=None,
         last_error="",
+    )
+
+
+# -- approvals (posts.approvals) -------------------------------------------------------------------
+
+
+# What withdrawing an approval clears (a rejection, a new submission, an edit of approved content).
+class _NoApproval(TypedDict):
+    approved_at: None
+    approved_by: None
+    approved_by_name: str
+    approval_note: str
+
+
+NO_APPROVAL: _NoApproval = {"approved_at": None, "approved_by": None, "approved_by_name": "", "approval_note": ""}
+
+
+def submit(*, post_id: int, submitted_at: datetime) -> bool:
+    """A draft (a rejected one too) waits for approval; any earlier approval is gone with it."""
+    return transition(
+        post_id=post_id,
+        to=S.PENDING_APPROVAL,
+        allowed_from=ALLOWED_FROM["submit"],
+        where=Q(scheduled_time__isnull=False),
+        approval_required=True,
+        submitted_at=submitted_at,
+        **NO_APPROVAL,
+    )
+
+
+def approve(
+    *, post_id: int, approved_at: datetime, approved_by: User | None, approved_by_name: str = "", note: str = ""
+) -> bool:
+    """Approved: scheduled at its time, the approval stamped and the last rejection cleared."""
+    return transition(
+        post_id=post_id,
+        to=S.SCHEDULED,
+        allowed_from=ALLOWED_FROM["approve"],
+        approved_at=approved_at,
+        approved_by=approved_by,
+        approved_by_name=approved_by_name,
+        approval_note=note,
+        rejected_at=None,
+        rejected_by_name="",
+        rejection_comment="",
+        attempts=0,
+        last_error="",
+        retry_at=None,
+        hold_reason="",
+    )
+
+
+def reject(*, post_id: int, rejected_at: datetime, rejected_by_name: str, comment: str) -> bool:
+    """Rejected: a draft again, with the comment kept (and shown) until it is approved."""
+    return transition(
+        post_id=post_id,
+        to=S.DRAFT,
+        allowed_from=ALLOWED_FROM["reject"],
+        rejected_at=rejected_at,
+        rejected_by_name=rejected_by_name,
+        rejection_comment=comment,
+        **NO_APPROVAL,
+    )
+
+
+def withdraw_approval(*, post_id: int, status: str, needs_approval: bool = False) -> bool:
+    """An approved post's content or media was edited (or edited by a member who needs approval): any
+    approval is void, the post needs one, and a scheduled post waits for it again.
+
+    Only for a post still in `status`, not at Buffer (Buffer would send it anyway: `posts.services.post_update`
+    refuses that edit first), and approved unless `needs_approval`. Run in the edit's transaction.
+    """
+    to = S.PENDING_APPROVAL if status == S.SCHEDULED else status
+    return transition(
+        post_id=post_id,
+        to=to,
+        allowed_from=[status],
+        only_if={"buffer_update_id": ""},
+        where=Q() if needs_approval else Q(approved_at__isnull=False),
+        approval_required=True,
+        **NO_APPROVAL,
+        submitted_at=timezone.now() if status == S.SCHEDULED else F("submitted_at"),
     )

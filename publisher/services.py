@@ -15,8 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.workspaces import workspace_personal_for
 from kernel.errors import Conflict, InvalidInput
 from posts import transitions
+from posts.approvals import INTEGRATOR_ROLE, needs_approval
 from posts.models import PostStatus
 from posts.scheduling import publish_now_time
 from posts.services import post_delete, posts_bulk_create
@@ -137,6 +139,12 @@ def _messages(problems: dict[str, Any]) -> list[str]:
     return found
 
 
+def _needs_approval(publisher_post: PublisherPost) -> bool:
+    """An integrator's posts wait for approval in a workspace where every post does."""
+    workspace = publisher_post.workspace or workspace_personal_for(publisher_post.owner)
+    return needs_approval(workspace=workspace, role=INTEGRATOR_ROLE)
+
+
 def _create_posts(publisher_post: PublisherPost, deliveries: list[Delivery], now: datetime) -> str:
     """Create the deliveries' Posts; return an error message instead when posts refuses one."""
     when = max(publisher_post.scheduled_at or now, publish_now_time())  # never in the past
@@ -153,7 +161,9 @@ def _create_posts(publisher_post: PublisherPost, deliveries: list[Delivery], now
     ]
     try:
         with transaction.atomic():
-            posts = posts_bulk_create(owner=publisher_post.owner, items=items)
+            posts = posts_bulk_create(
+                owner=publisher_post.owner, items=items, needs_approval=_needs_approval(publisher_post)
+            )
     except InvalidInput as exc:
         for index, problems in exc.errors.items():  # bulk errors are keyed by item index
             if str(index).isdigit() and int(index) < len(deliveries) and isinstance(problems, dict):

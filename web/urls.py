@@ -11,8 +11,10 @@ from web.accounts import settings as settings_views
 from web.accounts import views as accounts_views
 from web.accounts import workspaces as workspace_views
 from web.campaigns import views as campaigns_views
-from web.posts import composer
+from web.posts import approvals, composer
 from web.posts import views as posts_views
+from web.review import public as review_public
+from web.review import views as review_views
 
 urlpatterns = [
     path("", posts_views.calendar_view, name="calendar"),
@@ -27,6 +29,10 @@ urlpatterns = [
     path("posts/<int:pk>/cancel/", posts_views.post_cancel_view, name="post-cancel"),
     path("posts/<int:pk>/buffer/", posts_views.post_schedule_via_buffer_view, name="post-buffer"),
     path("posts/<int:pk>/delete/", posts_views.post_delete_view, name="post-delete"),
+    path("posts/<int:pk>/submit/", approvals.post_submit_view, name="post-submit"),
+    path("posts/<int:pk>/approve/", approvals.post_approve_view, name="post-approve"),
+    path("posts/<int:pk>/reject/", approvals.post_reject_view, name="post-reject"),
+    path("approvals/", approvals.approvals_view, name="approvals"),
     # Campaigns
     path("campaigns/", campaigns_views.campaign_list_view, name="campaign-list"),
     path("campaigns/new/", campaigns_views.campaign_create_view, name="campaign-create"),
@@ -65,4 +71,9 @@ urlpatterns = [
     path("workspaces/new/", workspace_views.workspace_create_view, name="workspace-create"),
     path("workspaces/switch/", workspace_views.workspace_switch_view, name="workspace-switch"),
     path("invitations/<str:token>/", workspace_views.invitation_accept_view, name="invitation-accept"),
+    # Client review links: the managers' page, and the public review page (no account; the token is the key)
+    path("review-links/", review_views.review_links_view, name="review-links"),
+    path("review-links/<int:pk>/revoke/", review_views.review_link_revoke_view, name="review-link-revoke"),
+    path("review/<str:token>/", review_public.review_page_view, name="review-page"),
+    path("review/<str:token>/posts/<int:pk>/", review_public.review_decision_view, name="review-decision"),
 ]

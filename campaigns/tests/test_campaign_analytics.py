@@ -83,6 +83,7 @@ def test_totals_statuses_platforms_days_and_top_posts(api, campaign):
         "failed": 0,
         "cancelled": 0,
         "reconciling": 0,
+        "pending_approval": 0,
     }
     assert body["by_platform"] == [
         {

@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
-from accounts.tests.factories import SocialAccountFactory
+from accounts.models import Role
+from accounts.tests.factories import MembershipFactory, SocialAccountFactory, WorkspaceFactory
 from campaigns.tests.factories import CampaignFactory
+from posts.tests.review_fixtures import review_team  # noqa: F401  (the review-link tests' workspace)
 
 TOKEN = "sandbox-posts-token"
 
@@ -60,3 +62,23 @@ def buffer_account(owner, sandbox):
     from posts.tests.engine_helpers import sandbox_account
 
     return sandbox_account(owner, sandbox, TOKEN)
+
+
+# -- a team workspace with one member per role (approvals) ------------------------------------------
+
+
+@pytest.fixture
+def team():
+    return WorkspaceFactory(name="Brand team")
+
+
+@pytest.fixture
+def members(team):
+    """One member of `team` per role, by role."""
+    return {role: MembershipFactory(workspace=team, role=role).user for role in Role.values}
+
+
+@pytest.fixture
+def contributor_account(team, members):
+    """An account of the team's contributor, in the team."""
+    return SocialAccountFactory(owner=members[Role.CONTRIBUTOR], workspace=team, account_name="@team")

@@ -72,3 +72,21 @@ def test_poll_states_are_listed_read_only(admin_client):
     html = admin_client.get("/admin/posts/bufferpollstate/").content.decode()
     assert "org-1" in html and state.key_digest[:12] in html and "1/admin-key" not in html
     assert admin_client.get("/admin/posts/bufferpollstate/add/").status_code == 403
+
+
+def test_review_links_are_listed_without_their_token_and_revoked_through_the_service(admin_client, review_team):
+    from posts.models import ReviewAction, ReviewLink
+    from posts.review_links import review_link_record_use
+
+    link, token = review_team.link()
+    review_link_record_use(link=link, action=ReviewAction.VIEWED, client_ip="203.0.113.4")
+    listing = admin_client.get("/admin/posts/reviewlink/")
+    page = admin_client.get(f"/admin/posts/reviewlink/{link.pk}/change/")
+    assert listing.status_code == page.status_code == 200
+    for response in (listing, page):
+        body = response.content.decode()
+        assert token not in body and link.token_hash not in body
+    assert "203.0.113.4" in page.content.decode()
+    assert admin_client.get("/admin/posts/reviewlink/add/").status_code == 403
+    admin_client.post("/admin/posts/reviewlink/", {"action": "revoke", "_selected_action": [link.pk]})
+    assert ReviewLink.objects.get().revoked_at is not None

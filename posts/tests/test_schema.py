@@ -18,6 +18,9 @@ EXPECTED = {
     ("/api/v1/posts/{id}/schedule", "post"): {"200"} | DETAIL_ERRORS,
     ("/api/v1/posts/{id}/cancel", "post"): {"200"} | DETAIL_ERRORS,
     ("/api/v1/posts/{id}/reschedule", "post"): {"200"} | DETAIL_ERRORS | BODY_ERRORS,
+    ("/api/v1/posts/{id}/submit", "post"): {"200", "400", "401", "403", "404", "409", "429"},
+    ("/api/v1/posts/{id}/approve", "post"): {"200", "400", "401", "403", "404", "409", "429"} | BODY_ERRORS,
+    ("/api/v1/posts/{id}/reject", "post"): {"200", "400", "401", "403", "404", "409", "429"} | BODY_ERRORS,
     ("/api/v1/posts/bulk", "post"): {"201", "400", "401", "429"} | BODY_ERRORS,
     ("/api/v1/posts/calendar", "get"): {"200", "400", "401", "429"},
 }

@@ -183,3 +183,18 @@ def test_a_lost_processing_task_is_made_up_by_the_periodic_refresh(api, channel)
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=1)):
         refresh_publisher_statuses()
         assert PublisherPost.objects.get().status == "PROCESSED"
+
+
+def test_in_a_workspace_requiring_approval_the_posts_wait_for_it(
+    api, owner, channel, django_capture_on_commit_callbacks
+):
+    from accounts.workspaces import workspace_personal_for
+
+    workspace = workspace_personal_for(owner)
+    workspace.approval_required = True
+    workspace.save(update_fields=["approval_required"])
+    body = create(
+        api, django_capture_on_commit_callbacks, {"channels": [channel.config_id], "payload": {"message": "Hi"}}
+    )
+    posts = Post.objects.filter(publisher_delivery__publisher_post__public_id=body["postId"])
+    assert posts and {post.status for post in posts} == {PostStatus.PENDING_APPROVAL}

@@ -102,6 +102,15 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:post-schedule", "POST"): R(200, 404, 401),
     ("api:post-cancel", "POST"): R(200, 404, 401),
     ("api:post-reschedule", "POST"): R(200, 404, 401, body="reschedule"),
+    # The owner's post is a draft: it is submitted, but not waiting for approval yet (409, past every permission check).
+    ("api:post-submit", "POST"): R(200, 404, 401),
+    ("api:post-approve", "POST"): R(409, 404, 401),
+    ("api:post-reject", "POST"): R(409, 404, 401, body="reject"),
+    # --- API: client review links (managers and owners; the owner of a personal workspace is one) -----
+    ("api:review-link-list", "GET"): R(200, 200, 401),
+    ("api:review-link-list", "POST"): R(201, 400, 401, body="review_link"),  # another's campaign: 400
+    ("api:review-link-detail", "GET"): R(200, 404, 401),
+    ("api:review-link-detail", "DELETE"): R(204, 404, 401),
     # --- API: analytics ---------------------------------------------------------------------------
     ("api:analytics-list", "GET"): R(200, 200, 401),
     ("api:analytics-list", "POST"): R(201, 400, 401, body="analytics"),  # on the owner's published post
@@ -169,6 +178,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:post-cancel", "POST"): R(302, 404, REDIRECT),
     ("web:post-buffer", "POST"): R(302, 404, REDIRECT),
     ("web:post-delete", "POST"): R(302, 404, REDIRECT),
+    ("web:post-submit", "POST"): R(302, 404, REDIRECT),
+    ("web:post-approve", "POST"): R(302, 404, REDIRECT),  # not waiting: a message, back to the queue
+    ("web:post-reject", "POST"): R(302, 404, REDIRECT),
+    ("web:approvals", "GET"): R(200, 200, REDIRECT),  # each caller's own workspace's queue
     ("web:campaign-list", "GET"): R(200, 200, REDIRECT, lists=True),
     ("web:campaign-create", "GET"): R(200, 200, REDIRECT),
     ("web:campaign-create", "POST"): R(400, 400, REDIRECT),
@@ -203,6 +216,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     # user, who calls before the owner); anonymous gets the sign-up form back with its errors.
     ("web:invitation-accept", "GET"): R(200, 200, 200),
     ("web:invitation-accept", "POST"): R(404, 302, 400),
+    ("web:review-links", "GET"): R(200, 200, REDIRECT),
+    ("web:review-links", "POST"): R(400, 400, REDIRECT),
+    ("web:review-link-revoke", "POST"): R(302, 404, REDIRECT),
+    # The public review page: the token in the URL is the credential, whoever holds it (an empty decision: 400).
+    ("web:review-page", "GET"): R(200, 200, 200),
+    ("web:review-decision", "POST"): R(400, 400, 400),
 }
 
 # Which of the owner's objects a route's path argument names, by the route's path prefix (longest first).
@@ -222,6 +241,9 @@ OBJECT_BY_PREFIX = [
     ("api/v1/social-accounts/", "account"),
     ("api/v1/campaigns/", "campaign"),
     ("api/v1/posts/", "post"),
+    ("api/v1/review-links/", "review_link"),
+    ("review-links/", "review_link"),
+    ("review/", "review_token"),
     ("settings/apps/", "app"),
     ("settings/callbacks/", "callback"),
     ("accounts/", "account"),
@@ -317,11 +339,13 @@ def test_route_discovery_sees_a_new_route(settings):
 
 def _make_objects(user, *, token: str, marker: str) -> dict:
     from accounts.tests.factories import SocialAccountFactory
+    from accounts.workspaces import workspace_personal_for
     from analytics.models import AnalyticsSyncJob
     from analytics.tests.factories import PostAnalyticsFactory
     from buffer_integration.tests.factories import BufferConfigFactory
     from campaigns.tests.factories import CampaignFactory
     from posts.models import PostStatus, PublishAttempt
+    from posts.review_links import review_link_create
     from posts.tests.factories import PostFactory
     from publisher import config_services
     from publisher.defaults import ensure_default_posttypes
@@ -331,7 +355,7 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     account = SocialAccountFactory(
         owner=user, account_name=f"@{marker}", buffer_profile_id=Sandbox.profile_id(token, "twitter")
     )
-    campaign = CampaignFactory(owner=user, name=f"{marker} campaign")
+    campaign = CampaignFactory.create(owner=user, name=f"{marker} campaign")
     post = PostFactory.create(
         social_account=account, campaign=campaign, content=f"{marker} post", status=PostStatus.DRAFT
     )
@@ -348,6 +372,12 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     app, _ = config_services.integrator_app_create(owner=user, name=f"{marker} app")
     config_services.webhook_secret_rotate(owner=user)
     publisher_post = PublisherPost.objects.create(owner=user, public_id=marker, payload={"message": marker})
+    review_link, review_token = review_link_create(
+        workspace=workspace_personal_for(user),
+        actor=user,
+        campaign_id=campaign.pk,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
     callback = CallbackDelivery.objects.create(
         owner=user,
         publisher_post=publisher_post,
@@ -422,6 +452,9 @@ def _url(route: Route, objects: dict) -> str:
             path = re.sub(rf"\(\?P<{argument}>[^)]*\)", str(objects[attribute].pk), path)
         return "/" + path
     attribute = next(name for prefix, name in OBJECT_BY_PREFIX if path.startswith(prefix))
+    if attribute == "review_token":  # review/<token>/ and review/<token>/posts/<post id>/
+        path = re.sub(r"<(?:\w+:)?token>", objects["review_token"], path)
+        return "/" + re.sub(r"<(?:\w+:)?pk>", str(objects["post"].pk), path)
     obj = objects[attribute]
     value = obj if isinstance(obj, str) else obj.public_id if attribute == "publisher_post" else obj.pk
     path = re.sub(r"\(\?P<\w+>[^)]*\)", str(value), path)
@@ -438,11 +471,13 @@ def _body(name: str | None, mine: dict) -> dict | None:
         "post": post,
         "bulk": {"posts": [post]},
         "reschedule": {"scheduled_time": soon},
+        "reject": {"comment": "Not yet"},
         "analytics": {"post_id": mine["published_post"].pk, "views": 10, "likes": 1, "shares": 0, "comments": 0},
         "publisher_post": {"networktargets": [f"nt_{mine['account'].pk}"], "payload": {"message": "Hi"}},
         "channel": {"name": "Matrix channel", "posttype_ids": [mine["posttype"].pk]},
         "posttype": {"social_account_id": mine["account"].pk, "kind": "LINK", "name": "Matrix links"},
         "switch": {"workspace": mine["workspace"].pk},
+        "review_link": {"campaign_id": mine["campaign"].pk, "expires_at": soon},
     }
     return bodies[name]
 

@@ -63,7 +63,7 @@
     chip.dataset.date = answer.date;
     chip.querySelector("time").textContent = answer.time;
     chip.querySelector("time").setAttribute("datetime", answer.scheduled_time);
-    chip.classList.remove("rejected", "st-draft", "st-failed", "st-cancelled");
+    chip.classList.remove("rejected", "st-draft", "st-failed", "st-cancelled", "st-pending_approval");
     chip.classList.add("st-" + answer.status);
     if (!target) {
       chip.remove(); // moved outside the days on screen
@@ -80,14 +80,14 @@
       chip.classList.add("moved");
     }
     if (source && !source.querySelector(".chip")) source.classList.add("is-empty");
-    updateBadge(chip, answer.status);
+    updateBadge(chip, answer.status, answer.status_label);
   }
 
-  function updateBadge(chip, status) {
+  function updateBadge(chip, status, label) {
     const badge = chip.querySelector(".badge:not(.source)");
     if (!badge || badge.classList.contains("status-" + status)) return;
     badge.className = "badge status-" + status;
-    badge.textContent = status.charAt(0).toUpperCase() + status.slice(1);
+    badge.textContent = label || status.charAt(0).toUpperCase() + status.slice(1);
   }
 
   // --- Drag and drop --------------------------------------------------------------------------

@@ -65,6 +65,7 @@ class Chip:
     campaign: str
     from_publisher: bool
     in_buffer_queue: bool = False
+    rejected: bool = False
 
 
 @dataclass
@@ -102,6 +103,7 @@ def _chip(row: dict, *, accounts: dict[int, str], campaigns: dict[int, str], pub
         campaign=campaigns.get(row["campaign_id"], "") if row["campaign_id"] else "",
         from_publisher=row["id"] in publisher_ids,
         in_buffer_queue=row["in_buffer_queue"],
+        rejected=row["rejected"],
     )
 
 

@@ -20,13 +20,15 @@ from kernel.users import request_user
 from posts import composing, transitions
 from posts.capacity import capacity_warnings
 from posts.composing import ComposerAction
-from posts.models import Post
+from posts.models import Post, PostStatus
 from posts.services import PostChanges
 from web.common import add_service_errors, error_message
 from web.posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, counter_rules, options_initial
-from web.posts.views import _get_post_for_user
+from web.posts.views import _get_post_for_user, _needs_approval
 
 CAPACITY_LOOKAHEAD = dt.timedelta(days=14)
+# For a member whose posts need approval: scheduling submits them; Buffer and "now" wait for the approval.
+APPROVAL_ACTIONS = {"draft": ACTIONS["draft"], "schedule": "Submit for approval"}
 # The services' field names → the composer's.
 FIELD_MAP = {"social_account_id": "accounts", "campaign_id": "campaign", "platform": "accounts"}
 EDIT_FIELD_MAP = {**FIELD_MAP, "social_account_id": "social_account", "platform": "social_account"}
@@ -72,7 +74,7 @@ def _render(request: HttpRequest, form, *, post: Post | None = None) -> HttpResp
     context = {
         "form": form,
         "post": post,
-        "actions": ACTIONS,
+        "actions": APPROVAL_ACTIONS if _needs_approval(request) else ACTIONS,
         "counter_rules": counter_rules(accounts),
         # Days of the next two weeks near the Buffer key's daily capacity: pick another before being refused.
         "capacity_warning": capacity_warnings(owner=request.user, start=today, end=today + CAPACITY_LOOKAHEAD),
@@ -105,6 +107,7 @@ def post_create_view(request: HttpRequest) -> HttpResponse:
             fields=form.post_fields(),
             network_options={account.pk: form.network_options_for(account.platform) for account in accounts},
             action=action,
+            needs_approval=_needs_approval(request),
         )
     except DomainError as exc:
         _add_bulk_errors(form, exc, accounts)
@@ -112,8 +115,11 @@ def post_create_view(request: HttpRequest) -> HttpResponse:
     posts = composed.posts
     names = ", ".join(account.account_name for account in accounts)
     verb = {"draft": "saved as draft", "publish": "queued to publish now"}.get(action, "scheduled")
+    submitted = any(post.status == PostStatus.PENDING_APPROVAL for post in posts)
+    if submitted:
+        verb = "submitted for approval"
     messages.success(request, f"{len(posts)} post{'s' if len(posts) != 1 else ''} {verb} for {names}.")
-    if action == ComposerAction.BUFFER:
+    if action == ComposerAction.BUFFER and not submitted:
         _tell_handover(request, composed)
     if len(posts) == 1:
         return redirect("post-detail", pk=posts[0].pk)
@@ -190,7 +196,7 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         network_options=form.network_options_for(platform),
     )
     try:
-        post = composing.edit_post(post=post, changes=changes, action=action)
+        post = composing.edit_post(post=post, changes=changes, action=action, needs_approval=_needs_approval(request))
     except ServiceError as exc:
         add_service_errors(form, exc, {**EDIT_FIELD_MAP, **_option_fields(platform)})
         return _render(request, form, post=post)

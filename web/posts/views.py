@@ -18,11 +18,13 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Platform, SocialAccount
+from accounts.roles import Capability, role_allows
+from accounts.scoping import request_membership
 from analytics.services import analytics_statistics_note, analytics_statistics_unavailable
 from campaigns.models import Campaign
 from kernel.errors import ServiceError
 from kernel.users import request_user
-from posts import services, transitions
+from posts import approvals, services, transitions
 from posts.capacity import capacity_warnings
 from posts.filters import PostFilter
 from posts.models import Post, PostStatus
@@ -53,6 +55,11 @@ POSTS_PER_PAGE = 50
 def _get_post_for_user(request: HttpRequest, pk: int) -> Post:
     """Another user's post is as absent as a deleted one: 404 either way."""
     return get_object_or_404(Post.objects.owned_by(request.user).with_relations(), pk=pk)
+
+
+def _needs_approval(request: HttpRequest) -> bool:
+    """The caller's posts need approval in the workspace they act in (`posts.approvals.needs_approval`)."""
+    return approvals.membership_needs_approval(request_membership(request))
 
 
 def _filter_context(request: HttpRequest, keys: tuple[str, ...]) -> dict:
@@ -173,6 +180,9 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     snapshots = list(post.analytics.order_by("-recorded_at", "-id")[:60])[::-1]
     attempts = list(post.publish_attempts.order_by("number", "id"))
     allowed = {name: post.status in states for name, states in transitions.ALLOWED_FROM.items()}
+    membership = request_membership(request)
+    needs_approval = approvals.membership_needs_approval(membership)
+    in_workspace = post.workspace_id == membership.workspace.pk
     context = {
         "post": post,
         "delivery": delivery,
@@ -187,9 +197,16 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel": allowed["cancel"],
             "reschedule": allowed["reschedule"],
             "edit": post.status in transitions.EDITABLE,
-            "buffer": allowed["hand_to_buffer"] and not post.is_handed_to_buffer,
+            "buffer": allowed["hand_to_buffer"]
+            and not post.is_handed_to_buffer
+            and not ((post.approval_required or needs_approval) and post.approved_at is None),
             "delete": post.status != PostStatus.PUBLISHING,
+            "submit": allowed["submit"] and in_workspace and (post.approval_required or needs_approval),
+            "decide": post.status == PostStatus.PENDING_APPROVAL
+            and in_workspace
+            and role_allows(membership.role, Capability.APPROVE),
         },
+        "comment_max": approvals.COMMENT_MAX,
         "reschedule_form": RescheduleForm(initial={"scheduled_time": post.scheduled_time}),
     }
     return render(request, "posts/post_detail.html", context)
@@ -205,7 +222,9 @@ def post_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
         message = "; ".join(str(error) for errors in form.errors.values() for error in errors)
         return _answer(request, post, ok=False, message=f"Not rescheduled: {message}", status=400)
     try:
-        post = services.post_reschedule(post=post, scheduled_time=form.cleaned_data["scheduled_time"])
+        post = services.post_reschedule(
+            post=post, scheduled_time=form.cleaned_data["scheduled_time"], needs_approval=_needs_approval(request)
+        )
     except ServiceError as exc:
         return _answer(
             request, post, ok=False, message=f"Not rescheduled: {error_message(exc)}", status=status_for(exc)
@@ -217,7 +236,7 @@ def post_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _answer(request: HttpRequest, post: Post, *, ok: bool, message: str, status: int = 200) -> HttpResponse:
     if wants_json(request):
-        body = {"ok": ok, "message": message, "status": post.status}
+        body = {"ok": ok, "message": message, "status": post.status, "status_label": post.get_status_display()}
         if ok:
             local = timezone.localtime(post.scheduled_time)
             body.update(scheduled_time=local.isoformat(), time=format_time(local), date=local.date().isoformat())
@@ -244,7 +263,7 @@ def post_schedule_via_buffer_view(request: HttpRequest, pk: int) -> HttpResponse
     post = _get_post_for_user(request, pk)
     return run_action(
         request,
-        lambda: services.post_schedule_via_buffer(post=post),
+        lambda: services.post_schedule_via_buffer(post=post, needs_approval=_needs_approval(request)),
         success=f"Post #{post.pk} is scheduled at Buffer.",
         default_next=reverse("post-detail", args=[post.pk]),
     )
