@@ -19,8 +19,16 @@ from buffer_integration.budget import posts_per_day
 from buffer_integration.services import active_buffer_config
 from posts.models import Post, PostStatus
 
-# Posts that will use, or have used, a day's budget.
-COUNTED = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.RECONCILING, PostStatus.PUBLISHED)
+# Posts that will use, or have used, a day's budget (a post waiting for approval will once approved).
+COUNTED = (
+    PostStatus.SCHEDULED,
+    PostStatus.PENDING_APPROVAL,
+    PostStatus.PUBLISHING,
+    PostStatus.RECONCILING,
+    PostStatus.PUBLISHED,
+)
+# New or moved posts the rule checks: they will go out at their time (once approved, for a waiting one).
+PLANNED = (PostStatus.SCHEDULED, PostStatus.PENDING_APPROVAL)
 
 
 def day_capacity(*, owner) -> int | None:
@@ -70,7 +78,7 @@ def day_capacity_errors(*, owner, posts: list[Post], exclude: Iterable[int] = ()
     placed = [
         (index, timezone.localtime(post.scheduled_time, tz).date())
         for index, post in enumerate(posts)
-        if post.status == PostStatus.SCHEDULED and post.scheduled_time is not None
+        if post.status in PLANNED and post.scheduled_time is not None
     ]
     counts = posts_per_local_day(owner=owner, days=(day for _, day in placed), exclude=exclude)
     errors: dict[int, dict[str, list[str]]] = {}

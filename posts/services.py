@@ -17,7 +17,7 @@ from accounts.models import SocialAccount, User
 from campaigns.models import Campaign
 from kernel.errors import Conflict, InvalidInput
 from posts import transitions
-from posts.capacity import day_capacity_errors, time_capacity_errors
+from posts.capacity import PLANNED, day_capacity_errors, time_capacity_errors
 from posts.models import Post, PostStatus
 from posts.network_options import clean_network_options
 from posts.rules import CREATABLE_STATUSES, post_errors
@@ -240,7 +240,7 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
         network_options=network_options,
         time_changed=scheduled_time != post.scheduled_time,
     )
-    if not errors and post.status == PostStatus.SCHEDULED and scheduled_time != post.scheduled_time:
+    if not errors and post.status in PLANNED and scheduled_time != post.scheduled_time:
         errors = time_capacity_errors(owner=owner, scheduled_time=scheduled_time, moving=post.pk)
     if errors:
         raise InvalidInput.from_errors(errors)

@@ -294,3 +294,19 @@ def test_rescheduling_as_someone_needing_approval_submits(contributor_account):
     post = PostFactory(social_account=contributor_account, status=S.DRAFT)
     post = services.post_reschedule(post=post, scheduled_time=NOW + dt.timedelta(days=2), needs_approval=True)
     assert post.status == S.PENDING_APPROVAL
+
+
+def test_waiting_posts_count_toward_the_days_capacity(contributor_account, members, monkeypatch):
+    from posts import capacity
+
+    monkeypatch.setattr(capacity, "day_capacity", lambda owner: 1)
+    when = NOW + dt.timedelta(days=1)
+    team_post(contributor_account, status=S.PENDING_APPROVAL, scheduled_time=when)
+    with pytest.raises(InvalidInput, match="more than the 1 a day"):
+        services.post_create(
+            owner=members[Role.CONTRIBUTOR],
+            social_account_id=contributor_account.pk,
+            content="One too many",
+            scheduled_time=when,
+            needs_approval=True,
+        )

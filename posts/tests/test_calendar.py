@@ -60,6 +60,7 @@ def test_every_day_with_counts_and_compact_posts(api, account, campaign):
         "content": "b",
         "status": "scheduled",
         "in_buffer_queue": False,
+        "rejected": False,
         "platform": "twitter",
         "scheduled_time": "2025-12-03T18:00:00+01:00",
         "social_account_id": account.pk,

@@ -176,6 +176,7 @@ class TestReschedule:
             "ok": True,
             "message": "",
             "status": "scheduled",
+            "status_label": "Scheduled",
             "scheduled_time": "2030-03-18T09:45:00+01:00",
             "time": "09:45",
             "date": "2030-03-18",
