@@ -4,12 +4,14 @@ from kernel.api.routers import OptionalSlashRouter
 from posts.api import PostViewSet
 from posts.attempts_api import PostAttemptsView
 from posts.campaign_posts_api import CampaignPostsView
+from posts.comments_api import PostCommentsView
 
 router = OptionalSlashRouter()
 router.register("posts", PostViewSet, basename="post")
 
 urlpatterns = [
     path("posts/<int:pk>/attempts", PostAttemptsView.as_view(), name="post-attempts"),
+    path("posts/<int:pk>/comments", PostCommentsView.as_view(), name="post-comments"),
     re_path(r"^campaigns/(?P<pk>[0-9]+)/posts/?$", CampaignPostsView.as_view(), name="campaign-posts"),
     *router.urls,
 ]

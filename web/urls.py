@@ -7,9 +7,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from web.accounts import login
+from web.accounts import notifications as notification_views
 from web.accounts import settings as settings_views
 from web.accounts import views as accounts_views
 from web.campaigns import views as campaigns_views
+from web.posts import comments as comment_views
 from web.posts import composer
 from web.posts import views as posts_views
 
@@ -26,6 +28,7 @@ urlpatterns = [
     path("posts/<int:pk>/cancel/", posts_views.post_cancel_view, name="post-cancel"),
     path("posts/<int:pk>/buffer/", posts_views.post_schedule_via_buffer_view, name="post-buffer"),
     path("posts/<int:pk>/delete/", posts_views.post_delete_view, name="post-delete"),
+    path("posts/<int:pk>/comments/", comment_views.post_comment_create_view, name="post-comment-create"),
     # Campaigns
     path("campaigns/", campaigns_views.campaign_list_view, name="campaign-list"),
     path("campaigns/new/", campaigns_views.campaign_create_view, name="campaign-create"),
@@ -40,6 +43,7 @@ urlpatterns = [
     path("accounts/buffer-config/", accounts_views.buffer_config_view, name="account-buffer-config"),
     path("settings/", settings_views.settings_view, name="settings"),
     path("settings/timezone/", settings_views.timezone_view, name="settings-timezone"),
+    path("settings/notifications/", settings_views.notification_preferences_view, name="settings-notifications"),
     path("settings/apps/", settings_views.app_create_view, name="settings-app-create"),
     path("settings/apps/<int:pk>/revoke/", settings_views.app_revoke_view, name="settings-app-revoke"),
     path("settings/webhook-secret/", settings_views.webhook_secret_rotate_view, name="settings-webhook-secret"),
@@ -49,4 +53,9 @@ urlpatterns = [
         name="settings-webhook-secret-reveal",
     ),
     path("settings/callbacks/<int:pk>/replay/", settings_views.callback_replay_view, name="settings-callback-replay"),
+    # Notifications
+    path("notifications/", notification_views.notifications_view, name="notifications"),
+    path("notifications/read-all/", notification_views.notifications_read_all_view, name="notifications-read-all"),
+    path("notifications/<int:pk>/open/", notification_views.notification_open_view, name="notification-open"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read_view, name="notification-mark-read"),
 ]

@@ -139,17 +139,17 @@ class TestQueryCount:
     ):
         bulk_posts(owner, account, count)
         # session, user, accounts, campaigns, the calendar's posts, the publisher marks, the Buffer
-        # config (day capacity; without one, no count of the days is needed)
-        with django_assert_num_queries(7):
+        # config (day capacity; without one, no count of the days is needed), unread notifications (bell)
+        with django_assert_num_queries(8):
             assert web.get(f"/?date={DAY}").status_code == 200
-        with django_assert_num_queries(7):  # a week with posts in it (days 1 to 10 have posts either way)
+        with django_assert_num_queries(8):  # a week with posts in it (days 1 to 10 have posts either way)
             assert web.get(f"/?view=week&date={DAY.replace(day=5)}&status=scheduled").status_code == 200
 
     def test_an_empty_view_asks_once_whether_the_user_has_any_post(
         self, web, owner, account, django_assert_num_queries
     ):
         bulk_posts(owner, account, 10)
-        with django_assert_num_queries(8):  # the seven above, and whether there is a post anywhere (first run)
+        with django_assert_num_queries(9):  # the eight above, and whether there is a post anywhere (first run)
             html = web.get(f"/?date={DAY.replace(year=2031)}").content.decode()
         assert 'id="cal-empty"' in html and "first-run" not in html
 

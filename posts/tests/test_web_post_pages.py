@@ -137,6 +137,7 @@ class TestList:
             Post(owner=account.owner, social_account=account, platform="twitter", content=f"P{i}", status="draft")
             for i in range(count)
         )
-        # session, user, count, page of posts (with account, campaign, publisher mark), accounts, campaigns
-        with django_assert_num_queries(6):
+        # session, user, count, page of posts (with account, campaign, publisher mark), accounts, campaigns,
+        # unread notifications (bell)
+        with django_assert_num_queries(7):
             assert web.get("/posts/").status_code == 200

@@ -102,6 +102,14 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:post-schedule", "POST"): R(200, 404, 401),
     ("api:post-cancel", "POST"): R(200, 404, 401),
     ("api:post-reschedule", "POST"): R(200, 404, 401, body="reschedule"),
+    ("api:post-comments", "GET"): R(200, 404, 401, lists=True),
+    ("api:post-comments", "POST"): R(201, 404, 401, body="comment"),
+    # --- API: notifications (the caller's own; preferences in the caller's personal workspace) ----------
+    ("api:notification-list", "GET"): R(200, 200, 401, lists=True),
+    ("api:notification-read", "POST"): R(200, 404, 401),
+    ("api:notification-read-all", "POST"): R(200, 200, 401),
+    ("api:notification-preferences", "GET"): R(200, 200, 401),
+    ("api:notification-preferences", "PUT"): R(400, 400, 401, body="empty"),
     # --- API: analytics ---------------------------------------------------------------------------
     ("api:analytics-list", "GET"): R(200, 200, 401),
     ("api:analytics-list", "POST"): R(201, 400, 401, body="analytics"),  # on the owner's published post
@@ -157,6 +165,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:post-cancel", "POST"): R(302, 404, REDIRECT),
     ("web:post-buffer", "POST"): R(302, 404, REDIRECT),
     ("web:post-delete", "POST"): R(302, 404, REDIRECT),
+    ("web:post-comment-create", "POST"): R(302, 404, REDIRECT),  # an empty comment: back with a message
     ("web:campaign-list", "GET"): R(200, 200, REDIRECT, lists=True),
     ("web:campaign-create", "GET"): R(200, 200, REDIRECT),
     ("web:campaign-create", "POST"): R(400, 400, REDIRECT),
@@ -176,6 +185,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:settings-webhook-secret", "POST"): R(200, 200, REDIRECT),  # the page showing the new secret once
     ("web:settings-webhook-secret-reveal", "POST"): R(200, 200, REDIRECT),  # each caller's own secret
     ("web:settings-callback-replay", "POST"): R(302, 404, REDIRECT),
+    ("web:settings-notifications", "POST"): R(302, 302, REDIRECT),  # nothing ticked: every kind off, saved
+    ("web:notifications", "GET"): R(200, 200, REDIRECT, lists=True),
+    ("web:notifications-read-all", "POST"): R(302, 302, REDIRECT),
+    ("web:notification-open", "POST"): R(302, 404, REDIRECT),
+    ("web:notification-mark-read", "POST"): R(302, 404, REDIRECT),
 }
 
 # Which of the owner's objects a route's path argument names, by the route's path prefix (longest first).
@@ -185,6 +199,7 @@ OBJECT_BY_PREFIX = [
     ("api/v1/publisher/posttypes/", "posttype"),
     ("api/v1/publisher/apps/", "app"),
     ("api/v1/publisher/callbacks/", "callback"),
+    ("api/v1/notifications/", "notification"),
     ("api/v1/analytics/sync/", "sync_job"),
     ("api/v1/analytics/", "snapshot"),
     ("api/v1/buffer/config/", "config"),
@@ -193,6 +208,7 @@ OBJECT_BY_PREFIX = [
     ("api/v1/posts/", "post"),
     ("settings/apps/", "app"),
     ("settings/callbacks/", "callback"),
+    ("notifications/", "notification"),
     ("accounts/", "account"),
     ("campaigns/", "campaign"),
     ("posts/", "post"),
@@ -278,12 +294,14 @@ def test_route_discovery_sees_a_new_route(settings):
 
 
 def _make_objects(user, *, token: str, marker: str) -> dict:
+    from accounts.models import Notification
     from accounts.tests.factories import SocialAccountFactory
+    from accounts.workspaces import workspace_personal_for
     from analytics.models import AnalyticsSyncJob
     from analytics.tests.factories import PostAnalyticsFactory
     from buffer_integration.tests.factories import BufferConfigFactory
     from campaigns.tests.factories import CampaignFactory
-    from posts.models import PostStatus, PublishAttempt
+    from posts.models import PostComment, PostStatus, PublishAttempt
     from posts.tests.factories import PostFactory
     from publisher import config_services
     from publisher.defaults import ensure_default_posttypes
@@ -320,6 +338,10 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
         url="https://hooks.example.com/status",
         webhook_id=f"msg_{marker}",
         body=json.dumps({"postId": publisher_post.public_id, "postStatus": "QUEUED"}),
+    )
+    comment = PostComment.objects.create(post=post, author=user, body=f"{marker} comment")
+    notification = Notification.objects.create(
+        recipient=user, workspace=workspace_personal_for(user), kind="mention", text=f"{marker} note", url="/posts/"
     )
     return locals()
 
@@ -363,6 +385,7 @@ def _body(name: str | None, mine: dict) -> dict | None:
         "post": post,
         "bulk": {"posts": [post]},
         "reschedule": {"scheduled_time": soon},
+        "comment": {"body": "Looks good @matrix-other"},
         "analytics": {"post_id": mine["published_post"].pk, "views": 10, "likes": 1, "shares": 0, "comments": 0},
         "publisher_post": {"networktargets": [f"nt_{mine['account'].pk}"], "payload": {"message": "Hi"}},
         "channel": {"name": "Matrix channel", "posttype_ids": [mine["posttype"].pk]},
