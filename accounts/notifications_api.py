@@ -39,10 +39,6 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
-class UnreadQuerySerializer(serializers.Serializer):
-    unread = serializers.ChoiceField(choices=["true", "false"], required=False)
-
-
 class ReadAllSerializer(serializers.Serializer):
     marked = serializers.IntegerField(help_text="How many unread notifications were marked read.")
     unread_count = serializers.IntegerField()
@@ -69,6 +65,16 @@ class PreferencesUpdateSerializer(StrictSerializer):
         return value
 
 
+def _unread_filter(request: Request) -> bool | None:
+    """`?unread=true|false`, or None when left out; anything else (an empty value too) is a 400."""
+    raw = request.query_params.get("unread")
+    if raw is None:
+        return None
+    if raw not in ("true", "false"):
+        raise serializers.ValidationError({"unread": ["Must be true or false."]})
+    return raw == "true"
+
+
 def _unread_headers(request: Request) -> dict[str, str]:
     return {UNREAD_HEADER: str(notifications.notification_unread_count(user=request_user(request)))}
 
@@ -92,10 +98,7 @@ class NotificationListView(UserTimezoneMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        query = UnreadQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        raw = query.validated_data.get("unread")
-        unread = None if raw is None else raw == "true"
+        unread = _unread_filter(self.request)
         return notifications.notifications_for(user=request_user(self.request), unread=unread)
 
     def list(self, request, *args, **kwargs):

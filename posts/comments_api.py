@@ -27,7 +27,7 @@ FORBIDDEN = {403: OpenApiResponse(description="Your role may not comment (viewer
 
 class PostCommentSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
-    mentions = serializers.SlugRelatedField(
+    mentions: serializers.SlugRelatedField[PostComment] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="username", help_text="Members named by @username."
     )
 

@@ -24,13 +24,13 @@ NOTIFICATIONS_PER_PAGE = 50
 class NotificationPreferencesForm(forms.Form):
     """Two checkboxes per kind: in the app (the bell) and by email."""
 
-    def __init__(self, *args, membership: Membership, **kwargs) -> None:
+    def __init__(self, data=None, *, membership: Membership) -> None:
         choices = notifications.notification_preferences_for(membership=membership)
         initial = {}
         for kind, choice in choices.items():
             initial[f"in_app_{kind}"] = choice.in_app
             initial[f"email_{kind}"] = choice.email
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial)
         for kind in choices:
             label = NotificationKind(kind).label
             self.fields[f"in_app_{kind}"] = forms.BooleanField(required=False, label=f"{label}: in the app")
