@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import ConnectionStatus, Notification, NotificationKind, Role
 from accounts.tests.factories import MembershipFactory, SocialAccountFactory, WorkspaceFactory
-from posts import transitions
+from posts import alerts, transitions
 from posts.models import PostStatus
 from posts.tests.engine_helpers import ENGINE_TEST_SETTINGS, due_posts, publish_due, sandbox_account
 from posts.tests.factories import PostFactory
@@ -105,3 +105,39 @@ def test_a_rejected_token_fails_the_post_and_breaks_the_connection_once(
     assert account.connection_status == ConnectionStatus.ERROR
     kinds = sorted(Notification.objects.values_list("kind", flat=True))
     assert kinds == ["connection_broken", "post_failed", "post_failed"]
+
+
+# -- approvals (posts.alerts helpers for the approval flow) ------------------------------------------
+
+
+def _of(kind) -> list[str]:
+    rows = Notification.objects.filter(kind=kind).order_by("recipient__username")
+    return list(rows.values_list("recipient__username", flat=True))
+
+
+def test_approval_requested_tells_managers_and_owners_but_not_the_submitter(
+    team_post, django_capture_on_commit_callbacks
+):
+    manager = team_post.workspace.memberships.get(role=Role.MANAGER).user
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts.notify_approval_requested(post=team_post, actor=team_post.owner) == 2
+        assert alerts.notify_approval_requested(post=team_post, actor=manager) == 1  # a manager submitting
+    assert _of(NotificationKind.APPROVAL_REQUESTED) == ["manager", "owner", "owner"]
+    note = Notification.objects.filter(recipient=manager).get()
+    assert note.text == f"Post #{team_post.pk} “Launch day!” on @acme waits for approval (from contributor)."
+    assert note.url == f"/posts/{team_post.pk}/" and len(mail.outbox) == 3
+
+
+def test_a_decision_tells_the_creator_with_the_comment(team_post, django_capture_on_commit_callbacks):
+    manager = team_post.workspace.memberships.get(role=Role.MANAGER).user
+    with django_capture_on_commit_callbacks(execute=True):
+        alerts.notify_approval_decided(post=team_post, approved=False, actor=manager, comment="Wrong picture")
+        alerts.notify_approval_decided(post=team_post, approved=True, actor=manager)
+        # The creator deciding on their own post: nobody to tell.
+        assert alerts.notify_approval_decided(post=team_post, approved=True, actor=team_post.owner) == 0
+    [rejected] = Notification.objects.filter(kind=NotificationKind.REJECTED)
+    [approved] = Notification.objects.filter(kind=NotificationKind.APPROVED)
+    assert rejected.recipient == approved.recipient == team_post.owner
+    assert rejected.text.endswith("was rejected by manager: Wrong picture")
+    assert approved.text.endswith("was approved by manager.")
+    assert [m.to for m in mail.outbox] == [["contributor@example.com"]] * 2
