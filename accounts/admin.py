@@ -9,7 +9,7 @@ from accounts import (
     services,
     workspace_admin,  # noqa: F401  # registers Workspace (members inline) and Invitation
 )
-from accounts.models import SocialAccount, User
+from accounts.models import Notification, SocialAccount, User
 from buffer_integration.exceptions import BufferError
 from kernel.errors import DomainError
 
@@ -85,3 +85,20 @@ class SocialAccountAdmin(admin.ModelAdmin):
             return redirect("admin:accounts_socialaccount_change", deleted.pk)
         self.log_deletions(request, [deleted])  # type: ignore[arg-type]  # the row is gone: a list, not a queryset
         return self.response_delete(request, str(deleted), deleted.pk)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: notifications are written by `accounts.notifications.notify` only."""
+
+    list_display = ("created_at", "recipient", "workspace", "kind", "text", "read_at")
+    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
+    search_fields = ("recipient__username", "text")
+    list_select_related = ("recipient", "workspace")
+    readonly_fields = ("recipient", "workspace", "kind", "text", "url", "created_at", "read_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from kernel.models import EncryptedAccessTokenModel, TimestampedModel
 
@@ -193,3 +194,65 @@ class Invitation(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.email} to {self.workspace_id} as {self.role}"
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about; each member chooses per kind whether it arrives in-app and by email."""
+
+    APPROVAL_REQUESTED = "approval_requested", "Approval requested"
+    APPROVED = "approved", "Post approved"
+    REJECTED = "rejected", "Post rejected"
+    POST_FAILED = "post_failed", "Post failed"
+    CONNECTION_BROKEN = "connection_broken", "Buffer connection broke"
+    MENTION = "mention", "Mentioned in a comment"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_recipient(self, user) -> NotificationQuerySet:
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One in-app notification of one person; written by `accounts.notifications.notify` only."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=500, help_text="A path in the app, e.g. /posts/12/.")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient_new"),
+            # The bell: unread count of one person.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
+
+
+class NotificationPreference(TimestampedModel):
+    """A member's choice for one kind in one workspace; without a row, `accounts.notifications.DEFAULTS` apply."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    in_app = models.BooleanField()
+    email = models.BooleanField()
+
+    class Meta:
+        ordering = ["membership", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "kind"], name="one_notification_preference_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for membership {self.membership_id}: in_app={self.in_app} email={self.email}"

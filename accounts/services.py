@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import ConnectionStatus, SocialAccount, User
+from accounts.notifications import notify_connection_broken
 from buffer_integration import services as buffer_services
 from buffer_integration.backends.base import BufferProfile
 from buffer_integration.budget import Priority
@@ -112,6 +113,35 @@ def _apply_check(account: SocialAccount, check: ConnectionCheck) -> None:
     account.connection_status = ConnectionStatus.OK if check.ok else ConnectionStatus.ERROR
     account.last_checked_at = check.checked_at
     account.last_error = "" if check.ok else check.message
+
+
+def _note_connection_broken(account: SocialAccount) -> None:
+    """Call before saving an account whose new status is error: the one write that moves it there from
+    ok/unknown (a compare-and-set, so two checks racing notify once) tells the workspace's managers."""
+    if account.pk is None or account.connection_status != ConnectionStatus.ERROR:
+        return
+    moved = (
+        SocialAccount.objects.filter(pk=account.pk)
+        .exclude(connection_status=ConnectionStatus.ERROR)
+        .update(connection_status=ConnectionStatus.ERROR, last_error=account.last_error)
+    )
+    if moved:
+        account_id = account.pk
+        transaction.on_commit(lambda: notify_connection_broken(account_id=account_id), robust=True)
+
+
+def social_account_mark_failing(*, account_id: int, message: str) -> None:
+    """Buffer refused the account's credentials while the engine used it: error, managers told once."""
+    now = timezone.now()
+    fields = {"last_error": message, "last_checked_at": now, "updated_at": now}
+    if (
+        SocialAccount.objects.filter(pk=account_id)
+        .exclude(connection_status=ConnectionStatus.ERROR)
+        .update(connection_status=ConnectionStatus.ERROR, **fields)
+    ):
+        transaction.on_commit(lambda: notify_connection_broken(account_id=account_id), robust=True)
+    else:
+        SocialAccount.objects.filter(pk=account_id).update(**fields)
 
 
 def _verify_profile(account: SocialAccount) -> None:
@@ -250,6 +280,7 @@ def social_account_test_connection(*, account: SocialAccount) -> ConnectionCheck
     """
     check = _ask_buffer(account, buffer_config_for_account(account=account))
     _apply_check(account, check)
+    _note_connection_broken(account)
     account.save(update_fields=["connection_status", "last_checked_at", "last_error", "updated_at"])
     return check
 
@@ -281,6 +312,7 @@ def social_account_sync_from_buffer(*, account: SocialAccount) -> SocialAccount:
     account.connection_status = ConnectionStatus.ERROR if profile.is_disconnected else ConnectionStatus.OK
     account.last_checked_at = now
     account.last_error = "Buffer reports this profile as disconnected." if profile.is_disconnected else ""
+    _note_connection_broken(account)
     account.save()
     return account
 

@@ -13,3 +13,9 @@ def count_of(count: int, singular: str, plural: str | None = None) -> str:
 def retry_after_seconds(wait: float) -> int:
     """Whole seconds to wait, rounded up so a client that waits that long is let in (at least 1)."""
     return max(1, math.ceil(wait))
+
+
+def one_line(text: str, limit: int) -> str:
+    """`text` on one line (runs of whitespace become one space), cut to `limit` characters with `…`."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from kernel.models import TimestampedModel
 
@@ -299,3 +300,21 @@ class ReviewLinkUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} via review link {self.link_id}"
+
+
+class PostComment(models.Model):
+    """An internal comment on a post by a member of its workspace (never sent to Buffer or the network)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="internal_comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_comments")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    # Members of the post's workspace named by @username when the comment was written.
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="post_comment_mentions")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["post", "created_at", "id"], name="post_comment_post_created")]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on post {self.post_id}"

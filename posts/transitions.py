@@ -26,6 +26,7 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from accounts.models import User
+from posts.alerts import post_failed_on_commit
 from posts.models import APPROVED_OR_NOT_REQUIRED, Post, PostStatus, PublishAttempt
 
 S = PostStatus
@@ -98,6 +99,8 @@ def transition(
         # `.update()` skips auto_now, so stamp updated_at here.
         .update(status=to, updated_at=timezone.now(), **fields)
     )
+    if updated == 1 and to == S.FAILED:  # this write, and no other, failed the post: tell the team once
+        post_failed_on_commit(post_id=post_id)
     return updated == 1
 
 

@@ -4,6 +4,7 @@ from kernel.api.routers import OptionalSlashRouter
 from posts.api import PostViewSet
 from posts.attempts_api import PostAttemptsView
 from posts.campaign_posts_api import CampaignPostsView
+from posts.comments_api import PostCommentsView
 from posts.review_links_api import ReviewLinkViewSet
 
 router = OptionalSlashRouter()
@@ -12,6 +13,7 @@ router.register("review-links", ReviewLinkViewSet, basename="review-link")
 
 urlpatterns = [
     path("posts/<int:pk>/attempts", PostAttemptsView.as_view(), name="post-attempts"),
+    path("posts/<int:pk>/comments", PostCommentsView.as_view(), name="post-comments"),
     re_path(r"^campaigns/(?P<pk>[0-9]+)/posts/?$", CampaignPostsView.as_view(), name="campaign-posts"),
     *router.urls,
 ]

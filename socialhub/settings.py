@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.workspace_switcher",
+                "web.context_processors.notifications",
             ],
             # The UI's one date format (`when`, `day`, `clock` filters) in every template.
             "builtins": ["web.templatetags.dates"],
@@ -243,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "HealthCheckEnum": ["ok", "fail"],  # /health: status, database and broker
         "PublisherPostStatusEnum": "publisher.models.PublisherStatus",
         "PostKindEnum": "publisher.models.config.PostKind",
+        "NotificationKindEnum": "accounts.models.NotificationKind",
     },
 }
 
@@ -356,6 +358,25 @@ PUBLISHER_STATUS_INTERVAL = env_int("PUBLISHER_STATUS_INTERVAL", 5, minimum=1)  
 PUBLISHER_CALLBACK_INTERVAL = env_int("PUBLISHER_CALLBACK_INTERVAL", 5, minimum=1)  # seconds between sender runs
 PUBLISHER_COMMENT_SYNC_INTERVAL = env_int("PUBLISHER_COMMENT_SYNC_INTERVAL", 300, minimum=30)
 PUBLISHER_COMMENT_SYNC_DAYS = env_int("PUBLISHER_COMMENT_SYNC_DAYS", 7, minimum=1)  # after publishing
+
+# --- Email (accounts.notifications): the console by default, SMTP once EMAIL_HOST is set ----------------
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SocialHub <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the app is reached from outside: the links in emails (a notification's url is a path).
+_public_host = next((host.lstrip(".") for host in ALLOWED_HOSTS if host != "*"), "")
+_default_site = "http://127.0.0.1:8007" if DEBUG else (f"https://{_public_host}" if _public_host else "")
+SITE_URL = (env_str("SITE_URL") or _default_site).rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, got {SITE_URL!r}.")
 
 # --- Logging: one line per event; secrets are never passed to loggers in the first place. --------
 LOGGING = {

@@ -5,6 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView, TokenVerifyView
 
 from accounts.api import BufferProfilesView, MeView, SocialAccountViewSet
+from accounts.notifications_api import (
+    NotificationListView,
+    NotificationPreferencesView,
+    NotificationReadAllView,
+    NotificationReadView,
+)
 from accounts.workspaces_api import WorkspaceInvitationViewSet, WorkspaceMemberViewSet, WorkspaceViewSet
 from buffer_integration.api import BufferConfigViewSet
 from kernel.api.exceptions import not_found_view
@@ -47,6 +53,10 @@ api_v1 = [
     path("me", MeView.as_view(), name="me"),
     path("health", HealthView.as_view(), name="health"),
     path("buffer/profiles", BufferProfilesView.as_view(), name="buffer-profiles"),
+    path("notifications", NotificationListView.as_view(), name="notification-list"),
+    path("notifications/read-all", NotificationReadAllView.as_view(), name="notification-read-all"),
+    path("notifications/preferences", NotificationPreferencesView.as_view(), name="notification-preferences"),
+    path("notifications/<int:pk>/read", NotificationReadView.as_view(), name="notification-read"),
     path("", include("posts.urls")),
     path("", include("campaigns.urls")),
     path("", include("analytics.urls")),

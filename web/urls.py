@@ -7,11 +7,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from web.accounts import login
+from web.accounts import notifications as notification_views
 from web.accounts import settings as settings_views
 from web.accounts import views as accounts_views
 from web.accounts import workspaces as workspace_views
 from web.campaigns import views as campaigns_views
 from web.posts import approvals, composer
+from web.posts import comments as comment_views
 from web.posts import views as posts_views
 from web.review import public as review_public
 from web.review import views as review_views
@@ -33,6 +35,7 @@ urlpatterns = [
     path("posts/<int:pk>/approve/", approvals.post_approve_view, name="post-approve"),
     path("posts/<int:pk>/reject/", approvals.post_reject_view, name="post-reject"),
     path("approvals/", approvals.approvals_view, name="approvals"),
+    path("posts/<int:pk>/comments/", comment_views.post_comment_create_view, name="post-comment-create"),
     # Campaigns
     path("campaigns/", campaigns_views.campaign_list_view, name="campaign-list"),
     path("campaigns/new/", campaigns_views.campaign_create_view, name="campaign-create"),
@@ -47,6 +50,7 @@ urlpatterns = [
     path("accounts/buffer-config/", accounts_views.buffer_config_view, name="account-buffer-config"),
     path("settings/", settings_views.settings_view, name="settings"),
     path("settings/timezone/", settings_views.timezone_view, name="settings-timezone"),
+    path("settings/notifications/", settings_views.notification_preferences_view, name="settings-notifications"),
     path("settings/apps/", settings_views.app_create_view, name="settings-app-create"),
     path("settings/apps/<int:pk>/revoke/", settings_views.app_revoke_view, name="settings-app-revoke"),
     path("settings/webhook-secret/", settings_views.webhook_secret_rotate_view, name="settings-webhook-secret"),
@@ -76,4 +80,9 @@ urlpatterns = [
     path("review-links/<int:pk>/revoke/", review_views.review_link_revoke_view, name="review-link-revoke"),
     path("review/<str:token>/", review_public.review_page_view, name="review-page"),
     path("review/<str:token>/posts/<int:pk>/", review_public.review_decision_view, name="review-decision"),
+    # Notifications
+    path("notifications/", notification_views.notifications_view, name="notifications"),
+    path("notifications/read-all/", notification_views.notifications_read_all_view, name="notifications-read-all"),
+    path("notifications/<int:pk>/open/", notification_views.notification_open_view, name="notification-open"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read_view, name="notification-mark-read"),
 ]

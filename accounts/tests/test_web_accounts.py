@@ -49,7 +49,9 @@ class TestList:
     def test_query_count_does_not_grow(self, web, owner, count, django_assert_num_queries):
         for _ in range(count):
             SocialAccountFactory(owner=owner)
-        with django_assert_num_queries(5):  # session, user, accounts, Buffer config, the workspace switcher
+        with django_assert_num_queries(
+            6
+        ):  # session, user, accounts, Buffer config, the workspace switcher, unread notifications (bell)
             assert web.get("/accounts/").status_code == 200
 
 

@@ -33,7 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import ConnectionStatus, SocialAccount
+from accounts.services import social_account_mark_failing
 from buffer_integration.backends.base import UpdateDraft
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import (
@@ -228,9 +228,5 @@ def _fail_untried(post: Post, claim_id: uuid.UUID, error: str) -> str:
 
 
 def _mark_account_failing(account_id: int, message: str) -> None:
-    SocialAccount.objects.filter(pk=account_id).update(
-        connection_status=ConnectionStatus.ERROR,
-        last_error=f"Buffer rejected the token while publishing: {message}",
-        last_checked_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
+    """The account's connection is in error from now on; its managers hear of it once (accounts.services)."""
+    social_account_mark_failing(account_id=account_id, message=f"Buffer rejected the token while publishing: {message}")

@@ -139,7 +139,8 @@ class TestQueryCount:
     ):
         bulk_posts(owner, account, count)
         # session, user, accounts, campaigns, the calendar's posts, the publisher marks, the Buffer
-        # config (day capacity; without one, no count of the days is needed), the workspace switcher
+        # config (day capacity; without one, no count of the days is needed), the workspace switcher, unread
+        # notifications (bell)
         with django_assert_num_queries(8):
             assert web.get(f"/?date={DAY}").status_code == 200
         with django_assert_num_queries(8):  # a week with posts in it (days 1 to 10 have posts either way)

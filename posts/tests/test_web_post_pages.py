@@ -138,6 +138,6 @@ class TestList:
             for i in range(count)
         )
         # session, user, count, page of posts (with account, campaign, publisher mark), accounts, campaigns,
-        # the workspace switcher
+        # the workspace switcher, unread notifications (bell)
         with django_assert_num_queries(7):
             assert web.get("/posts/").status_code == 200

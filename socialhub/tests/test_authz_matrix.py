@@ -111,6 +111,14 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:review-link-list", "POST"): R(201, 400, 401, body="review_link"),  # another's campaign: 400
     ("api:review-link-detail", "GET"): R(200, 404, 401),
     ("api:review-link-detail", "DELETE"): R(204, 404, 401),
+    ("api:post-comments", "GET"): R(200, 404, 401, lists=True),
+    ("api:post-comments", "POST"): R(201, 404, 401, body="comment"),
+    # --- API: notifications (the caller's own; preferences in the caller's personal workspace) ----------
+    ("api:notification-list", "GET"): R(200, 200, 401, lists=True),
+    ("api:notification-read", "POST"): R(200, 404, 401),
+    ("api:notification-read-all", "POST"): R(200, 200, 401),
+    ("api:notification-preferences", "GET"): R(200, 200, 401),
+    ("api:notification-preferences", "PUT"): R(400, 400, 401, body="empty"),
     # --- API: analytics ---------------------------------------------------------------------------
     ("api:analytics-list", "GET"): R(200, 200, 401),
     ("api:analytics-list", "POST"): R(201, 400, 401, body="analytics"),  # on the owner's published post
@@ -182,6 +190,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:post-approve", "POST"): R(302, 404, REDIRECT),  # not waiting: a message, back to the queue
     ("web:post-reject", "POST"): R(302, 404, REDIRECT),
     ("web:approvals", "GET"): R(200, 200, REDIRECT),  # each caller's own workspace's queue
+    ("web:post-comment-create", "POST"): R(302, 404, REDIRECT),  # an empty comment: back with a message
     ("web:campaign-list", "GET"): R(200, 200, REDIRECT, lists=True),
     ("web:campaign-create", "GET"): R(200, 200, REDIRECT),
     ("web:campaign-create", "POST"): R(400, 400, REDIRECT),
@@ -222,6 +231,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     # The public review page: the token in the URL is the credential, whoever holds it (an empty decision: 400).
     ("web:review-page", "GET"): R(200, 200, 200),
     ("web:review-decision", "POST"): R(400, 400, 400),
+    ("web:settings-notifications", "POST"): R(302, 302, REDIRECT),  # nothing ticked: every kind off, saved
+    ("web:notifications", "GET"): R(200, 200, REDIRECT, lists=True),
+    ("web:notifications-read-all", "POST"): R(302, 302, REDIRECT),
+    ("web:notification-open", "POST"): R(302, 404, REDIRECT),
+    ("web:notification-mark-read", "POST"): R(302, 404, REDIRECT),
 }
 
 # Which of the owner's objects a route's path argument names, by the route's path prefix (longest first).
@@ -235,6 +249,7 @@ OBJECT_BY_PREFIX = [
     ("api/v1/publisher/posttypes/", "posttype"),
     ("api/v1/publisher/apps/", "app"),
     ("api/v1/publisher/callbacks/", "callback"),
+    ("api/v1/notifications/", "notification"),
     ("api/v1/analytics/sync/", "sync_job"),
     ("api/v1/analytics/", "snapshot"),
     ("api/v1/buffer/config/", "config"),
@@ -246,6 +261,7 @@ OBJECT_BY_PREFIX = [
     ("review/", "review_token"),
     ("settings/apps/", "app"),
     ("settings/callbacks/", "callback"),
+    ("notifications/", "notification"),
     ("accounts/", "account"),
     ("campaigns/", "campaign"),
     ("posts/", "post"),
@@ -338,13 +354,14 @@ def test_route_discovery_sees_a_new_route(settings):
 
 
 def _make_objects(user, *, token: str, marker: str) -> dict:
+    from accounts.models import Notification
     from accounts.tests.factories import SocialAccountFactory
     from accounts.workspaces import workspace_personal_for
     from analytics.models import AnalyticsSyncJob
     from analytics.tests.factories import PostAnalyticsFactory
     from buffer_integration.tests.factories import BufferConfigFactory
     from campaigns.tests.factories import CampaignFactory
-    from posts.models import PostStatus, PublishAttempt
+    from posts.models import PostComment, PostStatus, PublishAttempt
     from posts.review_links import review_link_create
     from posts.tests.factories import PostFactory
     from publisher import config_services
@@ -391,6 +408,10 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     )
     workspace, membership, invitation, invitation_token = _make_workspace_objects(user, marker=marker)
     personal_membership, personal_invitation = _make_personal_workspace_objects(user, marker=marker)
+    comment = PostComment.objects.create(post=post, author=user, body=f"{marker} comment")
+    notification = Notification.objects.create(
+        recipient=user, workspace=workspace_personal_for(user), kind="mention", text=f"{marker} note", url="/posts/"
+    )
     return locals()
 
 
@@ -472,6 +493,7 @@ def _body(name: str | None, mine: dict) -> dict | None:
         "bulk": {"posts": [post]},
         "reschedule": {"scheduled_time": soon},
         "reject": {"comment": "Not yet"},
+        "comment": {"body": "Looks good @matrix-other"},
         "analytics": {"post_id": mine["published_post"].pk, "views": 10, "likes": 1, "shares": 0, "comments": 0},
         "publisher_post": {"networktargets": [f"nt_{mine['account'].pk}"], "payload": {"message": "Hi"}},
         "channel": {"name": "Matrix channel", "posttype_ids": [mine["posttype"].pk]},

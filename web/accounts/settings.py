@@ -1,4 +1,4 @@
-"""The settings page: timezone, API access (JWT), publisher apps, the webhook secret and the callback log.
+"""The settings page: timezone, notifications, API access (JWT), publisher apps, webhook secret, callback log.
 
 Secrets (a new app's secret, a rotated webhook secret) are shown once, in the POST's own response:
 never redirected through a message, which would put them in a cookie or the session.
@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.notifications import notification_preferences_set
+from accounts.scoping import request_membership
 from kernel.users import request_user
 from publisher.config_services import (
     integrator_app_create,
@@ -24,16 +26,27 @@ from publisher.config_services import (
 from publisher.models import CallbackDelivery, IntegratorApp, WebhookSecret
 from publisher.outbox import callback_replay
 from web.accounts.forms import IntegratorAppForm, TimezoneForm
+from web.accounts.notifications import NotificationPreferencesForm
 from web.common import format_datetime, run_action
 
 CALLBACKS_SHOWN = 50
 
 
 def _render(
-    request: HttpRequest, *, tz_form=None, app_form=None, revealed: dict | None = None, reusable=False, status=200
+    request: HttpRequest,
+    *,
+    tz_form=None,
+    app_form=None,
+    notification_form=None,
+    revealed: dict | None = None,
+    reusable=False,
+    status=200,
 ):
     user = request_user(request)
+    membership = request_membership(request)
     context = {
+        "notification_form": notification_form or NotificationPreferencesForm(membership=membership),
+        "notification_workspace": membership.workspace,
         "tz_form": tz_form or TimezoneForm(instance=user),
         "app_form": app_form or IntegratorAppForm(),
         "api_base": request.build_absolute_uri("/api/v1/"),
@@ -66,6 +79,19 @@ def timezone_view(request: HttpRequest) -> HttpResponse:
     user.save(update_fields=["timezone"])
     messages.success(request, f"Timezone set to {user.timezone}.")
     return redirect("settings")
+
+
+@login_required
+@require_POST
+def notification_preferences_view(request: HttpRequest) -> HttpResponse:
+    """The member's choices per kind in the workspace the pages act in."""
+    membership = request_membership(request)
+    form = NotificationPreferencesForm(request.POST, membership=membership)
+    if not form.is_valid():
+        return _render(request, notification_form=form, status=400)
+    notification_preferences_set(membership=membership, preferences=form.choices())
+    messages.success(request, f"Notification settings saved for {membership.workspace.name}.")
+    return redirect(reverse("settings") + "#notifications")
 
 
 @login_required

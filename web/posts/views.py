@@ -26,6 +26,7 @@ from kernel.errors import ServiceError
 from kernel.users import request_user
 from posts import approvals, services, transitions
 from posts.capacity import capacity_warnings
+from posts.comments import post_comments_for
 from posts.filters import PostFilter
 from posts.models import Post, PostStatus
 from posts.selectors import calendar_for
@@ -45,6 +46,7 @@ from web.common import (
 )
 from web.first_run import first_run_for_user
 from web.posts.calendar_grid import VIEWS, calendar_range, month_weeks, week_columns
+from web.posts.comments import CommentForm
 from web.posts.forms import RescheduleForm
 
 # The calendar's filters, named as the API names them, so a calendar URL reads like a `GET /posts` query.
@@ -208,6 +210,8 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
         "comment_max": approvals.COMMENT_MAX,
         "reschedule_form": RescheduleForm(initial={"scheduled_time": post.scheduled_time}),
+        "comments": list(post_comments_for(post=post)),
+        "comment_form": CommentForm(),
     }
     return render(request, "posts/post_detail.html", context)
 

@@ -1,0 +1,75 @@
+"""What the team hears about posts: a failed post tells its workspace's managers and owners, and its creator;
+a post waiting for approval tells the managers and owners; a decision tells the post's creator.
+
+`posts.transitions` calls `post_failed_on_commit` from the one write that moves a post to `failed`
+(a compare-and-set: exactly one caller wins it), so each failure notifies once — never a retry, which
+goes back to `scheduled` — and only once that write has committed.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+
+from accounts.models import NotificationKind, User
+from accounts.notifications import MANAGERS, notify
+from accounts.workspaces import workspace_personal_for
+from kernel.wording import one_line
+from posts.models import Post
+
+_EXCERPT = 60
+
+
+def post_failed_on_commit(*, post_id: int) -> None:
+    """Notify about the failure once the caller's transaction commits; a failure to notify is logged, not raised."""
+    transaction.on_commit(lambda: notify_post_failed(post_id=post_id), robust=True)
+
+
+def notify_post_failed(*, post_id: int) -> int:
+    post = Post.objects.select_related("workspace", "owner", "social_account").filter(pk=post_id).first()
+    if post is None:
+        return 0
+    workspace = post.workspace or workspace_personal_for(post.owner)
+    reason = f": {post.last_error}" if post.last_error else "."
+    return notify(
+        workspace=workspace,
+        kind=NotificationKind.POST_FAILED,
+        text=f"{_about(post)} failed{reason}",
+        url=reverse("post-detail", args=[post.pk]),
+        roles=MANAGERS,
+        recipients=[post.owner],
+    )
+
+
+def _about(post: Post) -> str:
+    return f"Post #{post.pk} “{one_line(post.content, _EXCERPT)}” on {post.social_account.account_name}"
+
+
+def notify_approval_requested(*, post: Post, actor: User | None = None) -> int:
+    """The post waits for approval: the workspace's managers and owners (not `actor`, who submitted it).
+
+    Call it in the transaction that moves the post to pending approval: the rows roll back with it,
+    and the emails leave once it commits.
+    """
+    return notify(
+        workspace=post.workspace or workspace_personal_for(post.owner),
+        kind=NotificationKind.APPROVAL_REQUESTED,
+        text=f"{_about(post)} waits for approval" + (f" (from {actor.get_username()})." if actor else "."),
+        url=reverse("post-detail", args=[post.pk]),
+        roles=MANAGERS,
+        exclude=actor,
+    )
+
+
+def notify_approval_decided(*, post: Post, approved: bool, actor: User | None = None, comment: str = "") -> int:
+    """A manager approved or rejected the post: its creator hears it, with the comment (not when it was them)."""
+    by = f" by {actor.get_username()}" if actor else ""
+    said = f": {comment}" if comment.strip() else "."
+    return notify(
+        workspace=post.workspace or workspace_personal_for(post.owner),
+        kind=NotificationKind.APPROVED if approved else NotificationKind.REJECTED,
+        text=f"{_about(post)} was {'approved' if approved else 'rejected'}{by}{said}",
+        url=reverse("post-detail", args=[post.pk]),
+        recipients=[post.owner],
+        exclude=actor,
+    )
