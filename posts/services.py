@@ -13,6 +13,7 @@ from typing import Any, TypedDict, Unpack
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import SocialAccount, User
 from campaigns.models import Campaign
 from kernel.errors import Conflict, InvalidInput
@@ -169,7 +170,9 @@ def posts_bulk_create(*, owner: User, items: list[dict[str, Any]]) -> list[Post]
     if errors:
         raise InvalidInput.from_errors(errors, prefix=f"Nothing was created ({len(errors)} invalid item(s)); item ")
     with transaction.atomic():
-        return Post.objects.bulk_create(posts)
+        created = Post.objects.bulk_create(posts)
+        audit.record_created(instances=created)  # bulk_create sends no signals: one INSERT for all events
+        return created
 
 
 def _ensure_editable(post: Post) -> None:
@@ -244,6 +247,7 @@ def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
         raise Conflict(f"Post {post.pk} changed state while it was being edited; fetch it and try again.")
     for name, value in fields.items():
         setattr(post, name, value)
+    audit.record_changes(instance=post)  # an `.update()`: the signals do not see it
     return post
 
 

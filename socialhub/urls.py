@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView, TokenVerifyView
 
 from accounts.api import BufferProfilesView, MeView, SocialAccountViewSet
+from accounts.audit_api import AuditEventListView
 from buffer_integration.api import BufferConfigViewSet
 from kernel.api.exceptions import not_found_view
 from kernel.api.routers import OptionalSlashRouter
@@ -21,6 +22,7 @@ api_v1 = [
     path("me", MeView.as_view(), name="me"),
     path("health", HealthView.as_view(), name="health"),
     path("buffer/profiles", BufferProfilesView.as_view(), name="buffer-profiles"),
+    path("audit", AuditEventListView.as_view(), name="audit-list"),
     path("", include("posts.urls")),
     path("", include("campaigns.urls")),
     path("", include("analytics.urls")),

@@ -6,6 +6,7 @@ Every page is a bookmarkable GET; every change is a POST (with CSRF) to an actio
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from web.accounts import audit as audit_views
 from web.accounts import login
 from web.accounts import settings as settings_views
 from web.accounts import views as accounts_views
@@ -49,4 +50,5 @@ urlpatterns = [
         name="settings-webhook-secret-reveal",
     ),
     path("settings/callbacks/<int:pk>/replay/", settings_views.callback_replay_view, name="settings-callback-replay"),
+    path("settings/audit/", audit_views.audit_view, name="settings-audit"),
 ]
