@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q, QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 
 from kernel.api.datetimes import INPUT_HELP
-from kernel.api.filters import DateTimeInputFilter
+from kernel.api.filters import MAX_ID, DateTimeInputFilter
 from kernel.api.views import UserTimezoneMixin
 
 from .models import AuditEvent
@@ -73,7 +72,7 @@ class AuditEventFilter(django_filters.FilterSet):
 
 WORKSPACE_PARAMETER = OpenApiParameter(
     WORKSPACE_HEADER,
-    OpenApiTypes.INT,
+    {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     OpenApiParameter.HEADER,
     required=False,
     description="The workspace the request acts in (default: your personal workspace).",

@@ -104,7 +104,10 @@ _UNLOGGED_COLUMNS = frozenset({"attempts", "retry_at"})
 
 def _row_before(post_id: int, fields: TransitionFields) -> dict[str, Any] | None:
     logged = [name for name in fields if name not in _UNLOGGED_COLUMNS]
-    return Post.objects.filter(pk=post_id).values("status", "workspace_id", "platform", *logged).first()
+    row: dict[str, Any] | None = (
+        Post.objects.filter(pk=post_id).values("status", "workspace_id", "platform", *logged).first()
+    )
+    return row
 
 
 def _transition_name(allowed_from: Collection[str], to: str) -> str:

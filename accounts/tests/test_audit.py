@@ -443,3 +443,34 @@ def test_page_query_count(web, owner, django_assert_num_queries):
     # session + user + the personal workspace + the membership with its workspace + the events
     with django_assert_num_queries(5):
         assert web.get(reverse("settings-audit")).status_code == 200
+
+
+# -- `.update()`s outside the transitions ------------------------------------------------------------
+
+
+def test_revoking_an_app_on_the_settings_page_is_recorded(web, owner):
+    app, _ = integrator_app_create(owner=owner, name="CMS")
+    response = web.post(reverse("settings-app-revoke", args=[app.pk]))
+    assert response.status_code == 302
+    event = last(object_type="publisher.integratorapp", object_id=str(app.pk), action="updated")
+    assert event.actor_label == "owner"
+    before, after = event.changes["revoked_at"]
+    assert before is None and after is not None
+    assert set(event.changes) == {"revoked_at"}
+
+
+def test_record_update_records_only_rows_it_changed(owner, django_assert_num_queries):
+    accounts = [SocialAccountFactory(owner=owner, is_active=active) for active in (True, True, False)]
+    from accounts.models import SocialAccount
+
+    before = AuditEvent.objects.count()
+    # the rows, the UPDATE by their ids, one INSERT of the events
+    with django_assert_num_queries(3):
+        updated = audit.record_update(SocialAccount.objects.filter(owner=owner), is_active=False)
+    assert updated == 3
+    changed = events(object_type="accounts.socialaccount", action="updated", id__gt=0)[-2:]
+    assert AuditEvent.objects.count() == before + 2  # the third was inactive already
+    assert {e.object_id for e in changed} == {str(accounts[0].pk), str(accounts[1].pk)}
+    assert changed[0].changes == {"is_active": [True, False]}
+    with django_assert_num_queries(1):
+        assert audit.record_update(SocialAccount.objects.filter(pk=-1), is_active=True) == 0

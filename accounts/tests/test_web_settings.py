@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts.tests.factories import UserFactory
+from accounts.workspaces import workspace_personal_for
 from publisher.models import CallbackAttempt, CallbackDelivery, IntegratorApp, PublisherPost, WebhookSecret
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,8 @@ class TestWebhookSecretAndCallbacks:
     def test_query_count_does_not_grow(self, web, owner, count, django_assert_num_queries):
         for sequence in range(count):
             callback_for(owner, sequence=sequence)
-        # session, user, apps, webhook secret, callbacks with their publisher posts
-        with django_assert_num_queries(5):
+        workspace_personal_for(owner)
+        # session, user, the personal workspace and the membership (whether to link the audit log),
+        # apps, webhook secret, callbacks with their publisher posts
+        with django_assert_num_queries(7):
             assert web.get("/settings/").status_code == 200

@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import ConnectionStatus, SocialAccount
 from buffer_integration.backends.base import UpdateDraft
 from buffer_integration.budget import Priority
@@ -228,7 +229,8 @@ def _fail_untried(post: Post, claim_id: uuid.UUID, error: str) -> str:
 
 
 def _mark_account_failing(account_id: int, message: str) -> None:
-    SocialAccount.objects.filter(pk=account_id).update(
+    audit.record_update(
+        SocialAccount.objects.filter(pk=account_id),
         connection_status=ConnectionStatus.ERROR,
         last_error=f"Buffer rejected the token while publishing: {message}",
         last_checked_at=timezone.now(),
