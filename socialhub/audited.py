@@ -50,6 +50,7 @@ def register() -> None:
             "network_options",
             "scheduled_time",
             "status",
+            "hold_reason",  # the engine's hold of a due post (inactive account, paused campaign)
         ],
     )
     track(Channel, fields=["name", "description"])

@@ -474,3 +474,21 @@ def test_record_update_records_only_rows_it_changed(owner, django_assert_num_que
     assert changed[0].changes == {"is_active": [True, False]}
     with django_assert_num_queries(1):
         assert audit.record_update(SocialAccount.objects.filter(pk=-1), is_active=True) == 0
+
+
+def test_the_engine_holding_and_releasing_a_post_is_recorded():
+    from posts.engine.dispatch import HOLD_ACCOUNT_INACTIVE, refresh_holds
+
+    account = SocialAccountFactory(is_active=False)
+    post = PostFactory(social_account=account, scheduled_time=timezone.now() - dt.timedelta(minutes=1))
+    with acting_as(ENGINE):
+        refresh_holds(now=timezone.now())
+        hold = last(object_id=str(post.pk), object_type="posts.post")
+        assert (hold.action, hold.actor_label) == ("hold", ENGINE)
+        assert hold.changes == {"hold_reason": ["", audit.short(HOLD_ACCOUNT_INACTIVE)]}
+        refresh_holds(now=timezone.now())  # nothing new: nothing recorded
+        assert last(object_id=str(post.pk), object_type="posts.post").pk == hold.pk
+        account.is_active = True
+        account.save()
+        refresh_holds(now=timezone.now())
+    assert last(object_id=str(post.pk), object_type="posts.post").action == "release"
