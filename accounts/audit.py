@@ -260,11 +260,29 @@ def track(model: type[models.Model], *, fields: Sequence[str], secret: Sequence[
     unknown = (set(fields) | set(secret)) - names
     if unknown:
         raise ValueError(f"{object_type(model)} has no field(s) {sorted(unknown)} to audit")
-    _TRACKED[model] = Tracked(fields=tuple(dict.fromkeys([*fields, *secret])), secret=frozenset(secret))
+    tracked = Tracked(fields=tuple(dict.fromkeys([*fields, *secret])), secret=frozenset(secret))
+    first_time = model not in _TRACKED
+    _TRACKED[model] = tracked
     uid = f"audit:{object_type(model)}"
     post_init.connect(_on_init, sender=model, dispatch_uid=uid, weak=False)
     post_save.connect(_on_save, sender=model, dispatch_uid=uid, weak=False)
     post_delete.connect(_on_delete, sender=model, dispatch_uid=uid, weak=False)
+    if first_time:
+        _snapshot_on_refresh(model)
+
+
+def _snapshot_on_refresh(model: type[models.Model]) -> None:
+    """`refresh_from_db()` copies a fresh row's values onto an instance without a signal: after a
+    transition (an `.update()`, recorded on its own), the refreshed instance must not diff its next
+    save against the values from before it. The one wrapper the log puts on a model."""
+    refresh = model.refresh_from_db
+
+    def refresh_from_db(self: models.Model, *args: Any, **kwargs: Any) -> None:
+        refresh(self, *args, **kwargs)
+        fresh = _snapshot(self, _TRACKED[type(self)])
+        setattr(self, SNAPSHOT_ATTR, {**getattr(self, SNAPSHOT_ATTR, {}), **fresh})
+
+    model.refresh_from_db = refresh_from_db  # type: ignore[method-assign]
 
 
 def tracked_models() -> dict[type[models.Model], Tracked]:

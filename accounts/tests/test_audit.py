@@ -492,3 +492,14 @@ def test_the_engine_holding_and_releasing_a_post_is_recorded():
         account.save()
         refresh_holds(now=timezone.now())
     assert last(object_id=str(post.pk), object_type="posts.post").action == "release"
+
+
+def test_a_refreshed_instance_diffs_from_what_it_reloaded():
+    post = PostFactory(status=PostStatus.SCHEDULED, content="Same")
+    post = Post.objects.get(pk=post.pk)
+    assert transitions.cancel(post_id=post.pk)
+    post.refresh_from_db()
+    post.content = "Changed"
+    post.save()
+    event = last(object_id=str(post.pk), object_type="posts.post")
+    assert event.changes == {"content": ["Same", "Changed"]}  # not the status again
