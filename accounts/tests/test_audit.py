@@ -503,3 +503,16 @@ def test_a_refreshed_instance_diffs_from_what_it_reloaded():
     post.save()
     event = last(object_id=str(post.pk), object_type="posts.post")
     assert event.changes == {"content": ["Same", "Changed"]}  # not the status again
+
+
+def test_activating_a_buffer_config_records_the_one_it_turned_off(owner):
+    from buffer_integration.services import buffer_config_update
+
+    first = BufferConfigFactory(owner=owner, is_active=True)
+    second = BufferConfigFactory(owner=owner, is_active=False)
+    with acting_as("alice"):
+        buffer_config_update(config=second, is_active=True)
+    off = last(object_type="buffer_integration.bufferconfig", object_id=str(first.pk))
+    on = last(object_type="buffer_integration.bufferconfig", object_id=str(second.pk))
+    assert (off.action, off.actor_label, off.changes) == ("updated", "alice", {"is_active": [True, False]})
+    assert on.changes == {"is_active": [False, True]}
