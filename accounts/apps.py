@@ -6,7 +6,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "Users and social accounts"
 
     def ready(self) -> None:
-        from accounts import token_admin
+        from accounts import audit, audit_admin, token_admin  # noqa: F401  (audit_admin registers the read-only log)
+        from kernel.audited_update import register_update_recorder
+
+        # The layers below accounts (buffer_integration) record their .update()s through the kernel.
+        register_update_recorder(audit.record_update)
 
         # The admin app (listed first) has autodiscovered simplejwt's own token admin by now.
         token_admin.register()

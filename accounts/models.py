@@ -256,3 +256,41 @@ class NotificationPreference(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} for membership {self.membership_id}: in_app={self.in_app} email={self.email}"
+
+
+class AuditEvent(models.Model):
+    """One write: who (a user, or which process), what, which object, and the fields it changed.
+
+    Written by `accounts.audit` only, never changed. The workspace and the object are kept as ids
+    without database constraints: the history of a workspace or an object outlives it (deleting one
+    neither cascades into its log nor fails on it), and `object_repr` names what is gone.
+    """
+
+    workspace = models.ForeignKey(
+        Workspace,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the indexes below start with it
+        related_name="+",
+    )
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=120)  # "alice", "admin:alice", "engine", "system", ...
+    action = models.CharField(max_length=40)  # created, updated, deleted, or a transition's name
+    object_type = models.CharField(max_length=60)  # app_label.model, e.g. "posts.post"
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(max_length=200)
+    # {field: [before, after]} with short values; a secret field only as {field: "changed"}.
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="audit_workspace_time"),
+            models.Index(fields=["workspace", "object_type", "object_id"], name="audit_workspace_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.object_type} {self.object_id}"

@@ -11,6 +11,7 @@ from typing import TypedDict, Unpack
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import ConnectionStatus, SocialAccount, User
 from accounts.notifications import notify_connection_broken
 from buffer_integration import services as buffer_services
@@ -134,14 +135,14 @@ def social_account_mark_failing(*, account_id: int, message: str) -> None:
     """Buffer refused the account's credentials while the engine used it: error, managers told once."""
     now = timezone.now()
     fields = {"last_error": message, "last_checked_at": now, "updated_at": now}
-    if (
-        SocialAccount.objects.filter(pk=account_id)
-        .exclude(connection_status=ConnectionStatus.ERROR)
-        .update(connection_status=ConnectionStatus.ERROR, **fields)
+    if audit.record_update(
+        SocialAccount.objects.filter(pk=account_id).exclude(connection_status=ConnectionStatus.ERROR),
+        connection_status=ConnectionStatus.ERROR,
+        **fields,
     ):
         transaction.on_commit(lambda: notify_connection_broken(account_id=account_id), robust=True)
     else:
-        SocialAccount.objects.filter(pk=account_id).update(**fields)
+        audit.record_update(SocialAccount.objects.filter(pk=account_id), **fields)
 
 
 def _verify_profile(account: SocialAccount) -> None:

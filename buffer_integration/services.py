@@ -19,6 +19,7 @@ from buffer_integration.backends.base import BufferBackend
 from buffer_integration.budget import Priority
 from buffer_integration.exceptions import BufferAuthError
 from buffer_integration.models import BufferApi, BufferConfig, BufferPlan
+from kernel.audited_update import audited_update
 from kernel.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def buffer_config_create(
     _refuse_retired_v1(api)
     buffer_user = _validated_buffer_user(access_token=access_token, api=api, plan=plan)
     if is_active:
-        BufferConfig.objects.owned_by(owner).active().update(is_active=False, updated_at=timezone.now())
+        audited_update(BufferConfig.objects.owned_by(owner).active(), is_active=False, updated_at=timezone.now())
     config = BufferConfig(owner=owner, api=api, is_active=is_active, plan=plan)
     config.set_access_token(access_token)
     _apply_buffer_user(config, buffer_user)
@@ -173,9 +174,8 @@ def buffer_config_update(
         config.set_access_token(token)
     if is_active is not None:
         if is_active and not config.is_active:
-            BufferConfig.objects.owned_by(config.owner).active().exclude(pk=config.pk).update(
-                is_active=False, updated_at=timezone.now()
-            )
+            others = BufferConfig.objects.owned_by(config.owner).active().exclude(pk=config.pk)
+            audited_update(others, is_active=False, updated_at=timezone.now())
         config.is_active = is_active
     config.save()
     return config

@@ -13,6 +13,7 @@ from typing import Any, TypedDict, Unpack
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import SocialAccount, User
 from campaigns.models import Campaign
 from kernel.errors import Conflict, InvalidInput
@@ -190,7 +191,9 @@ def posts_bulk_create(*, owner: User, items: list[dict[str, Any]], needs_approva
     if errors:
         raise InvalidInput.from_errors(errors, prefix=f"Nothing was created ({len(errors)} invalid item(s)); item ")
     with transaction.atomic():
-        return Post.objects.bulk_create(posts)
+        created = Post.objects.bulk_create(posts)
+        audit.record_created(instances=created)  # bulk_create sends no signals: one INSERT for all events
+        return created
 
 
 def _ensure_editable(post: Post) -> None:
@@ -293,6 +296,7 @@ def _write_edit(*, post: Post, fields: dict[str, Any], unapproves: bool, needs_a
         return post
     for name, value in fields.items():
         setattr(post, name, value)
+    audit.record_changes(instance=post)  # an `.update()`: the signals do not see it
     return post
 
 

@@ -25,11 +25,13 @@ from django.db.models import Case, Exists, F, Q, Value, When
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import User
 from posts.alerts import post_failed_on_commit
 from posts.models import APPROVED_OR_NOT_REQUIRED, Post, PostStatus, PublishAttempt
 
 S = PostStatus
+POST_TYPE = audit.object_type(Post)
 
 # The states each named transition starts from. The UI reads this to enable its buttons.
 ALLOWED_FROM: dict[str, frozenset[str]] = {
@@ -90,18 +92,67 @@ def transition(
     allowed_from: Collection[str],
     only_if: dict[str, Any] | None = None,
     where: Q | None = None,
+    action: str | None = None,
     **fields: Unpack[TransitionFields],
 ) -> bool:
-    """Set `status=to` (and `fields`) iff the post is in `allowed_from` (and matches `only_if` / `where`)."""
+    """Set `status=to` (and `fields`) iff the post is in `allowed_from` (and matches `only_if` / `where`).
+
+    A won transition is recorded in the audit log as `action` (by default the name of the
+    `ALLOWED_FROM` entry passed as `allowed_from`), with the status and the columns it set, before
+    and after. The status is read first and the update made from exactly that status, so the log's
+    "before" is the truth: should the post have moved in between, this caller loses as it would a
+    moment later. Three queries: that read, the update, the event.
+    """
+    before = _row_before(post_id, fields)
+    if before is None or before["status"] not in allowed_from:
+        return False
     updated = (
-        Post.objects.filter(pk=post_id, status__in=list(allowed_from), **(only_if or {}))
+        Post.objects.filter(pk=post_id, status=before["status"], **(only_if or {}))
         .filter(where or Q())
         # `.update()` skips auto_now, so stamp updated_at here.
         .update(status=to, updated_at=timezone.now(), **fields)
     )
-    if updated == 1 and to == S.FAILED:  # this write, and no other, failed the post: tell the team once
+    if updated != 1:
+        return False
+    _record(post_id, before, to=to, action=action or _transition_name(allowed_from, to), fields=fields)
+    if to == S.FAILED:  # this write, and no other, failed the post: tell the team once
         post_failed_on_commit(post_id=post_id)
-    return updated == 1
+    return True
+
+
+# What a transition's audit event shows besides the status: the columns set, except bookkeeping.
+_UNLOGGED_COLUMNS = frozenset({"attempts", "retry_at"})
+
+
+def _row_before(post_id: int, fields: TransitionFields) -> dict[str, Any] | None:
+    logged = [name for name in fields if name not in _UNLOGGED_COLUMNS]
+    row: dict[str, Any] | None = (
+        Post.objects.filter(pk=post_id).values("status", "workspace_id", "platform", *logged).first()
+    )
+    return row
+
+
+def _transition_name(allowed_from: Collection[str], to: str) -> str:
+    for name, states in ALLOWED_FROM.items():
+        if states is allowed_from:
+            return name
+    return f"status:{to}"
+
+
+def _record(post_id: int, before: dict[str, Any], *, to: str, action: str, fields: TransitionFields) -> None:
+    after: dict[str, Any] = {"status": to, **{k: v for k, v in fields.items() if k not in _UNLOGGED_COLUMNS}}
+    audit.record(
+        [
+            audit.event(
+                action=action,
+                object_type=POST_TYPE,
+                object_id=post_id,
+                object_repr=f"Post #{post_id} ({before['platform']}, {to})",
+                workspace_id=before["workspace_id"],
+                changes=audit.changes_between(before, after),
+            )
+        ]
+    )
 
 
 def hand_to_buffer(*, post_id: int, buffer_update_id: str, handed_at: datetime) -> bool:
@@ -227,14 +278,33 @@ def claim(*, post_ids: Collection[int], claim_id: UUID, claimed_at: datetime) ->
     """The dispatcher takes due posts (scheduled -> publishing) under one claim; returns how many it won.
 
     Never a post that needs an approval it does not have (pending_approval is not claimable either).
+    The posts won are logged as `claim` events: one read and one insert for the whole claim.
     """
-    return (
+    won = (
         Post.objects.filter(
             pk__in=list(post_ids), status__in=list(ALLOWED_FROM["claim"]), buffer_update_id="", hold_reason=""
         )
         .filter(APPROVED_OR_NOT_REQUIRED)
         .update(status=S.PUBLISHING, claim_id=claim_id, claimed_at=claimed_at, updated_at=timezone.now())
     )
+    if won:
+        claimed = Post.objects.filter(claim_id=claim_id, status=S.PUBLISHING)
+        rows = claimed.values_list("pk", "workspace_id", "platform")
+        changes = {"status": [S.SCHEDULED.value, S.PUBLISHING.value]}
+        audit.record(
+            [
+                audit.event(
+                    action="claim",
+                    object_type=POST_TYPE,
+                    object_id=pk,
+                    object_repr=f"Post #{pk} ({platform}, {S.PUBLISHING})",
+                    workspace_id=workspace_id,
+                    changes=changes,
+                )
+                for pk, workspace_id, platform in rows
+            ]
+        )
+    return won
 
 
 def renew_claim(*, post_id: int, claim_id: UUID, claimed_at: datetime, stale_before: datetime) -> bool:

@@ -14,6 +14,7 @@ from typing import Any, TypedDict, Unpack
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.audit import record_update
 from accounts.models import SocialAccount, User
 from kernel.errors import Conflict, InvalidInput
 from posts.network_options import clean_network_options, network_option_errors
@@ -44,9 +45,8 @@ def _check_kind(account: SocialAccount, kind: str) -> None:
 
 
 def _unset_other_defaults(posttype: PostType) -> None:
-    PostType.objects.filter(network_target_id=posttype.network_target_id, is_default=True).exclude(
-        pk=posttype.pk
-    ).update(is_default=False, updated_at=timezone.now())
+    others = PostType.objects.filter(network_target_id=posttype.network_target_id, is_default=True)
+    record_update(others.exclude(pk=posttype.pk), is_default=False, updated_at=timezone.now())
 
 
 def _make_default(posttype: PostType) -> None:
@@ -54,7 +54,7 @@ def _make_default(posttype: PostType) -> None:
     try:
         with transaction.atomic():
             _unset_other_defaults(posttype)
-            PostType.objects.filter(pk=posttype.pk).update(is_default=True, updated_at=timezone.now())
+            record_update(PostType.objects.filter(pk=posttype.pk), is_default=True, updated_at=timezone.now())
     except IntegrityError:
         message = "Another post type of this target became the default meanwhile: try again."
         raise _invalid("is_default", message) from None
@@ -198,7 +198,7 @@ def integrator_app_create(*, owner: User, name: str) -> tuple[IntegratorApp, str
 
 def integrator_app_revoke(*, app: IntegratorApp) -> None:
     """Requests signed with the app stop working at once; the row stays for the posts it made."""
-    IntegratorApp.objects.filter(pk=app.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    record_update(IntegratorApp.objects.filter(pk=app.pk, revoked_at__isnull=True), revoked_at=timezone.now())
 
 
 def webhook_secret_ensure(*, owner: User) -> WebhookSecret:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from accounts.audit import record_created
 from accounts.models import Platform, SocialAccount
 from buffer_integration.platforms import PUBLISHABLE_PLATFORMS, network_limits
 from publisher.models import Channel, PostKind, PostType
@@ -78,7 +79,9 @@ def ensure_default_posttypes(*, owner) -> int:
     for account in SocialAccount.objects.owned_by(owner).filter(publisher_posttypes__isnull=True):
         try:
             with transaction.atomic():
-                created += len(PostType.objects.bulk_create(build_default_posttypes(account)))
+                made = PostType.objects.bulk_create(build_default_posttypes(account))
+                record_created(instances=made)  # bulk_create sends no signals
+                created += len(made)
         except IntegrityError:
             continue
     return created

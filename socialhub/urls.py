@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView, TokenVerifyView
 
 from accounts.api import BufferProfilesView, MeView, SocialAccountViewSet
+from accounts.audit_api import AuditEventListView
 from accounts.notifications_api import (
     NotificationListView,
     NotificationPreferencesView,
@@ -57,6 +58,7 @@ api_v1 = [
     path("notifications/read-all", NotificationReadAllView.as_view(), name="notification-read-all"),
     path("notifications/preferences", NotificationPreferencesView.as_view(), name="notification-preferences"),
     path("notifications/<int:pk>/read", NotificationReadView.as_view(), name="notification-read"),
+    path("audit", AuditEventListView.as_view(), name="audit-list"),
     path("", include("posts.urls")),
     path("", include("campaigns.urls")),
     path("", include("analytics.urls")),

@@ -6,6 +6,7 @@ Every page is a bookmarkable GET; every change is a POST (with CSRF) to an actio
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from web.accounts import audit as audit_views
 from web.accounts import login
 from web.accounts import notifications as notification_views
 from web.accounts import settings as settings_views
@@ -85,4 +86,5 @@ urlpatterns = [
     path("notifications/read-all/", notification_views.notifications_read_all_view, name="notifications-read-all"),
     path("notifications/<int:pk>/open/", notification_views.notification_open_view, name="notification-open"),
     path("notifications/<int:pk>/read/", notification_views.notification_read_view, name="notification-mark-read"),
+    path("settings/audit/", audit_views.audit_view, name="settings-audit"),
 ]

@@ -153,7 +153,7 @@ class TestWebhookSecretAndCallbacks:
             callback_for(owner, sequence=sequence)
         workspace_personal_for(owner)  # made on a user's first page; counted here is any later one
         # session, user, apps, webhook secret, callbacks with their publisher posts; the workspace the page
-        # acts in (personal workspace, membership), its notification choices, unread notifications (bell),
-        # the workspace switcher
+        # acts in (personal workspace, membership; also whether to link the audit log), its notification
+        # choices, unread notifications (bell), the workspace switcher
         with django_assert_num_queries(10):
             assert web.get("/settings/").status_code == 200

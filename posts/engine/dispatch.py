@@ -39,6 +39,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from accounts import audit
 from campaigns.models import CampaignStatus
 from kernel.heartbeat import record_beat_tick
 from posts import transitions
@@ -74,13 +75,13 @@ def refresh_holds(*, now: dt.datetime) -> None:
     due = Post.objects.filter(status=PostStatus.SCHEDULED, scheduled_time__lte=now, buffer_update_id="")
     inactive = Q(social_account__is_active=False)
     paused = Q(campaign__status=CampaignStatus.PAUSED)
-    due.filter(inactive).exclude(hold_reason=HOLD_ACCOUNT_INACTIVE).update(
-        hold_reason=HOLD_ACCOUNT_INACTIVE, updated_at=now
-    )
-    due.filter(paused).exclude(inactive).exclude(hold_reason=HOLD_CAMPAIGN_PAUSED).update(
-        hold_reason=HOLD_CAMPAIGN_PAUSED, updated_at=now
-    )
-    due.exclude(hold_reason="").exclude(inactive).exclude(paused).update(hold_reason="", updated_at=now)
+    # Each change of a hold is in the audit log (`hold` / `release`); with nothing to change, one query each.
+    newly_inactive = due.filter(inactive).exclude(hold_reason=HOLD_ACCOUNT_INACTIVE)
+    audit.record_update(newly_inactive, action="hold", hold_reason=HOLD_ACCOUNT_INACTIVE, updated_at=now)
+    newly_paused = due.filter(paused).exclude(inactive).exclude(hold_reason=HOLD_CAMPAIGN_PAUSED)
+    audit.record_update(newly_paused, action="hold", hold_reason=HOLD_CAMPAIGN_PAUSED, updated_at=now)
+    released = due.exclude(hold_reason="").exclude(inactive).exclude(paused)
+    audit.record_update(released, action="release", hold_reason="", updated_at=now)
 
 
 def claim_due_posts(*, now: dt.datetime, limit: int) -> list[Claim]:

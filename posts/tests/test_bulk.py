@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.db import connection
 
+from accounts.models import AuditEvent
 from accounts.tests.factories import SocialAccountFactory
 from campaigns.tests.factories import CampaignFactory
 from posts.models import Post
@@ -44,6 +45,12 @@ def insert_queries(count: int) -> int:
     return math.ceil(count / connection.ops.bulk_batch_size(fields, [Post()] * count))
 
 
+def audit_insert_queries(count: int) -> int:
+    """INSERT statements of the posts' audit events (`accounts.audit.record_created`: one bulk insert)."""
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    return math.ceil(count / connection.ops.bulk_batch_size(fields, [AuditEvent()] * count))
+
+
 def test_seed_example(api, account):
     body = {"posts": [{"social_account_id": account.pk, "content": "Post 1", "scheduled_time": "2025-12-25T10:00:00"}]}
     response = api.post(BULK, body, format="json")
@@ -57,8 +64,9 @@ def test_seed_example(api, account):
 def test_thousand_posts_in_a_handful_of_queries(api, account, campaign, django_assert_max_num_queries):
     payload = {"posts": items(account, 1000, campaign_id=campaign.pk)}
     # user (JWT) + accounts + campaigns + the Buffer config and the days' posts (day capacity)
-    # + savepoint/release + the INSERTs + the caller's membership (does the role need approval?)
-    with django_assert_max_num_queries(8 + insert_queries(1000)):
+    # + savepoint/release + the INSERTs, of the posts and of their audit events + the caller's membership
+    # (does the role need approval?)
+    with django_assert_max_num_queries(8 + insert_queries(1000) + audit_insert_queries(1000)):
         response = api.post(BULK, payload, format="json")
     assert response.status_code == 201
     assert response.json()["count"] == 1000 and len(response.json()["posts"]) == 1000
@@ -71,7 +79,7 @@ def test_many_accounts_and_campaigns_cost_no_extra_queries(api, owner, django_as
     for _ in range(20):
         account = SocialAccountFactory(owner=owner)
         payload += items(account, 5, campaign_id=CampaignFactory(owner=owner).pk)
-    with django_assert_max_num_queries(8 + insert_queries(100)):  # as above
+    with django_assert_max_num_queries(8 + insert_queries(100) + audit_insert_queries(100)):  # as above
         assert api.post(BULK, {"posts": payload}, format="json").status_code == 201
 
 

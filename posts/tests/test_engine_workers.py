@@ -16,6 +16,7 @@ import time
 import pytest
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from kernel.errors import Conflict
 from kernel.periodic import PERIODIC_TASKS, ensure_periodic_tasks
 from posts.engine.dispatch import dispatch_due_posts
@@ -93,6 +94,13 @@ def test_a_scheduled_post_is_dispatched_and_published_by_itself(api, engine, own
     assert post.lateness_seconds == pytest.approx((post.published_at - post.scheduled_time).total_seconds())
     assert 0 <= post.lateness_seconds < 10
     assert creates_per_post(sandbox, [post]) == {post.pk: 1}
+    # The audit log: the owner created it through the API, the worker's tasks claimed and published it.
+    history = AuditEvent.objects.filter(object_type="posts.post", object_id=str(post.pk)).order_by("id")
+    assert list(history.values_list("action", "actor_label")) == [
+        ("created", owner.username),
+        ("claim", "engine"),
+        ("mark_published", "engine"),
+    ]
 
 
 def publish_1000_posts_with_two_beats_and_two_workers(engine, owner, sandbox, *, timeout: float) -> list:

@@ -64,6 +64,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:me", "PATCH"): R(200, 200, 401, body="empty"),
     # --- API: Buffer ------------------------------------------------------------------------------
     ("api:buffer-profiles", "GET"): R(200, 200, 401),
+    # --- API: the audit log (each caller's own personal workspace: they own it) --------------------
+    ("api:audit-list", "GET"): R(200, 200, 401),
     ("api:buffer-config-list", "GET"): R(200, 200, 401, lists=True),
     ("api:buffer-config-list", "POST"): R(400, 400, 401, body="empty"),
     ("api:buffer-config-detail", "GET"): R(200, 404, 401),
@@ -236,6 +238,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:notifications-read-all", "POST"): R(302, 302, REDIRECT),
     ("web:notification-open", "POST"): R(302, 404, REDIRECT),
     ("web:notification-mark-read", "POST"): R(302, 404, REDIRECT),
+    ("web:settings-audit", "GET"): R(200, 200, REDIRECT),  # each caller's own personal workspace
 }
 
 # Which of the owner's objects a route's path argument names, by the route's path prefix (longest first).
