@@ -61,9 +61,12 @@ def notify_approval_requested(*, post: Post, actor: User | None = None) -> int:
     )
 
 
-def notify_approval_decided(*, post: Post, approved: bool, actor: User | None = None, comment: str = "") -> int:
-    """A manager approved or rejected the post: its creator hears it, with the comment (not when it was them)."""
-    by = f" by {actor.get_username()}" if actor else ""
+def notify_approval_decided(
+    *, post: Post, approved: bool, actor: User | None = None, reviewer_name: str = "", comment: str = ""
+) -> int:
+    """A manager (or a client through a review link, `reviewer_name`) approved or rejected the post: its
+    creator hears it, with the comment (not when it was them)."""
+    by = f" by {actor.get_username()}" if actor else f" by {reviewer_name} (review link)" if reviewer_name else ""
     said = f": {comment}" if comment.strip() else "."
     return notify(
         workspace=post.workspace or workspace_personal_for(post.owner),

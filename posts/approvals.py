@@ -23,7 +23,7 @@ from accounts.models import Role, User, Workspace
 from accounts.roles import Capability, require, role_allows
 from accounts.workspaces import membership_for, workspace_personal_for
 from kernel.errors import Conflict, Forbidden, InvalidInput
-from posts import transitions
+from posts import alerts, transitions
 from posts.models import Post, PostStatus
 from posts.scheduling import schedulable_errors
 
@@ -59,9 +59,19 @@ def post_workspace(post: Post) -> Workspace:
 
 
 def _announce(*, post: Post, event: str, actor: User | None, reviewer_name: str = "", comment: str = "") -> None:
-    """THE place where approval events leave this module: notifications (accounts.notifications, h3) and the
-    audit log (h4) hook in here. Called after the transition won, inside no transaction of ours; wire
-    senders with `transaction.on_commit` if a caller's transaction may still roll back. Does nothing yet."""
+    """Where approval events leave this module: the team hears of them (`posts.alerts`; in-app rows now,
+    emails once the caller's transaction commits). The audit log needs nothing here: `posts.transitions`
+    recorded the transition itself."""
+    if event == ApprovalEvent.SUBMITTED:
+        alerts.notify_approval_requested(post=post, actor=actor)
+        return
+    alerts.notify_approval_decided(
+        post=post,
+        approved=event == ApprovalEvent.APPROVED,
+        actor=actor,
+        reviewer_name="" if actor is not None else reviewer_name,
+        comment=comment,
+    )
 
 
 def _lost(post: Post, action: str) -> Conflict:

@@ -1,0 +1,45 @@
+"""Approval events reach the team: a submission tells managers and owners, a decision tells the creator."""
+
+import pytest
+from django.core import mail
+
+from accounts.models import Notification, NotificationKind, Role
+from posts.approvals import post_approve, post_reject, post_submit
+from posts.models import PostStatus
+from posts.tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(contributor_account, members):
+    return PostFactory(social_account=contributor_account, owner=members[Role.CONTRIBUTOR], status=PostStatus.DRAFT)
+
+
+def _kinds(user):
+    return list(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+def test_a_submission_tells_managers_and_owners_but_not_the_submitter(draft, members, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_submit(post=draft, actor=members[Role.CONTRIBUTOR])
+    assert _kinds(members[Role.MANAGER]) == [NotificationKind.APPROVAL_REQUESTED]
+    assert _kinds(members[Role.OWNER]) == [NotificationKind.APPROVAL_REQUESTED]
+    assert _kinds(members[Role.EDITOR]) == [] and _kinds(members[Role.CONTRIBUTOR]) == []
+    assert {tuple(m.to) for m in mail.outbox} == {(members[Role.MANAGER].email,), (members[Role.OWNER].email,)}
+
+
+def test_an_approval_tells_the_creator(draft, members):
+    post_submit(post=draft, actor=members[Role.CONTRIBUTOR])
+    post_approve(post=draft, approver=members[Role.MANAGER])
+    note = Notification.objects.get(recipient=members[Role.CONTRIBUTOR])
+    assert note.kind == NotificationKind.APPROVED
+    assert f"approved by {members[Role.MANAGER].username}" in note.text
+
+
+def test_a_clients_rejection_through_a_review_link_tells_the_creator_who_said_it(draft, members):
+    post_submit(post=draft, actor=members[Role.CONTRIBUTOR])
+    post_reject(post=draft, approver=None, reviewer_name="Jane at Acme", comment="Wrong logo")
+    note = Notification.objects.get(recipient=members[Role.CONTRIBUTOR])
+    assert note.kind == NotificationKind.REJECTED
+    assert "rejected by Jane at Acme (review link): Wrong logo" in note.text
