@@ -20,7 +20,9 @@ def _kinds(user):
     return list(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
 
 
-def test_a_submission_tells_managers_and_owners_but_not_the_submitter(draft, members, django_capture_on_commit_callbacks):
+def test_a_submission_tells_managers_and_owners_but_not_the_submitter(
+    draft, members, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         post_submit(post=draft, actor=members[Role.CONTRIBUTOR])
     assert _kinds(members[Role.MANAGER]) == [NotificationKind.APPROVAL_REQUESTED]
