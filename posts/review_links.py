@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from kernel import ratelimit
+from kernel.actor import acting_as
 from kernel.crypto import keyed_hash
 from kernel.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from kernel.wording import retry_after_seconds
@@ -212,7 +213,7 @@ def review_link_decide(
     if post.status != PostStatus.PENDING_APPROVAL:
         label = post.get_status_display().lower()
         raise Conflict(f"This post is not waiting for approval (it is {label}): nothing to decide.")
-    with transaction.atomic():
+    with transaction.atomic(), acting_as(f"review link: {reviewer_name} (client)"):
         post = _apply_decision(post=post, decision=decision, reviewer_name=reviewer_name, comment=comment)
         action = ReviewAction.APPROVED if decision == "approve" else ReviewAction.CHANGES_REQUESTED
         review_link_record_use(

@@ -509,10 +509,7 @@ def test_latency_fault(v1, admin):
     admin.faults(latency_ms=150)
     started = time.monotonic()
     assert v1.get("user.json").status_code == 200
-    assert time.monotonic() - started >= 0.15
-    started = time.monotonic()
-    admin.get("faults")  # admin routes are never slowed
-    assert time.monotonic() - started < 0.15
+    assert time.monotonic() - started >= 0.15  # a lower bound only: a busy machine can only add to it
 
 
 def test_error_rate_drops_writes_unless_error_after_write(v1, admin):

@@ -45,3 +45,24 @@ def test_a_clients_rejection_through_a_review_link_tells_the_creator_who_said_it
     note = Notification.objects.get(recipient=members[Role.CONTRIBUTOR])
     assert note.kind == NotificationKind.REJECTED
     assert "rejected by Jane at Acme (review link): Wrong logo" in note.text
+
+
+def test_a_clients_decision_is_audited_under_the_name_they_gave(draft, members):
+    from accounts.models import AuditEvent
+    from posts.models import ReviewLink
+    from posts.review_links import review_link_decide
+
+    post_submit(post=draft, actor=members[Role.CONTRIBUTOR])
+    day = draft.scheduled_time.date()
+    link = ReviewLink.objects.create(
+        workspace=draft.workspace,
+        start_date=day,
+        end_date=day,
+        expires_at=draft.scheduled_time,
+        token_hash="test-only",
+    )
+    review_link_decide(
+        link=link, post_id=draft.pk, decision="approve", reviewer_name="Jane", comment="", client_ip="203.0.113.5"
+    )
+    event = AuditEvent.objects.filter(object_id=str(draft.pk), action="approve").get()
+    assert event.actor_label == "review link: Jane (client)" and event.actor is None
