@@ -8,6 +8,8 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.roles import Capability
+from accounts.tenancy import writes
 from kernel.api.views import OwnedModelViewSet
 from kernel.errors import InvalidInput
 from kernel.users import request_user
@@ -29,7 +31,12 @@ ERRORS = {
     401: OpenApiResponse(description="Missing or invalid JWT."),
     429: OpenApiResponse(description="More than 60 requests in a minute."),
 }
-NOT_FOUND = {404: OpenApiResponse(description="No such post for this user (other users' posts included).")}
+NOT_FOUND = {
+    404: OpenApiResponse(
+        description="No such post in this workspace (other workspaces' posts included), "
+        "or an `X-Workspace` the caller is not a member of."
+    )
+}
 CONFLICT = {409: OpenApiResponse(description="The post's status does not allow this (e.g. it is published).")}
 BUFFER = {
     503: OpenApiResponse(
@@ -65,10 +72,13 @@ CALENDAR_FILTERS = [
 class PostViewSet(OwnedModelViewSet):
     queryset = Post.objects.with_relations()
     serializer_class = PostSerializer
+    capabilities = writes(Capability.EDIT_POSTS, "schedule", "cancel", "reschedule", "bulk")
     filterset_class = PostFilter
 
     def perform_create(self, serializer):
-        serializer.instance = services.post_create(owner=request_user(self.request), **serializer.validated_data)
+        serializer.instance = services.post_create(
+            workspace=self.workspace, actor=request_user(self.request), **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.post_update(post=serializer.instance, **serializer.validated_data)
@@ -124,7 +134,9 @@ class PostViewSet(OwnedModelViewSet):
             raise InvalidInput.from_errors(
                 errors, prefix="Nothing was created: " if "posts" in errors else "Nothing was created; item "
             )
-        posts = services.posts_bulk_create(owner=request.user, items=body.validated_data["posts"])
+        posts = services.posts_bulk_create(
+            workspace=self.workspace, actor=request_user(request), items=body.validated_data["posts"]
+        )
         result = {"count": len(posts), "posts": PostSerializer(posts, many=True).data}
         return Response(result, status=status.HTTP_201_CREATED)
 
@@ -140,7 +152,11 @@ class PostViewSet(OwnedModelViewSet):
         tz = query.validated_data.get("tz") or timezone.get_current_timezone()
         start, end = query.validated_data["start_date"], query.validated_data["end_date"]
         days = selectors.calendar_for(
-            user=request.user, start_date=start, end_date=end, tz=tz, posts=self.filter_queryset(self.get_queryset())
+            workspace=self.workspace,
+            start_date=start,
+            end_date=end,
+            tz=tz,
+            posts=self.filter_queryset(self.get_queryset()),
         )
         body = {
             "start_date": start,

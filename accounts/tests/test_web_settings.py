@@ -6,15 +6,17 @@ import pytest
 from django.test import Client
 
 from accounts.tests.factories import UserFactory
+from accounts.workspaces import workspace_personal_for
 from publisher.models import CallbackAttempt, CallbackDelivery, IntegratorApp, PublisherPost, WebhookSecret
 
 pytestmark = pytest.mark.django_db
 
 
 def callback_for(user, **fields) -> CallbackDelivery:
-    publisher_post = PublisherPost.objects.create(owner=user)
+    publisher_post = PublisherPost.objects.create(workspace=workspace_personal_for(user), owner=user)
     defaults = {
         "owner": user,
+        "workspace_id": publisher_post.workspace_id,
         "publisher_post": publisher_post,
         "stream": "status",
         "sequence": 1,
@@ -97,8 +99,12 @@ class TestPublisherApps:
         assert web.post("/settings/apps/", {"name": ""}).status_code == 400
 
     def test_revoke(self, web, owner, outsider):
-        app = IntegratorApp.objects.create(owner=owner, name="CMS", app_id="app_1")
-        theirs = IntegratorApp.objects.create(owner=outsider, name="Theirs", app_id="app_2")
+        app = IntegratorApp.objects.create(
+            workspace=workspace_personal_for(owner), owner=owner, name="CMS", app_id="app_1"
+        )
+        theirs = IntegratorApp.objects.create(
+            workspace=workspace_personal_for(outsider), owner=outsider, name="Theirs", app_id="app_2"
+        )
         assert web.post(f"/settings/apps/{theirs.pk}/revoke/").status_code == 404
         assert "revoked" in web.post(f"/settings/apps/{app.pk}/revoke/", follow=True).content.decode()
         app.refresh_from_db()
@@ -116,7 +122,7 @@ class TestWebhookSecretAndCallbacks:
     def test_the_owner_can_show_the_secret_at_any_time(self, web, owner, outsider):
         from publisher.config_services import webhook_secret_ensure
 
-        theirs = webhook_secret_ensure(owner=outsider).get_secret()
+        theirs = webhook_secret_ensure(workspace=workspace_personal_for(outsider), actor=outsider).get_secret()
         response = web.post("/settings/webhook-secret/reveal/")  # created on demand: no callback needed one yet
         mine = WebhookSecret.objects.get(owner=owner).get_secret()
         html = response.content.decode()
@@ -151,5 +157,5 @@ class TestWebhookSecretAndCallbacks:
         for sequence in range(count):
             callback_for(owner, sequence=sequence)
         # session, user, apps, webhook secret, callbacks with their publisher posts
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):  # + the caller's membership, once per request
             assert web.get("/settings/").status_code == 200

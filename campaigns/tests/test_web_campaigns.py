@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import SocialAccountFactory
+from accounts.workspaces import workspace_personal_for
 from analytics.tests.factories import PostAnalyticsFactory
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.tests.factories import CampaignFactory
@@ -45,7 +46,7 @@ class TestList:
     def test_query_count_does_not_grow(self, web, owner, account, count, django_assert_num_queries):
         for i in range(count):
             PostFactory(social_account=account, campaign=CampaignFactory(owner=owner, name=f"C{i}"))
-        with django_assert_num_queries(4):  # session, user, counts per status, campaigns with post counts
+        with django_assert_num_queries(5):  # session, user, membership, counts per status, campaigns with post counts
             assert web.get("/campaigns/").status_code == 200
 
 
@@ -77,10 +78,18 @@ class TestDetail:
     def test_query_count_does_not_grow(self, web, owner, account, django_assert_max_num_queries):
         campaign = CampaignFactory(owner=owner)
         Post.objects.bulk_create(
-            Post(owner=owner, social_account=account, platform="twitter", content=f"P{i}", campaign=campaign)
+            Post(
+                workspace=workspace_personal_for(owner),
+                owner=owner,
+                social_account=account,
+                platform="twitter",
+                content=f"P{i}",
+                campaign=campaign,
+            )
             for i in range(200)
         )
-        with django_assert_max_num_queries(9):
+        # the caller's membership, once per request
+        with django_assert_max_num_queries(10):
             assert web.get(f"/campaigns/{campaign.pk}/").status_code == 200
 
 
