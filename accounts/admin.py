@@ -27,6 +27,7 @@ class SocialAccountAdmin(admin.ModelAdmin):
     list_display = (
         "account_name",
         "platform",
+        "workspace",
         "owner",
         "is_active",
         "connection_status",
@@ -35,8 +36,8 @@ class SocialAccountAdmin(admin.ModelAdmin):
     )
     list_filter = ("platform", "is_active", "connection_status")
     search_fields = ("account_name", "buffer_profile_id", "service_username", "owner__username", "owner__email")
-    list_select_related = ("owner",)
-    raw_id_fields = ("owner",)
+    list_select_related = ("workspace", "owner")
+    raw_id_fields = ("workspace", "owner")
     readonly_fields = (
         "connection_status",
         "last_checked_at",

@@ -12,17 +12,21 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import SocialAccount
+from accounts.scoping import request_membership
 from accounts.serializers import ConnectionCheckSerializer, MeSerializer, SocialAccountSerializer
 from buffer_integration.api import ERRORS as BUFFER_CONFIG_ERRORS
 from buffer_integration.platforms import can_publish, platform_for_service
 from buffer_integration.serializers import BufferProfileSerializer
 from kernel.api.views import OwnedModelViewSet, UserTimezoneMixin
+from kernel.tenancy import WorkspaceScopedView
 from kernel.users import request_user
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
     401: OpenApiResponse(description="Missing or invalid JWT."),
-    404: OpenApiResponse(description="No such account for this user."),
+    404: OpenApiResponse(
+        description="No such account in this workspace, or an `X-Workspace` the caller is not a member of."
+    ),
     429: OpenApiResponse(description="More than 60 requests in a minute."),
 }
 BUFFER_ERRORS = {
@@ -57,13 +61,15 @@ BUFFER_ERRORS = {
     ),
 )
 class SocialAccountViewSet(OwnedModelViewSet):
+    """Connecting, changing and deleting accounts is workspace setup: MANAGE, the default for writes."""
+
     queryset = SocialAccount.objects.all()
     serializer_class = SocialAccountSerializer
     filterset_fields = ["platform", "is_active", "connection_status"]
 
     def perform_create(self, serializer):
         serializer.instance = services.social_account_create(
-            owner=request_user(self.request), **serializer.validated_data
+            workspace=self.workspace, actor=request_user(self.request), **serializer.validated_data
         )
 
     def perform_update(self, serializer):
@@ -116,7 +122,7 @@ PROFILE_ERRORS = BUFFER_CONFIG_ERRORS
 
 
 # Buffer's profiles joined with the social account each is connected to: an accounts read, so it lives here.
-class BufferProfilesView(UserTimezoneMixin, APIView):
+class BufferProfilesView(UserTimezoneMixin, WorkspaceScopedView, APIView):
     @extend_schema(
         summary="List the Buffer profiles of the active Buffer config",
         responses={200: BufferProfileSerializer(many=True), **PROFILE_ERRORS},
@@ -129,6 +135,8 @@ class BufferProfilesView(UserTimezoneMixin, APIView):
                 "can_publish": can_publish(profile.service),
                 "connected_account_id": account_id,
             }
-            for profile, account_id in services.buffer_profiles_for_user(user=request.user)
+            for profile, account_id in services.buffer_profiles_for_workspace(
+                workspace=request_membership(request).workspace
+            )
         ]
         return Response(BufferProfileSerializer(rows, many=True).data, headers={"X-Total-Count": str(len(rows))})

@@ -54,15 +54,15 @@ class ConnectionStatus(models.TextChoices):
 
 
 class SocialAccountQuerySet(models.QuerySet):
-    def owned_by(self, user) -> SocialAccountQuerySet:
-        return self.filter(owner=user)
+    def in_workspace(self, workspace) -> SocialAccountQuerySet:
+        """What the workspace owns: the only scope there is (`owner` is just who created it)."""
+        return self.filter(workspace=workspace)
 
 
 class SocialAccount(TimestampedModel, EncryptedAccessTokenModel):
+    # Who created it (kept for the record); the workspace owns it and is the only scope.
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="social_accounts")
-    workspace = models.ForeignKey(
-        "Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="social_accounts"
-    )
+    workspace = models.ForeignKey("Workspace", on_delete=models.CASCADE, related_name="social_accounts")
     platform = models.CharField(max_length=20, choices=Platform.choices)
     account_name = models.CharField(max_length=255)
     buffer_profile_id = models.CharField(max_length=64, blank=True, default="")
@@ -91,12 +91,12 @@ class SocialAccount(TimestampedModel, EncryptedAccessTokenModel):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "platform", "buffer_profile_id"],
+                fields=["workspace", "platform", "buffer_profile_id"],
                 condition=~Q(buffer_profile_id=""),
-                name="unique_buffer_profile_per_owner_platform",
+                name="unique_buffer_profile_per_workspace_platform",
             )
         ]
-        indexes = [models.Index(fields=["owner", "platform"], name="account_owner_platform")]
+        indexes = [models.Index(fields=["workspace", "platform"], name="account_workspace_platform")]
 
     def __str__(self) -> str:
         return f"{self.account_name} ({self.platform})"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kernel import tenancy
 from kernel.errors import InvalidInput, NotFound
 from kernel.users import request_user
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
     from rest_framework.request import Request
 
-WORKSPACE_HEADER = "X-Workspace"
+WORKSPACE_HEADER = tenancy.WORKSPACE_HEADER
 SESSION_KEY = "workspace_id"
 _CACHE_ATTR = "_socialhub_membership"
 
@@ -30,7 +31,14 @@ def request_membership(request: HttpRequest | Request) -> Membership:
     cached = getattr(raw_request, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    membership = _resolve(raw_request)
+    # A signed integrator-app request acts in its app's workspace, whatever the header says.
+    app_workspace_id = getattr(getattr(request, "auth", None), "workspace_id", None)
+    if isinstance(app_workspace_id, int):
+        membership = membership_for(user=request_user(request), workspace_id=app_workspace_id)
+        if membership is None:  # its creator left the workspace: the app acts nowhere
+            raise NotFound(f"Workspace {app_workspace_id} not found.")
+    else:
+        membership = _resolve(raw_request)
     setattr(raw_request, _CACHE_ATTR, membership)
     return membership
 
@@ -50,11 +58,15 @@ def _resolve(request: HttpRequest) -> Membership:
         return membership
     session = getattr(request, "session", None)
     chosen = session.get(SESSION_KEY) if session is not None else None
-    if isinstance(chosen, int):
+    if session is not None and isinstance(chosen, int):
         membership = membership_for(user=user, workspace_id=chosen)
         if membership is not None:
             return membership
         session.pop(SESSION_KEY, None)  # removed from that workspace since: back to the personal one
+    # One query for the usual case: the membership in the personal workspace, with the workspace.
+    membership = Membership.objects.select_related("workspace").filter(user=user, workspace__personal_for=user).first()
+    if membership is not None:
+        return membership
     personal = workspace_personal_for(user)
     membership = membership_for(user=user, workspace_id=personal.pk)
     if membership is None:  # the owner of a personal workspace cannot leave it; repaired if a row was lost

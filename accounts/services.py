@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import audit
-from accounts.models import ConnectionStatus, SocialAccount, User
+from accounts.models import ConnectionStatus, SocialAccount, User, Workspace
 from accounts.notifications import notify_connection_broken
 from buffer_integration import services as buffer_services
 from buffer_integration.backends.base import BufferProfile
@@ -40,7 +40,7 @@ _EDITABLE_FIELDS = SocialAccountChanges.__optional_keys__
 
 
 class BufferAnswer(StrEnum):
-    """What Buffer said about an account, asked with its owner's Buffer config."""
+    """What Buffer said about an account, asked with its workspace's Buffer config."""
 
     PROFILE_FOUND = "profile_found"
     PROFILE_DISCONNECTED = "profile_disconnected"
@@ -51,7 +51,7 @@ class BufferAnswer(StrEnum):
     TOKEN_ACCEPTED = "token_accepted"  # noqa: S105
 
 
-# An account whose profile Buffer cannot publish to with the owner's config is refused when saved.
+# An account whose profile Buffer cannot publish to with the workspace's config is refused when saved.
 _UNREACHABLE = {BufferAnswer.PROFILE_NOT_FOUND, BufferAnswer.PLATFORM_MISMATCH, BufferAnswer.TOKEN_REJECTED}
 _CONNECTED = {BufferAnswer.PROFILE_FOUND, BufferAnswer.TOKEN_ACCEPTED}
 
@@ -64,7 +64,7 @@ class ConnectionCheck:
     buffer_answer: BufferAnswer
     buffer_config_id: int
     buffer_api: str
-    # Every Buffer call for an account uses its owner's Buffer config, never the account's own token.
+    # Every Buffer call for an account uses its workspace's Buffer config, never the account's own token.
     token_source: str = "buffer_config"  # noqa: S105 (which credential, never the credential itself)
 
 
@@ -146,7 +146,7 @@ def social_account_mark_failing(*, account_id: int, message: str) -> None:
 
 
 def _verify_profile(account: SocialAccount) -> None:
-    """Refuse a profile Buffer cannot reach with the owner's config; record what Buffer said otherwise."""
+    """Refuse a profile Buffer cannot reach with the workspace's config; record what Buffer said otherwise."""
     if not account.buffer_profile_id:
         account.connection_status, account.last_checked_at, account.last_error = ConnectionStatus.UNKNOWN, None, ""
         return
@@ -161,11 +161,13 @@ def _verify_profile(account: SocialAccount) -> None:
 
 
 def _ensure_unique_profile(
-    *, owner: User, platform: str, buffer_profile_id: str, exclude_pk: int | None = None
+    *, workspace: Workspace, platform: str, buffer_profile_id: str, exclude_pk: int | None = None
 ) -> None:
     if not buffer_profile_id:
         return
-    duplicates = SocialAccount.objects.owned_by(owner).filter(platform=platform, buffer_profile_id=buffer_profile_id)
+    duplicates = SocialAccount.objects.in_workspace(workspace).filter(
+        platform=platform, buffer_profile_id=buffer_profile_id
+    )
     if exclude_pk is not None:
         duplicates = duplicates.exclude(pk=exclude_pk)
     if duplicates.exists():
@@ -183,7 +185,8 @@ def _save_unique(account: SocialAccount) -> None:
 
 def social_account_create(
     *,
-    owner: User,
+    workspace: Workspace,
+    actor: User,
     platform: str,
     account_name: str,
     buffer_profile_id: str = "",
@@ -193,12 +196,13 @@ def social_account_create(
 ) -> SocialAccount:
     """`access_token` is the network's own credential for the account, kept encrypted; Buffer never sees it.
 
-    A `buffer_profile_id` is checked with Buffer first (the owner's config): one Buffer does not
+    A `buffer_profile_id` is checked with Buffer first (the workspace's config): one Buffer does not
     know there, or on another network, is refused; Buffer unreachable raises and nothing is saved.
     """
-    _ensure_unique_profile(owner=owner, platform=platform, buffer_profile_id=buffer_profile_id)
+    _ensure_unique_profile(workspace=workspace, platform=platform, buffer_profile_id=buffer_profile_id)
     account = SocialAccount(
-        owner=owner,
+        workspace=workspace,
+        owner=actor,
         platform=platform,
         account_name=account_name,
         buffer_profile_id=buffer_profile_id,
@@ -239,7 +243,7 @@ def social_account_update(
         setattr(account, name, value)
     _ensure_default_board(account)
     _ensure_unique_profile(
-        owner=account.owner,
+        workspace=account.workspace,
         platform=account.platform,
         buffer_profile_id=account.buffer_profile_id,
         exclude_pk=account.pk,
@@ -274,7 +278,7 @@ def social_account_delete(*, account: SocialAccount) -> None:
 
 
 def social_account_test_connection(*, account: SocialAccount) -> ConnectionCheck:
-    """Ask Buffer, with the owner's Buffer config, for the account's profile; record the answer.
+    """Ask Buffer, with the workspace's Buffer config, for the account's profile; record the answer.
 
     Without a config this is an InvalidInput. Buffer being unreachable raises `BufferUnavailable`
     and records nothing, since nothing was learned about the account.
@@ -318,11 +322,11 @@ def social_account_sync_from_buffer(*, account: SocialAccount) -> SocialAccount:
     return account
 
 
-def buffer_profiles_for_user(*, user: User) -> list[tuple[BufferProfile, int | None]]:
-    """The user's Buffer profiles, each with the id of the SocialAccount already connected to it."""
-    profiles = buffer_services.backend_for_user(user=user).list_profiles()
+def buffer_profiles_for_workspace(*, workspace: Workspace) -> list[tuple[BufferProfile, int | None]]:
+    """The workspace's Buffer profiles, each with the id of the SocialAccount already connected to it."""
+    profiles = buffer_services.backend_for_workspace(workspace=workspace).list_profiles()
     connected = dict(
-        SocialAccount.objects.owned_by(user)
+        SocialAccount.objects.in_workspace(workspace)
         .filter(buffer_profile_id__in=[p.id for p in profiles])
         .values_list("buffer_profile_id", "id")
     )
@@ -332,21 +336,22 @@ def buffer_profiles_for_user(*, user: User) -> list[tuple[BufferProfile, int | N
 NOT_CONNECTABLE = "That Buffer profile is not available to connect (already connected, or unknown)."
 
 
-def social_account_connect_from_buffer(*, owner: User, buffer_profile_id: str) -> SocialAccount:
-    """Connect one of `owner`'s Buffer profiles as a social account, filled from Buffer; all or nothing.
+def social_account_connect_from_buffer(*, workspace: Workspace, actor: User, buffer_profile_id: str) -> SocialAccount:
+    """Connect one of the workspace's Buffer profiles as a social account, filled from Buffer; all or nothing.
 
-    Buffer is asked for the owner's profiles rather than trusting the page: the platform and the name
+    Buffer is asked for the workspace's profiles rather than trusting the page: the platform and the name
     come from the profile itself, and one already connected (or unknown) is refused. The account is
     created and synced in one transaction: if Buffer fails half way (BufferUnavailable and friends,
     raised as they are), no account is left behind.
     """
-    profiles = buffer_profiles_for_user(user=owner)
+    profiles = buffer_profiles_for_workspace(workspace=workspace)
     match = next((p for p, account_id in profiles if p.id == buffer_profile_id and account_id is None), None)
     if match is None:
         raise InvalidInput(NOT_CONNECTABLE, errors={"buffer_profile_id": [NOT_CONNECTABLE]})
     with transaction.atomic():
         account = social_account_create(
-            owner=owner,
+            workspace=workspace,
+            actor=actor,
             platform=platform_for_service(match.service),
             account_name=match.formatted_username or match.service_username or match.id,
             buffer_profile_id=match.id,

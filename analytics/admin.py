@@ -20,6 +20,7 @@ class AnalyticsSyncJobAdmin(admin.ModelAdmin):
 
     list_display = (
         "id",
+        "workspace",
         "owner",
         "status",
         "posts_checked",
@@ -30,8 +31,8 @@ class AnalyticsSyncJobAdmin(admin.ModelAdmin):
     )
     list_filter = ("status",)
     search_fields = ("owner__username", "owner__email", "error")
-    list_select_related = ("owner",)
-    raw_id_fields = ("owner",)
+    list_select_related = ("workspace", "owner")
+    raw_id_fields = ("workspace", "owner")
     readonly_fields = [field.name for field in AnalyticsSyncJob._meta.fields]
 
     def has_add_permission(self, request) -> bool:

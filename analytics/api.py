@@ -7,6 +7,9 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from accounts.roles import Capability
+from accounts.scoping import request_membership
+from accounts.tenancy import writes
 from analytics import services
 from analytics.campaigns import campaign_analytics
 from analytics.filters import PostAnalyticsFilter
@@ -19,6 +22,8 @@ from analytics.serializers import (
 )
 from campaigns.models import Campaign
 from kernel.api.views import OwnedModelViewSet, OwnedViewSet, UserTimezoneMixin
+from kernel.tenancy import WorkspaceScopedView
+from kernel.users import request_user
 
 ERRORS = {
     400: OpenApiResponse(
@@ -26,12 +31,19 @@ ERRORS = {
         "one of your posts, negative counts, an `engagement_rate` inconsistent with the counts)."
     ),
     401: OpenApiResponse(description="Missing or invalid JWT."),
-    404: OpenApiResponse(description="No such analytics record for this user."),
+    404: OpenApiResponse(
+        description="No such analytics record in this workspace, or an `X-Workspace` the caller is not a member of."
+    ),
     429: OpenApiResponse(description="More than 60 requests in a minute."),
 }
 READ_ERRORS = {code: ERRORS[code] for code in (401, 404, 429)}
 LIST_ERRORS = {code: ERRORS[code] for code in (400, 401, 429)}
-CAMPAIGN_ERRORS = {**ERRORS, 404: OpenApiResponse(description="No such campaign for this user.")}
+CAMPAIGN_ERRORS = {
+    **ERRORS,
+    404: OpenApiResponse(
+        description="No such campaign in this workspace, or an `X-Workspace` the caller is not a member of."
+    ),
+}
 RATE_NOTE = (
     "`engagement_rate` = (likes + shares + comments) / views x 100 (0 without views), computed when "
     "omitted; when given it must agree with the counts within 0.01."
@@ -68,6 +80,7 @@ RATE_NOTE = (
 class AnalyticsViewSet(OwnedModelViewSet):
     queryset = PostAnalytics.objects.select_related("post")
     serializer_class = PostAnalyticsSerializer
+    capabilities = writes(Capability.EDIT_POSTS)
     filterset_class = PostAnalyticsFilter
 
     def perform_create(self, serializer):
@@ -82,7 +95,9 @@ class AnalyticsViewSet(OwnedModelViewSet):
 
 SYNC_ERRORS = {
     401: ERRORS[401],
-    404: OpenApiResponse(description="No such sync job for this user."),
+    404: OpenApiResponse(
+        description="No such sync job in this workspace, or an `X-Workspace` the caller is not a member of."
+    ),
     429: ERRORS[429],
 }
 
@@ -104,10 +119,11 @@ SYNC_ERRORS = {
 class AnalyticsSyncViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, OwnedViewSet):
     queryset = AnalyticsSyncJob.objects.all()
     serializer_class = SyncJobSerializer
+    capabilities = {"create": Capability.EDIT_POSTS}
     lookup_url_kwarg = "job_id"
 
     def create(self, request, *args, **kwargs):
-        job = services.analytics_sync_start(user=request.user)
+        job = services.analytics_sync_start(workspace=self.workspace, actor=request_user(request))
         location = reverse("analytics-sync-detail", kwargs={"job_id": job.pk}, request=request)
         body = SyncStartedSerializer({"job_id": job.pk, "status": job.status}).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
@@ -122,8 +138,8 @@ class AnalyticsSyncViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, O
     responses={200: CampaignAnalyticsSerializer, **{code: CAMPAIGN_ERRORS[code] for code in (401, 404, 429)}},
 )
 # GET /campaigns/{id}/analytics: an analytics read, so it lives in analytics (campaigns sit below it).
-class CampaignAnalyticsView(UserTimezoneMixin, APIView):
+class CampaignAnalyticsView(UserTimezoneMixin, WorkspaceScopedView, APIView):
     def get(self, request, pk: int):
-        campaign = get_object_or_404(Campaign.objects.owned_by(request.user), pk=pk)
-        payload = campaign_analytics(campaign=campaign, tz=request.user.tzinfo)
+        campaign = get_object_or_404(Campaign.objects.in_workspace(request_membership(request).workspace), pk=pk)
+        payload = campaign_analytics(campaign=campaign, tz=request_user(request).tzinfo)
         return Response(CampaignAnalyticsSerializer(payload).data)

@@ -40,7 +40,7 @@ def campaign_analytics(*, campaign: Campaign, tz: dt.tzinfo) -> dict:
     Totals are the sum of the per-platform rows, which saves a query. Days group posts by when they
     were published (else scheduled, else created) in `tz`, so a day shows how that day's posts did.
     """
-    snapshots = analytics_latest_snapshots().filter(post__campaign=campaign, post__owner_id=campaign.owner_id)
+    snapshots = analytics_latest_snapshots().filter(post__campaign=campaign, post__workspace_id=campaign.workspace_id)
 
     by_platform = [
         _with_rate(row)

@@ -12,8 +12,9 @@ class AnalyticsSource(models.TextChoices):
 
 
 class PostAnalyticsQuerySet(models.QuerySet):
-    def owned_by(self, user) -> PostAnalyticsQuerySet:
-        return self.filter(post__owner=user)
+    def in_workspace(self, workspace) -> PostAnalyticsQuerySet:
+        """What the workspace owns: the only scope there is (`owner` is just who created it)."""
+        return self.filter(post__workspace=workspace)
 
 
 class PostAnalytics(TimestampedModel):
@@ -50,17 +51,19 @@ class SyncJobStatus(models.TextChoices):
 
 
 class AnalyticsSyncJobQuerySet(models.QuerySet):
-    def owned_by(self, user) -> AnalyticsSyncJobQuerySet:
-        return self.filter(owner=user)
+    def in_workspace(self, workspace) -> AnalyticsSyncJobQuerySet:
+        """What the workspace owns: the only scope there is (`owner` is just who created it)."""
+        return self.filter(workspace=workspace)
 
 
 class AnalyticsSyncJob(TimestampedModel):
-    """One run of "pull statistics from Buffer" for one user, reported through the API."""
+    """One run of "pull statistics from Buffer" for one workspace, reported through the API."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analytics_sync_jobs")
-    workspace = models.ForeignKey(
-        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="analytics_sync_jobs"
+    # Who started it (kept for the record; None: the periodic sync); the workspace owns it and is the only scope.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="analytics_sync_jobs"
     )
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="analytics_sync_jobs")
     status = models.CharField(max_length=12, choices=SyncJobStatus.choices, default=SyncJobStatus.PENDING)
     posts_checked = models.PositiveIntegerField(default=0)
     snapshots_created = models.PositiveIntegerField(default=0)

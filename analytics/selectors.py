@@ -17,9 +17,9 @@ def analytics_latest_snapshots() -> QuerySet[PostAnalytics]:
     return PostAnalytics.objects.filter(id=Subquery(latest_id))
 
 
-def analytics_sync_job_in_progress(*, user) -> AnalyticsSyncJob | None:
+def analytics_sync_job_in_progress(*, workspace) -> AnalyticsSyncJob | None:
     return (
-        AnalyticsSyncJob.objects.owned_by(user)
+        AnalyticsSyncJob.objects.in_workspace(workspace)
         .filter(status__in=[SyncJobStatus.PENDING, SyncJobStatus.RUNNING])
         .order_by("-created_at", "-id")
         .first()

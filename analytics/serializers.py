@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from analytics.models import AnalyticsSource, AnalyticsSyncJob, PostAnalytics
 from kernel.api.strict import StrictModelSerializer
+from kernel.tenancy import request_workspace
 from posts.models import Post
 
 # Far beyond any real post, and low enough that sums over a campaign cannot overflow a 64-bit integer.
@@ -15,10 +16,10 @@ def _count(**kwargs) -> serializers.IntegerField:
 
 
 class OwnPostField(serializers.PrimaryKeyRelatedField):
-    """A post id of the caller's: another user's post is as unknown as a missing one."""
+    """A post id of the request's workspace: another workspace's post is as unknown as a missing one."""
 
     def get_queryset(self):
-        return Post.objects.owned_by(self.context["request"].user)
+        return Post.objects.in_workspace(request_workspace(self.context["request"]))
 
 
 class PostAnalyticsSerializer(StrictModelSerializer):

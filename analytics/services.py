@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import User, Workspace
 from analytics.buffer_metrics import metrics_from_buffer_statistics
 from analytics.engagement import engagement_rate, is_consistent
 from analytics.models import AnalyticsSource, AnalyticsSyncJob, PostAnalytics, SyncJobStatus
@@ -37,7 +37,7 @@ from posts.models import Post, PostStatus
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 # A job still pending/running after this long was lost (broker or worker died): start a new one instead.
 SYNC_STALE_AFTER = dt.timedelta(minutes=10)
-SYNC_ALL_LOOP = "analytics.sync_all_users"
+SYNC_ALL_LOOP = "analytics.sync_all_workspaces"
 _METRIC_FIELDS = ("views", "likes", "shares", "comments", "clicks")
 
 
@@ -138,36 +138,38 @@ def analytics_delete(*, snapshot: PostAnalytics) -> None:
     snapshot.delete()
 
 
-def analytics_sync_start(*, user: User) -> AnalyticsSyncJob:
-    """Queue a sync of the user's statistics from Buffer; the task runs once the job row is committed.
+def analytics_sync_start(*, workspace: Workspace, actor: User | None) -> AnalyticsSyncJob:
+    """Queue a sync of the workspace's statistics from Buffer; the task runs once the job row is committed.
+
+    `actor` is who asked (None: the periodic sync).
 
     A job already in progress is returned instead of queueing a second one reading the same numbers.
     """
     from analytics.tasks import sync_analytics_job
 
-    current = analytics_sync_job_in_progress(user=user)
+    current = analytics_sync_job_in_progress(workspace=workspace)
     # A job deferred for the Buffer key's budget is alive until a while after its retry_at.
     if current is not None:
         alive_since = max(current.created_at, current.retry_at or current.created_at)
         if alive_since > timezone.now() - SYNC_STALE_AFTER:
             return current
-    job = AnalyticsSyncJob.objects.create(owner=user)
+    job = AnalyticsSyncJob.objects.create(workspace=workspace, owner=actor)
     transaction.on_commit(lambda: sync_analytics_job.delay(job.id))
     return job
 
 
-def analytics_sync_all_users() -> list[int]:
-    """Start a sync for every user with posts Buffer has sent; the ids of their jobs.
+def analytics_sync_all_workspaces() -> list[int]:
+    """Start a sync for every workspace with posts Buffer has sent; the ids of their jobs.
 
-    Meant for a periodic task. Each user gets their own transaction so each job is enqueued on its commit.
+    Meant for a periodic task. Each workspace gets its own transaction so each job is enqueued on its commit.
     """
-    from accounts.models import User
-
     job_ids: list[int] = []
-    users = User.objects.filter(pk__in=_posts_buffer_sent().values("owner_id")).order_by("pk")
-    # One user's failure is logged and counted for /health; the others still get their job.
+    workspaces = Workspace.objects.filter(pk__in=_posts_buffer_sent().values("workspace_id")).order_by("pk")
+    # One workspace's failure is logged and counted for /health; the others still get their job.
     run_isolated(
-        users, lambda user: job_ids.append(analytics_sync_start(user=user).pk), name="analytics.sync_all_users"
+        workspaces,
+        lambda workspace: job_ids.append(analytics_sync_start(workspace=workspace, actor=None).pk),
+        name=SYNC_ALL_LOOP,
     )
     return job_ids
 
@@ -261,9 +263,9 @@ def _outcome(counts: _SyncCounts) -> tuple[SyncJobStatus, str]:
     return SyncJobStatus.FAILED, f"No post could be synced. {reasons}"
 
 
-def analytics_statistics_unavailable(*, user: User) -> str:
-    """Why Buffer cannot give statistics for `user`'s posts ("" when it can): pages must not promise them."""
-    config = active_buffer_config(user=user)
+def analytics_statistics_unavailable(*, workspace: Workspace) -> str:
+    """Why Buffer cannot give statistics for the workspace's posts ("" when it can): pages must not promise them."""
+    config = active_buffer_config(workspace=workspace)
     if config is None or not config.has_access_token:
         return ""  # nothing is published without Buffer; once it is connected, its API decides
     try:
@@ -273,10 +275,10 @@ def analytics_statistics_unavailable(*, user: User) -> str:
     return ""
 
 
-def analytics_statistics_note(*, user: User) -> str:
-    """How fresh Buffer's numbers are for `user`'s config ("" when nothing to say): GraphQL's `Post.metrics`
+def analytics_statistics_note(*, workspace: Workspace) -> str:
+    """How fresh Buffer's numbers are for the workspace's config ("" when nothing to say): GraphQL's `Post.metrics`
     are refreshed daily by Buffer (developers.buffer.com/types/Post.md, `metricsUpdatedAt`)."""
-    config = active_buffer_config(user=user)
+    config = active_buffer_config(workspace=workspace)
     if config is None or not config.has_access_token:
         return ""
     backend = backend_for_config(config=config, priority=Priority.ANALYTICS)
@@ -332,7 +334,7 @@ def _defer(job: AnalyticsSyncJob, counts: _SyncCounts, exc: BufferBudgetExhauste
 
 
 def analytics_sync_run(*, job_id: int) -> AnalyticsSyncJob | None:
-    """Run a sync job: a snapshot for each of its owner's sent posts whose numbers changed at Buffer.
+    """Run a sync job: a snapshot for each of its workspace's sent posts whose numbers changed at Buffer.
 
     Returns None when the job is not claimable (unknown, finished, or being run by another worker).
     A running job older than the task time limit was abandoned by a dead worker and may be reclaimed.
@@ -346,8 +348,8 @@ def analytics_sync_run(*, job_id: int) -> AnalyticsSyncJob | None:
     )
     if not claimed:
         return None
-    job = AnalyticsSyncJob.objects.select_related("owner").get(pk=job_id)
-    posts = _posts_buffer_sent().filter(owner=job.owner)
+    job = AnalyticsSyncJob.objects.get(pk=job_id)
+    posts = _posts_buffer_sent().filter(workspace_id=job.workspace_id)
     latest = {s.post_id: s for s in analytics_latest_snapshots().filter(post__in=posts)}
     counts = _SyncCounts()
     try:

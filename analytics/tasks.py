@@ -13,4 +13,4 @@ def sync_analytics_job(job_id: int) -> None:
 @shared_task(ignore_result=True)
 def sync_analytics_for_all_users() -> None:
     """For the periodic schedule: one job per user with posts Buffer has sent."""
-    services.analytics_sync_all_users()
+    services.analytics_sync_all_workspaces()

@@ -137,6 +137,7 @@ def seed_accounts(args: argparse.Namespace) -> tuple[list, list[str]]:
     """One user with a GraphQL Buffer key per `--keys`, and a social account on each of its first
     `--channels` plain channels; the accounts, and the key each one publishes with."""
     from accounts.models import SocialAccount, User
+    from accounts.workspaces import workspace_personal_for
     from buffer_integration.backends import get_backend
     from buffer_integration.backends.graphql import GraphQLBackend
     from buffer_integration.models import BufferConfig
@@ -145,7 +146,7 @@ def seed_accounts(args: argparse.Namespace) -> tuple[list, list[str]]:
     for k in range(args.keys):
         token = f"1/bench-day-{k}"
         user = User.objects.create(username=f"day{k}")
-        config = BufferConfig(owner=user, api="graphql")
+        config = BufferConfig(workspace=workspace_personal_for(user), owner=user, api="graphql")
         config.set_access_token(token)
         config.save()
         backend = get_backend(token, api="graphql")
@@ -155,6 +156,7 @@ def seed_accounts(args: argparse.Namespace) -> tuple[list, list[str]]:
         for channel in channels:
             accounts.append(
                 SocialAccount.objects.create(
+                    workspace=workspace_personal_for(user),
                     owner=user,
                     platform="twitter",
                     account_name=f"@day{k}-{channel.service}",
@@ -241,6 +243,7 @@ def main() -> None:
                 Post(
                     owner=accounts[a].owner,
                     social_account=accounts[a],
+                    workspace_id=accounts[a].workspace_id,
                     platform="twitter",
                     content=f"Day post {i} #socialhub",
                     scheduled_time=start + when,

@@ -123,6 +123,7 @@ def seed(*, posts: int, accounts: int) -> list[int]:
     from django.utils import timezone
 
     from accounts.models import SocialAccount, User
+    from accounts.workspaces import workspace_personal_for
     from buffer_integration.models import BufferConfig
     from posts.models import Post, PostStatus
 
@@ -130,11 +131,13 @@ def seed(*, posts: int, accounts: int) -> list[int]:
     configs, rows = [], []
     for i, user in enumerate(users):
         token = f"bench-token-{i}"
-        config = BufferConfig(owner=user, api="v1")
+        workspace = workspace_personal_for(user)
+        config = BufferConfig(workspace=workspace, owner=user, api="v1")
         config.set_access_token(token)
         configs.append(config)
         rows.append(
             SocialAccount(
+                workspace=workspace,
                 owner=user,
                 platform="twitter",
                 account_name=f"@bench{i}",
@@ -148,6 +151,7 @@ def seed(*, posts: int, accounts: int) -> list[int]:
         Post(
             owner=accounts_created[i % accounts].owner,
             social_account=accounts_created[i % accounts],
+            workspace_id=accounts_created[i % accounts].workspace_id,
             platform="twitter",
             content=f"Bench post {i} of {posts} #socialhub",
             scheduled_time=now,

@@ -11,6 +11,7 @@ class BufferConfigAdmin(admin.ModelAdmin[BufferConfig]):
 
     list_display = (
         "id",
+        "workspace",
         "owner",
         "api",
         "plan",
@@ -22,8 +23,8 @@ class BufferConfigAdmin(admin.ModelAdmin[BufferConfig]):
     )
     list_filter = ("api", "plan", "is_active")
     search_fields = ("owner__username", "owner__email", "buffer_user_id")
-    list_select_related = ("owner",)
-    raw_id_fields = ("owner",)
+    list_select_related = ("workspace", "owner")
+    raw_id_fields = ("workspace", "owner")
     readonly_fields = (
         "buffer_user_id",
         "buffer_timezone",

@@ -12,7 +12,9 @@ from kernel.users import request_user
 ERRORS = {
     400: OpenApiResponse(description="Invalid input, or a token Buffer rejects."),
     401: OpenApiResponse(description="Missing or invalid JWT."),
-    404: OpenApiResponse(description="No such config for this user."),
+    404: OpenApiResponse(
+        description="No such config in this workspace, or an `X-Workspace` the caller is not a member of."
+    ),
     429: OpenApiResponse(description="More than 60 requests in a minute."),
     503: OpenApiResponse(
         description="Buffer is unreachable or failing, or the key's request budget has no room before "
@@ -37,12 +39,15 @@ ERRORS = {
     destroy=extend_schema(summary="Delete a Buffer config", responses={204: None, **ERRORS}),
 )
 class BufferConfigViewSet(OwnedModelViewSet[BufferConfig]):
+    """Every write needs MANAGE: the default for a write `capabilities` does not name (below accounts,
+    this module cannot name a Capability)."""
+
     queryset = BufferConfig.objects.all()
     serializer_class = BufferConfigSerializer
 
     def perform_create(self, serializer: BaseSerializer[BufferConfig]) -> None:
         serializer.instance = services.buffer_config_create(
-            owner=request_user(self.request), **serializer.validated_data
+            workspace=self.workspace, actor=request_user(self.request), **serializer.validated_data
         )
 
     def perform_update(self, serializer: BaseSerializer[BufferConfig]) -> None:

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import _User as User  # django-stubs: resolves to AUTH_USER_MODEL
+    pass  # django-stubs: resolves to AUTH_USER_MODEL
 
 from kernel.models import EncryptedAccessTokenModel, TimestampedModel
 
@@ -28,8 +28,9 @@ class BufferApi(models.TextChoices):
 
 
 class BufferConfigQuerySet(models.QuerySet["BufferConfig"]):
-    def owned_by(self, user: User) -> BufferConfigQuerySet:
-        return self.filter(owner=user)
+    def in_workspace(self, workspace: Any) -> BufferConfigQuerySet:  # an accounts.Workspace (or its id)
+        """What the workspace owns: the only scope there is (`owner` is just who created it)."""
+        return self.filter(workspace=workspace)
 
     def active(self) -> BufferConfigQuerySet:
         return self.filter(is_active=True)
@@ -38,10 +39,9 @@ class BufferConfigQuerySet(models.QuerySet["BufferConfig"]):
 class BufferConfig(TimestampedModel, EncryptedAccessTokenModel):
     """A user's Buffer credential. At most one is active: the one the product publishes with."""
 
+    # Who created it (kept for the record); the workspace owns it and is the only scope.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buffer_configs")
-    workspace = models.ForeignKey(
-        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="buffer_configs"
-    )
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="buffer_configs")
     # New configs default to GraphQL: the only API Buffer issues credentials for today.
     api = models.CharField(max_length=10, choices=BufferApi.choices, default=BufferApi.GRAPHQL)
     is_active = models.BooleanField(default=True)
@@ -58,7 +58,7 @@ class BufferConfig(TimestampedModel, EncryptedAccessTokenModel):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner"], condition=Q(is_active=True), name="one_active_buffer_config_per_owner"
+                fields=["workspace"], condition=Q(is_active=True), name="one_active_buffer_config_per_workspace"
             )
         ]
 

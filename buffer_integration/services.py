@@ -1,15 +1,16 @@
-"""Buffer credentials and the choice of backend for a user or an account.
+"""Buffer credentials and the choice of backend for a workspace or an account.
 
-Every Buffer call in the product starts here: `backend_for_user` / `backend_for_account` decide
+Every Buffer call in the product starts here: `backend_for_workspace` / `backend_for_account` decide
 which token and which API to use, so views and tasks never handle tokens themselves. Both use the
-user's (the account owner's) active Buffer config: a social account's own `access_token` is the
-network's credential stored for it, not a Buffer token.
+workspace's (the account's workspace's) active Buffer config: a social account's own `access_token` is
+the network's credential stored for it, not a Buffer token. A workspace is `accounts.Workspace`, typed
+loosely here: the Buffer seam sits below `accounts`.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,9 +30,9 @@ if TYPE_CHECKING:
 
 
 class OwnedAccount(Protocol):
-    """What the Buffer seam needs of a social account (`accounts.SocialAccount`): whose it is."""
+    """What the Buffer seam needs of a social account (`accounts.SocialAccount`): its workspace."""
 
-    owner_id: int
+    workspace_id: int
 
 
 NO_CONFIG_MESSAGE = "No Buffer access token is configured: create one with POST /api/v1/buffer/config."
@@ -59,7 +60,7 @@ def v1_is_retired(*, now: datetime | None = None) -> bool:
 
 
 def buffer_api_notice(*, api: str) -> str:
-    """What a config of this API must tell its owner ("" for GraphQL)."""
+    """What a config of this API must tell its workspace ("" for GraphQL)."""
     return V1_DEPRECATION_NOTICE if api == BufferApi.V1 else ""
 
 
@@ -68,8 +69,8 @@ def _refuse_retired_v1(api: str) -> None:
         raise InvalidInput(V1_RETIRED_MESSAGE, errors={"api": [V1_RETIRED_MESSAGE]})
 
 
-def active_buffer_config(*, user: User) -> BufferConfig | None:
-    return BufferConfig.objects.owned_by(user).active().first()
+def active_buffer_config(*, workspace: Any) -> BufferConfig | None:
+    return BufferConfig.objects.in_workspace(workspace).active().first()
 
 
 def backend_for_config(*, config: BufferConfig, priority: Priority, max_retries: int | None = None) -> BufferBackend:
@@ -77,7 +78,7 @@ def backend_for_config(*, config: BufferConfig, priority: Priority, max_retries:
 
     The one place that turns a stored config into a backend: its token, its API, its plan's windows
     and the caller's priority (no default: every caller says what its requests are for). Everything
-    that starts from a user or an account (`backend_for_user`, `backend_for_account`, the engine's
+    that starts from a user or an account (`backend_for_workspace`, `backend_for_account`, the engine's
     `posts.engine.buffer_calls.backend_for`, the pollers) comes through here.
     """
     return get_backend(
@@ -85,20 +86,20 @@ def backend_for_config(*, config: BufferConfig, priority: Priority, max_retries:
     )
 
 
-def backend_for_user(*, user: User, priority: Priority = Priority.PUBLISH) -> BufferBackend:
-    config = active_buffer_config(user=user)
+def backend_for_workspace(*, workspace: Any, priority: Priority = Priority.PUBLISH) -> BufferBackend:
+    config = active_buffer_config(workspace=workspace)
     if config is None or not config.has_access_token:
         raise InvalidInput(NO_CONFIG_MESSAGE)
     return backend_for_config(config=config, priority=priority)
 
 
 def buffer_config_for_account(*, account: OwnedAccount) -> BufferConfig:
-    """The Buffer config every Buffer call for `account` goes through: its owner's active one.
+    """The Buffer config every Buffer call for `account` goes through: its workspace's active one.
 
-    Buffer holds the connection to the network itself, under the owner's Buffer account; the
+    Buffer holds the connection to the network itself, under the workspace's Buffer account; the
     account's own `access_token` is the network's credential kept for it and never goes to Buffer.
     """
-    config = BufferConfig.objects.filter(owner_id=account.owner_id).active().first()
+    config = BufferConfig.objects.filter(workspace_id=account.workspace_id).active().first()
     if config is None or not config.has_access_token:
         raise InvalidInput(ACCOUNT_NO_CONFIG_MESSAGE)
     return config
@@ -107,7 +108,7 @@ def buffer_config_for_account(*, account: OwnedAccount) -> BufferConfig:
 def backend_for_account(
     *, account: OwnedAccount, priority: Priority = Priority.PUBLISH, max_retries: int | None = None
 ) -> BufferBackend:
-    """A backend on the account owner's active Buffer config, counted at `priority` (background
+    """A backend on the account workspace's active Buffer config, counted at `priority` (background
     callers pass theirs: analytics ANALYTICS, comment sync COMMENT_SYNC, …; `max_retries` as get_backend's)."""
     return backend_for_config(
         config=buffer_config_for_account(account=account), priority=priority, max_retries=max_retries
@@ -136,7 +137,8 @@ def _apply_buffer_user(config: BufferConfig, buffer_user: BufferUser) -> None:
 @transaction.atomic
 def buffer_config_create(
     *,
-    owner: User,
+    workspace: Any,
+    actor: User,
     access_token: str,
     api: str = BufferApi.GRAPHQL,
     is_active: bool = True,
@@ -145,8 +147,10 @@ def buffer_config_create(
     _refuse_retired_v1(api)
     buffer_user = _validated_buffer_user(access_token=access_token, api=api, plan=plan)
     if is_active:
-        audited_update(BufferConfig.objects.owned_by(owner).active(), is_active=False, updated_at=timezone.now())
-    config = BufferConfig(owner=owner, api=api, is_active=is_active, plan=plan)
+        audited_update(
+            BufferConfig.objects.in_workspace(workspace).active(), is_active=False, updated_at=timezone.now()
+        )
+    config = BufferConfig(workspace=workspace, owner=actor, api=api, is_active=is_active, plan=plan)
     config.set_access_token(access_token)
     _apply_buffer_user(config, buffer_user)
     config.save()
@@ -174,7 +178,7 @@ def buffer_config_update(
         config.set_access_token(token)
     if is_active is not None:
         if is_active and not config.is_active:
-            others = BufferConfig.objects.owned_by(config.owner).active().exclude(pk=config.pk)
+            others = BufferConfig.objects.filter(workspace_id=config.workspace_id).active().exclude(pk=config.pk)
             audited_update(others, is_active=False, updated_at=timezone.now())
         config.is_active = is_active
     config.save()

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 
+from accounts.roles import Capability
+from accounts.tenancy import writes
 from campaigns import services
 from campaigns.filters import CampaignFilter
 from campaigns.models import Campaign
@@ -12,7 +14,9 @@ from kernel.users import request_user
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
     401: OpenApiResponse(description="Missing or invalid JWT."),
-    404: OpenApiResponse(description="No such campaign for this user."),
+    404: OpenApiResponse(
+        description="No such campaign in this workspace, or an `X-Workspace` the caller is not a member of."
+    ),
     429: OpenApiResponse(description="More than 60 requests in a minute."),
 }
 READ_ERRORS = {code: ERRORS[code] for code in (401, 404, 429)}
@@ -44,10 +48,13 @@ LIST_ERRORS = {code: ERRORS[code] for code in (400, 401, 429)}
 class CampaignViewSet(OwnedModelViewSet):
     queryset = Campaign.objects.all()
     serializer_class = CampaignSerializer
+    capabilities = writes(Capability.EDIT_CAMPAIGNS)
     filterset_class = CampaignFilter
 
     def perform_create(self, serializer):
-        serializer.instance = services.campaign_create(owner=request_user(self.request), **serializer.validated_data)
+        serializer.instance = services.campaign_create(
+            workspace=self.workspace, actor=request_user(self.request), **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.campaign_update(campaign=serializer.instance, **serializer.validated_data)

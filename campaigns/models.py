@@ -14,15 +14,15 @@ class CampaignStatus(models.TextChoices):
 
 
 class CampaignQuerySet(models.QuerySet):
-    def owned_by(self, user) -> CampaignQuerySet:
-        return self.filter(owner=user)
+    def in_workspace(self, workspace) -> CampaignQuerySet:
+        """What the workspace owns: the only scope there is (`owner` is just who created it)."""
+        return self.filter(workspace=workspace)
 
 
 class Campaign(TimestampedModel):
+    # Who created it (kept for the record); the workspace owns it and is the only scope.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaigns")
-    workspace = models.ForeignKey(
-        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="campaigns"
-    )
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="campaigns")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
     start_date = models.DateField(null=True, blank=True)
@@ -33,7 +33,7 @@ class Campaign(TimestampedModel):
 
     class Meta:
         ordering = ["-start_date", "id"]
-        indexes = [models.Index(fields=["owner", "status"], name="campaign_owner_status")]
+        indexes = [models.Index(fields=["workspace", "status"], name="campaign_workspace_status")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),

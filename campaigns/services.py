@@ -8,7 +8,7 @@ from typing import TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 
-from accounts.models import User
+from accounts.models import User, Workspace
 from campaigns.models import Campaign, CampaignStatus
 from kernel.errors import InvalidInput
 
@@ -43,7 +43,8 @@ def _save(campaign: Campaign) -> None:
 
 def campaign_create(
     *,
-    owner: User,
+    workspace: Workspace,
+    actor: User,
     name: str,
     description: str = "",
     start_date: dt.date | None = None,
@@ -52,7 +53,13 @@ def campaign_create(
 ) -> Campaign:
     _check_dates(start_date=start_date, end_date=end_date)
     campaign = Campaign(
-        owner=owner, name=name, description=description, start_date=start_date, end_date=end_date, status=status
+        workspace=workspace,
+        owner=actor,
+        name=name,
+        description=description,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
     )
     _save(campaign)
     return campaign

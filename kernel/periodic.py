@@ -139,7 +139,7 @@ LOOP_NAMES = (
     "posts.status_sync",
     "posts.sweep_stale_claims",
     "posts.queue_reconciliations",
-    "analytics.sync_all_users",
+    "analytics.sync_all_workspaces",
 )
 
 

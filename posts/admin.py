@@ -59,6 +59,7 @@ class PostAdmin(admin.ModelAdmin):
     list_display = (
         "id",
         "excerpt",
+        "workspace",
         "owner",
         "social_account",
         "platform",
@@ -71,7 +72,7 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ("status", "platform", HandedToBufferFilter, HasErrorFilter, "scheduled_time", "created_at")
     inlines = [PublishAttemptInline]
     search_fields = ("content", "buffer_update_id", "owner__username", "social_account__account_name", "campaign__name")
-    list_select_related = ("owner", "social_account", "campaign")
+    list_select_related = ("workspace", "owner", "social_account", "campaign")
     date_hierarchy = "scheduled_time"
     actions = ["cancel_posts"]
     # Editing here would skip the network rules and Buffer: posts change through the API or the actions.

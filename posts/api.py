@@ -6,11 +6,11 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from accounts.roles import Capability, require
+from accounts.roles import Capability
 from accounts.scoping import request_membership
+from accounts.tenancy import writes
 from kernel.api.views import OwnedModelViewSet
 from kernel.errors import InvalidInput
 from kernel.users import request_user
@@ -34,7 +34,12 @@ ERRORS = {
     401: OpenApiResponse(description="Missing or invalid JWT."),
     429: OpenApiResponse(description="More than 60 requests in a minute."),
 }
-NOT_FOUND = {404: OpenApiResponse(description="No such post for this user (other users' posts included).")}
+NOT_FOUND = {
+    404: OpenApiResponse(
+        description="No such post in this workspace (other workspaces' posts included), "
+        "or an `X-Workspace` the caller is not a member of."
+    )
+}
 CONFLICT = {409: OpenApiResponse(description="The post's status does not allow this (e.g. it is published).")}
 BUFFER = {
     503: OpenApiResponse(
@@ -74,23 +79,23 @@ CALENDAR_FILTERS = [
 class PostViewSet(OwnedModelViewSet):
     queryset = Post.objects.with_relations()
     serializer_class = PostSerializer
+    capabilities = {
+        **writes(Capability.EDIT_POSTS, "schedule", "cancel", "reschedule", "bulk", "submit"),
+        "approve": Capability.APPROVE,
+        "reject": Capability.APPROVE,
+    }
     filterset_class = PostFilter
 
     def _needs_approval(self) -> bool:
         """The caller's posts need approval in the workspace they act in (`posts.approvals.needs_approval`)."""
         return approvals.membership_needs_approval(request_membership(self.request))
 
-    def _post_in_workspace(self, capability: Capability) -> Post:
-        """The post in the caller's workspace, once their role allows `capability` (403 naming the role)."""
-        membership = request_membership(self.request)
-        require(membership, capability)
-        # Not self.get_object(): a manager decides on posts of other members of the workspace.
-        post = get_object_or_404(Post.objects.with_relations(), pk=self.kwargs["pk"], workspace=membership.workspace)
-        return post
-
     def perform_create(self, serializer):
         serializer.instance = services.post_create(
-            owner=request_user(self.request), needs_approval=self._needs_approval(), **serializer.validated_data
+            workspace=self.workspace,
+            actor=request_user(self.request),
+            needs_approval=self._needs_approval(),
+            **serializer.validated_data,
         )
 
     def perform_update(self, serializer):
@@ -145,7 +150,7 @@ class PostViewSet(OwnedModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        post = self._post_in_workspace(Capability.EDIT_POSTS)
+        post = self.get_object()  # the role: `capabilities`, checked before the action
         return self._post_response(approvals.post_submit(post=post, actor=request_user(request)))
 
     @extend_schema(
@@ -156,7 +161,7 @@ class PostViewSet(OwnedModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        post = self._post_in_workspace(Capability.APPROVE)
+        post = self.get_object()
         body = ApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         comment = body.validated_data.get("comment", "")
@@ -170,7 +175,7 @@ class PostViewSet(OwnedModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        post = self._post_in_workspace(Capability.APPROVE)
+        post = self.get_object()
         body = RejectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         comment = body.validated_data["comment"]
@@ -192,7 +197,10 @@ class PostViewSet(OwnedModelViewSet):
                 errors, prefix="Nothing was created: " if "posts" in errors else "Nothing was created; item "
             )
         posts = services.posts_bulk_create(
-            owner=request.user, items=body.validated_data["posts"], needs_approval=self._needs_approval()
+            workspace=self.workspace,
+            actor=request_user(request),
+            items=body.validated_data["posts"],
+            needs_approval=self._needs_approval(),
         )
         result = {"count": len(posts), "posts": PostSerializer(posts, many=True).data}
         return Response(result, status=status.HTTP_201_CREATED)
@@ -209,7 +217,11 @@ class PostViewSet(OwnedModelViewSet):
         tz = query.validated_data.get("tz") or timezone.get_current_timezone()
         start, end = query.validated_data["start_date"], query.validated_data["end_date"]
         days = selectors.calendar_for(
-            user=request.user, start_date=start, end_date=end, tz=tz, posts=self.filter_queryset(self.get_queryset())
+            workspace=self.workspace,
+            start_date=start,
+            end_date=end,
+            tz=tz,
+            posts=self.filter_queryset(self.get_queryset()),
         )
         body = {
             "start_date": start,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from rest_framework import generics, serializers
 
+from kernel.tenancy import WorkspaceScopedView, request_workspace
 from posts.models import Post, PublishAttempt
 
 
@@ -15,7 +16,7 @@ class PublishAttemptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PostAttemptsView(generics.ListAPIView):
+class PostAttemptsView(WorkspaceScopedView, generics.ListAPIView):
     """The publish attempts of one of your posts, oldest first (404 for other users' posts)."""
 
     serializer_class = PublishAttemptSerializer
@@ -23,5 +24,5 @@ class PostAttemptsView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no post
             return PublishAttempt.objects.none()
-        post = get_object_or_404(Post.objects.owned_by(self.request.user), pk=self.kwargs["pk"])
+        post = get_object_or_404(Post.objects.in_workspace(request_workspace(self.request)), pk=self.kwargs["pk"])
         return PublishAttempt.objects.filter(post=post).order_by("number", "id")

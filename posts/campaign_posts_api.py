@@ -8,6 +8,7 @@ from rest_framework import generics
 
 from campaigns.models import Campaign
 from kernel.api.views import UserTimezoneMixin
+from kernel.tenancy import WorkspaceScopedView, request_workspace
 from posts import selectors
 from posts.filters import PostFilter
 from posts.models import Post
@@ -16,7 +17,9 @@ from posts.serializers import PostSerializer
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
     401: OpenApiResponse(description="Missing or invalid JWT."),
-    404: OpenApiResponse(description="No such campaign for this user."),
+    404: OpenApiResponse(
+        description="No such campaign in this workspace, or an `X-Workspace` the caller is not a member of."
+    ),
     429: OpenApiResponse(description="More than 60 requests in a minute."),
 }
 
@@ -27,12 +30,14 @@ ERRORS = {
     tags=["campaigns"],
     responses={200: PostSerializer(many=True), **ERRORS},
 )
-class CampaignPostsView(UserTimezoneMixin, generics.ListAPIView):
+class CampaignPostsView(UserTimezoneMixin, WorkspaceScopedView, generics.ListAPIView):
     serializer_class = PostSerializer
     filterset_class = PostFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no campaign
             return Post.objects.none()
-        campaign = get_object_or_404(Campaign.objects.owned_by(self.request.user), pk=self.kwargs["pk"])
+        campaign = get_object_or_404(
+            Campaign.objects.in_workspace(request_workspace(self.request)), pk=self.kwargs["pk"]
+        )
         return selectors.campaign_posts(campaign=campaign)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts.models import SocialAccount, User
+from accounts.models import SocialAccount, User, Workspace
 from kernel.errors import InvalidInput, ServiceError
 from posts import services
 from posts.models import Post, PostStatus
@@ -43,7 +43,8 @@ def _scheduled_time(action: ComposerAction, requested: dt.datetime | None) -> dt
 
 def compose_posts(
     *,
-    owner: User,
+    workspace: Workspace,
+    actor: User,
     accounts: Sequence[SocialAccount],
     fields: Mapping[str, Any],
     network_options: Mapping[int, dict[str, Any]],
@@ -68,7 +69,7 @@ def compose_posts(
         }
         for account in accounts
     ]
-    posts = services.posts_bulk_create(owner=owner, items=items, needs_approval=needs_approval)
+    posts = services.posts_bulk_create(workspace=workspace, actor=actor, items=items, needs_approval=needs_approval)
     not_handed: dict[int, ServiceError] = {}
     if action == ComposerAction.BUFFER and not needs_approval:
         for index, post in enumerate(posts):

@@ -34,8 +34,9 @@ APPROVED_OR_NOT_REQUIRED = Q(approval_required=False) | Q(approved_at__isnull=Fa
 
 
 class PostQuerySet(models.QuerySet):
-    def owned_by(self, user) -> PostQuerySet:
-        return self.filter(owner=user)
+    def in_workspace(self, workspace) -> PostQuerySet:
+        """What the workspace owns: the only scope there is (`owner` is just who created it)."""
+        return self.filter(workspace=workspace)
 
     def with_relations(self) -> PostQuerySet:
         return self.select_related("social_account", "campaign", "approved_by")
@@ -52,11 +53,10 @@ class PostQuerySet(models.QuerySet):
 class Post(TimestampedModel):
     """One piece of content for one social account. Status changes only through `posts.transitions`."""
 
-    # Denormalised from the account so every list is scoped and indexed by owner without a join.
+    # Who created it (kept for the record); the workspace owns it and is the only scope, denormalised from
+    # the account so every list is scoped and indexed by workspace without a join.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
-    workspace = models.ForeignKey(
-        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="posts"
-    )
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="posts")
     social_account = models.ForeignKey("accounts.SocialAccount", on_delete=models.CASCADE, related_name="posts")
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
@@ -107,9 +107,9 @@ class Post(TimestampedModel):
     class Meta:
         ordering = ["scheduled_time", "id"]
         indexes = [
-            models.Index(fields=["owner", "scheduled_time"], name="post_owner_scheduled"),
-            models.Index(fields=["owner", "status"], name="post_owner_status"),
-            models.Index(fields=["owner", "created_at"], name="post_owner_created"),
+            models.Index(fields=["workspace", "scheduled_time"], name="post_workspace_scheduled"),
+            models.Index(fields=["workspace", "status"], name="post_workspace_status"),
+            models.Index(fields=["workspace", "created_at"], name="post_workspace_created"),
             # The dispatcher's query: due scheduled posts, oldest first.
             models.Index(fields=["status", "scheduled_time"], name="post_status_scheduled"),
             models.Index(fields=["campaign", "status"], name="post_campaign_status"),

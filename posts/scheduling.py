@@ -100,7 +100,9 @@ def _lost(post: Post, action: str) -> Conflict:
 
 def schedulable_errors(*, post: Post, scheduled_time: datetime | None) -> dict[str, list[str]]:
     errors = _post_rule_errors(post=post, scheduled_time=scheduled_time)
-    return errors or time_capacity_errors(owner=post.owner, scheduled_time=scheduled_time, moving=post.pk)
+    return errors or time_capacity_errors(
+        workspace=post.workspace_id, tz=post.owner.tzinfo, scheduled_time=scheduled_time, moving=post.pk
+    )
 
 
 def _post_rule_errors(*, post: Post, scheduled_time: datetime | None) -> dict[str, list[str]]:

@@ -30,15 +30,15 @@ def _local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
 
 
 def calendar_for(
-    *, user, start_date: dt.date, end_date: dt.date, tz: ZoneInfo, posts: QuerySet[Post] | None = None
+    *, workspace, start_date: dt.date, end_date: dt.date, tz: ZoneInfo, posts: QuerySet[Post] | None = None
 ) -> list[dict]:
     """Every day from start_date to end_date (inclusive, days of `tz`) with its posts and counts per status.
 
-    One query. `posts` narrows further (the list filters); it is always limited to `user`'s posts.
+    One query. `posts` narrows further (the list filters); it is always limited to the workspace's posts.
     Days are local, so a DST change only makes one day 23 or 25 hours long.
     """
     base = posts if posts is not None else Post.objects.all()
-    queryset = cast(PostQuerySet, base).owned_by(user)  # Post's querysets are PostQuerySets (Post.objects)
+    queryset = cast(PostQuerySet, base).in_workspace(workspace)  # Post's querysets are PostQuerySets (Post.objects)
     return calendar_days(posts=queryset, start_date=start_date, end_date=end_date, tz=tz)
 
 
@@ -71,5 +71,5 @@ def calendar_days(*, posts: QuerySet[Post], start_date: dt.date, end_date: dt.da
 
 
 def campaign_posts(*, campaign: Campaign) -> QuerySet[Post]:
-    # Scoped by owner too: the campaign foreign key alone would not stop a stray post of another user.
-    return Post.objects.filter(campaign=campaign, owner_id=campaign.owner_id)
+    # Scoped by workspace too: the campaign foreign key alone would not stop a stray post of another workspace.
+    return Post.objects.filter(campaign=campaign, workspace_id=campaign.workspace_id)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import audit
-from accounts.models import SocialAccount, User
+from accounts.models import SocialAccount, User, Workspace
 from campaigns.models import Campaign
 from kernel.errors import Conflict, InvalidInput
 from posts import transitions
@@ -57,20 +57,21 @@ class PostChanges(TypedDict, total=False):
     status: str | None
 
 
-def owned_accounts(*, owner: User, ids: Iterable[int]) -> dict[int, SocialAccount]:
-    return {a.pk: a for a in SocialAccount.objects.owned_by(owner).filter(pk__in=set(ids))}
+def workspace_accounts(*, workspace: Workspace | int, ids: Iterable[int]) -> dict[int, SocialAccount]:
+    return {a.pk: a for a in SocialAccount.objects.in_workspace(workspace).filter(pk__in=set(ids))}
 
 
-def owned_campaigns(*, owner: User, ids: Iterable[int | None]) -> dict[int, Campaign]:
+def workspace_campaigns(*, workspace: Workspace | int, ids: Iterable[int | None]) -> dict[int, Campaign]:
     wanted = {pk for pk in ids if pk is not None}
     if not wanted:
         return {}
-    return {c.pk: c for c in Campaign.objects.owned_by(owner).filter(pk__in=wanted)}
+    return {c.pk: c for c in Campaign.objects.in_workspace(workspace).filter(pk__in=wanted)}
 
 
 def _build(
     *,
-    owner: User,
+    workspace: Workspace,
+    actor: User,
     item: dict[str, Any],
     accounts: dict[int, SocialAccount],
     campaigns: dict[int, Campaign],
@@ -97,7 +98,7 @@ def _build(
         errors["status"] = ["A new post is draft or scheduled; other states come from its actions."]
     if account is not None:
         rule_errors = post_errors(
-            owner=owner,
+            owner=actor,
             account=account,
             campaign=campaign,
             platform=item.get("platform"),
@@ -113,7 +114,8 @@ def _build(
             else:
                 errors.setdefault(field, []).extend(messages)
     post = Post(
-        owner=owner,
+        workspace=workspace,
+        owner=actor,
         social_account=account,
         campaign=campaign,
         platform=account.platform if account else "",
@@ -125,14 +127,13 @@ def _build(
         approval_required=needs_approval,
         submitted_at=timezone.now() if needs_approval and status == PostStatus.SCHEDULED else None,
     )
-    if account is not None and account.workspace_id is not None:
-        post.workspace_id = account.workspace_id
     return post, errors
 
 
 def post_create(
     *,
-    owner: User,
+    workspace: Workspace,
+    actor: User,
     social_account_id: int,
     content: str,
     campaign_id: int | None = None,
@@ -155,38 +156,46 @@ def post_create(
         "status": status,
     }
     post, errors = _build(
-        owner=owner,
+        workspace=workspace,
+        actor=actor,
         item=item,
-        accounts=owned_accounts(owner=owner, ids=[social_account_id]),
-        campaigns=owned_campaigns(owner=owner, ids=[campaign_id]),
+        accounts=workspace_accounts(workspace=workspace, ids=[social_account_id]),
+        campaigns=workspace_campaigns(workspace=workspace, ids=[campaign_id]),
         needs_approval=needs_approval,
     )
-    errors = errors or day_capacity_errors(owner=owner, posts=[post]).get(0, {})
+    errors = errors or day_capacity_errors(workspace=workspace, tz=actor.tzinfo, posts=[post]).get(0, {})
     if errors:
         raise InvalidInput.from_errors(errors)
     post.save()
     return post
 
 
-def posts_bulk_create(*, owner: User, items: list[dict[str, Any]], needs_approval: bool = False) -> list[Post]:
+def posts_bulk_create(
+    *, workspace: Workspace, actor: User, items: list[dict[str, Any]], needs_approval: bool = False
+) -> list[Post]:
     """All or nothing: every item is checked (2 queries for all accounts and campaigns) before one insert.
 
     `needs_approval` as for `post_create`: scheduled items are submitted for approval.
     """
     if not 1 <= len(items) <= MAX_BULK:
         raise InvalidInput.from_errors({"posts": [f"Send between 1 and {MAX_BULK} posts."]})
-    accounts = owned_accounts(owner=owner, ids=(item["social_account_id"] for item in items))
-    campaigns = owned_campaigns(owner=owner, ids=(item.get("campaign_id") for item in items))
+    accounts = workspace_accounts(workspace=workspace, ids=(item["social_account_id"] for item in items))
+    campaigns = workspace_campaigns(workspace=workspace, ids=(item.get("campaign_id") for item in items))
     posts: list[Post] = []
     errors: dict[str, Any] = {}
     for index, item in enumerate(items):
         post, item_errors = _build(
-            owner=owner, item=item, accounts=accounts, campaigns=campaigns, needs_approval=needs_approval
+            workspace=workspace,
+            actor=actor,
+            item=item,
+            accounts=accounts,
+            campaigns=campaigns,
+            needs_approval=needs_approval,
         )
         if item_errors:
             errors[str(index)] = item_errors
         posts.append(post)
-    for index, day_errors in day_capacity_errors(owner=owner, posts=posts).items():
+    for index, day_errors in day_capacity_errors(workspace=workspace, tz=actor.tzinfo, posts=posts).items():
         errors.setdefault(str(index), day_errors)
     if errors:
         raise InvalidInput.from_errors(errors, prefix=f"Nothing was created ({len(errors)} invalid item(s)); item ")
@@ -211,20 +220,25 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
     status = changes.pop("status", None)
     if status is not None and status != post.status:
         raise InvalidInput.from_errors({"status": ["Change the status with /schedule, /cancel or /reschedule."]})
-    owner = post.owner
+    owner = post.owner  # campaign days and capacity days are read in the timezone of the post's creator
+    workspace = post.workspace_id  # scoping by id: no query for the workspace row
     account = post.social_account
     if changes.get("social_account_id", account.pk) != account.pk:
         if post.is_handed_to_buffer:
             raise Conflict("This post is scheduled at Buffer for its account: cancel it before moving it.")
         account_id = changes["social_account_id"]
-        moved_to = owned_accounts(owner=owner, ids=[account_id]).get(account_id)
+        moved_to = workspace_accounts(workspace=workspace, ids=[account_id]).get(account_id)
         if moved_to is None:
             raise InvalidInput.from_errors({"social_account_id": [f"You have no social account {account_id}."]})
         account = moved_to
     campaign = post.campaign
     if "campaign_id" in changes and changes["campaign_id"] != post.campaign_id:
         campaign_id = changes["campaign_id"]
-        campaign = owned_campaigns(owner=owner, ids=[campaign_id]).get(campaign_id) if campaign_id is not None else None
+        campaign = (
+            workspace_campaigns(workspace=workspace, ids=[campaign_id]).get(campaign_id)
+            if campaign_id is not None
+            else None
+        )
         if campaign_id is not None and campaign is None:
             raise InvalidInput.from_errors({"campaign_id": [f"You have no campaign {campaign_id}."]})
     content = changes.get("content", post.content)
@@ -244,7 +258,9 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
         time_changed=scheduled_time != post.scheduled_time,
     )
     if not errors and post.status in PLANNED and scheduled_time != post.scheduled_time:
-        errors = time_capacity_errors(owner=owner, scheduled_time=scheduled_time, moving=post.pk)
+        errors = time_capacity_errors(
+            workspace=workspace, tz=owner.tzinfo, scheduled_time=scheduled_time, moving=post.pk
+        )
     if errors:
         raise InvalidInput.from_errors(errors)
     fields: dict[str, Any] = {

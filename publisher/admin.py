@@ -26,12 +26,24 @@ class PostTypeAdminForm(forms.ModelForm):
 
     class Meta:
         model = PostType
-        fields = ("owner", "network_target", "kind", "name", "description", "is_default", "network_options")
+        fields = (
+            "workspace",
+            "owner",
+            "network_target",
+            "kind",
+            "name",
+            "description",
+            "is_default",
+            "network_options",
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         account = cleaned.get("network_target")
         options = cleaned.get("network_options") or {}
+        workspace = cleaned.get("workspace")
+        if account is not None and workspace is not None and account.workspace_id != workspace.pk:
+            self.add_error("network_target", "This account belongs to another workspace.")
         if account is not None:
             for key, messages_ in network_option_errors(account=account, options=options, complete=False).items():
                 self.add_error("network_options", f"{key}: {' '.join(messages_)}")
@@ -42,18 +54,18 @@ class PostTypeAdminForm(forms.ModelForm):
 @admin.register(PostType)
 class PostTypeAdmin(admin.ModelAdmin):
     form = PostTypeAdminForm
-    list_display = ("name", "kind", "network_target", "is_default", "owner")
+    list_display = ("name", "kind", "network_target", "is_default", "workspace", "owner")
     list_filter = ("kind", "is_default")
     search_fields = ("name", "network_target__account_name", "owner__username")
     list_select_related = ("network_target", "owner")
-    raw_id_fields = ("owner", "network_target")
+    raw_id_fields = ("workspace", "owner", "network_target")
 
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
-    list_display = ("name", "owner", "created_at")
+    list_display = ("name", "workspace", "owner", "created_at")
     search_fields = ("name", "owner__username")
-    raw_id_fields = ("owner",)
+    raw_id_fields = ("workspace", "owner")
     filter_horizontal = ("posttypes",)
 
 
@@ -67,7 +79,7 @@ class DeliveryInline(admin.TabularInline):
 
 @admin.register(PublisherPost)
 class PublisherPostAdmin(admin.ModelAdmin):
-    list_display = ("public_id", "owner", "status", "scheduled_at", "strict", "fail_on", "created_at")
+    list_display = ("public_id", "workspace", "owner", "status", "scheduled_at", "strict", "fail_on", "created_at")
     list_filter = ("status", "strict", "fail_on")
     search_fields = ("public_id", "owner__username")
     # What an integrator sent and what became of it: a record, not something to edit here.
@@ -92,7 +104,7 @@ class CallbackDeliveryAdmin(admin.ModelAdmin):
     list_filter = ("state", "stream", "method")
     search_fields = ("webhook_id", "publisher_post__public_id", "url")
     list_select_related = ("publisher_post",)
-    raw_id_fields = ("owner", "publisher_post")
+    raw_id_fields = ("workspace", "owner", "publisher_post")
     readonly_fields = [field.name for field in CallbackDelivery._meta.fields]
     inlines = [CallbackAttemptInline]
     actions = ["replay"]
@@ -110,10 +122,10 @@ class CallbackDeliveryAdmin(admin.ModelAdmin):
 class IntegratorAppAdmin(admin.ModelAdmin):
     """Create apps through the API (the secret is shown once there); here they can be looked at and revoked."""
 
-    list_display = ("name", "app_id", "owner", "created_at", "revoked_at", "last_used_at")
+    list_display = ("name", "app_id", "workspace", "owner", "created_at", "revoked_at", "last_used_at")
     list_filter = ("revoked_at",)
     search_fields = ("name", "app_id", "owner__username")
-    raw_id_fields = ("owner",)
+    raw_id_fields = ("workspace", "owner")
     readonly_fields = ("app_id", "created_at", "last_used_at")
     exclude = ("secret_encrypted",)
 
@@ -123,8 +135,8 @@ class IntegratorAppAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookSecret)
 class WebhookSecretAdmin(admin.ModelAdmin):
-    list_display = ("owner", "created_at", "rotated_at")
-    raw_id_fields = ("owner",)
+    list_display = ("workspace", "owner", "created_at", "rotated_at")
+    raw_id_fields = ("workspace", "owner")
     readonly_fields = ("created_at", "rotated_at")
     exclude = ("secret_encrypted",)
 

@@ -16,9 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from accounts.roles import Capability
 from kernel.api.schema import SocialHubAutoSchema
 from kernel.api.views import UserTimezoneMixin
 from kernel.periodic import UNREADABLE, load_isolated
+from kernel.tenancy import WorkspaceScopedView, request_workspace
+from kernel.users import request_user
 from publisher import selectors, services
 from publisher.auth import IntegratorSignatureAuthentication
 from publisher.defaults import ensure_publisher_defaults
@@ -38,7 +41,9 @@ INTEGRATOR_AUTH = [JWTAuthentication, IntegratorSignatureAuthentication]
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` names the property (or id) at fault."),
     401: OpenApiResponse(description="Missing or invalid JWT or request signature."),
-    404: OpenApiResponse(description="No such post for this user."),
+    404: OpenApiResponse(
+        description="No such post in this workspace, or an `X-Workspace` the caller is not a member of."
+    ),
 }
 CONFLICT = {409: OpenApiResponse(description="A delivery is being published right now: try again in a moment.")}
 
@@ -50,7 +55,9 @@ class RouteMetadata(SimpleMetadata):
         return {}
 
 
-class IntegratorViewMixin(UserTimezoneMixin):
+class IntegratorViewMixin(UserTimezoneMixin, WorkspaceScopedView):
+    """A signed request acts in its app's workspace; a JWT one in the request's (`accounts.scoping`)."""
+
     authentication_classes = INTEGRATOR_AUTH
     metadata_class = RouteMetadata
 
@@ -72,6 +79,7 @@ class IntegratorViewMixin(UserTimezoneMixin):
     ),
 )
 class PublisherPostViewSet(IntegratorViewMixin, viewsets.GenericViewSet):
+    capabilities = {"create": Capability.EDIT_POSTS, "destroy": Capability.EDIT_POSTS}
     lookup_field = "public_id"
     lookup_url_kwarg = "post_id"
     lookup_value_regex = r"[A-Za-z0-9_-]+"
@@ -79,7 +87,7 @@ class PublisherPostViewSet(IntegratorViewMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return PublisherPost.objects.none()
-        return selectors.posts_with_deliveries().owned_by(self.request.user)
+        return selectors.posts_with_deliveries().in_workspace(request_workspace(self.request))
 
     def get_object(self):
         public_id = self.kwargs[self.lookup_url_kwarg]
@@ -89,7 +97,7 @@ class PublisherPostViewSet(IntegratorViewMixin, viewsets.GenericViewSet):
         except UNREADABLE:
             # A value stored before input was bounded cannot be read back: the status columns still can,
             # so the owner sees the post and can delete it.
-            owned = PublisherPost.objects.owned_by(self.request.user)
+            owned = PublisherPost.objects.in_workspace(request_workspace(self.request))
             return get_object_or_404(selectors.readable_part(owned), public_id=public_id)
 
     def list(self, request):
@@ -101,9 +109,12 @@ class PublisherPostViewSet(IntegratorViewMixin, viewsets.GenericViewSet):
         return self.get_paginated_response([shown[pk] for pk in pks if pk in shown])
 
     def create(self, request):
-        post_request = parse_post_request(request.data, tz=request.user.tzinfo)
+        user = request_user(request)
+        post_request = parse_post_request(request.data, tz=user.tzinfo)
         app = request.auth if isinstance(request.auth, IntegratorApp) else None
-        publisher_post = services.publisher_post_create(owner=request.user, request=post_request, app=app)
+        publisher_post = services.publisher_post_create(
+            workspace=request_workspace(request), actor=user, request=post_request, app=app
+        )
         return Response(status_payload(publisher_post), status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, post_id=None):
@@ -133,13 +144,13 @@ class ConfigsView(IntegratorViewMixin, APIView):
         responses={200: ConfigsSerializer},
     )
     def get(self, request):
-        owner = request.user
-        ensure_publisher_defaults(owner=owner)
+        workspace = request_workspace(request)
+        ensure_publisher_defaults(workspace=workspace)
         return Response(
             {
-                "channels": selectors.config_channels(owner=owner),
-                "posttypes": selectors.config_posttypes(owner=owner),
-                "networktargets": selectors.config_networktargets(owner=owner),
+                "channels": selectors.config_channels(workspace=workspace),
+                "posttypes": selectors.config_posttypes(workspace=workspace),
+                "networktargets": selectors.config_networktargets(workspace=workspace),
             }
         )
 
@@ -163,5 +174,6 @@ class ConfigListView(IntegratorViewMixin, APIView):
 
     @extend_schema(summary="A list of configuration objects")
     def get(self, request):
-        ensure_publisher_defaults(owner=request.user)
-        return Response(self.READERS[self.kind](owner=request.user))
+        workspace = request_workspace(request)
+        ensure_publisher_defaults(workspace=workspace)
+        return Response(self.READERS[self.kind](workspace=workspace))

@@ -1,5 +1,8 @@
 """Managing the Publisher configuration (JWT only): post types, channels, integrator apps, the webhook
-secret, and the callback log with replay. Integrator apps cannot manage themselves."""
+secret, and the callback log with replay. Integrator apps cannot manage themselves.
+
+Every write here is workspace setup: MANAGE, the default for a write a view does not name. Reads are
+for every member, except the webhook secret: a credential, shown to managers only."""
 
 from __future__ import annotations
 
@@ -10,7 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.roles import Capability
 from kernel.api.views import OwnedViewSet, UserTimezoneMixin
+from kernel.tenancy import WorkspaceScopedView, request_workspace
 from kernel.users import request_user
 from publisher import config_services
 from publisher.defaults import ensure_publisher_defaults
@@ -30,7 +35,9 @@ from publisher.serializers import (
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
     401: OpenApiResponse(description="Missing or invalid JWT."),
-    404: OpenApiResponse(description="No such object for this user."),
+    404: OpenApiResponse(
+        description="No such object in this workspace, or an `X-Workspace` the caller is not a member of."
+    ),
 }
 DEFAULT_POSTTYPE_CONFLICT = {
     409: OpenApiResponse(
@@ -71,13 +78,16 @@ class PostTypeViewSet(CrudViewSet):
         return PostTypeUpdateSerializer if self.action in ("update", "partial_update") else PostTypeSerializer
 
     def get_queryset(self):
-        ensure_publisher_defaults(owner=self.request.user)
+        if not getattr(self, "swagger_fake_view", False):
+            ensure_publisher_defaults(workspace=self.workspace)
         return super().get_queryset()
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data["social_account_id"] = data.pop("network_target_id")
-        serializer.instance = config_services.posttype_create(owner=request_user(self.request), **data)
+        serializer.instance = config_services.posttype_create(
+            workspace=self.workspace, actor=request_user(self.request), **data
+        )
 
     def perform_update(self, serializer):
         serializer.instance = config_services.posttype_update(posttype=serializer.instance, **serializer.validated_data)
@@ -97,7 +107,8 @@ class ChannelViewSet(CrudViewSet):
     serializer_class = ChannelSerializer
 
     def get_queryset(self):
-        ensure_publisher_defaults(owner=self.request.user)
+        if not getattr(self, "swagger_fake_view", False):
+            ensure_publisher_defaults(workspace=self.workspace)
         return super().get_queryset()
 
     @staticmethod
@@ -109,7 +120,9 @@ class ChannelViewSet(CrudViewSet):
 
     def perform_create(self, serializer):
         data = self._arguments(serializer.validated_data)
-        serializer.instance = config_services.channel_create(owner=request_user(self.request), **data)
+        serializer.instance = config_services.channel_create(
+            workspace=self.workspace, actor=request_user(self.request), **data
+        )
 
     def perform_update(self, serializer):
         data = self._arguments(serializer.validated_data)
@@ -135,7 +148,9 @@ class IntegratorAppViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        app, secret = config_services.integrator_app_create(owner=request.user, **serializer.validated_data)
+        app, secret = config_services.integrator_app_create(
+            workspace=self.workspace, actor=request_user(request), **serializer.validated_data
+        )
         app.secret = secret  # for this one response only; not a model field
         return Response(CreatedIntegratorAppSerializer(app).data, status=status.HTTP_201_CREATED)
 
@@ -143,8 +158,11 @@ class IntegratorAppViewSet(
         config_services.integrator_app_revoke(app=instance)
 
 
-class WebhookSecretView(UserTimezoneMixin, APIView):
-    """The owner's callback signing secret. Unlike tokens it is readable: a receiver needs it to verify."""
+class WebhookSecretView(UserTimezoneMixin, WorkspaceScopedView, APIView):
+    """The workspace's callback signing secret. Unlike tokens it is readable (to managers): a receiver
+    needs it to verify."""
+
+    capabilities = {"get": Capability.MANAGE, "post": Capability.MANAGE}
 
     @staticmethod
     def _response(record: WebhookSecret | None, *, code: int = status.HTTP_200_OK) -> Response:
@@ -165,7 +183,7 @@ class WebhookSecretView(UserTimezoneMixin, APIView):
         responses={200: WebhookSecretSerializer},
     )
     def get(self, request):
-        return self._response(WebhookSecret.objects.filter(owner=request.user).first())
+        return self._response(WebhookSecret.objects.filter(workspace=request_workspace(request)).first())
 
     @extend_schema(
         summary="Create or rotate the callback signing secret; the old one signs too for 24 h",
@@ -173,7 +191,9 @@ class WebhookSecretView(UserTimezoneMixin, APIView):
         responses={201: WebhookSecretSerializer},
     )
     def post(self, request):
-        record, _secret = config_services.webhook_secret_rotate(owner=request.user)
+        record, _secret = config_services.webhook_secret_rotate(
+            workspace=request_workspace(request), actor=request_user(request)
+        )
         return self._response(record, code=status.HTTP_201_CREATED)
 
 

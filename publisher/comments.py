@@ -154,7 +154,7 @@ class _KeyPoll:
 def _group_key(delivery: Delivery) -> tuple[int, str]:
     assert delivery.post is not None  # the comment polls select deliveries with a post
     account = delivery.post.social_account
-    return account.owner_id, account.buffer_organization_id
+    return account.workspace_id, account.buffer_organization_id
 
 
 def _open_poll(delivery: Delivery, *, newest: datetime, now: datetime) -> _KeyPoll | None:
@@ -173,7 +173,7 @@ def _open_poll(delivery: Delivery, *, newest: datetime, now: datetime) -> _KeyPo
     try:
         ensure_supported(backend, "interactions")
     except BufferUnsupported as exc:
-        logger.info("comment sync of owner %s: %s", account.owner_id, exc.message)
+        logger.info("comment sync of workspace %s: %s", account.workspace_id, exc.message)
         polling.record(state, now=now, changed=False, base_seconds=polling.max_interval())
         return None
     return _KeyPoll(state=state, backend=backend, fresh=previous is None or newest > previous)
@@ -202,7 +202,7 @@ def sync_all_comments(*, now: datetime | None = None, budget_seconds: float = SY
                 polls[key] = _open_poll(delivery, newest=newest[key], now=now)
             except DomainError as exc:
                 polls[key] = None
-                logger.warning("comment sync of owner %s skipped: %s", key[0], exc)
+                logger.warning("comment sync of workspace %s skipped: %s", key[0], exc)
         poll = polls[key]
         if poll is None or poll.deferred:
             return

@@ -2,7 +2,7 @@
 
 Invariants kept here: every network target has at least one post type and exactly one default
 (so the lazy defaults never come back unasked), and app secrets leave only as the return value
-of the call that made them (a webhook secret is readable by its owner at any time).
+of the call that made them (a webhook secret is readable by its workspace's managers at any time).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import record_update
-from accounts.models import SocialAccount, User
+from accounts.models import SocialAccount, User, Workspace
 from kernel.errors import Conflict, InvalidInput
 from posts.network_options import clean_network_options, network_option_errors
 from publisher.defaults import DEFAULT_CHANNEL_NAME, default_kinds, ensure_default_posttypes
@@ -24,6 +24,10 @@ from publisher.signing import new_app_credentials, new_webhook_secret
 
 # How long a rotated-out webhook secret keeps signing callbacks next to the new one.
 WEBHOOK_SECRET_GRACE = timedelta(hours=24)
+
+
+def _pk(value: Any) -> int:
+    return value if isinstance(value, int) else value.pk
 
 
 def _invalid(field: str, message: str) -> InvalidInput:
@@ -63,7 +67,8 @@ def _make_default(posttype: PostType) -> None:
 
 def posttype_create(
     *,
-    owner: User,
+    workspace: Workspace,
+    actor: User,
     social_account_id: int,
     kind: str,
     name: str = "",
@@ -71,14 +76,17 @@ def posttype_create(
     is_default: bool = False,
     network_options: dict[str, Any] | None = None,
 ) -> PostType:
-    account = SocialAccount.objects.owned_by(owner).filter(pk=social_account_id).first()
+    account = SocialAccount.objects.in_workspace(workspace).filter(pk=social_account_id).first()
     if account is None:
         raise _invalid("social_account_id", f"You have no social account {social_account_id}.")
-    ensure_default_posttypes(owner=owner)  # the account's defaults first, so its first own type is not "the only"
+    ensure_default_posttypes(
+        workspace=workspace
+    )  # the account's defaults first, so its first own type is not "the only"
     _check_kind(account, kind)
     options = _checked_options(account, network_options or {})
     posttype = PostType.objects.create(
-        owner=owner,
+        workspace=workspace,
+        owner=actor,
         network_target=account,
         kind=kind,
         name=name or f"{account.account_name} · {PostKind(kind).name.title()}",
@@ -126,9 +134,9 @@ def posttype_delete(*, posttype: PostType) -> None:
     posttype.delete()
 
 
-def _owned_posttypes(owner: User, ids: Iterable[int]) -> list[PostType]:
+def _workspace_posttypes(workspace: Workspace | int, ids: Iterable[int]) -> list[PostType]:
     wanted = set(ids)
-    found = list(PostType.objects.owned_by(owner).filter(pk__in=wanted))
+    found = list(PostType.objects.in_workspace(workspace).filter(pk__in=wanted))
     missing = wanted - {posttype.pk for posttype in found}
     if missing:
         raise _invalid("posttype_ids", f"You have no post type {sorted(missing)[0]}.")
@@ -146,9 +154,11 @@ def _save_channel(channel: Channel) -> None:
 
 
 @transaction.atomic
-def channel_create(*, owner: User, name: str, description: str = "", posttype_ids: Iterable[int] = ()) -> Channel:
-    posttypes = _owned_posttypes(owner, posttype_ids)
-    channel = Channel(owner=owner, name=name, description=description)
+def channel_create(
+    *, workspace: Workspace, actor: User, name: str, description: str = "", posttype_ids: Iterable[int] = ()
+) -> Channel:
+    posttypes = _workspace_posttypes(workspace, posttype_ids)
+    channel = Channel(workspace=workspace, owner=actor, name=name, description=description)
     _save_channel(channel)
     channel.posttypes.set(posttypes)
     return channel
@@ -178,7 +188,7 @@ def channel_update(
         setattr(channel, name, value)
     _save_channel(channel)
     if posttype_ids is not None:
-        channel.posttypes.set(_owned_posttypes(channel.owner, posttype_ids))
+        channel.posttypes.set(_workspace_posttypes(channel.workspace_id, posttype_ids))
     return channel
 
 
@@ -187,10 +197,11 @@ def channel_delete(*, channel: Channel) -> None:
     channel.delete()
 
 
-def integrator_app_create(*, owner: User, name: str) -> tuple[IntegratorApp, str]:
-    """The app and its secret; the secret is never readable again."""
+def integrator_app_create(*, workspace: Workspace, actor: User, name: str) -> tuple[IntegratorApp, str]:
+    """The app and its secret; the secret is never readable again. Its signed requests act in `workspace`
+    with its creator's role there (`accounts.scoping`)."""
     app_id, secret = new_app_credentials()
-    app = IntegratorApp(owner=owner, name=name, app_id=app_id)
+    app = IntegratorApp(workspace=workspace, owner=actor, name=name, app_id=app_id)
     app.set_secret(secret)
     app.save()
     return app, secret
@@ -201,32 +212,35 @@ def integrator_app_revoke(*, app: IntegratorApp) -> None:
     record_update(IntegratorApp.objects.filter(pk=app.pk, revoked_at__isnull=True), revoked_at=timezone.now())
 
 
-def webhook_secret_ensure(*, owner: User) -> WebhookSecret:
-    """The user's callback signing secret, created on first use (the first post with a callback)."""
-    record = WebhookSecret.objects.filter(owner=owner).first()
+def webhook_secret_ensure(*, workspace: Workspace | int, actor: User | int) -> WebhookSecret:
+    """The workspace's callback signing secret, created on first use (the first post with a callback);
+    `actor` (a user or its id) is recorded as its creator."""
+    record = WebhookSecret.objects.filter(workspace=workspace).first()
     if record is not None:
         return record
-    record = WebhookSecret(owner=owner)
+    record = WebhookSecret(workspace_id=_pk(workspace), owner_id=_pk(actor))
     record.set_secret(new_webhook_secret())
     try:
         with transaction.atomic():
             record.save()
     except IntegrityError:  # created by a concurrent request: that one is the secret
-        return WebhookSecret.objects.get(owner=owner)
+        return WebhookSecret.objects.get(workspace=workspace)
     return record
 
 
 @transaction.atomic
-def webhook_secret_rotate(*, owner: User, now: datetime | None = None) -> tuple[WebhookSecret, str]:
-    """Create or replace the user's callback signing secret.
+def webhook_secret_rotate(
+    *, workspace: Workspace, actor: User, now: datetime | None = None
+) -> tuple[WebhookSecret, str]:
+    """Create or replace the workspace's callback signing secret.
 
     The replaced secret stays valid for WEBHOOK_SECRET_GRACE: callbacks are signed with both
     meanwhile. Rotating again within that time drops the oldest one.
     """
     now = now or timezone.now()
-    record = WebhookSecret.objects.select_for_update().filter(owner=owner).first()
+    record = WebhookSecret.objects.select_for_update().filter(workspace=workspace).first()
     if record is None:
-        record = WebhookSecret(owner=owner)
+        record = WebhookSecret(workspace=workspace, owner=actor)
     else:
         record.previous_secret_encrypted = record.secret_encrypted
         record.previous_valid_until = now + WEBHOOK_SECRET_GRACE

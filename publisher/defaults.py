@@ -59,6 +59,7 @@ def build_default_posttypes(account: SocialAccount) -> list[PostType]:
     return [
         PostType(
             owner_id=account.owner_id,
+            workspace_id=account.workspace_id,
             network_target=account,
             kind=kind,
             name=f"{account.account_name} · {PostKind(kind).name.title()}",
@@ -69,14 +70,14 @@ def build_default_posttypes(account: SocialAccount) -> list[PostType]:
     ]
 
 
-def ensure_default_posttypes(*, owner) -> int:
-    """Create the default post types of the owner's accounts that have none; return how many were made.
+def ensure_default_posttypes(*, workspace) -> int:
+    """Create the default post types of the workspace's accounts that have none; return how many were made.
 
     One query when there is nothing to do. Two requests racing here collide on the
     one-default-per-target constraint; the loser's rows roll back and the winner's stand.
     """
     created = 0
-    for account in SocialAccount.objects.owned_by(owner).filter(publisher_posttypes__isnull=True):
+    for account in SocialAccount.objects.in_workspace(workspace).filter(publisher_posttypes__isnull=True):
         try:
             with transaction.atomic():
                 made = PostType.objects.bulk_create(build_default_posttypes(account))
@@ -87,32 +88,39 @@ def ensure_default_posttypes(*, owner) -> int:
     return created
 
 
-def _default_channel(owner, *, create: bool) -> Channel | None:
-    channel = Channel.objects.owned_by(owner).filter(is_default=True).first()
-    if channel is not None or not create:
+def _default_channel(workspace, *, create_for: int | None) -> Channel | None:
+    """The default channel; created (recorded as made by user `create_for`) when missing and asked to."""
+    channel = Channel.objects.in_workspace(workspace).filter(is_default=True).first()
+    if channel is not None or create_for is None:
         return channel
     # A channel the user named like this before the default existed keeps its name.
-    taken = Channel.objects.owned_by(owner).filter(name=DEFAULT_CHANNEL_NAME).exists()
+    taken = Channel.objects.in_workspace(workspace).filter(name=DEFAULT_CHANNEL_NAME).exists()
     name = f"{DEFAULT_CHANNEL_NAME} (default)" if taken else DEFAULT_CHANNEL_NAME
     try:
         with transaction.atomic():
             return Channel.objects.create(
-                owner=owner, name=name, description=DEFAULT_CHANNEL_DESCRIPTION, is_default=True
+                workspace=workspace,
+                owner_id=create_for,
+                name=name,
+                description=DEFAULT_CHANNEL_DESCRIPTION,
+                is_default=True,
             )
     except IntegrityError:  # another request created it first
-        return Channel.objects.owned_by(owner).get(is_default=True)
+        return Channel.objects.in_workspace(workspace).get(is_default=True)
 
 
-def ensure_default_channel(*, owner) -> Channel | None:
-    """The owner's default channel referencing exactly each active target's default post type.
+def ensure_default_channel(*, workspace) -> Channel | None:
+    """The workspace's default channel referencing exactly each active target's default post type.
 
     Created with the first active target (None before); three queries when it is already in step.
     """
     # A network Buffer's API cannot post to (TikTok) would make every post of the default channel fail.
-    defaults = PostType.objects.owned_by(owner).usable().filter(is_default=True)
+    defaults = PostType.objects.in_workspace(workspace).usable().filter(is_default=True)
     defaults = defaults.filter(network_target__platform__in=PUBLISHABLE_PLATFORMS)
-    wanted = set(defaults.values_list("pk", flat=True))
-    channel = _default_channel(owner, create=bool(wanted))
+    # Made by SocialHub when the first target is: recorded as made by that target's creator.
+    rows = list(defaults.values_list("pk", "owner_id"))
+    wanted = {pk for pk, _ in rows}
+    channel = _default_channel(workspace, create_for=rows[0][1] if rows else None)
     if channel is None:
         return None
     current = set(channel.posttypes.values_list("pk", flat=True))
@@ -123,7 +131,7 @@ def ensure_default_channel(*, owner) -> Channel | None:
     return channel
 
 
-def ensure_publisher_defaults(*, owner) -> Channel | None:
+def ensure_publisher_defaults(*, workspace) -> Channel | None:
     """Default post types for new accounts, then the default channel in step with them."""
-    ensure_default_posttypes(owner=owner)
-    return ensure_default_channel(owner=owner)
+    ensure_default_posttypes(workspace=workspace)
+    return ensure_default_channel(workspace=workspace)

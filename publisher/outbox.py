@@ -43,6 +43,7 @@ def enqueue_callback(
     last = CallbackDelivery.objects.filter(publisher_post=publisher_post, stream=stream).aggregate(n=Max("sequence"))
     return CallbackDelivery.objects.create(
         owner_id=publisher_post.owner_id,
+        workspace_id=publisher_post.workspace_id,
         publisher_post=publisher_post,
         stream=stream,
         sequence=(last["n"] or 0) + 1,

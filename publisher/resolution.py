@@ -48,19 +48,19 @@ def _known_pks(
 
 def resolve_posttypes(
     *,
-    owner,
+    workspace,
     channels: list[str] | None = None,
     posttypes: list[str] | None = None,
     networktargets: list[str] | None = None,
 ) -> list[PostType]:
     """The post types to publish with, each with its network target loaded; InvalidInput otherwise."""
-    ensure_publisher_defaults(owner=owner)
-    usable = PostType.objects.owned_by(owner).usable()
+    ensure_publisher_defaults(workspace=workspace)
+    usable = PostType.objects.in_workspace(workspace).usable()
     errors: dict[str, list[str]] = {}
     channel_pks = _known_pks(
         channels,
         prefix=CHANNEL_PREFIX,
-        queryset=Channel.objects.owned_by(owner),
+        queryset=Channel.objects.in_workspace(workspace),
         what="channel",
         field="channels",
         errors=errors,
@@ -71,7 +71,7 @@ def resolve_posttypes(
     target_pks = _known_pks(
         networktargets,
         prefix=NETWORKTARGET_PREFIX,
-        queryset=SocialAccount.objects.owned_by(owner).filter(is_active=True),
+        queryset=SocialAccount.objects.in_workspace(workspace).filter(is_active=True),
         what="network target",
         field="networktargets",
         errors=errors,

@@ -29,7 +29,7 @@ def _pt(pk: int | None) -> str | None:
 # The readers expect `publisher.defaults.ensure_publisher_defaults` to have run in the request.
 
 
-def config_posttypes(*, owner) -> list[dict]:
+def config_posttypes(*, workspace) -> list[dict]:
     return [
         {
             "id": _pt(posttype.pk),
@@ -39,13 +39,13 @@ def config_posttypes(*, owner) -> list[dict]:
             "networktarget": _nt(posttype.network_target_id),
             "default": posttype.is_default,
         }
-        for posttype in PostType.objects.owned_by(owner).usable()
+        for posttype in PostType.objects.in_workspace(workspace).usable()
     ]
 
 
-def config_channels(*, owner) -> list[dict]:
-    usable = PostType.objects.owned_by(owner).usable().only("pk")
-    channels = Channel.objects.owned_by(owner).prefetch_related(Prefetch("posttypes", queryset=usable))
+def config_channels(*, workspace) -> list[dict]:
+    usable = PostType.objects.in_workspace(workspace).usable().only("pk")
+    channels = Channel.objects.in_workspace(workspace).prefetch_related(Prefetch("posttypes", queryset=usable))
     return [
         {
             "id": config_id(CHANNEL_PREFIX, channel.pk),
@@ -63,9 +63,9 @@ def _target_description(account: SocialAccount) -> str:
     return f"{account.get_platform_display()} {account.service_type or 'profile'} {who}"
 
 
-def config_networktargets(*, owner) -> list[dict]:
+def config_networktargets(*, workspace) -> list[dict]:
     accounts = (
-        SocialAccount.objects.owned_by(owner)
+        SocialAccount.objects.in_workspace(workspace)
         .filter(is_active=True)
         .prefetch_related(Prefetch("publisher_posttypes", queryset=PostType.objects.only("pk", "network_target_id")))
     )

@@ -10,6 +10,7 @@ from typing import Any, cast
 from rest_framework import serializers
 
 from kernel.api.strict import StrictModelSerializer
+from kernel.tenancy import request_workspace
 from posts.serializers import NetworkOptionsField
 from publisher.models import CallbackAttempt, CallbackDelivery, Channel, IntegratorApp, PostKind, PostType
 
@@ -61,7 +62,7 @@ class ChannelSerializer(StrictModelSerializer):
         model = Channel
         fields = ["id", "config_id", "name", "description", "posttype_ids", "is_default", "created_at", "updated_at"]
         read_only_fields = ["id", "config_id", "is_default", "created_at", "updated_at"]
-        # Names are unique per owner; the service reports a clash as a 400 on `name`.
+        # Names are unique per workspace; the service reports a clash as a 400 on `name`.
         validators: list[Any] = []
 
     def __init__(self, *args, **kwargs):
@@ -70,7 +71,9 @@ class ChannelSerializer(StrictModelSerializer):
         if request is not None and request.user.is_authenticated:
             posttype_ids = cast(serializers.ManyRelatedField, self.fields["posttype_ids"])
             # The stubs declare RelatedField.queryset with a Manager in its type, which mypy reads as a descriptor.
-            posttype_ids.child_relation.queryset = PostType.objects.owned_by(request.user)  # type: ignore[arg-type]
+            posttype_ids.child_relation.queryset = PostType.objects.in_workspace(  # type: ignore[arg-type]
+                request_workspace(request)
+            )
 
 
 class IntegratorAppSerializer(StrictModelSerializer):

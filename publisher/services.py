@@ -14,8 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.workspaces import workspace_personal_for
+from accounts.models import User, Workspace
 from kernel.errors import Conflict, InvalidInput
 from posts import transitions
 from posts.approvals import INTEGRATOR_ROLE, needs_approval
@@ -39,7 +38,7 @@ from publisher.ssrf import UnsafeCallbackURL, check_callback_url
 from publisher.status import advance_status, report_status
 
 
-def _check_callbacks(*, owner: User, request: PostRequest) -> None:
+def _check_callbacks(*, request: PostRequest) -> None:
     errors: dict[str, list[str]] = {}
     for field, url in (
         ("postStatusCallback", request.status_callback),
@@ -55,20 +54,26 @@ def _check_callbacks(*, owner: User, request: PostRequest) -> None:
         raise InvalidInput.from_errors(errors)
 
 
-def publisher_post_create(*, owner: User, request: PostRequest, app: IntegratorApp | None = None) -> PublisherPost:
+def publisher_post_create(
+    *, workspace: Workspace, actor: User, request: PostRequest, app: IntegratorApp | None = None
+) -> PublisherPost:
     """Accept a post: QUEUED, one delivery per resolved post type; processing runs after commit."""
     from publisher import tasks
 
-    _check_callbacks(owner=owner, request=request)
+    _check_callbacks(request=request)
     posttypes = resolve_posttypes(
-        owner=owner, channels=request.channels, posttypes=request.posttypes, networktargets=request.networktargets
+        workspace=workspace,
+        channels=request.channels,
+        posttypes=request.posttypes,
+        networktargets=request.networktargets,
     )
     if request.status_callback or request.comment_callback:
-        # Callbacks are always signed; the owner reads the secret at GET /webhook-secret when ready to verify.
-        webhook_secret_ensure(owner=owner)
+        # Callbacks are always signed; a manager reads the secret at GET /webhook-secret when ready to verify.
+        webhook_secret_ensure(workspace=workspace, actor=actor)
     with transaction.atomic():
         publisher_post = PublisherPost.objects.create(
-            owner=owner,
+            workspace=workspace,
+            owner=actor,
             app=app,
             payload=request.payload,
             filters=request.filters,
@@ -141,8 +146,7 @@ def _messages(problems: dict[str, Any]) -> list[str]:
 
 def _needs_approval(publisher_post: PublisherPost) -> bool:
     """An integrator's posts wait for approval in a workspace where every post does."""
-    workspace = publisher_post.workspace or workspace_personal_for(publisher_post.owner)
-    return needs_approval(workspace=workspace, role=INTEGRATOR_ROLE)
+    return needs_approval(workspace=publisher_post.workspace, role=INTEGRATOR_ROLE)
 
 
 def _create_posts(publisher_post: PublisherPost, deliveries: list[Delivery], now: datetime) -> str:
@@ -162,7 +166,10 @@ def _create_posts(publisher_post: PublisherPost, deliveries: list[Delivery], now
     try:
         with transaction.atomic():
             posts = posts_bulk_create(
-                owner=publisher_post.owner, items=items, needs_approval=_needs_approval(publisher_post)
+                workspace=publisher_post.workspace,
+                actor=publisher_post.owner,
+                items=items,
+                needs_approval=_needs_approval(publisher_post),
             )
     except InvalidInput as exc:
         for index, problems in exc.errors.items():  # bulk errors are keyed by item index

@@ -104,7 +104,7 @@ def send_signed(callback: CallbackDelivery, *, at: datetime) -> Outcome:
         target = check_callback_url(callback.url)  # again: DNS may point elsewhere than at submission
     except UnsafeCallbackURL as exc:
         return Outcome(error=f"Refused: {exc}")
-    secrets = webhook_secret_ensure(owner=callback.owner).signing_secrets(at)
+    secrets = webhook_secret_ensure(workspace=callback.workspace_id, actor=callback.owner_id).signing_secrets(at)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,

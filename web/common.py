@@ -1,4 +1,5 @@
-"""What every web UI view shares: turning service errors into messages or form errors, and going back.
+"""What every web UI view shares: the workspace a page acts in and the role its actions need, turning
+service errors into messages or form errors, and going back.
 
 Services raise a `kernel.errors.ServiceError` (a rule broken, with per-field `errors`, or a Buffer
 failure); pages show its `detail` in words and a JSON caller gets its `status_code`, as from the API.
@@ -7,16 +8,22 @@ failure); pages show its `detail` in words and a JSON caller gets its `status_co
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from kernel.errors import DomainError, ServiceError
+from accounts.models import Membership, Workspace
+from accounts.roles import Capability, require
+from accounts.scoping import request_membership
+from kernel.errors import DomainError, Forbidden, NotFound, ServiceError
 
 # The UI's one way of writing a moment and a day, always in the user's timezone (the middleware
 # activates it). Templates use the `when` / `day` filters of `web.templatetags.dates`.
@@ -159,3 +166,43 @@ def run_action(request: HttpRequest, action: Callable[[], object], *, success: s
 def status_for(exc: ServiceError) -> int:
     """The HTTP status a JSON caller gets for a service error: the one the API answers."""
     return exc.status_code
+
+
+def page_membership(request: HttpRequest) -> Membership:
+    """The caller's membership in the workspace the page acts in (the switcher's, else their personal one);
+    one query per request, cached on it. A workspace named by `X-Workspace` they are not in is a 404."""
+    try:
+        return request_membership(request)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+
+
+def page_workspace(request: HttpRequest) -> Workspace:
+    return page_membership(request).workspace
+
+
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def requires(capability: Capability) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A page's changes (its POSTs) need `capability` in the page's workspace; reading it is for every member.
+
+    A refusal is a 403 naming the role needed (JSON for the calendar's fetch calls). Goes under
+    `login_required`, so an anonymous caller is still sent to the login page first.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in _READS:
+                try:
+                    require(page_membership(request), capability)
+                except Forbidden as exc:
+                    if wants_json(request):
+                        return JsonResponse({"ok": False, "error": exc.detail}, status=exc.status_code)
+                    raise PermissionDenied(exc.detail) from exc
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -46,17 +46,17 @@ def first_run_steps(*, has_token: bool, has_accounts: bool, has_posts: bool) -> 
     ]
 
 
-def first_run_for_user(user, *, has_accounts: bool | None = None) -> list[Step] | None:
-    """One EXISTS query for a user who has posts (everyone after day one); at most three before."""
+def first_run_for_workspace(workspace, *, has_accounts: bool | None = None) -> list[Step] | None:
+    """One EXISTS query for a workspace that has posts (everyone after day one); at most three before."""
     from accounts.models import SocialAccount
     from buffer_integration.services import active_buffer_config
     from posts.models import Post
 
-    if Post.objects.owned_by(user).exists():
+    if Post.objects.in_workspace(workspace).exists():
         return None
     if has_accounts is None:
-        has_accounts = SocialAccount.objects.owned_by(user).exists()
-    config = None if has_accounts else active_buffer_config(user=user)
+        has_accounts = SocialAccount.objects.in_workspace(workspace).exists()
+    config = None if has_accounts else active_buffer_config(workspace=workspace)
     return first_run_steps(
         has_token=config is not None and config.has_access_token, has_accounts=has_accounts, has_posts=False
     )

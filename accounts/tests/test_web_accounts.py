@@ -9,6 +9,7 @@ import pytest
 from accounts import services
 from accounts.models import SocialAccount
 from accounts.tests.factories import SocialAccountFactory
+from accounts.workspaces import workspace_personal_for
 from buffer_integration.exceptions import BufferUnavailable
 from buffer_integration.models import BufferConfig
 from buffer_integration.tests.factories import BufferConfigFactory
@@ -49,9 +50,8 @@ class TestList:
     def test_query_count_does_not_grow(self, web, owner, count, django_assert_num_queries):
         for _ in range(count):
             SocialAccountFactory(owner=owner)
-        with django_assert_num_queries(
-            6
-        ):  # session, user, accounts, Buffer config, the workspace switcher, unread notifications (bell)
+        # session, user, membership, accounts, Buffer config, the workspace switcher, unread notifications (bell)
+        with django_assert_num_queries(7):
             assert web.get("/accounts/").status_code == 200
 
 
@@ -121,7 +121,9 @@ class TestConnectFromBuffer:
 
         monkeypatch.setattr(services, "social_account_sync_from_buffer", sync_as_buffer_goes_down)
         with pytest.raises(BufferUnavailable):
-            services.social_account_connect_from_buffer(owner=owner, buffer_profile_id=profile_id)
+            services.social_account_connect_from_buffer(
+                workspace=workspace_personal_for(owner), actor=owner, buffer_profile_id=profile_id
+            )
         assert half_way == [True] and not SocialAccount.objects.exists()
 
         sandbox.faults(down=False)

@@ -13,9 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def callback_for(user, **fields) -> CallbackDelivery:
-    publisher_post = PublisherPost.objects.create(owner=user)
+    publisher_post = PublisherPost.objects.create(workspace=workspace_personal_for(user), owner=user)
     defaults = {
         "owner": user,
+        "workspace_id": publisher_post.workspace_id,
         "publisher_post": publisher_post,
         "stream": "status",
         "sequence": 1,
@@ -98,8 +99,12 @@ class TestPublisherApps:
         assert web.post("/settings/apps/", {"name": ""}).status_code == 400
 
     def test_revoke(self, web, owner, outsider):
-        app = IntegratorApp.objects.create(owner=owner, name="CMS", app_id="app_1")
-        theirs = IntegratorApp.objects.create(owner=outsider, name="Theirs", app_id="app_2")
+        app = IntegratorApp.objects.create(
+            workspace=workspace_personal_for(owner), owner=owner, name="CMS", app_id="app_1"
+        )
+        theirs = IntegratorApp.objects.create(
+            workspace=workspace_personal_for(outsider), owner=outsider, name="Theirs", app_id="app_2"
+        )
         assert web.post(f"/settings/apps/{theirs.pk}/revoke/").status_code == 404
         assert "revoked" in web.post(f"/settings/apps/{app.pk}/revoke/", follow=True).content.decode()
         app.refresh_from_db()
@@ -117,7 +122,7 @@ class TestWebhookSecretAndCallbacks:
     def test_the_owner_can_show_the_secret_at_any_time(self, web, owner, outsider):
         from publisher.config_services import webhook_secret_ensure
 
-        theirs = webhook_secret_ensure(owner=outsider).get_secret()
+        theirs = webhook_secret_ensure(workspace=workspace_personal_for(outsider), actor=outsider).get_secret()
         response = web.post("/settings/webhook-secret/reveal/")  # created on demand: no callback needed one yet
         mine = WebhookSecret.objects.get(owner=owner).get_secret()
         html = response.content.decode()
@@ -151,9 +156,7 @@ class TestWebhookSecretAndCallbacks:
     def test_query_count_does_not_grow(self, web, owner, count, django_assert_num_queries):
         for sequence in range(count):
             callback_for(owner, sequence=sequence)
-        workspace_personal_for(owner)  # made on a user's first page; counted here is any later one
-        # session, user, apps, webhook secret, callbacks with their publisher posts; the workspace the page
-        # acts in (personal workspace, membership; also whether to link the audit log), its notification
-        # choices, unread notifications (bell), the workspace switcher
-        with django_assert_num_queries(10):
+        # session, user, the caller's membership (once per request), apps, webhook secret, callbacks with their
+        # publisher posts, the member's notification choices, unread notifications (bell), the workspace switcher
+        with django_assert_num_queries(9):
             assert web.get("/settings/").status_code == 200

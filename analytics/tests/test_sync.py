@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.tests.factories import SocialAccountFactory
+from accounts.workspaces import workspace_personal_for
 from analytics import services
 from analytics.buffer_metrics import metrics_from_buffer_statistics
 from analytics.models import AnalyticsSyncJob, PostAnalytics
@@ -27,7 +28,7 @@ TOKEN = "sync-owner-token"
 
 def _account(owner, service="twitter", token=TOKEN):
     """An account on `token`'s sandbox profile; `token` becomes its owner's (v1) Buffer config if none is active."""
-    if not BufferConfig.objects.owned_by(owner).active().exists():
+    if not BufferConfig.objects.in_workspace(workspace_personal_for(owner)).active().exists():
         BufferConfigFactory(owner=owner, access_token=token)
     return SocialAccountFactory(owner=owner, platform=service, buffer_profile_id=Sandbox.profile_id(token, service))
 
@@ -159,7 +160,7 @@ def test_the_task_is_enqueued_only_on_commit(api, owner, sandbox, django_capture
 
 
 def test_a_sync_in_progress_is_returned_instead_of_a_second(api, owner, django_capture_on_commit_callbacks):
-    running = AnalyticsSyncJob.objects.create(owner=owner, status="running")
+    running = AnalyticsSyncJob.objects.create(workspace=workspace_personal_for(owner), owner=owner, status="running")
     with django_capture_on_commit_callbacks() as callbacks:
         response = api.post("/api/v1/analytics/sync")
     assert response.status_code == 202 and response.json() == {"job_id": running.pk, "status": "running"}
@@ -167,7 +168,7 @@ def test_a_sync_in_progress_is_returned_instead_of_a_second(api, owner, django_c
 
 
 def test_other_users_and_unknown_jobs_are_404(api, outsider):
-    job = AnalyticsSyncJob.objects.create(owner=outsider)
+    job = AnalyticsSyncJob.objects.create(workspace=workspace_personal_for(outsider), owner=outsider)
     for job_id in (job.pk, job.pk + 100):
         response = api.get(f"/api/v1/analytics/sync/{job_id}")
         assert response.status_code == 404 and response.json() == {"detail": "Not found."}
@@ -176,7 +177,7 @@ def test_other_users_and_unknown_jobs_are_404(api, outsider):
 
 class TestRunService:
     def test_a_job_runs_once(self, owner, sandbox):
-        job = AnalyticsSyncJob.objects.create(owner=owner)
+        job = AnalyticsSyncJob.objects.create(workspace=workspace_personal_for(owner), owner=owner)
         assert services.analytics_sync_run(job_id=job.pk).status == "succeeded"
         assert services.analytics_sync_run(job_id=job.pk) is None
         assert services.analytics_sync_run(job_id=job.pk + 100) is None
@@ -187,14 +188,18 @@ class TestRunService:
         from django.utils import timezone
 
         started = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
-        job = AnalyticsSyncJob.objects.create(owner=owner, status="running", started_at=started)
+        job = AnalyticsSyncJob.objects.create(
+            workspace=workspace_personal_for(owner), owner=owner, status="running", started_at=started
+        )
         assert services.analytics_sync_run(job_id=job.pk).status == "succeeded"
-        fresh = AnalyticsSyncJob.objects.create(owner=owner, status="running", started_at=timezone.now())
+        fresh = AnalyticsSyncJob.objects.create(
+            workspace=workspace_personal_for(owner), owner=owner, status="running", started_at=timezone.now()
+        )
         assert services.analytics_sync_run(job_id=fresh.pk) is None
 
     def test_an_unexpected_error_fails_the_job_and_propagates(self, owner, sandbox, monkeypatch):
         _sent_post(_account(owner))
-        job = AnalyticsSyncJob.objects.create(owner=owner)
+        job = AnalyticsSyncJob.objects.create(workspace=workspace_personal_for(owner), owner=owner)
 
         def explode(**kwargs):
             raise RuntimeError("bug")
@@ -205,14 +210,17 @@ class TestRunService:
         job.refresh_from_db()
         assert job.status == "failed" and job.error and job.finished_at
 
-    def test_sync_all_users_starts_one_job_per_user_with_sent_posts(
+    def test_sync_all_workspaces_starts_one_job_per_workspace_with_sent_posts(
         self, owner, outsider, sandbox, django_capture_on_commit_callbacks
     ):
         _sent_post(_account(owner))
         PostFactory(social_account=_account(outsider), status="scheduled")
         with django_capture_on_commit_callbacks(execute=True):
-            job_ids = services.analytics_sync_all_users()
-        assert [AnalyticsSyncJob.objects.get(pk=pk).owner for pk in job_ids] == [owner]
+            job_ids = services.analytics_sync_all_workspaces()
+        jobs = [AnalyticsSyncJob.objects.get(pk=pk) for pk in job_ids]
+        assert [(job.workspace, job.owner) for job in jobs] == [
+            (workspace_personal_for(owner), None)
+        ]  # the periodic run
         assert AnalyticsSyncJob.objects.get().status == "succeeded"
 
 

@@ -168,6 +168,6 @@ def test_query_count_is_constant(api, owner, size, django_assert_num_queries):
         _snapshot(post, 100, index, 1, 1, recorded_at=_at(10, 10))
         _snapshot(post, 200, index, 1, 1, recorded_at=_at(11, 10))
     # user (JWT) + campaign + by platform + by day + by status + top posts
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # + the caller's membership, once per request
         body = api.get(f"/api/v1/campaigns/{campaign.pk}/analytics").json()
     assert body["totals"]["posts"] == size and body["totals"]["views"] == 200 * size

@@ -130,7 +130,7 @@ class TestList:
     def test_query_count_is_constant(self, api, owner, size, django_assert_num_queries):
         CampaignFactory.create_batch(size, owner=owner)
         # user (JWT) + count + page
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):  # + the caller's membership, once per request
             assert len(api.get("/api/v1/campaigns?limit=100").json()) == size
 
 
@@ -173,7 +173,7 @@ class TestCampaignPosts:
     def test_query_count_is_constant(self, api, owner, campaign, size, django_assert_num_queries):
         PostFactory.create_batch(size, social_account=SocialAccountFactory(owner=owner), campaign=campaign)
         # user (JWT) + campaign + count + page
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):  # + the caller's membership, once per request
             assert len(api.get(f"/api/v1/campaigns/{campaign.pk}/posts?limit=100").json()) == size
 
 
@@ -213,17 +213,19 @@ class TestIsolation:
 @pytest.mark.parametrize(
     "path, method, codes",
     [
-        ("/api/v1/campaigns", "get", {"200", "400", "401", "429"}),
-        ("/api/v1/campaigns", "post", {"201", "400", "401", "413", "415", "429"}),
-        ("/api/v1/campaigns/{id}", "get", {"200", "401", "404", "429"}),
-        ("/api/v1/campaigns/{id}", "put", {"200", "400", "401", "404", "413", "415", "429"}),
-        ("/api/v1/campaigns/{id}", "patch", {"200", "400", "401", "404", "413", "415", "429"}),
-        ("/api/v1/campaigns/{id}", "delete", {"204", "401", "404", "429"}),
-        ("/api/v1/campaigns/{id}/analytics", "get", {"200", "401", "404", "429"}),
+        ("/api/v1/campaigns", "get", {"200", "400", "401", "404", "429"}),
+        ("/api/v1/campaigns", "post", {"201", "400", "401", "403", "404", "413", "415", "429"}),
+        ("/api/v1/campaigns/{id}", "get", {"200", "400", "401", "404", "429"}),
+        ("/api/v1/campaigns/{id}", "put", {"200", "400", "401", "403", "404", "413", "415", "429"}),
+        ("/api/v1/campaigns/{id}", "patch", {"200", "400", "401", "403", "404", "413", "415", "429"}),
+        ("/api/v1/campaigns/{id}", "delete", {"204", "400", "401", "403", "404", "429"}),
+        ("/api/v1/campaigns/{id}/analytics", "get", {"200", "400", "401", "404", "429"}),
         ("/api/v1/campaigns/{id}/posts", "get", {"200", "400", "401", "404", "429"}),
     ],
 )
 def test_openapi_documents_every_route_and_its_errors(client, path, method, codes):
+    # Every route acts in a workspace: 400 (an X-Workspace that is no id) and 404 (one the caller is not
+    # in) everywhere, 403 (the role does not allow it) on writes.
     operation = client.get("/api/schema", HTTP_ACCEPT="application/json").json()["paths"][path][method]
     assert set(operation["responses"]) == codes
     assert operation["summary"]

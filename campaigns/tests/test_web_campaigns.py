@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import SocialAccountFactory
+from accounts.workspaces import workspace_personal_for
 from analytics.tests.factories import PostAnalyticsFactory
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.tests.factories import CampaignFactory
@@ -45,9 +46,9 @@ class TestList:
     def test_query_count_does_not_grow(self, web, owner, account, count, django_assert_num_queries):
         for i in range(count):
             PostFactory(social_account=account, campaign=CampaignFactory(owner=owner, name=f"C{i}"))
-        # session, user, counts per status, campaigns with post counts, the workspace switcher, unread
-        # notifications (bell)
-        with django_assert_num_queries(5):
+        # session, user, membership, counts per status, campaigns with post counts, the workspace switcher,
+        # unread notifications (bell)
+        with django_assert_num_queries(7):
             assert web.get("/campaigns/").status_code == 200
 
 
@@ -79,10 +80,18 @@ class TestDetail:
     def test_query_count_does_not_grow(self, web, owner, account, django_assert_max_num_queries):
         campaign = CampaignFactory(owner=owner)
         Post.objects.bulk_create(
-            Post(owner=owner, social_account=account, platform="twitter", content=f"P{i}", campaign=campaign)
+            Post(
+                workspace=workspace_personal_for(owner),
+                owner=owner,
+                social_account=account,
+                platform="twitter",
+                content=f"P{i}",
+                campaign=campaign,
+            )
             for i in range(200)
         )
-        with django_assert_max_num_queries(10):  # 9 and the bell's unread count
+        # the caller's membership, once per request; the workspace switcher; the bell's unread count
+        with django_assert_max_num_queries(12):
             assert web.get(f"/campaigns/{campaign.pk}/").status_code == 200
 
 

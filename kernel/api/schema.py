@@ -5,6 +5,9 @@ shared plumbing is added here, so the schema cannot forget it:
 
 - 400 wherever a body or a query parameter is read (`detail`, plus `errors` by field);
 - 401 wherever a caller is authenticated; 404 wherever the path names an object;
+- on every workspace-scoped operation (`kernel.tenancy.WorkspaceScopedView`): the optional `X-Workspace`
+  header, its 400 (not an id) and 404 (a workspace the caller is not a member of), and on writes the
+  403 of a role that does not allow the action;
 - 413 and 415 wherever a JSON body is read; 429 wherever the per-user rate limit applies;
 
 each with the shared `Error` body. PUT bodies are partial, like PATCH. Strings that may be empty are
@@ -18,8 +21,13 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework_simplejwt.views import TokenViewBase
+
+from kernel.tenancy import WORKSPACE_HEADER
 
 # Formats an empty string does not satisfy, though a blank-allowing field may hold one.
 BLANK_FAILING_FORMATS = frozenset({"uri", "email", "uuid", "hostname", "ipv4", "ipv6"})
@@ -41,14 +49,39 @@ class ErrorSerializer(serializers.Serializer[Any]):
 IMPLIED_ERRORS = {
     400: "Invalid input: `detail` names the first problem, `errors` (when given) lists them by field.",
     401: "Missing, invalid or expired credentials.",
-    404: "No such object for this user (another user's objects are not found either).",
+    403: "The caller's role in the workspace does not allow this: `detail` names the role needed.",
+    404: (
+        "No such object in the request's workspace (another workspace's objects are not found either), "
+        f"or an `{WORKSPACE_HEADER}` naming a workspace the caller is not a member of."
+    ),
     413: "The request body is larger than the API accepts.",
     415: "The body is not `application/json`.",
     429: "Rate limit exceeded: retry after the number of seconds in `Retry-After`.",
 }
 
 
+WORKSPACE_PARAMETER = OpenApiParameter(
+    WORKSPACE_HEADER,
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The workspace (id) the request acts in; the caller's personal workspace when left out. "
+        "One the caller is not a member of answers 404."
+    ),
+)
+
+
 class SocialHubAutoSchema(AutoSchema):
+    def _workspace_scoped(self) -> bool:
+        return bool(getattr(self.view, "workspace_scoped", False))
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self._workspace_scoped():
+            parameters.append(WORKSPACE_PARAMETER)
+        return parameters
+
     def _reads_body(self) -> bool:
         return self.method in BODY_METHODS and self.get_request_serializer() is not None
 
@@ -61,11 +94,14 @@ class SocialHubAutoSchema(AutoSchema):
 
     def implied_error_codes(self) -> list[int]:
         codes: list[int] = []
-        if self._reads_body() or self._reads_query():
+        scoped = self._workspace_scoped()
+        if self._reads_body() or self._reads_query() or scoped:
             codes.append(400)
         if self._authenticates():
             codes.append(401)
-        if "{" in self.path:
+        if scoped and self.method not in SAFE_METHODS:
+            codes.append(403)
+        if "{" in self.path or scoped:
             codes.append(404)
         if self._reads_body():
             codes.extend([413, 415])

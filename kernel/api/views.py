@@ -1,10 +1,9 @@
-"""Building blocks every API view shares: user-scoped querysets and the user's timezone."""
+"""Building blocks every API view shares: workspace-scoped querysets and the user's timezone."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils import timezone
 from rest_framework import mixins, viewsets
@@ -12,11 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kernel.tenancy import WorkspaceScopedView, request_workspace
 from kernel.users import request_user
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import _User as User  # django-stubs: resolves to AUTH_USER_MODEL
-
     _ViewMixinBase = APIView  # what the mixin extends, for the checker; at run time a plain mixin
 else:
     _ViewMixinBase = object
@@ -38,23 +36,30 @@ class UserTimezoneMixin(_ViewMixinBase):
         return response
 
 
-class _OwnedQuerySet(Protocol):
-    def owned_by(self, user: User | AnonymousUser) -> models.QuerySet[Any]: ...
+class _WorkspaceQuerySet(Protocol):
+    def in_workspace(self, workspace: Any) -> models.QuerySet[Any]: ...
 
 
-class OwnedViewSet(UserTimezoneMixin, viewsets.GenericViewSet[_M]):
-    """Objects of other users do not exist here: their ids answer 404 like unknown ones.
+class OwnedViewSet(UserTimezoneMixin, WorkspaceScopedView, viewsets.GenericViewSet[_M]):
+    """Objects of other workspaces do not exist here: their ids answer 404 like unknown ones.
 
-    Subclasses set `queryset`; `get_queryset()` narrows it to the caller with the model's
-    `owned_by()` QuerySet method.
+    Subclasses set `queryset`; `get_queryset()` narrows it to the request's workspace (`kernel.tenancy`,
+    which accounts provides) with the model's `in_workspace()` QuerySet method. `capabilities` names what
+    each write action needs (the `WorkspaceRole` permission checks it before the action runs).
     """
 
     lookup_value_regex = r"[0-9]+"
 
+    @property
+    def workspace(self) -> Any:
+        return request_workspace(self.request)
+
     def get_queryset(self) -> models.QuerySet[_M]:
         queryset: models.QuerySet[_M] = super().get_queryset()
-        owned: _OwnedQuerySet = queryset  # type: ignore[assignment]  # owned_by() is each model's QuerySet method
-        return owned.owned_by(self.request.user)
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no caller, no workspace
+            return queryset.none()
+        scoped: _WorkspaceQuerySet = queryset  # type: ignore[assignment]  # each model's QuerySet method
+        return scoped.in_workspace(self.workspace)
 
 
 class OwnedModelViewSet(

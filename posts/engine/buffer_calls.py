@@ -31,7 +31,7 @@ def backend_for(
     """(backend, token) for `account`'s key, its requests counted at `priority` in its plan's windows.
 
     The token is returned only to key the log-once marker below (hashed); never log it.
-    Raises DomainError (InvalidInput) when the owner has no usable Buffer config.
+    Raises DomainError (InvalidInput) when the account's workspace has no usable Buffer config.
     """
     config = buffer_config_for_account(account=account)
     return backend_for_config(config=config, priority=priority, max_retries=max_retries), config.get_access_token()

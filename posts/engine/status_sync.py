@@ -51,19 +51,19 @@ def waiting_posts(*, now: dt.datetime) -> QuerySet[Post]:
 def sync_handed_over_posts(*, now: dt.datetime | None = None, budget_seconds: float = SYNC_BUDGET_SECONDS) -> int:
     """Settle handed-over posts Buffer has sent (or failed); returns how many were published.
 
-    Each (owner, organization) on its own: one that fails (or a post row that cannot be read) is
+    Each (workspace, organization) on its own: one that fails (or a post row that cannot be read) is
     skipped, logged and counted for /health; the others go on, until the run's time budget is spent.
     """
     now = now or timezone.now()
     waiting = waiting_posts(now=now).order_by(
-        "social_account__owner_id", "social_account__buffer_organization_id", "scheduled_time", "id"
+        "social_account__workspace_id", "social_account__buffer_organization_id", "scheduled_time", "id"
     )
     pks = list(waiting.values_list("pk", flat=True)[:MAX_POSTS_PER_RUN])
     posts, unreadable = load_isolated(waiting, pks, name=LOOP)
 
     def group_key(post: Post) -> tuple[int, str]:
-        # One Buffer config per owner, and Buffer is asked per organization of that key.
-        return post.social_account.owner_id, post.social_account.buffer_organization_id
+        # One Buffer config per workspace, and Buffer is asked per organization of that key.
+        return post.social_account.workspace_id, post.social_account.buffer_organization_id
 
     groups = [list(group) for _, group in groupby(posts, key=group_key)]
     published = 0
@@ -76,7 +76,7 @@ def sync_handed_over_posts(*, now: dt.datetime | None = None, budget_seconds: fl
         groups,
         sync,
         name=LOOP,
-        item_id=lambda group: f"owner {group[0].owner_id} organization {group_key(group[0])[1] or '-'}",
+        item_id=lambda group: f"workspace {group[0].workspace_id} organization {group_key(group[0])[1] or '-'}",
         budget_seconds=budget_seconds,
         atomic=False,  # one Buffer call per organization: no transaction held open meanwhile
         already_skipped=unreadable,
@@ -117,7 +117,7 @@ def _sync_organization(posts: list[Post], *, now: dt.datetime) -> int:
         polling.defer(state, until=exc.retry_at)  # publishing has the key's remaining budget
         return 0
     except BufferError as exc:
-        logger.warning("status sync: owner %s: %s", account.owner_id, exc.message)
+        logger.warning("status sync: workspace %s: %s", account.workspace_id, exc.message)
         polling.record(state, now=now, changed=False, base_seconds=settings.ENGINE_STATUS_SYNC_INTERVAL)
         return 0
     by_id = {u.id: u for u in updates}

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import SocialAccount
 from accounts.tests.factories import SocialAccountFactory, UserFactory
+from accounts.workspaces import workspace_personal_for
 from buffer_integration.models import BufferConfig
 from buffer_integration.tests.factories import BufferConfigFactory
 from posts.models import Post, PostStatus
@@ -28,7 +29,7 @@ def sandbox_account(owner, sandbox, token: str, **kwargs) -> SocialAccount:
     (its config then takes `token`, keeping its API; without a config it gets a v1 one). Otherwise
     a user of its own is made for `token`, as one more Buffer customer, in the same timezone.
     """
-    config = BufferConfig.objects.owned_by(owner).active().first()
+    config = BufferConfig.objects.in_workspace(workspace_personal_for(owner)).active().first()
     if config is None:
         BufferConfigFactory(owner=owner, access_token=token)
     elif config.get_access_token() != token:
@@ -52,6 +53,7 @@ def due_posts(
         Post(
             owner=accounts[i % len(accounts)].owner,
             social_account=accounts[i % len(accounts)],
+            workspace_id=accounts[i % len(accounts)].workspace_id,
             platform="twitter",
             content=f"{prefix} {i} #socialhub",
             scheduled_time=when,

@@ -15,7 +15,10 @@ class PostFactory(factory.django.DjangoModelFactory[Post]):
 
     social_account = factory.SubFactory(SocialAccountFactory)
     owner = factory.SelfAttribute("social_account.owner")
-    workspace = factory.SelfAttribute("social_account.workspace")
+    # A built (unsaved) account has no workspace yet: neither has the post then.
+    workspace = factory.LazyAttribute(
+        lambda post: post.social_account.workspace if post.social_account.workspace_id else None
+    )
     platform = factory.SelfAttribute("social_account.platform")
     content = factory.Sequence(lambda n: f"Post number {n} #socialhub")
     media_urls = factory.LazyFunction(list)

@@ -142,5 +142,5 @@ def test_bad_parameters_are_400(api, query, field):
 def test_two_queries_whatever_the_number_of_posts(api, account, django_assert_num_queries, count):
     for n in range(count):
         PostFactory(social_account=account, scheduled_time=at(2025, 12, 1 + n % 28, 10))
-    with django_assert_num_queries(2):  # user (JWT) + posts
+    with django_assert_num_queries(3):  # user (JWT) + membership + posts
         assert calendar(api, "2025-12-01", "2025-12-31").json()["total"] == count

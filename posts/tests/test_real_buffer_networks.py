@@ -50,6 +50,7 @@ def due(account, content: str, *, media: list[str] | None = None, options: dict 
     return Post.objects.create(
         owner=account.owner,
         social_account=account,
+        workspace_id=account.workspace_id,
         platform=account.platform,
         content=content,
         media_urls=media or [],

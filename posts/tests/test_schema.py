@@ -8,21 +8,24 @@ pytestmark = pytest.mark.django_db
 
 DETAIL_ERRORS = {"400", "401", "404", "409", "429", "503"}
 BODY_ERRORS = {"413", "415"}  # wherever a JSON body is read
+# Every route acts in a workspace: 400 (an X-Workspace that is no id) and 404 (one the caller is not in).
+WORKSPACE = {"400", "404"}
+ROLE = {"403"}  # writes: the caller's role does not allow it
 EXPECTED = {
-    ("/api/v1/posts", "get"): {"200", "400", "401", "429"},
-    ("/api/v1/posts", "post"): {"201", "400", "401", "429"} | BODY_ERRORS,
-    ("/api/v1/posts/{id}", "get"): {"200", "400", "401", "404", "429"},
-    ("/api/v1/posts/{id}", "put"): {"200"} | DETAIL_ERRORS | BODY_ERRORS,
-    ("/api/v1/posts/{id}", "patch"): {"200"} | DETAIL_ERRORS | BODY_ERRORS,
-    ("/api/v1/posts/{id}", "delete"): {"204"} | DETAIL_ERRORS,
-    ("/api/v1/posts/{id}/schedule", "post"): {"200"} | DETAIL_ERRORS,
-    ("/api/v1/posts/{id}/cancel", "post"): {"200"} | DETAIL_ERRORS,
-    ("/api/v1/posts/{id}/reschedule", "post"): {"200"} | DETAIL_ERRORS | BODY_ERRORS,
-    ("/api/v1/posts/{id}/submit", "post"): {"200", "400", "401", "403", "404", "409", "429"},
-    ("/api/v1/posts/{id}/approve", "post"): {"200", "400", "401", "403", "404", "409", "429"} | BODY_ERRORS,
-    ("/api/v1/posts/{id}/reject", "post"): {"200", "400", "401", "403", "404", "409", "429"} | BODY_ERRORS,
-    ("/api/v1/posts/bulk", "post"): {"201", "400", "401", "429"} | BODY_ERRORS,
-    ("/api/v1/posts/calendar", "get"): {"200", "400", "401", "429"},
+    ("/api/v1/posts", "get"): {"200", "400", "401", "429"} | WORKSPACE,
+    ("/api/v1/posts", "post"): {"201", "400", "401", "429"} | BODY_ERRORS | WORKSPACE | ROLE,
+    ("/api/v1/posts/{id}", "get"): {"200", "400", "401", "404", "429"} | WORKSPACE,
+    ("/api/v1/posts/{id}", "put"): {"200"} | DETAIL_ERRORS | BODY_ERRORS | WORKSPACE | ROLE,
+    ("/api/v1/posts/{id}", "patch"): {"200"} | DETAIL_ERRORS | BODY_ERRORS | WORKSPACE | ROLE,
+    ("/api/v1/posts/{id}", "delete"): {"204"} | DETAIL_ERRORS | WORKSPACE | ROLE,
+    ("/api/v1/posts/{id}/schedule", "post"): {"200"} | DETAIL_ERRORS | WORKSPACE | ROLE,
+    ("/api/v1/posts/{id}/cancel", "post"): {"200"} | DETAIL_ERRORS | WORKSPACE | ROLE,
+    ("/api/v1/posts/{id}/reschedule", "post"): {"200"} | DETAIL_ERRORS | BODY_ERRORS | WORKSPACE | ROLE,
+    ("/api/v1/posts/{id}/submit", "post"): {"200", "400", "401", "403", "404", "409", "429"} | WORKSPACE,
+    ("/api/v1/posts/{id}/approve", "post"): {"200", "400", "401", "403", "404", "409", "429"} | BODY_ERRORS | WORKSPACE,
+    ("/api/v1/posts/{id}/reject", "post"): {"200", "400", "401", "403", "404", "409", "429"} | BODY_ERRORS | WORKSPACE,
+    ("/api/v1/posts/bulk", "post"): {"201", "400", "401", "429"} | BODY_ERRORS | WORKSPACE | ROLE,
+    ("/api/v1/posts/calendar", "get"): {"200", "400", "401", "429"} | WORKSPACE,
 }
 
 

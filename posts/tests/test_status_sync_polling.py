@@ -66,6 +66,7 @@ def hand_over(account, *, due: dt.datetime, buffer_due: dt.datetime | None = Non
     return Post.objects.create(
         owner=account.owner,
         social_account=account,
+        workspace_id=account.workspace_id,
         platform="twitter",
         content=text,
         scheduled_time=due,

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts.tests.factories import SocialAccountFactory
+from accounts.workspaces import workspace_personal_for
 from campaigns.tests.factories import CampaignFactory
 from posts.models import Post, PostStatus
 from posts.tests.factories import PostFactory
@@ -45,6 +46,7 @@ def bulk_posts(owner, account, count: int, *, days: int = 28) -> None:
     Post.objects.bulk_create(
         Post(
             owner=owner,
+            workspace_id=account.workspace_id,
             social_account=account,
             platform=account.platform,
             content=f"Bulk post {i}",
@@ -108,7 +110,9 @@ class TestMonth:
         post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9))
         PostFactory(social_account=account, scheduled_time=at(owner, DAY, 10))
         Delivery.objects.create(
-            publisher_post=PublisherPost.objects.create(owner=owner), requested_kind="STATUS", post=post
+            publisher_post=PublisherPost.objects.create(workspace=workspace_personal_for(owner), owner=owner),
+            requested_kind="STATUS",
+            post=post,
         )
         html = web.get(f"/?date={DAY}").content.decode()
         assert html.count("Created through the publisher API") == 1
@@ -137,19 +141,21 @@ class TestQueryCount:
         self, web, owner, account, count, django_assert_num_queries
     ):
         bulk_posts(owner, account, count)
-        # session, user, accounts, campaigns, the calendar's posts, the publisher marks, the Buffer
-        # config (day capacity; without one, no count of the days is needed), the workspace switcher, unread
-        # notifications (bell)
-        with django_assert_num_queries(8):
+        # session, user, the caller's membership (with its workspace, once per request), accounts, campaigns,
+        # the calendar's posts, the publisher marks, the Buffer config (day capacity; without one, no count
+        # of the days is needed), the workspace switcher, unread notifications (bell)
+        with django_assert_num_queries(10):
             assert web.get(f"/?date={DAY}").status_code == 200
-        with django_assert_num_queries(8):  # a week with posts in it (days 1 to 10 have posts either way)
+        # a week with posts in it (days 1 to 10 have posts either way)
+        with django_assert_num_queries(10):
             assert web.get(f"/?view=week&date={DAY.replace(day=5)}&status=scheduled").status_code == 200
 
     def test_an_empty_view_asks_once_whether_the_user_has_any_post(
         self, web, owner, account, django_assert_num_queries
     ):
         bulk_posts(owner, account, 10)
-        with django_assert_num_queries(9):  # the eight above, and whether there is a post anywhere (first run)
+        # the ten above, and whether there is a post anywhere (first run)
+        with django_assert_num_queries(11):
             html = web.get(f"/?date={DAY.replace(year=2031)}").content.decode()
         assert 'id="cal-empty"' in html and "first-run" not in html
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import SocialAccountFactory
+from accounts.workspaces import workspace_personal_for
 from analytics.tests.factories import PostAnalyticsFactory
 from posts.models import AttemptOutcome, Post, PostStatus, PublishAttempt
 from posts.tests.factories import PostFactory
@@ -61,7 +62,7 @@ class TestDetail:
 
     def test_marks_publisher_api_posts(self, web, owner, account):
         post = PostFactory(social_account=account)
-        publisher_post = PublisherPost.objects.create(owner=owner)
+        publisher_post = PublisherPost.objects.create(workspace=workspace_personal_for(owner), owner=owner)
         Delivery.objects.create(publisher_post=publisher_post, requested_kind="STATUS", post=post)
         html = web.get(f"/posts/{post.pk}/").content.decode()
         assert "From the publisher API" in html and publisher_post.public_id in html
@@ -125,7 +126,14 @@ class TestList:
 
     def test_pages_keep_the_filters(self, web, account):
         Post.objects.bulk_create(
-            Post(owner=account.owner, social_account=account, platform="twitter", content=f"P{i}", status="draft")
+            Post(
+                workspace=workspace_personal_for(account.owner),
+                owner=account.owner,
+                social_account=account,
+                platform="twitter",
+                content=f"P{i}",
+                status="draft",
+            )
             for i in range(120)
         )
         html = web.get("/posts/?status=draft").content.decode()
@@ -134,10 +142,17 @@ class TestList:
     @pytest.mark.parametrize("count", [5, 200])
     def test_query_count_does_not_grow(self, web, account, count, django_assert_num_queries):
         Post.objects.bulk_create(
-            Post(owner=account.owner, social_account=account, platform="twitter", content=f"P{i}", status="draft")
+            Post(
+                workspace=workspace_personal_for(account.owner),
+                owner=account.owner,
+                social_account=account,
+                platform="twitter",
+                content=f"P{i}",
+                status="draft",
+            )
             for i in range(count)
         )
-        # session, user, count, page of posts (with account, campaign, publisher mark), accounts, campaigns,
-        # the workspace switcher, unread notifications (bell)
-        with django_assert_num_queries(7):
+        # session, user, membership (once per request), count, page of posts (with account, campaign, publisher
+        # mark), accounts, campaigns, the workspace switcher, unread notifications (bell)
+        with django_assert_num_queries(9):
             assert web.get("/posts/").status_code == 200

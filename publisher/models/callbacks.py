@@ -25,15 +25,15 @@ class CallbackState(models.TextChoices):
 
 
 class CallbackDeliveryQuerySet(models.QuerySet):
-    def owned_by(self, user) -> CallbackDeliveryQuerySet:
-        return self.filter(owner=user)
+    def in_workspace(self, workspace) -> CallbackDeliveryQuerySet:
+        """What the workspace owns: the only scope there is (`owner` is just who created it)."""
+        return self.filter(workspace=workspace)
 
 
 class CallbackDelivery(TimestampedModel):
+    # Who created it (kept for the record); the workspace owns it and is the only scope.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publisher_callbacks")
-    workspace = models.ForeignKey(
-        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="publisher_callbacks"
-    )
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="publisher_callbacks")
     publisher_post = models.ForeignKey("publisher.PublisherPost", on_delete=models.CASCADE, related_name="callbacks")
     stream = models.CharField(max_length=10, choices=CallbackStream.choices)
     # Order within (publisher_post, stream): the sender only sends a row once every earlier one is settled.
@@ -63,7 +63,7 @@ class CallbackDelivery(TimestampedModel):
         ]
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="callback_due"),
-            models.Index(fields=["owner", "created_at"], name="callback_owner_created"),
+            models.Index(fields=["workspace", "created_at"], name="callback_workspace_created"),
         ]
 
     def __str__(self) -> str:

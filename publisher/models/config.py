@@ -38,8 +38,9 @@ class PostKind(models.TextChoices):
 
 
 class PostTypeQuerySet(models.QuerySet):
-    def owned_by(self, user) -> PostTypeQuerySet:
-        return self.filter(owner=user)
+    def in_workspace(self, workspace) -> PostTypeQuerySet:
+        """What the workspace owns: the only scope there is (`owner` is just who created it)."""
+        return self.filter(workspace=workspace)
 
     def usable(self) -> PostTypeQuerySet:
         """Post types of active accounts: the only ones integrators see and publish with."""
@@ -47,11 +48,10 @@ class PostTypeQuerySet(models.QuerySet):
 
 
 class PostType(TimestampedModel):
-    # Denormalised from the account, like Post.owner: every list is scoped without a join.
+    # Who created it (kept for the record); the workspace owns it and is the only scope, denormalised from
+    # the account like Post.workspace: every list is scoped without a join.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publisher_posttypes")
-    workspace = models.ForeignKey(
-        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="publisher_posttypes"
-    )
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="publisher_posttypes")
     network_target = models.ForeignKey(
         "accounts.SocialAccount", on_delete=models.CASCADE, related_name="publisher_posttypes"
     )
@@ -82,8 +82,9 @@ class PostType(TimestampedModel):
 
 
 class ChannelQuerySet(models.QuerySet):
-    def owned_by(self, user) -> ChannelQuerySet:
-        return self.filter(owner=user)
+    def in_workspace(self, workspace) -> ChannelQuerySet:
+        """What the workspace owns: the only scope there is (`owner` is just who created it)."""
+        return self.filter(workspace=workspace)
 
 
 class Channel(TimestampedModel):
@@ -93,10 +94,9 @@ class Channel(TimestampedModel):
     default post type of every active network target (see `publisher.defaults`).
     """
 
+    # Who created it (kept for the record); the workspace owns it and is the only scope.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publisher_channels")
-    workspace = models.ForeignKey(
-        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="publisher_channels"
-    )
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="publisher_channels")
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True, default="")
     posttypes = models.ManyToManyField(PostType, related_name="channels", blank=True)
@@ -107,9 +107,9 @@ class Channel(TimestampedModel):
     class Meta:
         ordering = ["-is_default", "name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "name"], name="unique_channel_name_per_owner"),
+            models.UniqueConstraint(fields=["workspace", "name"], name="unique_channel_name_per_workspace"),
             models.UniqueConstraint(
-                fields=["owner"], condition=Q(is_default=True), name="one_default_channel_per_owner"
+                fields=["workspace"], condition=Q(is_default=True), name="one_default_channel_per_workspace"
             ),
         ]
 

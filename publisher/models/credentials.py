@@ -29,18 +29,18 @@ class EncryptedSecretModel(models.Model):
 
 
 class IntegratorAppQuerySet(models.QuerySet):
-    def owned_by(self, user) -> IntegratorAppQuerySet:
-        return self.filter(owner=user)
+    def in_workspace(self, workspace) -> IntegratorAppQuerySet:
+        """What the workspace owns: the only scope there is (`owner` is just who created it)."""
+        return self.filter(workspace=workspace)
 
     def active(self) -> IntegratorAppQuerySet:
         return self.filter(revoked_at__isnull=True)
 
 
 class IntegratorApp(TimestampedModel, EncryptedSecretModel):
+    # Who created it (kept for the record); the workspace owns it and is the only scope.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="integrator_apps")
-    workspace = models.ForeignKey(
-        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="integrator_apps"
-    )
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="integrator_apps")
     name = models.CharField(max_length=120)
     app_id = models.CharField(max_length=40, unique=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -64,16 +64,15 @@ class WebhookSecret(TimestampedModel, EncryptedSecretModel):
     signed with both meanwhile, so a receiver can switch over at its own pace.
     """
 
-    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_secret")
-    workspace = models.OneToOneField(
-        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="webhook_secret"
-    )
+    # Who created it (kept for the record); the workspace owns it and is the only scope.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_secrets")
+    workspace = models.OneToOneField("accounts.Workspace", on_delete=models.CASCADE, related_name="webhook_secret")
     rotated_at = models.DateTimeField(null=True, blank=True)
     previous_secret_encrypted = models.TextField(blank=True, default="", editable=False)
     previous_valid_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
-        return f"Webhook secret of {self.owner_id}"
+        return f"Webhook secret of workspace {self.workspace_id}"
 
     def previous_is_valid(self, now: datetime) -> bool:
         return (

@@ -47,8 +47,9 @@ QUARANTINE_AFTER = 5
 
 
 class PublisherPostQuerySet(models.QuerySet):
-    def owned_by(self, user) -> PublisherPostQuerySet:
-        return self.filter(owner=user)
+    def in_workspace(self, workspace) -> PublisherPostQuerySet:
+        """What the workspace owns: the only scope there is (`owner` is just who created it)."""
+        return self.filter(workspace=workspace)
 
     def unsettled(self) -> PublisherPostQuerySet:
         return self.exclude(status__in=FINAL_STATUSES)
@@ -59,10 +60,9 @@ class PublisherPostQuerySet(models.QuerySet):
 
 class PublisherPost(TimestampedModel):
     public_id = models.CharField(max_length=32, unique=True, default=new_post_id, editable=False)
+    # Who created it (kept for the record); the workspace owns it and is the only scope.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publisher_posts")
-    workspace = models.ForeignKey(
-        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="publisher_posts"
-    )
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="publisher_posts")
     # The integrator app that signed the request; empty when it came with a JWT.
     app = models.ForeignKey(
         "publisher.IntegratorApp", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
@@ -90,7 +90,7 @@ class PublisherPost(TimestampedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["owner", "created_at"], name="pubpost_owner_created"),
+            models.Index(fields=["workspace", "created_at"], name="pubpost_workspace_created"),
             models.Index(fields=["status"], name="pubpost_status"),
         ]
 

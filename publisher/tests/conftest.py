@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.tests.factories import SocialAccountFactory
+from accounts.workspaces import workspace_personal_for
 from publisher import config_services
 from publisher.tests.receiver import start_receiver
 
@@ -21,7 +22,7 @@ def receiver(settings):
 
 @pytest.fixture
 def whsec(owner) -> str:
-    _, secret = config_services.webhook_secret_rotate(owner=owner)
+    _, secret = config_services.webhook_secret_rotate(workspace=workspace_personal_for(owner), actor=owner)
     return secret
 
 
@@ -41,6 +42,8 @@ def channel(owner, twitter, facebook):
     from publisher.defaults import ensure_default_posttypes
     from publisher.models import PostType
 
-    ensure_default_posttypes(owner=owner)
+    ensure_default_posttypes(workspace=workspace_personal_for(owner))
     defaults = PostType.objects.filter(owner=owner, is_default=True).values_list("pk", flat=True)
-    return config_services.channel_create(owner=owner, name="Marketing", posttype_ids=list(defaults))
+    return config_services.channel_create(
+        workspace=workspace_personal_for(owner), actor=owner, name="Marketing", posttype_ids=list(defaults)
+    )

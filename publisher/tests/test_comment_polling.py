@@ -12,6 +12,7 @@ import time_machine
 from django.utils import timezone
 
 from accounts.tests.factories import SocialAccountFactory, UserFactory
+from accounts.workspaces import workspace_personal_for
 from buffer_integration.backends import get_backend
 from buffer_integration.backends.base import UpdateDraft
 from buffer_integration.budget import Priority
@@ -47,6 +48,7 @@ def published_deliveries(sandbox, *, token: str, api: str = "v1", count: int = 5
         post = Post.objects.create(
             owner=owner,
             social_account=account,
+            workspace_id=account.workspace_id,
             platform="facebook",
             content=f"c{i}",
             scheduled_time=timezone.now(),
@@ -55,7 +57,10 @@ def published_deliveries(sandbox, *, token: str, api: str = "v1", count: int = 5
             buffer_update_id=update.id,
         )
         publisher_post = PublisherPost.objects.create(
-            owner=owner, payload="x", comment_callback_url="https://receiver.example/comments"
+            workspace=workspace_personal_for(owner),
+            owner=owner,
+            payload="x",
+            comment_callback_url="https://receiver.example/comments",
         )
         deliveries.append(
             Delivery.objects.create(

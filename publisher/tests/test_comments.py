@@ -9,6 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from accounts.tests.factories import SocialAccountFactory
+from accounts.workspaces import workspace_personal_for
 from buffer_integration.tests.factories import BufferConfigFactory
 from posts import transitions
 from posts.models import BufferPollState, Post
@@ -126,7 +127,9 @@ def test_a_delivery_whose_post_cannot_be_read_does_not_stop_the_others(published
 
     _, update_id, _ = published
     healthy = Post.objects.get()
-    broken = PublisherPost.objects.create(owner=owner, payload="x", comment_callback_url=receiver.url + "/broken")
+    broken = PublisherPost.objects.create(
+        workspace=workspace_personal_for(owner), owner=owner, payload="x", comment_callback_url=receiver.url + "/broken"
+    )
     other = PostFactory(
         owner=owner, social_account=healthy.social_account, status="published", published_at=timezone.now()
     )

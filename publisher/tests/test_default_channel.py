@@ -13,6 +13,7 @@ import time_machine
 from django.utils import timezone
 
 from accounts.tests.factories import SocialAccountFactory
+from accounts.workspaces import workspace_personal_for
 from posts.engine.dispatch import claim_due_posts
 from posts.engine.publish import publish_claimed_post
 from posts.models import PostStatus
@@ -121,5 +122,7 @@ def test_a_user_without_targets_has_none_and_is_told_to_connect_one(api, outside
 
 
 def test_an_own_channel_with_the_name_keeps_it(api, owner, twitter):
-    Channel.objects.create(owner=owner, name="All network targets")  # made before the default existed
+    Channel.objects.create(
+        workspace=workspace_personal_for(owner), owner=owner, name="All network targets"
+    )  # made before the default existed
     assert default_channel(api)["name"] == "All network targets (default)"

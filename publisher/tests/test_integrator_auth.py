@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from accounts.workspaces import workspace_personal_for
 from publisher.models import IntegratorApp, PublisherPost
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,9 @@ def test_no_credentials_at_all_is_401():
 def test_the_readme_client_works_verbatim(live_server, transactional_db, owner, settings):
     from publisher import config_services
 
-    app, secret = config_services.integrator_app_create(owner=owner, name="README")
+    app, secret = config_services.integrator_app_create(
+        workspace=workspace_personal_for(owner), actor=owner, name="README"
+    )
     # --- the README's client, unchanged -------------------------------------------------------------
     import hashlib, hmac, json, time, requests  # noqa: E401, I001
 

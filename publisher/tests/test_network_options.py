@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.tests.factories import SocialAccountFactory
+from accounts.workspaces import workspace_personal_for
 from posts.models import Post
 from publisher.models import PostType
 from publisher.rendering import payload_network_options
@@ -109,7 +110,14 @@ class TestPayloadKeys:
 def test_admin_form_checks_the_options(owner, pinterest):
     from publisher.admin import PostTypeAdminForm
 
-    data = {"owner": owner.pk, "network_target": pinterest.pk, "kind": "IMAGE", "name": "Pins", "description": ""}
+    data = {
+        "workspace": pinterest.workspace_id,
+        "owner": owner.pk,
+        "network_target": pinterest.pk,
+        "kind": "IMAGE",
+        "name": "Pins",
+        "description": "",
+    }
     form = PostTypeAdminForm(data={**data, "network_options": '{"board_id": "zz"}'})
     assert not form.is_valid()
     assert form.errors["network_options"] == ["board_id: Not one of the account's boards: b1, b2."]
@@ -122,6 +130,6 @@ def test_a_tiktok_target_stays_out_of_the_default_channel(owner, youtube):
     from publisher.defaults import ensure_publisher_defaults
 
     tiktok = SocialAccountFactory(owner=owner, platform="tiktok")
-    channel = ensure_publisher_defaults(owner=owner)
+    channel = ensure_publisher_defaults(workspace=workspace_personal_for(owner))
     targets = set(channel.posttypes.values_list("network_target__platform", flat=True))
     assert targets == {"youtube"} and PostType.objects.filter(network_target=tiktok).exists()

@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
+from accounts.workspaces import workspace_personal_for
 from kernel.errors import InvalidInput
 from publisher.schema import parse_post_request
 
@@ -81,7 +82,9 @@ class TestApi:
     def test_unknown_and_foreign_ids_are_400_naming_them(self, api, outsider, channel):
         from publisher import config_services
 
-        foreign = config_services.channel_create(owner=outsider, name="Theirs")
+        foreign = config_services.channel_create(
+            workspace=workspace_personal_for(outsider), actor=outsider, name="Theirs"
+        )
         data = {"payload": {"message": "hi"}, "channels": [channel.config_id, f"ch_{foreign.pk}", "pt_1"]}
         response = api.post("/api/v1/publisher/posts", data, format="json")
         assert response.status_code == 400

@@ -121,7 +121,8 @@ def seed(*, sandbox_url: str) -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from accounts.services import buffer_profiles_for_user, social_account_create
+    from accounts.services import buffer_profiles_for_workspace, social_account_create
+    from accounts.workspaces import workspace_personal_for
     from analytics.services import analytics_record
     from buffer_integration.platforms import platform_for_service
     from buffer_integration.services import buffer_config_create
@@ -139,21 +140,29 @@ def seed(*, sandbox_url: str) -> None:
 
     for name in USERS:
         user = User.objects.create_user(username=name, password=PASSWORD, email=f"{name}@example.com")
-        buffer_config_create(owner=user, access_token=f"fuzz-token-{name}", api="v1")
+        workspace = workspace_personal_for(user)
+        buffer_config_create(workspace=workspace, actor=user, access_token=f"fuzz-token-{name}", api="v1")
         accounts = []
-        for profile, _ in buffer_profiles_for_user(user=user)[:3]:
+        for profile, _ in buffer_profiles_for_workspace(workspace=workspace)[:3]:
             accounts.append(
                 social_account_create(
-                    owner=user,
+                    workspace=workspace,
+                    actor=user,
                     platform=platform_for_service(profile.service),
                     account_name=f"@{name}-{profile.service}",
                     buffer_profile_id=profile.id,
                 )
             )
-        campaign = campaign_create(owner=user, name=f"{name}'s campaign", description="Seeded for the fuzzer")
+        campaign = campaign_create(
+            workspace=workspace,
+            actor=user,
+            name=f"{name}'s campaign",
+            description="Seeded for the fuzzer",
+        )
         posts = [
             post_create(
-                owner=user,
+                workspace=workspace,
+                actor=user,
                 social_account_id=account.pk,
                 campaign_id=campaign.pk,
                 content=f"Hello from {name}",
@@ -166,14 +175,17 @@ def seed(*, sandbox_url: str) -> None:
         Post.objects.filter(pk=posts[0].pk).update(status=PostStatus.PUBLISHED, published_at=timezone.now())
         posts[0].refresh_from_db()
         analytics_record(post=posts[0], views=100, likes=5, shares=1, comments=1)
-        ensure_default_posttypes(owner=user)
+        ensure_default_posttypes(workspace=workspace)
         channel_create(
-            owner=user,
+            workspace=workspace,
+            actor=user,
             name=f"{name}'s channel",
-            posttype_ids=PostType.objects.owned_by(user).values_list("pk", flat=True),
+            posttype_ids=PostType.objects.in_workspace(workspace).values_list("pk", flat=True),
         )
         publisher_post_create(
-            owner=user, request=parse_post_request({"payload": {"message": f"Hi from {name}"}}, tz=user.tzinfo)
+            workspace=workspace,
+            actor=user,
+            request=parse_post_request({"payload": {"message": f"Hi from {name}"}}, tz=user.tzinfo),
         )
 
 

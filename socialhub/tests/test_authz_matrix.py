@@ -29,6 +29,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from accounts.workspaces import workspace_personal_for
 from conftest import Sandbox, client_for
 
 MARKER = "matrix-owner-marker"
@@ -359,7 +360,6 @@ def test_route_discovery_sees_a_new_route(settings):
 def _make_objects(user, *, token: str, marker: str) -> dict:
     from accounts.models import Notification
     from accounts.tests.factories import SocialAccountFactory
-    from accounts.workspaces import workspace_personal_for
     from analytics.models import AnalyticsSyncJob
     from analytics.tests.factories import PostAnalyticsFactory
     from buffer_integration.tests.factories import BufferConfigFactory
@@ -384,14 +384,20 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     published_post = PostFactory(
         social_account=account, content=f"{marker} sent", status=PostStatus.PUBLISHED, published_at=timezone.now()
     )
-    sync_job = AnalyticsSyncJob.objects.create(owner=user)
-    ensure_default_posttypes(owner=user)
-    posttype = PostType.objects.owned_by(user).filter(is_default=False).first()
+    sync_job = AnalyticsSyncJob.objects.create(workspace=workspace_personal_for(user), owner=user)
+    ensure_default_posttypes(workspace=workspace_personal_for(user))
+    posttype = PostType.objects.in_workspace(workspace_personal_for(user)).filter(is_default=False).first()
     assert posttype is not None
-    channel = config_services.channel_create(owner=user, name=f"{marker} channel", posttype_ids=[posttype.pk])
-    app, _ = config_services.integrator_app_create(owner=user, name=f"{marker} app")
-    config_services.webhook_secret_rotate(owner=user)
-    publisher_post = PublisherPost.objects.create(owner=user, public_id=marker, payload={"message": marker})
+    channel = config_services.channel_create(
+        workspace=workspace_personal_for(user), actor=user, name=f"{marker} channel", posttype_ids=[posttype.pk]
+    )
+    app, _ = config_services.integrator_app_create(
+        workspace=workspace_personal_for(user), actor=user, name=f"{marker} app"
+    )
+    config_services.webhook_secret_rotate(workspace=workspace_personal_for(user), actor=user)
+    publisher_post = PublisherPost.objects.create(
+        workspace=workspace_personal_for(user), owner=user, public_id=marker, payload={"message": marker}
+    )
     review_link, review_token = review_link_create(
         workspace=workspace_personal_for(user),
         actor=user,
@@ -400,6 +406,7 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     )
     callback = CallbackDelivery.objects.create(
         owner=user,
+        workspace_id=publisher_post.workspace_id,
         publisher_post=publisher_post,
         stream="status",
         sequence=1,
@@ -433,7 +440,7 @@ def _make_workspace_objects(user, *, marker: str):
 def _make_personal_workspace_objects(user, *, marker: str):
     from accounts.models import Role
     from accounts.tests.factories import MembershipFactory, UserFactory
-    from accounts.workspaces import member_add, membership_for, workspace_personal_for
+    from accounts.workspaces import member_add, membership_for
 
     personal = workspace_personal_for(user)
     mate = UserFactory(username=f"{marker}-personal-mate")

@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 
 from accounts.tests.factories import SocialAccountFactory
+from accounts.workspaces import workspace_personal_for
 from posts.tests.factories import PostFactory
 from publisher import config_services
 from publisher.defaults import ensure_default_posttypes
@@ -72,8 +73,8 @@ def test_empty_urls_and_emails_in_answers_match_the_schema(schema, api, owner):
 def test_publisher_configs_answers_match_the_schema(schema, api, owner):
     """`/configs/<kind>` answer arrays (the schema said object), `/configs` an object of arrays."""
     SocialAccountFactory(owner=owner, platform="twitter")
-    ensure_default_posttypes(owner=owner)
-    config_services.channel_create(owner=owner, name="Marketing")
+    ensure_default_posttypes(workspace=workspace_personal_for(owner))
+    config_services.channel_create(workspace=workspace_personal_for(owner), actor=owner, name="Marketing")
 
     for kind in ("channels", "posttypes", "networktargets"):
         body = api.get(f"/api/v1/publisher/configs/{kind}").json()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.notifications import notification_preferences_set
+from accounts.roles import Capability
 from accounts.scoping import request_membership
 from kernel.users import request_user
 from publisher.config_services import (
@@ -27,7 +28,7 @@ from publisher.models import CallbackDelivery, IntegratorApp, WebhookSecret
 from publisher.outbox import callback_replay
 from web.accounts.forms import IntegratorAppForm, TimezoneForm
 from web.accounts.notifications import NotificationPreferencesForm
-from web.common import format_datetime, run_action
+from web.common import format_datetime, page_workspace, requires, run_action
 
 CALLBACKS_SHOWN = 50
 
@@ -44,6 +45,7 @@ def _render(
 ):
     user = request_user(request)
     membership = request_membership(request)
+    workspace = membership.workspace
     context = {
         "notification_form": notification_form or NotificationPreferencesForm(membership=membership),
         "notification_workspace": membership.workspace,
@@ -51,9 +53,11 @@ def _render(
         "app_form": app_form or IntegratorAppForm(),
         "api_base": request.build_absolute_uri("/api/v1/"),
         "docs_url": request.build_absolute_uri(reverse("swagger-ui")),
-        "apps": list(IntegratorApp.objects.owned_by(user).order_by("-created_at", "-id")),
-        "webhook_secret": WebhookSecret.objects.filter(owner=user).first(),
-        "callbacks": list(CallbackDelivery.objects.owned_by(user).select_related("publisher_post")[:CALLBACKS_SHOWN]),
+        "apps": list(IntegratorApp.objects.in_workspace(workspace).order_by("-created_at", "-id")),
+        "webhook_secret": WebhookSecret.objects.filter(workspace=workspace).first(),
+        "callbacks": list(
+            CallbackDelivery.objects.in_workspace(workspace).select_related("publisher_post")[:CALLBACKS_SHOWN]
+        ),
         "revealed": revealed,
         "revealed_reusable": reusable,
     }
@@ -96,19 +100,23 @@ def notification_preferences_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(Capability.MANAGE)
 def app_create_view(request: HttpRequest) -> HttpResponse:
     form = IntegratorAppForm(request.POST)
     if not form.is_valid():
         return _render(request, app_form=form, status=400)
-    app, secret = integrator_app_create(owner=request_user(request), name=form.cleaned_data["name"])
+    app, secret = integrator_app_create(
+        workspace=page_workspace(request), actor=request_user(request), name=form.cleaned_data["name"]
+    )
     revealed = {"title": f"Secret of app “{app.name}”", "id_label": "App id", "id": app.app_id, "secret": secret}
     return _render(request, revealed=revealed)
 
 
 @login_required
 @require_POST
+@requires(Capability.MANAGE)
 def app_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    app = get_object_or_404(IntegratorApp.objects.owned_by(request.user), pk=pk)
+    app = get_object_or_404(IntegratorApp.objects.in_workspace(page_workspace(request)), pk=pk)
     return run_action(
         request,
         lambda: integrator_app_revoke(app=app),
@@ -119,21 +127,23 @@ def app_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(Capability.MANAGE)
 def webhook_secret_rotate_view(request: HttpRequest) -> HttpResponse:
-    _record, secret = webhook_secret_rotate(owner=request_user(request))
+    _record, secret = webhook_secret_rotate(workspace=page_workspace(request), actor=request_user(request))
     revealed = {"title": "New webhook signing secret", "secret": secret, "note": _previous_note(_record)}
     return _render(request, revealed=revealed)
 
 
 @login_required
 @require_POST
+@requires(Capability.MANAGE)
 def webhook_secret_reveal_view(request: HttpRequest) -> HttpResponse:
-    """The current secret, whenever its owner asks (created now if no callback needed one yet).
+    """The current secret, whenever a manager asks (created now if no callback needed one yet).
 
     A POST rather than part of every settings page: the secret is shown only when asked for, and
     the answer is `no-store`.
     """
-    record = webhook_secret_ensure(owner=request_user(request))
+    record = webhook_secret_ensure(workspace=page_workspace(request), actor=request_user(request))
     revealed = {"title": "Webhook signing secret", "secret": record.get_secret(), "note": _previous_note(record)}
     return _render(request, revealed=revealed, reusable=True)
 
@@ -147,8 +157,9 @@ def _previous_note(record) -> str:
 
 @login_required
 @require_POST
+@requires(Capability.MANAGE)
 def callback_replay_view(request: HttpRequest, pk: int) -> HttpResponse:
-    callback = get_object_or_404(CallbackDelivery.objects.owned_by(request.user), pk=pk)
+    callback = get_object_or_404(CallbackDelivery.objects.in_workspace(page_workspace(request)), pk=pk)
     return run_action(
         request,
         lambda: callback_replay(callback=callback),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
 from accounts.models import SocialAccount
+from accounts.roles import Capability
 from buffer_integration import services as buffer_services
 from buffer_integration.backends import buffer_is_local_sandbox
 from buffer_integration.budget import config_report
@@ -21,18 +22,19 @@ from buffer_integration.platforms import platform_for_service
 from kernel.errors import ServiceError
 from kernel.users import request_user
 from web.accounts.forms import BufferConfigForm, ConnectProfileForm
-from web.common import add_service_errors, error_message, next_url, run_action
-from web.first_run import first_run_for_user
+from web.common import add_service_errors, error_message, next_url, page_workspace, requires, run_action
+from web.first_run import first_run_for_workspace
 
 
 def _get_account_for_user(request: HttpRequest, pk: int) -> SocialAccount:
-    return get_object_or_404(SocialAccount.objects.owned_by(request.user), pk=pk)
+    return get_object_or_404(SocialAccount.objects.in_workspace(page_workspace(request)), pk=pk)
 
 
 def _render_accounts(request: HttpRequest, config_form: BufferConfigForm | None = None) -> HttpResponse:
-    config = buffer_services.active_buffer_config(user=request_user(request))
+    workspace = page_workspace(request)
+    config = buffer_services.active_buffer_config(workspace=workspace)
     context = {
-        "accounts": list(SocialAccount.objects.owned_by(request.user).order_by("platform", "account_name")),
+        "accounts": list(SocialAccount.objects.in_workspace(workspace).order_by("platform", "account_name")),
         "config": config,
         "budget": config_report(config) if config is not None else None,
         "config_notice": buffer_services.buffer_api_notice(api=config.api) if config is not None else "",
@@ -51,6 +53,7 @@ def account_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(Capability.MANAGE)
 def account_test_view(request: HttpRequest, pk: int) -> HttpResponse:
     account = _get_account_for_user(request, pk)
     try:
@@ -64,6 +67,7 @@ def account_test_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(Capability.MANAGE)
 def account_sync_view(request: HttpRequest, pk: int) -> HttpResponse:
     account = _get_account_for_user(request, pk)
     return run_action(
@@ -75,28 +79,29 @@ def account_sync_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _profiles(request: HttpRequest) -> list | None:
-    """The user's Buffer profiles with the connected account's id, or None (and a message) when Buffer cannot say."""
+    """The workspace's Buffer profiles with the connected account's id, or None (and a message) when Buffer
+    cannot say."""
     try:
-        return services.buffer_profiles_for_user(user=request_user(request))
+        return services.buffer_profiles_for_workspace(workspace=page_workspace(request))
     except ServiceError as exc:
         messages.error(request, error_message(exc))
         return None
 
 
-def _has_token(user) -> bool:
-    config = buffer_services.active_buffer_config(user=user)
+def _has_token(request: HttpRequest) -> bool:
+    config = buffer_services.active_buffer_config(workspace=page_workspace(request))
     return config is not None and config.has_access_token
 
 
 def _render_connect(request: HttpRequest, config_form: BufferConfigForm | None = None) -> HttpResponse:
     """Step 1 of the first run without a Buffer key (the key form), step 2 with one (the profiles)."""
-    if not _has_token(request.user):
+    if not _has_token(request):
         # Asked first, so a marketer sees what to do rather than the service's "no config" error.
         context = {
             "needs_token": True,
             "config_form": config_form or BufferConfigForm(),
             "sandbox": buffer_is_local_sandbox(),
-            "first_run": first_run_for_user(request.user),
+            "first_run": first_run_for_workspace(page_workspace(request)),
         }
         status = 400 if config_form is not None and config_form.errors else 200
         return render(request, "accounts/account_connect.html", context, status=status)
@@ -110,12 +115,13 @@ def _render_connect(request: HttpRequest, config_form: BufferConfigForm | None =
         "profiles": unconnected,
         "buffer_failed": profiles is None,
         "connected": len(profiles or []) - len(unconnected),
-        "first_run": first_run_for_user(request.user),
+        "first_run": first_run_for_workspace(page_workspace(request)),
     }
     return render(request, "accounts/account_connect.html", context)
 
 
 @login_required
+@requires(Capability.MANAGE)
 def account_connect_view(request: HttpRequest) -> HttpResponse:
     """GET lists the Buffer profiles not yet connected (or asks for the Buffer key first); POST connects one."""
     if request.method == "POST":
@@ -124,7 +130,7 @@ def account_connect_view(request: HttpRequest) -> HttpResponse:
 
 
 def _connect(request: HttpRequest) -> HttpResponse:
-    if not _has_token(request.user):
+    if not _has_token(request):
         return redirect("account-connect")  # which asks for the Buffer key first
     form = ConnectProfileForm(request.POST)
     if not form.is_valid():
@@ -132,7 +138,9 @@ def _connect(request: HttpRequest) -> HttpResponse:
         return redirect("account-connect")
     try:
         account = services.social_account_connect_from_buffer(
-            owner=request_user(request), buffer_profile_id=form.cleaned_data["buffer_profile_id"]
+            workspace=page_workspace(request),
+            actor=request_user(request),
+            buffer_profile_id=form.cleaned_data["buffer_profile_id"],
         )
     except ServiceError as exc:
         messages.error(request, error_message(exc))
@@ -143,14 +151,18 @@ def _connect(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(Capability.MANAGE)
 def buffer_config_view(request: HttpRequest) -> HttpResponse:
     form = BufferConfigForm(request.POST)
     if form.is_valid():
-        config = buffer_services.active_buffer_config(user=request_user(request))
+        workspace = page_workspace(request)
+        config = buffer_services.active_buffer_config(workspace=workspace)
         token = form.cleaned_data["access_token"]
         try:
             if config is None:
-                buffer_services.buffer_config_create(owner=request_user(request), access_token=token)
+                buffer_services.buffer_config_create(
+                    workspace=workspace, actor=request_user(request), access_token=token
+                )
             else:
                 buffer_services.buffer_config_update(config=config, access_token=token)
         except ServiceError as exc:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Platform
+from accounts.roles import Capability
 from analytics.campaigns import campaign_analytics
 from campaigns import services
 from campaigns.models import Campaign, CampaignStatus
@@ -23,7 +24,7 @@ from posts.models import PostStatus
 from posts.selectors import campaign_posts
 from web.campaigns.forms import CampaignForm, CampaignStatusForm
 from web.charts import campaign_day_chart
-from web.common import add_service_errors, run_action
+from web.common import add_service_errors, page_workspace, requires, run_action
 
 POSTS_SHOWN = 50
 PLATFORM_LABELS = dict(Platform.choices)
@@ -32,12 +33,12 @@ STATUS_ACTIONS = {CampaignStatus.PAUSED: "Pause", CampaignStatus.ACTIVE: "Resume
 
 
 def _get_campaign_for_user(request: HttpRequest, pk: int) -> Campaign:
-    return get_object_or_404(Campaign.objects.owned_by(request.user), pk=pk)
+    return get_object_or_404(Campaign.objects.in_workspace(page_workspace(request)), pk=pk)
 
 
 def _own_posts(status: str | None = None) -> Count:
-    # Only the campaign owner's posts count, as in `posts.selectors.campaign_posts`.
-    condition = Q(posts__owner=F("owner"))
+    # Only the campaign workspace's posts count, as in `posts.selectors.campaign_posts`.
+    condition = Q(posts__workspace=F("workspace"))
     if status:
         condition &= Q(posts__status=status)
     return Count("posts", filter=condition)
@@ -46,7 +47,7 @@ def _own_posts(status: str | None = None) -> Count:
 @login_required
 @require_GET
 def campaign_list_view(request: HttpRequest) -> HttpResponse:
-    owned = Campaign.objects.owned_by(request.user)
+    owned = Campaign.objects.in_workspace(page_workspace(request))
     status = request.GET.get("status", "")
     status = status if status in CampaignStatus.values else ""
     by_status = dict(owned.order_by().values_list("status").annotate(n=Count("id")))
@@ -107,7 +108,9 @@ def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -
         fields = {name: form.cleaned_data[name] for name in CampaignForm.Meta.fields}
         try:
             if campaign is None:
-                campaign = services.campaign_create(owner=request_user(request), **fields)
+                campaign = services.campaign_create(
+                    workspace=page_workspace(request), actor=request_user(request), **fields
+                )
             else:
                 campaign = services.campaign_update(campaign=campaign, **fields)
         except ServiceError as exc:
@@ -119,6 +122,7 @@ def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -
 
 
 @login_required
+@requires(Capability.EDIT_CAMPAIGNS)
 def campaign_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _save(request, CampaignForm(request.POST), None)
@@ -126,6 +130,7 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires(Capability.EDIT_CAMPAIGNS)
 def campaign_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _get_campaign_for_user(request, pk)
     if request.method == "POST":
@@ -137,6 +142,7 @@ def campaign_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(Capability.EDIT_CAMPAIGNS)
 def campaign_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _get_campaign_for_user(request, pk)
     form = CampaignStatusForm(request.POST)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Capability
 from kernel.errors import DomainError, ServiceError
 from kernel.users import request_user
 from posts import composing, transitions
@@ -22,7 +23,7 @@ from posts.capacity import capacity_warnings
 from posts.composing import ComposerAction
 from posts.models import Post, PostStatus
 from posts.services import PostChanges
-from web.common import add_service_errors, error_message
+from web.common import add_service_errors, error_message, page_workspace, requires
 from web.posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, counter_rules, options_initial
 from web.posts.views import _get_post_for_user, _needs_approval
 
@@ -48,7 +49,9 @@ def _initial(request: HttpRequest) -> dict:
     """Pre-filled from the calendar (`at`, `date`), a campaign page (`campaign`) or `duplicate`."""
     initial: dict = {}
     if source := request.GET.get("duplicate", "").strip():
-        post = Post.objects.owned_by(request.user).filter(pk=int(source) if source.isdigit() else 0).first()
+        post = (
+            Post.objects.in_workspace(page_workspace(request)).filter(pk=int(source) if source.isdigit() else 0).first()
+        )
         if post is not None:
             initial.update(
                 accounts=[post.social_account_id],
@@ -77,7 +80,12 @@ def _render(request: HttpRequest, form, *, post: Post | None = None) -> HttpResp
         "actions": APPROVAL_ACTIONS if _needs_approval(request) else ACTIONS,
         "counter_rules": counter_rules(accounts),
         # Days of the next two weeks near the Buffer key's daily capacity: pick another before being refused.
-        "capacity_warning": capacity_warnings(owner=request.user, start=today, end=today + CAPACITY_LOOKAHEAD),
+        "capacity_warning": capacity_warnings(
+            workspace=page_workspace(request),
+            tz=request_user(request).tzinfo,
+            start=today,
+            end=today + CAPACITY_LOOKAHEAD,
+        ),
         "option_fields": _option_field_groups(form),
     }
     return render(request, "posts/composer.html", context, status=400 if form.errors else 200)
@@ -92,17 +100,20 @@ def _option_field_groups(form) -> list[tuple]:
 
 
 @login_required
+@requires(Capability.EDIT_POSTS)
 def post_create_view(request: HttpRequest) -> HttpResponse:
+    workspace = page_workspace(request)
     if request.method != "POST":
-        return _render(request, PostCreateForm(initial=_initial(request), owner=request.user))
-    form = PostCreateForm(request.POST, owner=request.user)
+        return _render(request, PostCreateForm(initial=_initial(request), workspace=workspace))
+    form = PostCreateForm(request.POST, workspace=workspace)
     if not form.is_valid():
         return _render(request, form)
     action = _action(request)
     accounts = list(form.cleaned_data["accounts"])
     try:
         composed = composing.compose_posts(
-            owner=request_user(request),
+            workspace=workspace,
+            actor=request_user(request),
             accounts=accounts,
             fields=form.post_fields(),
             network_options={account.pk: form.network_options_for(account.platform) for account in accounts},
@@ -166,6 +177,7 @@ def _tell_handover(request: HttpRequest, composed: composing.Composed) -> None:
 
 
 @login_required
+@requires(Capability.EDIT_POSTS)
 def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post_for_user(request, pk)
     if post.status not in transitions.EDITABLE:
@@ -180,8 +192,8 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "scheduled_time": post.scheduled_time,
             **options_initial(post),
         }
-        return _render(request, PostEditForm(initial=initial, owner=request.user), post=post)
-    form = PostEditForm(request.POST, owner=request.user)
+        return _render(request, PostEditForm(initial=initial, workspace=page_workspace(request)), post=post)
+    form = PostEditForm(request.POST, workspace=page_workspace(request))
     if not form.is_valid():
         return _render(request, form, post=post)
     action = _action(request)

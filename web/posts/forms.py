@@ -106,14 +106,14 @@ class ComposerForm(forms.Form):
         help_text=f"X, Threads and Bluesky: follow-up posts, separated by a line with {THREAD_SEPARATOR} only.",
     )
 
-    def __init__(self, *args, owner, **kwargs):
+    def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner = owner
-        cast(forms.ModelChoiceField, self.fields["campaign"]).queryset = Campaign.objects.owned_by(owner).order_by(
-            "name"
-        )
+        self.workspace = workspace
+        cast(forms.ModelChoiceField, self.fields["campaign"]).queryset = Campaign.objects.in_workspace(
+            workspace
+        ).order_by("name")
         boards = [("", "Account's default board")]
-        for account in SocialAccount.objects.owned_by(owner).filter(platform="pinterest"):
+        for account in SocialAccount.objects.in_workspace(workspace).filter(platform="pinterest"):
             boards += [
                 (str(board.get("id")), f"{board.get('name') or board.get('id')} ({account.account_name})")
                 for board in account.pinterest_boards or []
@@ -198,19 +198,20 @@ class PostCreateForm(ComposerForm):
     )
     field_order = ["accounts", "content", "media_urls", "campaign", "scheduled_time"]
 
-    def __init__(self, *args, owner, **kwargs):
-        super().__init__(*args, owner=owner, **kwargs)
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, workspace=workspace, **kwargs)
         accounts = cast(forms.ModelMultipleChoiceField, self.fields["accounts"])
-        accounts.queryset = SocialAccount.objects.owned_by(owner).filter(is_active=True)
+        accounts.queryset = SocialAccount.objects.in_workspace(workspace).filter(is_active=True)
 
 
 class PostEditForm(ComposerForm):
     social_account = SingleAccountChoice(queryset=SocialAccount.objects.none(), label="Account", empty_label=None)
     field_order = ["social_account", "content", "media_urls", "campaign", "scheduled_time"]
 
-    def __init__(self, *args, owner, **kwargs):
-        super().__init__(*args, owner=owner, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["social_account"]).queryset = SocialAccount.objects.owned_by(owner)
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, workspace=workspace, **kwargs)
+        account = cast(forms.ModelChoiceField, self.fields["social_account"])
+        account.queryset = SocialAccount.objects.in_workspace(workspace)
 
     def post_fields(self) -> dict:
         return {**super().post_fields(), "social_account_id": self.cleaned_data["social_account"].pk}

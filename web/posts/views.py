@@ -40,11 +40,13 @@ from web.common import (
     format_datetime,
     format_time,
     next_url,
+    page_workspace,
+    requires,
     run_action,
     status_for,
     wants_json,
 )
-from web.first_run import first_run_for_user
+from web.first_run import first_run_for_workspace
 from web.posts.calendar_grid import VIEWS, calendar_range, month_weeks, week_columns
 from web.posts.comments import CommentForm
 from web.posts.forms import RescheduleForm
@@ -55,8 +57,8 @@ POSTS_PER_PAGE = 50
 
 
 def _get_post_for_user(request: HttpRequest, pk: int) -> Post:
-    """Another user's post is as absent as a deleted one: 404 either way."""
-    return get_object_or_404(Post.objects.owned_by(request.user).with_relations(), pk=pk)
+    """Another workspace's post is as absent as a deleted one: 404 either way."""
+    return get_object_or_404(Post.objects.in_workspace(page_workspace(request)).with_relations(), pk=pk)
 
 
 def _needs_approval(request: HttpRequest) -> bool:
@@ -65,10 +67,10 @@ def _needs_approval(request: HttpRequest) -> bool:
 
 
 def _filter_context(request: HttpRequest, keys: tuple[str, ...]) -> dict:
-    user = request.user
+    workspace = page_workspace(request)
     return {
-        "accounts": list(SocialAccount.objects.owned_by(user)),
-        "campaigns": list(Campaign.objects.owned_by(user).order_by("name")),
+        "accounts": list(SocialAccount.objects.in_workspace(workspace)),
+        "campaigns": list(Campaign.objects.in_workspace(workspace).order_by("name")),
         "platforms": Platform.choices,
         "statuses": PostStatus.choices,
         "selected": {key: request.GET.getlist(key) if key == "status" else request.GET.get(key, "") for key in keys},
@@ -115,20 +117,21 @@ def _calendar_anchor(request: HttpRequest, today: dt.date) -> dt.date:
 @require_GET
 def calendar_view(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
+    workspace = page_workspace(request)
     tz = user.tzinfo
     now = timezone.localtime(timezone.now(), tz)
     view = request.GET.get("view") or "month"
     if view not in VIEWS:
         view = "month"
     rng = calendar_range(view=view, anchor=_calendar_anchor(request, now.date()))
-    filterset = PostFilter(_given(request, CALENDAR_FILTERS), queryset=Post.objects.owned_by(user))
+    filterset = PostFilter(_given(request, CALENDAR_FILTERS), queryset=Post.objects.in_workspace(workspace))
     context = _filter_context(request, CALENDAR_FILTERS)
-    days = calendar_for(user=user, start_date=rng.start, end_date=rng.end, tz=tz, posts=filterset.qs)
+    days = calendar_for(workspace=workspace, start_date=rng.start, end_date=rng.end, tz=tz, posts=filterset.qs)
     start = dt.datetime.combine(rng.start, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(rng.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     # Posts that came through the publisher API are marked on their chip (one query for the range).
     from_publisher = Delivery.objects.filter(
-        post__owner=user, post__scheduled_time__gte=start, post__scheduled_time__lt=end
+        post__workspace=workspace, post__scheduled_time__gte=start, post__scheduled_time__lt=end
     ).values_list("post_id", flat=True)
     lookups = {
         "accounts": {a.pk: a.account_name for a in context["accounts"]},
@@ -145,12 +148,12 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         today=now.date(),
         total=total,
         # Only an empty view can belong to a new user; a busy one costs no query for this.
-        first_run=first_run_for_user(user, has_accounts=bool(context["accounts"])) if not total else None,
+        first_run=first_run_for_workspace(workspace, has_accounts=bool(context["accounts"])) if not total else None,
         filter_query=_filter_query(request, CALENDAR_FILTERS),
         filter_errors=errors_in_words(filterset.errors),
         hours=range(24),
         reschedulable=sorted(transitions.ALLOWED_FROM["reschedule"]),
-        capacity_warning=capacity_warnings(owner=user, start=rng.start, end=rng.end),
+        capacity_warning=capacity_warnings(workspace=workspace, tz=tz, start=rng.start, end=rng.end),
     )
     return render(request, "posts/calendar.html", context)
 
@@ -161,7 +164,7 @@ LIST_FILTERS = (*CALENDAR_FILTERS, "q", "scheduled_from", "scheduled_to", "order
 @login_required
 @require_GET
 def post_list_view(request: HttpRequest) -> HttpResponse:
-    queryset = Post.objects.owned_by(request.user).with_relations().select_related("publisher_delivery")
+    queryset = Post.objects.in_workspace(page_workspace(request)).with_relations().select_related("publisher_delivery")
     filterset = PostFilter(_given(request, LIST_FILTERS), queryset=queryset)
     page = Paginator(filterset.qs, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     context = _filter_context(request, LIST_FILTERS)
@@ -192,9 +195,11 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "snapshots": snapshots,
         "latest": snapshots[-1] if snapshots else None,
         "chart": snapshot_chart(snapshots, tz=request_user(request).tzinfo),
-        # Never promise numbers Buffer cannot give for this user's config.
-        "analytics_unavailable": "" if snapshots else analytics_statistics_unavailable(user=request_user(request)),
-        "analytics_note": analytics_statistics_note(user=request_user(request)),
+        # Never promise numbers Buffer cannot give for this workspace's config.
+        "analytics_unavailable": ""
+        if snapshots
+        else analytics_statistics_unavailable(workspace=page_workspace(request)),
+        "analytics_note": analytics_statistics_note(workspace=page_workspace(request)),
         "can": {
             "cancel": allowed["cancel"],
             "reschedule": allowed["reschedule"],
@@ -218,6 +223,7 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(Capability.EDIT_POSTS)
 def post_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The calendar's drag and drop (fetch, JSON) and the reschedule dialog / form (plain POST)."""
     post = _get_post_for_user(request, pk)
@@ -251,6 +257,7 @@ def _answer(request: HttpRequest, post: Post, *, ok: bool, message: str, status:
 
 @login_required
 @require_POST
+@requires(Capability.EDIT_POSTS)
 def post_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post_for_user(request, pk)
     return run_action(
@@ -263,6 +270,7 @@ def post_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(Capability.EDIT_POSTS)
 def post_schedule_via_buffer_view(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post_for_user(request, pk)
     return run_action(
@@ -275,6 +283,7 @@ def post_schedule_via_buffer_view(request: HttpRequest, pk: int) -> HttpResponse
 
 @login_required
 @require_POST
+@requires(Capability.EDIT_POSTS)
 def post_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post_for_user(request, pk)
     try:

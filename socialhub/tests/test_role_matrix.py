@@ -1,0 +1,237 @@
+"""Role matrix: every route of the URLconf and every method it allows, called by each role of a workspace.
+
+The routes come from `get_resolver()` (the same discovery as `test_authz_matrix`), so a new route or
+method without a row in `NEEDS` fails `test_every_route_and_method_says_what_it_needs`. A row names
+the weakest role that may use the route (`accounts.roles`), or `PUBLIC` for a route that does not act
+in a workspace (sign-in, the schema, /me, a user's own timezone).
+
+One workspace (the owner's) holds one set of objects; a manager, an editor, a contributor and a viewer
+are members of it, and a non-member is not. API callers name the workspace in `X-Workspace`, the pages'
+callers have it chosen in their session (as the switcher does). What each caller gets:
+
+- a role that may: what the owner gets in `test_authz_matrix.MATRIX` (the same call, the same answer);
+- a member whose role may not: 403, with a `detail` naming the role needed (API);
+- the non-member: 404 on every API route that acts in a workspace (their `X-Workspace` names one they
+  are not in, lists included); on the pages their session's stale choice falls back to their own
+  workspace, so they are "another user" of `MATRIX` (the owner's objects are 404, lists show none).
+
+Each case runs in its own rolled-back transaction, so a delete by one role does not hide the object
+from the next.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import Role
+from accounts.scoping import SESSION_KEY
+from conftest import client_for
+from socialhub.tests.test_authz_matrix import CASES, MARKER, MATRIX, REDIRECT, ROUTES, _body, _call, _make_objects, _url
+
+PUBLIC = "public"
+V, C, E, M = Role.VIEWER, Role.CONTRIBUTOR, Role.EDITOR, Role.MANAGER
+
+# (route key, method) -> the weakest role that may, or PUBLIC.
+NEEDS: dict[tuple[str, str], str] = {
+    # --- API: no workspace --------------------------------------------------------------------------
+    ("api:token-obtain", "POST"): PUBLIC,
+    ("api:token-refresh", "POST"): PUBLIC,
+    ("api:token-verify", "POST"): PUBLIC,
+    ("api:health", "GET"): PUBLIC,
+    ("api:schema", "GET"): PUBLIC,
+    ("api:swagger-ui", "GET"): PUBLIC,
+    ("api:api-not-found", "GET"): PUBLIC,
+    ("api:api-not-found", "POST"): PUBLIC,
+    ("api:me", "GET"): PUBLIC,
+    ("api:me", "PUT"): PUBLIC,
+    ("api:me", "PATCH"): PUBLIC,
+    # --- API: Buffer configs and social accounts are workspace setup (MANAGE) -------------------------
+    ("api:buffer-profiles", "GET"): V,
+    ("api:buffer-config-list", "GET"): V,
+    ("api:buffer-config-list", "POST"): M,
+    ("api:buffer-config-detail", "GET"): V,
+    ("api:buffer-config-detail", "PUT"): M,
+    ("api:buffer-config-detail", "PATCH"): M,
+    ("api:buffer-config-detail", "DELETE"): M,
+    ("api:social-account-list", "GET"): V,
+    ("api:social-account-list", "POST"): M,
+    ("api:social-account-detail", "GET"): V,
+    ("api:social-account-detail", "PUT"): M,
+    ("api:social-account-detail", "PATCH"): M,
+    ("api:social-account-detail", "DELETE"): M,
+    ("api:social-account-test-connection", "POST"): M,
+    ("api:social-account-sync-buffer", "POST"): M,
+    # --- API: campaigns (EDIT_CAMPAIGNS) ----------------------------------------------------------------
+    ("api:campaign-list", "GET"): V,
+    ("api:campaign-list", "POST"): E,
+    ("api:campaign-detail", "GET"): V,
+    ("api:campaign-detail", "PUT"): E,
+    ("api:campaign-detail", "PATCH"): E,
+    ("api:campaign-detail", "DELETE"): E,
+    ("api:campaign-analytics", "GET"): V,
+    ("api:campaign-posts", "GET"): V,
+    # --- API: posts (EDIT_POSTS) --------------------------------------------------------------------
+    ("api:post-list", "GET"): V,
+    ("api:post-list", "POST"): C,
+    ("api:post-bulk", "POST"): C,
+    ("api:post-calendar", "GET"): V,
+    ("api:post-detail", "GET"): V,
+    ("api:post-detail", "PUT"): C,
+    ("api:post-detail", "PATCH"): C,
+    ("api:post-detail", "DELETE"): C,
+    ("api:post-attempts", "GET"): V,
+    ("api:post-schedule", "POST"): C,
+    ("api:post-cancel", "POST"): C,
+    ("api:post-reschedule", "POST"): C,
+    # --- API: analytics (a post's numbers: EDIT_POSTS) ----------------------------------------------------
+    ("api:analytics-list", "GET"): V,
+    ("api:analytics-list", "POST"): C,
+    ("api:analytics-detail", "GET"): V,
+    ("api:analytics-detail", "PUT"): C,
+    ("api:analytics-detail", "PATCH"): C,
+    ("api:analytics-detail", "DELETE"): C,
+    ("api:analytics-sync-list", "POST"): C,
+    ("api:analytics-sync-detail", "GET"): V,
+    # --- API: Publisher: posts like posts; its setup is MANAGE; the webhook secret is a credential -------
+    ("api:publisher-configs", "GET"): V,
+    ("api:publisher-configs-channels", "GET"): V,
+    ("api:publisher-configs-posttypes", "GET"): V,
+    ("api:publisher-configs-networktargets", "GET"): V,
+    ("api:publisher-webhook-secret", "GET"): M,
+    ("api:publisher-webhook-secret", "POST"): M,
+    ("api:publisher-post-list", "GET"): V,
+    ("api:publisher-post-list", "POST"): C,
+    ("api:publisher-post-detail", "GET"): V,
+    ("api:publisher-post-detail", "DELETE"): C,
+    ("api:publisher-post-callbacks", "GET"): V,
+    ("api:publisher-channel-list", "GET"): V,
+    ("api:publisher-channel-list", "POST"): M,
+    ("api:publisher-channel-detail", "GET"): V,
+    ("api:publisher-channel-detail", "PUT"): M,
+    ("api:publisher-channel-detail", "PATCH"): M,
+    ("api:publisher-channel-detail", "DELETE"): M,
+    ("api:publisher-posttype-list", "GET"): V,
+    ("api:publisher-posttype-list", "POST"): M,
+    ("api:publisher-posttype-detail", "GET"): V,
+    ("api:publisher-posttype-detail", "PUT"): M,
+    ("api:publisher-posttype-detail", "PATCH"): M,
+    ("api:publisher-posttype-detail", "DELETE"): M,
+    ("api:publisher-app-list", "GET"): V,
+    ("api:publisher-app-list", "POST"): M,
+    ("api:publisher-app-detail", "GET"): V,
+    ("api:publisher-app-detail", "DELETE"): M,
+    ("api:publisher-callback-list", "GET"): V,
+    ("api:publisher-callback-detail", "GET"): V,
+    ("api:publisher-callback-replay", "POST"): M,
+    # --- Web UI: every page is for every member; its forms need the role of the API route they mirror ---
+    ("web:login", "GET"): PUBLIC,
+    ("web:login", "POST"): PUBLIC,
+    ("web:logout", "POST"): PUBLIC,
+    ("web:calendar", "GET"): V,
+    ("web:post-list", "GET"): V,
+    ("web:post-create", "GET"): V,
+    ("web:post-create", "POST"): C,
+    ("web:post-detail", "GET"): V,
+    ("web:post-edit", "GET"): V,
+    ("web:post-edit", "POST"): C,
+    ("web:post-reschedule", "POST"): C,
+    ("web:post-cancel", "POST"): C,
+    ("web:post-buffer", "POST"): C,
+    ("web:post-delete", "POST"): C,
+    ("web:campaign-list", "GET"): V,
+    ("web:campaign-create", "GET"): V,
+    ("web:campaign-create", "POST"): E,
+    ("web:campaign-detail", "GET"): V,
+    ("web:campaign-edit", "GET"): V,
+    ("web:campaign-edit", "POST"): E,
+    ("web:campaign-status", "POST"): E,
+    ("web:account-list", "GET"): V,
+    ("web:account-connect", "POST"): M,
+    ("web:account-test", "POST"): M,
+    ("web:account-sync", "POST"): M,
+    ("web:account-buffer-config", "POST"): M,
+    ("web:settings", "GET"): V,
+    ("web:settings-timezone", "POST"): PUBLIC,  # the caller's own timezone, not the workspace's
+    ("web:settings-app-create", "POST"): M,
+    ("web:settings-app-revoke", "POST"): M,
+    ("web:settings-webhook-secret", "POST"): M,
+    ("web:settings-webhook-secret-reveal", "POST"): M,
+    ("web:settings-callback-replay", "POST"): M,
+}
+
+ROLES = ["owner", "manager", "editor", "contributor", "viewer", "non-member"]
+_RANK = {Role.OWNER: 5, Role.MANAGER: 4, Role.EDITOR: 3, Role.CONTRIBUTOR: 2, Role.VIEWER: 1}
+
+
+def test_every_route_and_method_says_what_it_needs():
+    discovered = set(CASES)
+    assert not discovered - NEEDS.keys(), f"routes without a row in NEEDS: {sorted(discovered - NEEDS.keys())}"
+    assert not NEEDS.keys() - discovered, f"rows for routes that do not exist: {sorted(NEEDS.keys() - discovered)}"
+
+
+@pytest.fixture(scope="module")
+def team(django_db_setup, django_db_blocker):
+    from accounts.tests.factories import MembershipFactory, UserFactory
+    from accounts.workspaces import workspace_personal_for
+
+    with django_db_blocker.unblock():
+        owner = UserFactory(username="role-owner")
+        workspace = workspace_personal_for(owner)
+        users = {"owner": owner}
+        for role in (Role.MANAGER, Role.EDITOR, Role.CONTRIBUTOR, Role.VIEWER):
+            users[role.value] = MembershipFactory(
+                workspace=workspace, role=role, user=UserFactory(username=f"role-{role.value}")
+            ).user
+        users["non-member"] = UserFactory(username="role-outsider")
+        objects = _make_objects(owner, token="role-owner-token", marker=MARKER)
+        yield {"workspace": workspace, "users": users, "objects": objects}
+        for user in users.values():
+            user.delete()
+
+
+def _expected(key: str, method: str, who: str) -> int:
+    row, needs = MATRIX[(key, method)], NEEDS[(key, method)]
+    if needs == PUBLIC:
+        return row.owner if who != "non-member" else row.other
+    if who == "non-member":
+        return 404 if key.startswith("api:") else row.other
+    role = Role.OWNER if who == "owner" else Role(who)
+    return row.owner if _RANK[role] >= _RANK[Role(needs)] else 403
+
+
+ROLE_CASES = [(key, method, who) for key, method in CASES for who in ROLES]
+
+
+@pytest.mark.parametrize(
+    ("key", "method", "who"), ROLE_CASES, ids=[f"{key} {method} {who}" for key, method, who in ROLE_CASES]
+)
+def test_role_matrix(key, method, who, team, db, sandbox):
+    from django.test import Client
+
+    route, user = ROUTES[key], team["users"][who]
+    api = key.startswith("api:")
+    url = _url(route, team["objects"])
+    body = _body(MATRIX[(key, method)].body, team["objects"])
+    if api:
+        client = client_for(user)
+        client.credentials(
+            HTTP_AUTHORIZATION=client._credentials["HTTP_AUTHORIZATION"], HTTP_X_WORKSPACE=str(team["workspace"].pk)
+        )
+    else:
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[SESSION_KEY] = team["workspace"].pk
+        session.save()
+    response = _call(client, method, url, body, api=api)
+    expected = _expected(key, method, who)
+    assert response.status_code == expected, f"{who} {method} {url}: {response.status_code} {response.content[:300]!r}"
+    if expected == 403 and api:
+        needs = Role(NEEDS[(key, method)]).label.lower()
+        assert f"needs the {needs} role" in response.json()["detail"], response.json()
+    if api and who == "non-member" and expected == 404 and NEEDS[(key, method)] != PUBLIC:
+        assert response.json()["detail"] == f"Workspace {team['workspace'].pk} not found."
+    if MATRIX[(key, method)].lists and expected == 200 and who != "non-member":
+        assert MARKER in response.content.decode(), "every member sees the workspace's rows"
+    if not api and expected == REDIRECT and NEEDS[(key, method)] != PUBLIC:
+        assert not response["Location"].startswith("/login/"), "a signed-in member is never sent to sign in"
