@@ -42,7 +42,6 @@ from .models import (
     User,
     Workspace,
 )
-from .workspaces import workspace_personal_for
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -185,7 +184,7 @@ def notify_connection_broken(*, account_id: int) -> int:
     account = SocialAccount.objects.select_related("workspace", "owner").filter(pk=account_id).first()
     if account is None:
         return 0
-    workspace = account.workspace or workspace_personal_for(account.owner)
+    workspace = account.workspace
     reason = f": {account.last_error}" if account.last_error else "."
     return notify(
         workspace=workspace,

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from accounts.models import NotificationKind, User
 from accounts.notifications import MANAGERS, notify
-from accounts.workspaces import workspace_personal_for
 from kernel.wording import one_line
 from posts.models import Post
 
@@ -29,7 +28,7 @@ def notify_post_failed(*, post_id: int) -> int:
     post = Post.objects.select_related("workspace", "owner", "social_account").filter(pk=post_id).first()
     if post is None:
         return 0
-    workspace = post.workspace or workspace_personal_for(post.owner)
+    workspace = post.workspace
     reason = f": {post.last_error}" if post.last_error else "."
     return notify(
         workspace=workspace,
@@ -52,7 +51,7 @@ def notify_approval_requested(*, post: Post, actor: User | None = None) -> int:
     and the emails leave once it commits.
     """
     return notify(
-        workspace=post.workspace or workspace_personal_for(post.owner),
+        workspace=post.workspace,
         kind=NotificationKind.APPROVAL_REQUESTED,
         text=f"{_about(post)} waits for approval" + (f" (from {actor.get_username()})." if actor else "."),
         url=reverse("post-detail", args=[post.pk]),
@@ -69,7 +68,7 @@ def notify_approval_decided(
     by = f" by {actor.get_username()}" if actor else f" by {reviewer_name} (review link)" if reviewer_name else ""
     said = f": {comment}" if comment.strip() else "."
     return notify(
-        workspace=post.workspace or workspace_personal_for(post.owner),
+        workspace=post.workspace,
         kind=NotificationKind.APPROVED if approved else NotificationKind.REJECTED,
         text=f"{_about(post)} was {'approved' if approved else 'rejected'}{by}{said}",
         url=reverse("post-detail", args=[post.pk]),

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User, Workspace
 from accounts.roles import Capability, require, role_allows
-from accounts.workspaces import membership_for, workspace_personal_for
+from accounts.workspaces import membership_for
 from kernel.errors import Conflict, Forbidden, InvalidInput
 from posts import alerts, transitions
 from posts.models import Post, PostStatus
@@ -55,7 +55,7 @@ def membership_needs_approval(membership: Membership) -> bool:
 
 def post_workspace(post: Post) -> Workspace:
     """The post's workspace (a post made before workspaces has its owner's personal one)."""
-    return post.workspace if post.workspace is not None else workspace_personal_for(post.owner)
+    return post.workspace
 
 
 def _announce(*, post: Post, event: str, actor: User | None, reviewer_name: str = "", comment: str = "") -> None:

@@ -71,7 +71,7 @@ def post_comment_create(*, post: Post, author: User, body: str) -> PostComment:
         if others:
             excerpt = one_line(body, _EXCERPT)
             notify(
-                workspace=post.workspace or workspace_personal_for(post.owner),
+                workspace=post.workspace,
                 kind=NotificationKind.MENTION,
                 text=f"{author.get_username()} mentioned you on post #{post.pk}: “{excerpt}”",
                 url=reverse("post-detail", args=[post.pk]) + f"#comment-{comment.pk}",

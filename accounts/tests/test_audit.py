@@ -179,8 +179,8 @@ def test_bulk_create_records_one_event_per_post_in_one_insert(api, owner, django
 
 def test_secrets_are_only_ever_changed(owner):
     config = BufferConfigFactory(owner=owner, access_token="buffer-secret-token-abc")
-    app, app_secret = integrator_app_create(owner=owner, name="CMS")
-    webhook, webhook_plain = webhook_secret_rotate(owner=owner)
+    app, app_secret = integrator_app_create(workspace=workspace_personal_for(owner), actor=owner, name="CMS")
+    webhook, webhook_plain = webhook_secret_rotate(workspace=workspace_personal_for(owner), actor=owner)
     config.set_access_token("buffer-secret-token-def")
     config.save()
     assert last(object_type="buffer_integration.bufferconfig", action="updated").changes == {
@@ -241,8 +241,9 @@ def test_membership_and_workspace_writes_are_in_that_workspace():
 def test_post_update_costs_one_insert(api, owner, django_assert_num_queries):
     post = PostFactory(social_account=SocialAccountFactory(owner=owner))
     api.get("/api/v1/me")  # the personal workspace exists already (factories)
-    # user (JWT), the post, its owner, the UPDATE, and the event's INSERT: the audit log adds that one.
-    with django_assert_num_queries(5) as captured:
+    # user (JWT), the caller's membership, the post, its owner, the UPDATE in a savepoint (with the approval
+    # check, two statements more), and the event's INSERT: the audit log adds that one.
+    with django_assert_num_queries(8) as captured:
         assert api.patch(f"/api/v1/posts/{post.pk}", {"content": "Edited"}, format="json").status_code == 200
     inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "accounts_auditevent"')]
     assert len(inserts) == 1
@@ -440,8 +441,8 @@ def test_page_query_count(web, owner, django_assert_num_queries):
     for _ in range(5):
         CampaignFactory(owner=owner)
     web.get(reverse("settings-audit"))
-    # session + user + the personal workspace + the membership with its workspace + the events
-    with django_assert_num_queries(5):
+    # session + user + the membership with its workspace + the events + the workspace switcher + the bell
+    with django_assert_num_queries(6):
         assert web.get(reverse("settings-audit")).status_code == 200
 
 
@@ -449,7 +450,7 @@ def test_page_query_count(web, owner, django_assert_num_queries):
 
 
 def test_revoking_an_app_on_the_settings_page_is_recorded(web, owner):
-    app, _ = integrator_app_create(owner=owner, name="CMS")
+    app, _ = integrator_app_create(workspace=workspace_personal_for(owner), actor=owner, name="CMS")
     response = web.post(reverse("settings-app-revoke", args=[app.pk]))
     assert response.status_code == 302
     event = last(object_type="publisher.integratorapp", object_id=str(app.pk), action="updated")

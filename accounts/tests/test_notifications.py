@@ -299,12 +299,3 @@ def test_an_account_already_in_error_or_a_new_one_says_nothing(team, broken_buff
     with django_capture_on_commit_callbacks(execute=True):
         services.social_account_test_connection(account=account)
     assert not Notification.objects.exists()
-
-
-def test_an_account_without_workspace_tells_its_owners_personal_workspace(django_capture_on_commit_callbacks):
-    account = SocialAccountFactory(connection_status=ConnectionStatus.UNKNOWN)
-    type(account).objects.filter(pk=account.pk).update(workspace=None)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.social_account_mark_failing(account_id=account.pk, message="Token revoked")
-    [notification] = Notification.objects.all()
-    assert notification.recipient == account.owner and notification.workspace.personal_for == account.owner

@@ -264,7 +264,8 @@ def test_announce_is_called_once_per_event(contributor_account, members, monkeyp
 
 def test_a_scheduled_post_created_by_someone_needing_approval_waits(contributor_account, members):
     post = services.post_create(
-        owner=members[Role.CONTRIBUTOR],
+        workspace=contributor_account.workspace,
+        actor=members[Role.CONTRIBUTOR],
         social_account_id=contributor_account.pk,
         content="Hello",
         scheduled_time=NOW + dt.timedelta(days=1),
@@ -276,7 +277,11 @@ def test_a_scheduled_post_created_by_someone_needing_approval_waits(contributor_
         and post.workspace_id == contributor_account.workspace_id
     )
     draft = services.post_create(
-        owner=members[Role.CONTRIBUTOR], social_account_id=contributor_account.pk, content="Later", needs_approval=True
+        workspace=contributor_account.workspace,
+        actor=members[Role.CONTRIBUTOR],
+        social_account_id=contributor_account.pk,
+        content="Later",
+        needs_approval=True,
     )
     assert draft.status == S.DRAFT and draft.approval_required
 
@@ -299,12 +304,13 @@ def test_rescheduling_as_someone_needing_approval_submits(contributor_account):
 def test_waiting_posts_count_toward_the_days_capacity(contributor_account, members, monkeypatch):
     from posts import capacity
 
-    monkeypatch.setattr(capacity, "day_capacity", lambda owner: 1)
+    monkeypatch.setattr(capacity, "day_capacity", lambda workspace: 1)
     when = NOW + dt.timedelta(days=1)
     team_post(contributor_account, status=S.PENDING_APPROVAL, scheduled_time=when)
     with pytest.raises(InvalidInput, match="more than the 1 a day"):
         services.post_create(
-            owner=members[Role.CONTRIBUTOR],
+            workspace=contributor_account.workspace,
+            actor=members[Role.CONTRIBUTOR],
             social_account_id=contributor_account.pk,
             content="One too many",
             scheduled_time=when,

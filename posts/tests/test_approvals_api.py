@@ -147,9 +147,9 @@ def test_rescheduling_as_a_contributor_submits(members, team, contributor_accoun
     post = a_post(contributor_account, status=S.CANCELLED)
     soon = (timezone.now() + dt.timedelta(days=2)).isoformat()
     response = client_for(members[Role.CONTRIBUTOR]).post(
-        f"/api/v1/posts/{post.pk}/reschedule", {"scheduled_time": soon}, format="json"
+        f"/api/v1/posts/{post.pk}/reschedule", {"scheduled_time": soon}, format="json", HTTP_X_WORKSPACE=str(team.pk)
     )
-    # The contributor owns the post, so the owner-scoped route finds it; the post waits for approval.
+    # The contributor's reschedule in the team: the post waits for approval.
     assert response.status_code == 200 and response.json()["status"] == "pending_approval"
 
 
@@ -158,7 +158,8 @@ def test_the_list_shows_the_approval_state_without_extra_queries(owner, api, dja
     approver = UserFactory()
     for _ in range(3):
         PostFactory(social_account=account, approval_required=True, approved_at=timezone.now(), approved_by=approver)
-    with django_assert_num_queries(3):  # user (JWT) + count + page (accounts, campaigns, approvers joined in)
+    # user (JWT) + membership + count + page (accounts, campaigns, approvers joined in)
+    with django_assert_num_queries(4):
         response = api.get("/api/v1/posts?limit=100")
     assert [row["approved_by"] for row in response.json()] == [approver.username] * 3
     assert Post.objects.count() == 3

@@ -208,7 +208,8 @@ def test_the_post_pages_queries_do_not_grow_with_comments(web, owner, personal_p
         post_comment_create(post=personal_post, author=buddy if index % 2 else owner, body=f"{index} @buddy")
     web.get(f"/posts/{personal_post.pk}/")  # warm: first-time lookups the page makes once per session
     # session, user, post, delivery, snapshots, attempts, Buffer config for analytics (x2),
-    # comments with authors, their mentions, unread notifications (bell)
-    with django_assert_num_queries(11):
+    # comments with authors, their mentions, the caller's membership (once per request), the workspace
+    # switcher, unread notifications (bell)
+    with django_assert_num_queries(13):
         html = web.get(f"/posts/{personal_post.pk}/").content.decode()
     assert html.count('class="mention"') == count

@@ -175,7 +175,8 @@ def test_the_queue_costs_the_same_queries_whatever_its_length(
     for _ in range(count):
         waiting(contributor_account)
     client = browser(members[Role.MANAGER], team)
-    # session, user, membership (with workspace), the waiting posts (account, campaign, approver, author joined)
-    with django_assert_num_queries(4):
+    # session, user, membership (with workspace), the waiting posts (account, campaign, approver, author
+    # joined), the workspace switcher, the bell
+    with django_assert_num_queries(6):
         response = client.get("/approvals/")
     assert response.content.decode().count("/approve/") == count

@@ -187,6 +187,11 @@ def team(django_db_setup, django_db_blocker):
         yield {"workspace": workspace, "users": users, "objects": objects}
         for user in users.values():
             user.delete()
+        # What _make_objects made besides: the team workspace and the teammates (named after the marker).
+        from accounts.models import User, Workspace
+
+        Workspace.objects.filter(name__startswith="matrix-").delete()
+        User.objects.filter(username__startswith="matrix-").delete()
 
 
 def _expected(key: str, method: str, who: str) -> int:
