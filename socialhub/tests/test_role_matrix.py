@@ -316,3 +316,13 @@ def test_the_schema_documents_the_header_and_the_answers_on_every_workspace_rout
     unscoped = {path for path in schema["paths"] if path.startswith(("/api/v1/auth/", "/api/v1/me", "/api/v1/health"))}
     total = sum(len(ops) for path, ops in schema["paths"].items() if path not in unscoped)
     assert scoped == total
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "shows_post"), [(Role.CONTRIBUTOR, True), (Role.VIEWER, False)])
+def test_options_shows_the_writes_the_callers_role_allows(role, shows_post):
+    membership, _post = _member(role)
+    api = client_for(membership.user)
+    response = api.options("/api/v1/posts", HTTP_X_WORKSPACE=str(membership.workspace_id))
+    assert response.status_code == 200
+    assert ("POST" in response.json().get("actions", {})) is shows_post
