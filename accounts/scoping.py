@@ -45,9 +45,9 @@ def request_membership(request: HttpRequest | Request) -> Membership:
 
 def _resolve(request: HttpRequest) -> Membership:
     user = request_user(request)
-    header = request.headers.get(WORKSPACE_HEADER, "").strip()
-    if header:
-        if not header.isdigit() or len(header) > 18:
+    if WORKSPACE_HEADER in request.headers:  # sent, even empty: it must name a workspace
+        header = request.headers[WORKSPACE_HEADER].strip()
+        if not header.isascii() or not header.isdigit() or len(header) > 18:
             raise InvalidInput(
                 f"{WORKSPACE_HEADER} must be a workspace id (a positive integer).",
                 errors={WORKSPACE_HEADER: ["Not a workspace id."]},

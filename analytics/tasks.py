@@ -12,5 +12,6 @@ def sync_analytics_job(job_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def sync_analytics_for_all_users() -> None:
-    """For the periodic schedule: one job per user with posts Buffer has sent."""
+    """For the periodic schedule: one job per workspace with posts Buffer has sent (the name is kept: beat
+    schedules stored before workspaces still call it)."""
     services.analytics_sync_all_workspaces()

@@ -75,8 +75,13 @@ class WorkspaceRole(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         if not getattr(view, "workspace_scoped", False) or not request.user or not request.user.is_authenticated:
             return True
+        method = (request.method or "").lower()
+        if method not in view.http_method_names or not hasattr(view, method):
+            return True  # DRF answers 405 for a method the view has no handler for, whatever the workspace
         capabilities: Mapping[str, object] = getattr(view, "capabilities", {})
-        action = getattr(view, "action", None) or (request.method or "").lower()
+        # A viewset's action for this method (so OPTIONS, probing each method, sees each one's need); a plain
+        # APIView's is the method itself.
+        action = getattr(view, "action_map", {}).get(method) or getattr(view, "action", None) or method
         try:
             tenancy().authorize(request, capabilities.get(action), write=request.method not in SAFE_METHODS)
         except ServiceError as exc:

@@ -138,3 +138,29 @@ def test_the_readme_client_works_verbatim(live_server, transactional_db, owner, 
     response = publisher("GET", "/api/v1/publisher/configs", base=live_server.url, app_id=app.app_id, secret=secret)
     assert response.status_code == 200, response.text
     assert set(response.json()) == {"channels", "posttypes", "networktargets"}
+
+
+def test_an_app_acts_in_its_own_workspace_with_its_creators_role(owner, api):
+    """An app made in a team workspace posts there, whatever the header says; its creator leaving stops it."""
+    from accounts.models import Membership, Role
+    from accounts.tests.factories import MembershipFactory, WorkspaceFactory
+
+    team = WorkspaceFactory()
+    membership = MembershipFactory(workspace=team, user=owner, role=Role.MANAGER)
+    response = api.post("/api/v1/publisher/apps", {"name": "Team CMS"}, format="json", HTTP_X_WORKSPACE=str(team.pk))
+    assert response.status_code == 201
+    app = response.json()
+    assert IntegratorApp.objects.get(app_id=app["app_id"]).workspace == team
+    PublisherPost.objects.create(workspace=team, owner=owner, public_id="team-post", payload={"message": "x"})
+    PublisherPost.objects.create(
+        workspace=workspace_personal_for(owner), owner=owner, public_id="personal-post", payload={"message": "x"}
+    )
+    listed = call(app, "GET", POSTS).json()
+    assert [row["postId"] for row in listed] == ["team-post"]
+    membership.role = Role.VIEWER  # the app has its creator's role: a viewer's app reads but cannot post
+    membership.save(update_fields=["role"])
+    refused = call(app, "POST", POSTS, {"payload": {"message": "Signed"}})
+    assert refused.status_code == 403 and "contributor role" in refused.json()["detail"]
+    Membership.objects.filter(pk=membership.pk).delete()
+    with time_machine.travel(time.time() + 5):  # a new signature: the first GET's may not be used again
+        assert call(app, "GET", POSTS).status_code == 404
