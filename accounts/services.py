@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -134,7 +134,7 @@ def _note_connection_broken(account: SocialAccount) -> None:
 def social_account_mark_failing(*, account_id: int, message: str) -> None:
     """Buffer refused the account's credentials while the engine used it: error, managers told once."""
     now = timezone.now()
-    fields = {"last_error": message, "last_checked_at": now, "updated_at": now}
+    fields: dict[str, Any] = {"last_error": message, "last_checked_at": now, "updated_at": now}
     if audit.record_update(
         SocialAccount.objects.filter(pk=account_id).exclude(connection_status=ConnectionStatus.ERROR),
         connection_status=ConnectionStatus.ERROR,

@@ -114,8 +114,16 @@ def transition(
     )
     if updated != 1:
         return False
-    _record(post_id, before, to=to, action=action or _transition_name(allowed_from, to), fields=fields)
-    if to == S.FAILED:  # this write, and no other, failed the post: tell the team once
+    logged: dict[str, Any] = dict(fields)
+    computed = [n for n, value in fields.items() if isinstance(value, Combinable) and n not in _UNLOGGED_COLUMNS]
+    if isinstance(to, str) and not computed:
+        status = to
+    else:  # decided in the UPDATE (e.g. reschedule): the log reads the result
+        row = Post.objects.filter(pk=post_id).values("status", *computed).get()
+        status = row.pop("status")
+        logged.update(row)
+    _record(post_id, before, to=status, action=action or _transition_name(allowed_from, status), fields=logged)
+    if status == S.FAILED:  # this write, and no other, failed the post: tell the team once
         post_failed_on_commit(post_id=post_id)
     return True
 
@@ -139,7 +147,7 @@ def _transition_name(allowed_from: Collection[str], to: str) -> str:
     return f"status:{to}"
 
 
-def _record(post_id: int, before: dict[str, Any], *, to: str, action: str, fields: TransitionFields) -> None:
+def _record(post_id: int, before: dict[str, Any], *, to: str, action: str, fields: dict[str, Any]) -> None:
     after: dict[str, Any] = {"status": to, **{k: v for k, v in fields.items() if k not in _UNLOGGED_COLUMNS}}
     audit.record(
         [

@@ -66,3 +66,15 @@ def test_a_clients_decision_is_audited_under_the_name_they_gave(draft, members):
     )
     event = AuditEvent.objects.filter(object_id=str(draft.pk), action="approve").get()
     assert event.actor_label == "review link: Jane (client)" and event.actor is None
+
+
+def test_a_reschedule_that_submits_is_audited_with_the_status_it_reached(contributor_account, members):
+    from accounts.models import AuditEvent
+    from posts import services
+
+    post = PostFactory(social_account=contributor_account, owner=members[Role.CONTRIBUTOR], status=PostStatus.DRAFT)
+    later = post.scheduled_time.replace(microsecond=0)
+    services.post_reschedule(post=post, scheduled_time=later, needs_approval=True)
+    event = AuditEvent.objects.filter(object_id=str(post.pk), action="reschedule").get()
+    assert event.changes["status"] == ["draft", "pending_approval"]
+    assert event.changes["submitted_at"][0] is None and event.changes["submitted_at"][1]

@@ -31,7 +31,7 @@ def status_of(post: Post) -> str:
 
 def witness(account, *, after: dt.datetime, text: str) -> Post:
     """A post that needs no approval, due just after `after`: once it is published, the engine ran past `after`."""
-    return PostFactory(
+    return PostFactory.create(
         social_account=account, content=text, scheduled_time=after + dt.timedelta(seconds=1), status=S.SCHEDULED
     )
 
