@@ -8,13 +8,16 @@ goes back to `scheduled` — and only once that write has committed.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import NotificationKind, User
 from accounts.notifications import MANAGERS, notify
+from kernel.actor import current_actor
 from kernel.wording import one_line
-from posts.models import Post
+from posts.models import Post, PostStatus
 
 _EXCERPT = 60
 
@@ -44,20 +47,39 @@ def _about(post: Post) -> str:
     return f"Post #{post.pk} “{one_line(post.content, _EXCERPT)}” on {post.social_account.account_name}"
 
 
-def notify_approval_requested(*, post: Post, actor: User | None = None) -> int:
-    """The post waits for approval: the workspace's managers and owners (not `actor`, who submitted it).
+def approval_requested_on_commit(*, post_ids: Collection[int]) -> None:
+    """Posts just entered `pending_approval` (created so, submitted, rescheduled, or edited after approval):
+    once that write commits, the managers and owners hear of it — not the member who did it."""
+    if not post_ids:
+        return
+    ids, actor = list(post_ids), current_actor().user
+    transaction.on_commit(lambda: notify_approval_requested(post_ids=ids, actor=actor), robust=True)
 
-    Call it in the transaction that moves the post to pending approval: the rows roll back with it,
-    and the emails leave once it commits.
-    """
-    return notify(
-        workspace=post.workspace,
-        kind=NotificationKind.APPROVAL_REQUESTED,
-        text=f"{_about(post)} waits for approval" + (f" (from {actor.get_username()})." if actor else "."),
-        url=reverse("post-detail", args=[post.pk]),
-        roles=MANAGERS,
-        exclude=actor,
+
+def notify_approval_requested(*, post_ids: Collection[int], actor: User | None = None) -> int:
+    """One notification per workspace and manager: the post itself, or how many wait (a bulk or an import)."""
+    waiting = Post.objects.select_related("workspace", "social_account").filter(
+        pk__in=list(post_ids), status=PostStatus.PENDING_APPROVAL
     )
+    by_workspace: dict[int, list[Post]] = {}
+    for post in waiting:
+        by_workspace.setdefault(post.workspace_id, []).append(post)
+    sent = 0
+    source = f" (from {actor.get_username()})." if actor else "."
+    for posts in by_workspace.values():
+        if len(posts) == 1:
+            text, url = f"{_about(posts[0])} waits for approval{source}", reverse("post-detail", args=[posts[0].pk])
+        else:
+            text, url = f"{len(posts)} posts wait for approval{source}", reverse("approvals")
+        sent += notify(
+            workspace=posts[0].workspace,
+            kind=NotificationKind.APPROVAL_REQUESTED,
+            text=text,
+            url=url,
+            roles=MANAGERS,
+            exclude=actor,
+        )
+    return sent
 
 
 def notify_approval_decided(

@@ -63,8 +63,7 @@ def _announce(*, post: Post, event: str, actor: User | None, reviewer_name: str 
     emails once the caller's transaction commits). The audit log needs nothing here: `posts.transitions`
     recorded the transition itself."""
     if event == ApprovalEvent.SUBMITTED:
-        alerts.notify_approval_requested(post=post, actor=actor)
-        return
+        return  # posts.transitions tells the managers of every post that enters pending approval, this one too
     alerts.notify_approval_decided(
         post=post,
         approved=event == ApprovalEvent.APPROVED,

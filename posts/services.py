@@ -18,6 +18,7 @@ from accounts.models import SocialAccount, User, Workspace
 from campaigns.models import Campaign
 from kernel.errors import Conflict, InvalidInput
 from posts import transitions
+from posts.alerts import approval_requested_on_commit
 from posts.capacity import PLANNED, day_capacity_errors, time_capacity_errors
 from posts.models import Post, PostStatus
 from posts.network_options import clean_network_options
@@ -167,6 +168,8 @@ def post_create(
     if errors:
         raise InvalidInput.from_errors(errors)
     post.save()
+    if post.status == PostStatus.PENDING_APPROVAL:
+        approval_requested_on_commit(post_ids=[post.pk])
     return post
 
 
@@ -202,6 +205,9 @@ def posts_bulk_create(
     with transaction.atomic():
         created = Post.objects.bulk_create(posts)
         audit.record_created(instances=created)  # bulk_create sends no signals: one INSERT for all events
+        approval_requested_on_commit(
+            post_ids=[post.pk for post in created if post.status == PostStatus.PENDING_APPROVAL]
+        )
         return created
 
 

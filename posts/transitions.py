@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import User
-from posts.alerts import post_failed_on_commit
+from posts.alerts import approval_requested_on_commit, post_failed_on_commit
 from posts.models import APPROVED_OR_NOT_REQUIRED, Post, PostStatus, PublishAttempt
 
 S = PostStatus
@@ -125,6 +125,8 @@ def transition(
     _record(post_id, before, to=status, action=action or _transition_name(allowed_from, status), fields=logged)
     if status == S.FAILED:  # this write, and no other, failed the post: tell the team once
         post_failed_on_commit(post_id=post_id)
+    elif status == S.PENDING_APPROVAL and before["status"] != S.PENDING_APPROVAL:
+        approval_requested_on_commit(post_ids=[post_id])
     return True
 
 

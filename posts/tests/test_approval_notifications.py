@@ -78,3 +78,40 @@ def test_a_reschedule_that_submits_is_audited_with_the_status_it_reached(contrib
     event = AuditEvent.objects.filter(object_id=str(post.pk), action="reschedule").get()
     assert event.changes["status"] == ["draft", "pending_approval"]
     assert event.changes["submitted_at"][0] is None and event.changes["submitted_at"][1]
+
+
+def test_a_contributors_bulk_tells_each_manager_once_with_the_count(
+    contributor_account, members, django_capture_on_commit_callbacks
+):
+    from posts import services
+
+    items = [
+        {"social_account_id": contributor_account.pk, "content": f"Post {i}", "scheduled_time": draft_time()}
+        for i in range(3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.posts_bulk_create(
+            workspace=contributor_account.workspace, actor=members[Role.CONTRIBUTOR], items=items, needs_approval=True
+        )
+    note = Notification.objects.get(recipient=members[Role.MANAGER])
+    assert note.kind == NotificationKind.APPROVAL_REQUESTED and note.text.startswith("3 posts wait for approval")
+    assert note.url == "/approvals/"
+
+
+def test_editing_an_approved_post_asks_again(draft, members, django_capture_on_commit_callbacks):
+    from posts import services
+
+    post_submit(post=draft, actor=members[Role.CONTRIBUTOR])
+    post_approve(post=draft, approver=members[Role.MANAGER])
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_update(post=draft, content="Changed after approval")
+    assert _kinds(members[Role.MANAGER]) == [NotificationKind.APPROVAL_REQUESTED]
+
+
+def draft_time():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.now() + dt.timedelta(days=2)

@@ -119,9 +119,10 @@ def test_approval_requested_tells_managers_and_owners_but_not_the_submitter(
     team_post, django_capture_on_commit_callbacks
 ):
     manager = team_post.workspace.memberships.get(role=Role.MANAGER).user
+    type(team_post).objects.filter(pk=team_post.pk).update(status="pending_approval")
     with django_capture_on_commit_callbacks(execute=True):
-        assert alerts.notify_approval_requested(post=team_post, actor=team_post.owner) == 2
-        assert alerts.notify_approval_requested(post=team_post, actor=manager) == 1  # a manager submitting
+        assert alerts.notify_approval_requested(post_ids=[team_post.pk], actor=team_post.owner) == 2
+        assert alerts.notify_approval_requested(post_ids=[team_post.pk], actor=manager) == 1  # a manager submitting
     assert _of(NotificationKind.APPROVAL_REQUESTED) == ["manager", "owner", "owner"]
     note = Notification.objects.filter(recipient=manager).get()
     assert note.text == f"Post #{team_post.pk} “Launch day!” on @acme waits for approval (from contributor)."
