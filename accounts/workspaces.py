@@ -276,7 +276,10 @@ def invitation_signup(*, token: str, username: str, password: str) -> User:
     if errors:
         raise InvalidInput.from_errors(errors)
     with transaction.atomic():
-        user = User.objects.create_user(username=username, email=invitation.email, password=password)
+        # The workspace's timezone is its members' default: a new member's calendar starts in it.
+        user = User.objects.create_user(
+            username=username, email=invitation.email, password=password, timezone=invitation.workspace.timezone
+        )
         _claim(invitation, user)
         Membership.objects.create(workspace=invitation.workspace, user=user, role=invitation.role)
     return user

@@ -298,6 +298,8 @@ def test_a_member_accepting_keeps_their_role(team):
 
 
 def test_someone_without_an_account_signs_up_and_joins(team):
+    team[0].timezone = "Europe/Berlin"
+    team[0].save(update_fields=["timezone"])
     link = _invite(team, email="New@Example.com", role=Role.VIEWER)
     browser = Client()
     page = browser.get(link).content.decode()
@@ -308,6 +310,7 @@ def test_someone_without_an_account_signs_up_and_joins(team):
     assert response["Location"] == "/workspace/", response.content.decode()
     user = get_user_model().objects.get(username="newbie")
     assert user.email == "new@example.com" and user.check_password("a-Long-pass-phrase-9")
+    assert user.timezone == "Europe/Berlin"  # the workspace's timezone is its new members' default
     assert Membership.objects.get(workspace=team[0], user=user).role == Role.VIEWER
     assert "Team" in browser.get("/workspace/").content.decode()  # signed in, in the team workspace
     assert Client().get(link).status_code == 404

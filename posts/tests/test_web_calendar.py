@@ -278,3 +278,17 @@ class TestFirstRun:
         account.delete()  # posts go with it: only a first-run user can have no account
         html = web.get("/").content.decode()
         assert "Get started in three steps" in html
+
+
+def test_a_member_in_another_timezone_than_the_workspaces_is_offered_it(web, owner):
+    from accounts.workspaces import workspace_personal_for
+
+    workspace = workspace_personal_for(owner)
+    workspace.timezone = "America/New_York"
+    workspace.save(update_fields=["timezone"])
+    html = web.get("/").content.decode()
+    assert "this workspace plans in America/New_York" in html
+    settings_page = web.get("/settings/").content.decode()
+    assert 'name="timezone" value="America/New_York"' in settings_page
+    assert web.post("/settings/timezone/", {"timezone": "America/New_York"}).status_code == 302
+    assert "this workspace plans in" not in web.get("/").content.decode()

@@ -154,6 +154,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         hours=range(24),
         reschedulable=sorted(transitions.ALLOWED_FROM["reschedule"]),
         capacity_warning=capacity_warnings(workspace=workspace, tz=tz, start=rng.start, end=rng.end),
+        # The workspace's timezone is its members' default; a member elsewhere is told, and offered it.
+        workspace_timezone=workspace.timezone if workspace.timezone != user.timezone else None,
     )
     return render(request, "posts/calendar.html", context)
 
