@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.workspace_switcher",
                 "web.context_processors.notifications",
+                "web.context_processors.member_can",
             ],
             # The UI's one date format (`when`, `day`, `clock` filters) in every template.
             "builtins": ["web.templatetags.dates"],

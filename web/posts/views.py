@@ -190,6 +190,7 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request_membership(request)
     needs_approval = approvals.membership_needs_approval(membership)
     in_workspace = post.workspace_id == membership.workspace.pk
+    writes = role_allows(membership.role, Capability.EDIT_POSTS)  # a viewer is shown no button it cannot use
     context = {
         "post": post,
         "delivery": delivery,
@@ -203,14 +204,16 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         else analytics_statistics_unavailable(workspace=page_workspace(request)),
         "analytics_note": analytics_statistics_note(workspace=page_workspace(request)),
         "can": {
-            "cancel": allowed["cancel"],
-            "reschedule": allowed["reschedule"],
-            "edit": post.status in transitions.EDITABLE,
-            "buffer": allowed["hand_to_buffer"]
+            "write": writes,
+            "cancel": writes and allowed["cancel"],
+            "reschedule": writes and allowed["reschedule"],
+            "edit": writes and post.status in transitions.EDITABLE,
+            "buffer": writes
+            and allowed["hand_to_buffer"]
             and not post.is_handed_to_buffer
             and not ((post.approval_required or needs_approval) and post.approved_at is None),
-            "delete": post.status != PostStatus.PUBLISHING,
-            "submit": allowed["submit"] and in_workspace and (post.approval_required or needs_approval),
+            "delete": writes and post.status != PostStatus.PUBLISHING,
+            "submit": writes and allowed["submit"] and in_workspace and (post.approval_required or needs_approval),
             "decide": post.status == PostStatus.PENDING_APPROVAL
             and in_workspace
             and role_allows(membership.role, Capability.APPROVE),
