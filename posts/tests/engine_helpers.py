@@ -24,14 +24,15 @@ ENGINE_TEST_SETTINGS = {
 def sandbox_account(owner, sandbox, token: str, **kwargs) -> SocialAccount:
     """A twitter account on the sandbox profile of Buffer token `token`.
 
-    Buffer calls go through the account owner's active Buffer config, so the account belongs to a
-    user whose config holds `token`: `owner` if its config does, or if `owner` has no account yet
+    Buffer calls go through the active Buffer config of the account's workspace (`workspace=`, or the
+    owner's personal one), so the account belongs to a user whose config holds `token`: `owner` if its config does, or if `owner` has no account yet
     (its config then takes `token`, keeping its API; without a config it gets a v1 one). Otherwise
     a user of its own is made for `token`, as one more Buffer customer, in the same timezone.
     """
-    config = BufferConfig.objects.in_workspace(workspace_personal_for(owner)).active().first()
+    workspace = kwargs.get("workspace") or workspace_personal_for(owner)  # the account's, whose config it uses
+    config = BufferConfig.objects.in_workspace(workspace).active().first()
     if config is None:
-        BufferConfigFactory(owner=owner, access_token=token)
+        BufferConfigFactory(owner=owner, workspace=workspace, access_token=token)
     elif config.get_access_token() != token:
         if owner.social_accounts.exists():
             owner = UserFactory.create(username=f"{owner.username}-{token}", timezone=owner.timezone)
