@@ -11,9 +11,11 @@ from rest_framework.views import APIView
 
 from accounts import notifications
 from accounts.models import Notification, NotificationKind
+from accounts.roles import Capability
 from accounts.scoping import request_membership
 from kernel.api.strict import StrictSerializer
 from kernel.api.views import UserTimezoneMixin
+from kernel.tenancy import WorkspaceScopedView
 from kernel.users import request_user
 
 UNREAD_HEADER = "X-Unread-Count"
@@ -23,7 +25,6 @@ ERRORS = {
     429: OpenApiResponse(description="More than 60 requests in a minute."),
 }
 NOT_FOUND = {404: OpenApiResponse(description="No such notification for this user (other users' included).")}
-WORKSPACE_NOT_FOUND = {404: OpenApiResponse(description="`X-Workspace` names a workspace you are not a member of.")}
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -142,12 +143,16 @@ def _preferences_body(membership) -> dict:
     }
 
 
-class NotificationPreferencesView(APIView):
+class NotificationPreferencesView(WorkspaceScopedView, APIView):
+    """The caller's own choices, in the workspace the request acts in: every member sets theirs."""
+
+    capabilities = {"put": Capability.VIEW}  # a write, but of the caller's own choices (not MANAGE's default)
+
     @extend_schema(
         summary="Your notification choices in this workspace",
         description="Per kind: in-app (the bell) and/or email. The workspace is the one the request acts in "
         "(`X-Workspace`, default your personal one).",
-        responses={200: PreferencesSerializer, **ERRORS, **WORKSPACE_NOT_FOUND},
+        responses={200: PreferencesSerializer, **ERRORS},
         tags=["notifications"],
     )
     def get(self, request: Request) -> Response:
@@ -156,7 +161,7 @@ class NotificationPreferencesView(APIView):
     @extend_schema(
         summary="Change your notification choices in this workspace (kinds left out are kept)",
         request=PreferencesUpdateSerializer,
-        responses={200: PreferencesSerializer, **ERRORS, **WORKSPACE_NOT_FOUND},
+        responses={200: PreferencesSerializer, **ERRORS},
         tags=["notifications"],
     )
     def put(self, request: Request) -> Response:

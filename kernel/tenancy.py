@@ -69,6 +69,15 @@ class WorkspaceScopedView:
     capabilities: ClassVar[Mapping[str, object]] = {}
 
 
+def view_capability(view: Any, method: str) -> object | None:
+    """What the view names for `method` (lower case) in `capabilities`, or None (the default: membership for a
+    read, the strongest routine role for a write). A viewset's action for the method (so OPTIONS, probing each
+    method, sees each one's need); a plain APIView's is the method itself."""
+    capabilities: Mapping[str, object] = getattr(view, "capabilities", {})
+    action_map: Mapping[str, str] = getattr(view, "action_map", None) or {}
+    return capabilities.get(action_map.get(method) or getattr(view, "action", None) or method)
+
+
 class WorkspaceRole(BasePermission):
     """The caller's role in the request's workspace allows the action (views not workspace-scoped pass)."""
 
@@ -78,12 +87,8 @@ class WorkspaceRole(BasePermission):
         method = (request.method or "").lower()
         if method not in view.http_method_names or not hasattr(view, method):
             return True  # DRF answers 405 for a method the view has no handler for, whatever the workspace
-        capabilities: Mapping[str, object] = getattr(view, "capabilities", {})
-        # A viewset's action for this method (so OPTIONS, probing each method, sees each one's need); a plain
-        # APIView's is the method itself.
-        action = getattr(view, "action_map", {}).get(method) or getattr(view, "action", None) or method
         try:
-            tenancy().authorize(request, capabilities.get(action), write=request.method not in SAFE_METHODS)
+            tenancy().authorize(request, view_capability(view, method), write=request.method not in SAFE_METHODS)
         except ServiceError as exc:
             # As DRF's own exceptions, so OPTIONS (which probes each method's permission) leaves out what the
             # caller may not do instead of failing; the answer (status, `detail`) is the same.

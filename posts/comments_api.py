@@ -8,10 +8,10 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.roles import Capability, require
-from accounts.scoping import request_membership
+from accounts.roles import Capability
 from kernel.api.strict import StrictSerializer
 from kernel.api.views import UserTimezoneMixin
+from kernel.tenancy import WorkspaceScopedView, request_workspace
 from kernel.users import request_user
 from posts import comments
 from posts.models import Post, PostComment
@@ -19,10 +19,15 @@ from posts.models import Post, PostComment
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` plus per-field `errors`."),
     401: OpenApiResponse(description="Missing or invalid JWT."),
-    404: OpenApiResponse(description="No such post in this workspace (other workspaces' posts included)."),
+    404: OpenApiResponse(
+        description="No such post in this workspace (other workspaces' posts included), "
+        "or an `X-Workspace` the caller is not a member of."
+    ),
     429: OpenApiResponse(description="More than 60 requests in a minute."),
 }
-FORBIDDEN = {403: OpenApiResponse(description="Your role may not comment (viewers read only); `detail` says why.")}
+FORBIDDEN = {
+    403: OpenApiResponse(description="Your role may not comment (viewers read only); `detail` names the role needed.")
+}
 
 
 class PostCommentSerializer(serializers.ModelSerializer):
@@ -56,12 +61,12 @@ class PostCommentCreateSerializer(StrictSerializer):
         tags=["posts"],
     ),
 )
-class PostCommentsView(UserTimezoneMixin, generics.ListCreateAPIView):
+class PostCommentsView(UserTimezoneMixin, WorkspaceScopedView, generics.ListCreateAPIView):
     serializer_class = PostCommentSerializer
+    capabilities = {"post": Capability.EDIT_POSTS}  # checked before the post is looked up, as on every post route
 
     def _post(self) -> Post:
-        membership = request_membership(self.request)
-        return get_object_or_404(Post.objects.filter(workspace=membership.workspace), pk=self.kwargs["pk"])
+        return get_object_or_404(Post.objects.filter(workspace=request_workspace(self.request)), pk=self.kwargs["pk"])
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no post
@@ -70,7 +75,6 @@ class PostCommentsView(UserTimezoneMixin, generics.ListCreateAPIView):
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         post = self._post()
-        require(request_membership(request), Capability.EDIT_POSTS)
         body = PostCommentCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         comment = comments.post_comment_create(

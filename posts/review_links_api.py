@@ -17,22 +17,24 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Membership
-from accounts.roles import Capability, require
-from accounts.scoping import request_membership
+from accounts.models import Workspace
+from accounts.roles import Capability
 from kernel.api.datetimes import INPUT_HELP as DATETIME_HELP
 from kernel.api.datetimes import DateTimeInputField
 from kernel.api.filters import MAX_ID
 from kernel.api.strict import StrictSerializer
 from kernel.api.views import UserTimezoneMixin
+from kernel.tenancy import WorkspaceScopedView, request_workspace
 from kernel.users import request_user
 from posts import review_links
 from posts.models import ReviewAction, ReviewLink, ReviewLinkUse
 
-FORBIDDEN = {
-    403: OpenApiResponse(description="Your role in the workspace does not allow this: `detail` names the role.")
+NOT_FOUND = {
+    404: OpenApiResponse(
+        description="No such review link in this workspace (another workspace's included), "
+        "or an `X-Workspace` the caller is not a member of."
+    )
 }
-NOT_FOUND = {404: OpenApiResponse(description="No such review link in this workspace (another workspace's included).")}
 
 
 class ReviewLinkCreateSerializer(StrictSerializer):
@@ -133,7 +135,7 @@ def review_url(request: Request, token: str) -> str:
     list=extend_schema(
         summary="List the workspace's review links",
         description="Newest first, with their state and how often they were used. Managers and owners.",
-        responses={200: ReviewLinkSerializer(many=True), **FORBIDDEN},
+        responses={200: ReviewLinkSerializer(many=True)},
     ),
     create=extend_schema(
         summary="Make a client review link",
@@ -141,20 +143,21 @@ def review_url(request: Request, token: str) -> str:
         "Whoever has the `url` sees those posts read-only and may approve or request changes on posts "
         "pending approval, without an account. The `url` is in this answer only: keep it.",
         request=ReviewLinkCreateSerializer,
-        responses={201: ReviewLinkCreatedSerializer, **FORBIDDEN},
+        responses={201: ReviewLinkCreatedSerializer},
     ),
     retrieve=extend_schema(
         summary="Get a review link with its uses",
-        responses={200: ReviewLinkDetailSerializer, **FORBIDDEN, **NOT_FOUND},
+        responses={200: ReviewLinkDetailSerializer, **NOT_FOUND},
     ),
     destroy=extend_schema(
         summary="Revoke a review link",
         description="Its URL answers 404 from now on; the link and its log stay. Revoking again changes nothing.",
-        responses={204: None, **FORBIDDEN, **NOT_FOUND},
+        responses={204: None, **NOT_FOUND},
     ),
 )
 class ReviewLinkViewSet(
     UserTimezoneMixin,
+    WorkspaceScopedView,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -162,17 +165,17 @@ class ReviewLinkViewSet(
     viewsets.GenericViewSet[ReviewLink],
 ):
     lookup_value_regex = r"[0-9]+"
-    membership: Membership
+    # Whoever holds a link may approve: making, listing and reading links is APPROVE's, reads included.
+    capabilities = dict.fromkeys(("list", "retrieve", "create", "destroy"), Capability.APPROVE)
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        self.membership = request_membership(request)
-        require(self.membership, Capability.APPROVE)
+    @property
+    def workspace(self) -> Workspace:
+        return request_workspace(self.request)
 
     def get_queryset(self) -> QuerySet[ReviewLink]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller, no workspace
             return ReviewLink.objects.none()
-        return review_links.review_links_of(workspace=self.membership.workspace)
+        return review_links.review_links_of(workspace=self.workspace)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action == "create":
@@ -196,7 +199,7 @@ class ReviewLinkViewSet(
         given = ReviewLinkCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         link, token = review_links.review_link_create(
-            workspace=self.membership.workspace, actor=request_user(request), **given.validated_data
+            workspace=self.workspace, actor=request_user(request), **given.validated_data
         )
         link.url = review_url(request, token)  # type: ignore[attr-defined]  # for this answer only
         body = ReviewLinkCreatedSerializer(link, context=self.get_serializer_context()).data

@@ -6,8 +6,9 @@ shared plumbing is added here, so the schema cannot forget it:
 - 400 wherever a body or a query parameter is read (`detail`, plus `errors` by field);
 - 401 wherever a caller is authenticated; 404 wherever the path names an object;
 - on every workspace-scoped operation (`kernel.tenancy.WorkspaceScopedView`): the optional `X-Workspace`
-  header, its 400 (not an id) and 404 (a workspace the caller is not a member of), and on writes the
-  403 of a role that does not allow the action;
+  header, its 400 (not an id) and 404 (a workspace the caller is not a member of), and the 403 of a role
+  that does not allow the action on writes and on the reads the view names a capability for (reads need
+  only membership otherwise);
 - 413 and 415 wherever a JSON body is read; 429 wherever the per-user rate limit applies;
 
 each with the shared `Error` body. PUT bodies are partial, like PATCH. Strings that may be empty are
@@ -27,7 +28,7 @@ from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework_simplejwt.views import TokenViewBase
 
-from kernel.tenancy import WORKSPACE_HEADER
+from kernel.tenancy import WORKSPACE_HEADER, view_capability
 
 # Formats an empty string does not satisfy, though a blank-allowing field may hold one.
 BLANK_FAILING_FORMATS = frozenset({"uri", "email", "uuid", "hostname", "ipv4", "ipv6"})
@@ -99,7 +100,7 @@ class SocialHubAutoSchema(AutoSchema):
             codes.append(400)
         if self._authenticates():
             codes.append(401)
-        if scoped and self.method not in SAFE_METHODS:
+        if scoped and (self.method not in SAFE_METHODS or view_capability(self.view, self.method.lower()) is not None):
             codes.append(403)
         if "{" in self.path or scoped:
             codes.append(404)

@@ -2,8 +2,15 @@
 
 The routes come from `get_resolver()` (the same discovery as `test_authz_matrix`), so a new route or
 method without a row in `NEEDS` fails `test_every_route_and_method_says_what_it_needs`. A row names
-the weakest role that may use the route (`accounts.roles`), or `PUBLIC` for a route that does not act
-in a workspace (sign-in, the schema, /me, a user's own timezone).
+the weakest role that may use the route (`accounts.roles`), or:
+
+- `PUBLIC` for a route that does not act in a workspace (sign-in, the schema, /me, a user's own timezone,
+  the list of their workspaces and making one, switching, an invitation or review link, whose token in the
+  URL is the credential): every signed-in caller gets what MATRIX's owner gets, the non-member what its
+  other user gets;
+- `OWN` for a route about the caller's own things in every workspace (their notifications): the owner gets
+  what MATRIX's owner gets, every other caller what its other user gets (the owner's notification is not
+  theirs: a 404, and never in their lists).
 
 One workspace (the owner's) holds one set of objects; a manager, an editor, a contributor and a viewer
 are members of it, and a non-member is not. API callers name the workspace in `X-Workspace`, the pages'
@@ -15,11 +22,21 @@ callers have it chosen in their session (as the switcher does). What each caller
   are not in, lists included); on the pages their session's stale choice falls back to their own
   workspace, so they are "another user" of `MATRIX` (the owner's objects are 404, lists show none).
 
+Routes in `IN_PATH` name their workspace in the path (`/api/v1/workspaces/{id}...`: MATRIX's team workspace
+of the owner, whose members here are the same team with the same roles); `X-Workspace` does not apply to
+them, and to the non-member that workspace is an object not theirs: 404 "Not found.", not "Workspace N not
+found.". `ANSWERS` lists the few callers whose answer is not the one derived from MATRIX, each with why.
+
+The schema test reads NEEDS too: the operations acting in the header's workspace, and only they, declare
+`X-Workspace`; every workspace route documents its 404 and, where a role may be refused, its 403.
+
 Each case runs in its own rolled-back transaction, so a delete by one role does not hide the object
 from the next.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -29,9 +46,10 @@ from conftest import client_for
 from socialhub.tests.test_authz_matrix import CASES, MARKER, MATRIX, REDIRECT, ROUTES, _body, _call, _make_objects, _url
 
 PUBLIC = "public"
-V, C, E, M = Role.VIEWER, Role.CONTRIBUTOR, Role.EDITOR, Role.MANAGER
+OWN = "own"
+V, C, E, M, OWNER = Role.VIEWER, Role.CONTRIBUTOR, Role.EDITOR, Role.MANAGER, Role.OWNER
 
-# (route key, method) -> the weakest role that may, or PUBLIC.
+# (route key, method) -> the weakest role that may, or PUBLIC or OWN.
 NEEDS: dict[tuple[str, str], str] = {
     # --- API: no workspace --------------------------------------------------------------------------
     ("api:token-obtain", "POST"): PUBLIC,
@@ -157,6 +175,95 @@ NEEDS: dict[tuple[str, str], str] = {
     ("web:settings-webhook-secret", "POST"): M,
     ("web:settings-webhook-secret-reveal", "POST"): M,
     ("web:settings-callback-replay", "POST"): M,
+    # --- API: workspaces, members, invitations. The list and a new workspace are the caller's own; the
+    # rest names its workspace in the path (IN_PATH): members read it and its members, managers change
+    # them (the pending invitations, links to join, are a manager's too), only an owner deletes it.
+    ("api:workspace-list", "GET"): PUBLIC,
+    ("api:workspace-list", "POST"): PUBLIC,
+    ("api:workspace-detail", "GET"): V,
+    ("api:workspace-detail", "PUT"): M,
+    ("api:workspace-detail", "DELETE"): OWNER,
+    ("api:workspace-member-list", "GET"): V,
+    ("api:workspace-member-list", "POST"): M,
+    ("api:workspace-member-detail", "PUT"): M,
+    ("api:workspace-member-detail", "DELETE"): M,  # another member (the path's); leaving oneself is anyone's
+    ("api:workspace-invitation-list", "GET"): M,
+    ("api:workspace-invitation-detail", "DELETE"): M,
+    # --- API: approvals (submitting is a post's edit; deciding is APPROVE) and internal comments ------------
+    ("api:post-submit", "POST"): C,
+    ("api:post-approve", "POST"): M,
+    ("api:post-reject", "POST"): M,
+    ("api:post-comments", "GET"): V,
+    ("api:post-comments", "POST"): C,  # viewers read only, comments included
+    # --- API: client review links (APPROVE: whoever has one may approve, so they are a manager's, reads too)
+    ("api:review-link-list", "GET"): M,
+    ("api:review-link-list", "POST"): M,
+    ("api:review-link-detail", "GET"): M,
+    ("api:review-link-detail", "DELETE"): M,
+    # --- API: notifications are the caller's own (OWN), their choices are per workspace (any member's) ----
+    ("api:notification-list", "GET"): OWN,
+    ("api:notification-read", "POST"): OWN,
+    ("api:notification-read-all", "POST"): OWN,
+    ("api:notification-preferences", "GET"): V,
+    ("api:notification-preferences", "PUT"): V,
+    # --- API: the audit log (MANAGE, a read) --------------------------------------------------------------
+    ("api:audit-list", "GET"): M,
+    # --- Web UI: approvals, comments -------------------------------------------------------------------
+    ("web:approvals", "GET"): V,  # every member sees the queue; the buttons are a manager's
+    ("web:post-submit", "POST"): C,
+    ("web:post-approve", "POST"): M,
+    ("web:post-reject", "POST"): M,
+    ("web:post-comment-create", "POST"): C,
+    # --- Web UI: the current workspace's page and its forms; a new workspace, switching, an invitation link
+    # are the caller's own (switching to one they are not in is a 404: MATRIX's other user) -----------------
+    ("web:workspace", "GET"): V,
+    ("web:workspace-settings", "POST"): M,
+    ("web:workspace-delete", "POST"): OWNER,
+    ("web:workspace-member-add", "POST"): M,
+    ("web:workspace-member-role", "POST"): M,
+    ("web:workspace-member-remove", "POST"): M,  # another member; leaving oneself is anyone's
+    ("web:workspace-invitation-revoke", "POST"): M,
+    ("web:workspace-create", "GET"): PUBLIC,
+    ("web:workspace-create", "POST"): PUBLIC,
+    ("web:workspace-switch", "POST"): PUBLIC,
+    ("web:invitation-accept", "GET"): PUBLIC,  # the link is the credential
+    ("web:invitation-accept", "POST"): PUBLIC,
+    # --- Web UI: review links (the managers' page, reading included) and the public review page (the token
+    # in its URL is the credential, no account) --------------------------------------------------------------
+    ("web:review-links", "GET"): M,
+    ("web:review-links", "POST"): M,
+    ("web:review-link-revoke", "POST"): M,
+    ("web:review-page", "GET"): PUBLIC,
+    ("web:review-decision", "POST"): PUBLIC,
+    # --- Web UI: notifications (the caller's own), their choices in the current workspace, the audit log ----
+    ("web:notifications", "GET"): OWN,
+    ("web:notifications-read-all", "POST"): OWN,
+    ("web:notification-open", "POST"): OWN,
+    ("web:notification-mark-read", "POST"): OWN,
+    ("web:settings-notifications", "POST"): V,
+    ("web:settings-audit", "GET"): M,
+}
+
+# Routes whose path names the workspace (the owner's team workspace of MATRIX, whose members here are the
+# team's, with the same roles): the `X-Workspace` header does not apply, and for the non-member that
+# workspace is an object that is not theirs (404 "Not found.", as any other user's object).
+IN_PATH = {
+    "api:workspace-detail",
+    "api:workspace-member-list",
+    "api:workspace-member-detail",
+    "api:workspace-invitation-list",
+    "api:workspace-invitation-detail",
+}
+
+# Where a caller's answer is not the one `_expected` derives from MATRIX, each with its reason.
+ANSWERS: dict[tuple[str, str, str], int] = {
+    # A contributor's posts always need approval: handing the owner's draft (never approved) to Buffer is
+    # refused by the post's state, past the role check (a 409 saying to submit it: the API asks by /submit;
+    # an approved post the contributor may hand over).
+    ("api:post-schedule", "POST", "contributor"): 409,
+    # Each case here is the link's first use: whoever is signed in accepts it (a member keeps their role)
+    # and is sent on to the workspace. In MATRIX the owner calls second, after the other user used it up.
+    **{("web:invitation-accept", "POST", who): REDIRECT for who in ("owner", *(role.value for role in (M, E, C, V)))},
 }
 
 ROLES = ["owner", "manager", "editor", "contributor", "viewer", "non-member"]
@@ -184,6 +291,10 @@ def team(django_db_setup, django_db_blocker):
             ).user
         users["non-member"] = UserFactory(username="role-outsider")
         objects = _make_objects(owner, token="role-owner-token", marker=MARKER)
+        # The routes naming a workspace in their path name MATRIX's team workspace of the owner: the same
+        # team is its members, with the same roles.
+        for role in (Role.MANAGER, Role.EDITOR, Role.CONTRIBUTOR, Role.VIEWER):
+            MembershipFactory(workspace=objects["workspace"], role=role, user=users[role.value])
         yield {"workspace": workspace, "users": users, "objects": objects}
         for user in users.values():
             user.delete()
@@ -195,13 +306,25 @@ def team(django_db_setup, django_db_blocker):
 
 
 def _expected(key: str, method: str, who: str) -> int:
+    if (key, method, who) in ANSWERS:
+        return ANSWERS[(key, method, who)]
     row, needs = MATRIX[(key, method)], NEEDS[(key, method)]
     if needs == PUBLIC:
         return row.owner if who != "non-member" else row.other
+    if needs == OWN:
+        return row.owner if who == "owner" else row.other
     if who == "non-member":
         return 404 if key.startswith("api:") else row.other
     role = Role.OWNER if who == "owner" else Role(who)
     return row.owner if _RANK[role] >= _RANK[Role(needs)] else 403
+
+
+def _sees_the_owners_rows(key: str, method: str, who: str) -> bool:
+    """Whether the caller's list shows the owner's rows (MARKER): every member's does, but of the
+    caller's own things (OWN) only the owner's; the non-member's never does."""
+    if who == "non-member":
+        return False
+    return NEEDS[(key, method)] != OWN or who == "owner"
 
 
 ROLE_CASES = [(key, method, who) for key, method in CASES for who in ROLES]
@@ -234,10 +357,15 @@ def test_role_matrix(key, method, who, team, db, sandbox):
     if expected == 403 and api:
         needs = Role(NEEDS[(key, method)]).label.lower()
         assert f"needs the {needs} role" in response.json()["detail"], response.json()
-    if api and who == "non-member" and expected == 404 and NEEDS[(key, method)] != PUBLIC:
-        assert response.json()["detail"] == f"Workspace {team['workspace'].pk} not found."
-    if MATRIX[(key, method)].lists and expected == 200 and who != "non-member":
-        assert MARKER in response.content.decode(), "every member sees the workspace's rows"
+    if api and who == "non-member" and expected == 404 and NEEDS[(key, method)] not in (PUBLIC, OWN):
+        # Named by the header: that workspace is not found; named by the path: it is another user's object.
+        detail = "Not found." if key in IN_PATH else f"Workspace {team['workspace'].pk} not found."
+        assert response.json()["detail"] == detail
+    if MATRIX[(key, method)].lists and expected == 200:
+        if _sees_the_owners_rows(key, method, who):
+            assert MARKER in response.content.decode(), "every member sees the workspace's rows"
+        elif NEEDS[(key, method)] == OWN:  # (a page's switcher names the team workspace, MARKER in its name)
+            assert f"{MARKER} note" not in response.content.decode(), "the owner's notification is theirs only"
     if not api and expected == REDIRECT and NEEDS[(key, method)] != PUBLIC:
         assert not response["Location"].startswith("/login/"), "a signed-in member is never sent to sign in"
 
@@ -304,23 +432,39 @@ def test_a_bad_workspace_header_is_400_and_a_method_the_route_lacks_is_405():
 
 
 def test_the_schema_documents_the_header_and_the_answers_on_every_workspace_route():
+    """Each operation of the schema is found in NEEDS by its route: one that acts in the header's workspace
+    declares `X-Workspace` with its 400 and 404 (and no other does); every workspace route documents the 404 of
+    a workspace or object not the caller's, and the 403 wherever a role may be refused (writes, and the reads
+    that need more than a viewer)."""
+    from django.urls import resolve
     from drf_spectacular.generators import SchemaGenerator
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    scoped = 0
+    checked = set()
     for path, operations in schema["paths"].items():
+        key = f"api:{resolve(re.sub(r'{[^}]+}', '1', path)).url_name}"
         for method, operation in operations.items():
+            needs = NEEDS[(key, method.upper())]
             names = {parameter["name"] for parameter in operation.get("parameters", [])}
-            if "X-Workspace" not in names:
-                continue
-            scoped += 1
-            assert {"400", "404"} <= set(operation["responses"]), (method, path)
-            if method != "get":
-                assert "403" in operation["responses"], (method, path)
-    # Every route but sign-in, /me and /health acts in a workspace.
-    unscoped = {path for path in schema["paths"] if path.startswith(("/api/v1/auth/", "/api/v1/me", "/api/v1/health"))}
-    total = sum(len(ops) for path, ops in schema["paths"].items() if path not in unscoped)
-    assert scoped == total
+            answers = set(operation["responses"])
+            in_workspace = needs not in (PUBLIC, OWN)
+            by_header = in_workspace and key not in IN_PATH
+            assert ("X-Workspace" in names) is by_header, (method, path)
+            if by_header:
+                assert {"400", "404"} <= answers, (method, path)
+            if in_workspace:
+                assert "404" in answers, (method, path)
+                if method != "get" or _RANK[Role(needs)] > _RANK[V]:
+                    assert "403" in answers, (method, path)
+            checked.add((key, method.upper()))
+    api_cases = {case for case in CASES if case[0].startswith("api:")}
+    # The schema and its UI are not in the schema, nor the JSON 404 of any other path.
+    undocumented = {
+        ("api:schema", "GET"),
+        ("api:swagger-ui", "GET"),
+        *(("api:api-not-found", m) for m in ("GET", "POST")),
+    }
+    assert checked == api_cases - undocumented
 
 
 @pytest.mark.django_db

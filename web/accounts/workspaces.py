@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,13 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import workspaces as services
 from accounts.models import Membership, Role
-from accounts.roles import Capability, role_allows
+from accounts.roles import Capability, require, role_allows
 from accounts.scoping import SESSION_KEY, WORKSPACE_HEADER, request_membership
 from kernel.api.filters import MAX_ID
 from kernel.errors import Forbidden, NotFound, ServiceError
 from kernel.users import request_user
 from web.accounts.workspace_forms import InvitationSignupForm, InviteForm, RoleForm, WorkspaceForm
-from web.common import add_service_errors, error_message, next_url, run_action
+from web.common import add_service_errors, error_message, next_url, requires, run_action
 
 
 def current_membership(request: HttpRequest) -> Membership:
@@ -102,6 +103,7 @@ def workspace_settings_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(Capability.MANAGE)
 def member_add_view(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     form = InviteForm(request.POST)
@@ -135,6 +137,7 @@ def _member(request: HttpRequest, pk: int) -> tuple[Membership, Membership]:
 
 @login_required
 @require_POST
+@requires(Capability.MANAGE)
 def member_role_view(request: HttpRequest, pk: int) -> HttpResponse:
     membership, member = _member(request, pk)
     form = RoleForm(request.POST)
@@ -155,6 +158,11 @@ def member_role_view(request: HttpRequest, pk: int) -> HttpResponse:
 def member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     membership, member = _member(request, pk)
     leaving = member.user_id == membership.user_id
+    if not leaving:  # removing someone else is a manager's (leaving is anyone's)
+        try:
+            require(membership, Capability.MANAGE)
+        except Forbidden as exc:
+            raise PermissionDenied(exc.detail) from None
     try:
         services.member_remove(membership=membership, member=member)
     except ServiceError as exc:
@@ -170,11 +178,9 @@ def member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(Capability.MANAGE)
 def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     membership = current_membership(request)
-    if not role_allows(membership.role, Capability.MANAGE):
-        messages.error(request, "This needs the manager role or higher in this workspace.")
-        return redirect("workspace")
     if not services.invitations_pending(membership.workspace).filter(pk=pk).exists():
         raise Http404
     return run_action(
@@ -187,6 +193,7 @@ def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(Capability.DELETE_WORKSPACE)
 def workspace_delete_view(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     try:

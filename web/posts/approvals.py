@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Membership
-from accounts.roles import Capability, require, role_allows
+from accounts.roles import Capability, role_allows
 from accounts.scoping import request_membership
 from kernel.users import request_user
 from posts import approvals
 from posts.models import Post
-from web.common import run_action
+from web.common import requires, run_action
 
 
 def _post_in_workspace(request: HttpRequest, pk: int) -> tuple[Post, Membership]:
@@ -44,11 +44,11 @@ def approvals_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(Capability.EDIT_POSTS)
 def post_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    post, membership = _post_in_workspace(request, pk)
+    post, _membership = _post_in_workspace(request, pk)
 
     def submit() -> None:
-        require(membership, Capability.EDIT_POSTS)
         approvals.post_submit(post=post, actor=request_user(request))
 
     return run_action(
@@ -61,10 +61,9 @@ def post_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _decide(request: HttpRequest, pk: int, decide: Callable[..., Post], success: str) -> HttpResponse:
     """Approve or reject (`decide`) with the form's comment, as a manager or owner; back to the queue."""
-    post, membership = _post_in_workspace(request, pk)
+    post, _membership = _post_in_workspace(request, pk)
 
     def action() -> None:
-        require(membership, Capability.APPROVE)
         decide(post=post, approver=request_user(request), comment=request.POST.get("comment", ""))
 
     return run_action(request, action, success=success.format(pk=post.pk), default_next=reverse("approvals"))
@@ -72,11 +71,13 @@ def _decide(request: HttpRequest, pk: int, decide: Callable[..., Post], success:
 
 @login_required
 @require_POST
+@requires(Capability.APPROVE)
 def post_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, approvals.post_approve, "Post #{pk} approved: it is scheduled.")
 
 
 @login_required
 @require_POST
+@requires(Capability.APPROVE)
 def post_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, approvals.post_reject, "Post #{pk} rejected: it is a draft again.")

@@ -5,19 +5,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Capability, require
+from accounts.roles import Capability
 from accounts.scoping import request_membership
-from kernel.errors import Forbidden, ServiceError
+from kernel.errors import ServiceError
 from kernel.users import request_user
 from posts.comments import BODY_MAX, post_comment_create
 from posts.models import Post
-from web.common import error_message
+from web.common import error_message, requires
 
 
 class CommentForm(forms.Form):
@@ -31,6 +30,7 @@ class CommentForm(forms.Form):
 
 @login_required
 @require_POST
+@requires(Capability.EDIT_POSTS)  # before the form: a viewer learns about their role, not the comment
 def post_comment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request_membership(request)
     post = get_object_or_404(Post.objects.filter(workspace=membership.workspace), pk=pk)
@@ -41,10 +41,6 @@ def post_comment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, f"Comment not added: {error}")
         return redirect(back)
-    try:
-        require(membership, Capability.EDIT_POSTS)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.detail) from None
     try:
         comment = post_comment_create(post=post, author=request_user(request), body=form.cleaned_data["body"])
     except ServiceError as exc:
