@@ -1,7 +1,9 @@
 """The workspace pages: the switcher, the current workspace's settings and members, new workspaces, invitations.
 
 Every page acts in the current workspace (`accounts.scoping.request_membership`: the switcher's choice in
-the session, else the personal one); what a role may do is decided by the services in `accounts.workspaces`.
+the session, else the personal one). The role a form needs is checked before the form is read (a 403 page
+naming it: `web.common.requires`); the finer rules (only an owner grants or removes the owner role, the last
+owner stays, anyone may leave) are the services' in `accounts.workspaces`, shown as messages.
 An invitation link is shown once, in the POST's own response (never through a message, which would put
 it in the session).
 """
