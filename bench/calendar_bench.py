@@ -1,0 +1,115 @@
+"""Calendar page benchmark: the month view of a workspace with N posts, as a member sees it.
+
+    .venv/bin/python bench/calendar_bench.py                  # 3,000 posts in one month, 20 renders
+    .venv/bin/python bench/calendar_bench.py --posts 10000 --renders 5
+
+Runs on a throw-away SQLite database in var/bench-calendar/ (DATABASE_URL & co. from the shell are
+ignored). Prints the page's size and render time p50 / max against the target: a month of
+3,000 posts under 2 s on the 2-core development machine. The tests pin the queries and the size; the
+time is measured here, because a timed assertion fails on a busy CI machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = BASE_DIR / "var" / "bench-calendar"
+TARGET_SECONDS = 2.0
+
+
+def configure() -> None:
+    shutil.rmtree(BENCH_DIR, ignore_errors=True)
+    BENCH_DIR.mkdir(parents=True)
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SQLITE_PATH", "CELERY_BROKER_DIR"):
+        os.environ.pop(name, None)
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "socialhub.settings",
+            "DEBUG": "false",  # DEBUG keeps every query in memory
+            "SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
+            "FIELD_ENCRYPTION_KEYS": "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktMDE=",
+            "ALLOWED_HOSTS": "localhost,testserver",
+            "SOCIALHUB_VAR_DIR": str(BENCH_DIR),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def run(posts: int, renders: int) -> None:
+    from django.test import Client
+    from django.utils import timezone
+
+    from accounts.models import Membership, Role, SocialAccount, User, Workspace
+    from posts.models import Post, PostStatus
+
+    owner = User.objects.create_user(username="bench-owner")
+    member = User.objects.create_user(username="bench-member")
+    workspace = Workspace.objects.create(name="Bench team")
+    Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+    Membership.objects.create(workspace=workspace, user=member, role=Role.VIEWER)
+    account = SocialAccount.objects.create(owner=owner, workspace=workspace, platform="twitter", account_name="@b")
+    first = timezone.now().replace(day=1, hour=8, minute=0, second=0, microsecond=0)
+    Post.objects.bulk_create(
+        Post(
+            owner=owner,
+            workspace=workspace,
+            social_account=account,
+            platform="twitter",
+            content=f"Bench post {i}",
+            scheduled_time=first + dt.timedelta(days=i % 28, minutes=i % 600),
+            status=PostStatus.SCHEDULED,
+        )
+        for i in range(posts)
+    )
+    client = Client()
+    client.force_login(member)
+    session = client.session
+    session["workspace_id"] = workspace.pk
+    session.save()
+    url = f"/?date={first.date().isoformat()}"
+    client.get(url, secure=True)  # warm: templates, the tz database
+    page = client.get(url, secure=True)
+    size = len(page.content)
+    if f"{posts} posts in view" not in page.content.decode():
+        raise SystemExit(f"the calendar did not show the posts ({page.status_code})")
+    times = []
+    for _ in range(renders):
+        started = time.perf_counter()
+        response = client.get(url, secure=True)
+        times.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise SystemExit(f"the calendar answered {response.status_code}")
+    p50, worst = statistics.median(times), max(times)
+    verdict = "ok" if p50 < TARGET_SECONDS else "OVER TARGET"
+    print(f"month of {posts} posts: {size / 1024:.0f} KiB")
+    print(
+        f"render p50 {p50:.3f} s, max {worst:.3f} s over {renders} renders (target p50 < {TARGET_SECONDS} s: {verdict})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=3000)
+    parser.add_argument("--renders", type=int, default=20)
+    args = parser.parse_args()
+    configure()
+    run(args.posts, args.renders)
+
+
+if __name__ == "__main__":
+    main()
