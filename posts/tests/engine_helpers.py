@@ -25,9 +25,10 @@ def sandbox_account(owner, sandbox, token: str, **kwargs) -> SocialAccount:
     """A twitter account on the sandbox profile of Buffer token `token`.
 
     Buffer calls go through the active Buffer config of the account's workspace (`workspace=`, or the
-    owner's personal one), so the account belongs to a user whose config holds `token`: `owner` if its config does, or if `owner` has no account yet
-    (its config then takes `token`, keeping its API; without a config it gets a v1 one). Otherwise
-    a user of its own is made for `token`, as one more Buffer customer, in the same timezone.
+    owner's personal one), so the account belongs to a user whose config holds `token`: `owner` if its
+    config does, or if `owner` has no account yet (its config then takes `token`, keeping its API;
+    without a config it gets a v1 one). Otherwise a user of its own is made for `token`, as one more
+    Buffer customer, in the same timezone.
     """
     workspace = kwargs.get("workspace") or workspace_personal_for(owner)  # the account's, whose config it uses
     config = BufferConfig.objects.in_workspace(workspace).active().first()
