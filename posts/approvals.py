@@ -53,11 +53,6 @@ def membership_needs_approval(membership: Membership) -> bool:
     return needs_approval(workspace=membership.workspace, role=membership.role)
 
 
-def post_workspace(post: Post) -> Workspace:
-    """The post's workspace (a post made before workspaces has its owner's personal one)."""
-    return post.workspace
-
-
 def _announce(*, post: Post, event: str, actor: User | None, reviewer_name: str = "", comment: str = "") -> None:
     """Where approval events leave this module: the team hears of them (`posts.alerts`; in-app rows now,
     emails once the caller's transaction commits). The audit log needs nothing here: `posts.transitions`
@@ -91,7 +86,7 @@ def _clean_comment(comment: str, *, required: bool) -> str:
 def _reviewer(*, post: Post, approver: User | None, reviewer_name: str) -> tuple[User | None, str]:
     """The member deciding (who must be a manager or owner of the post's workspace), or a named client."""
     if approver is not None:
-        membership = membership_for(user=approver, workspace_id=post_workspace(post).pk)
+        membership = membership_for(user=approver, workspace_id=post.workspace_id)
         if membership is None:
             raise Forbidden("Only a manager or owner of the post's workspace can approve or reject it.")
         require(membership, Capability.APPROVE)
