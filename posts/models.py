@@ -50,6 +50,20 @@ class PostQuerySet(models.QuerySet):
         )
 
 
+class PostGroup(TimestampedModel):
+    """Written once for several accounts: each delivery stays an ordinary Post, linked here by `group`."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="post_groups")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_groups")
+    content = models.TextField()  # the shared text; a delivery's own `content` is its (possibly customised) variant
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "created_at"], name="postgroup_workspace_created")]
+
+    def __str__(self) -> str:
+        return f"Post group #{self.pk}"
+
+
 class Post(TimestampedModel):
     """One piece of content for one social account. Status changes only through `posts.transitions`."""
 
@@ -64,6 +78,11 @@ class Post(TimestampedModel):
     platform = models.CharField(max_length=20)
     content = models.TextField()
     media_urls = models.JSONField(default=list, blank=True)
+    # Library items, in order (`PostMedia.position`), besides the seed's plain `media_urls`.
+    media_items = models.ManyToManyField(
+        "media_library.MediaItem", through="PostMedia", related_name="posts", blank=True
+    )
+    group = models.ForeignKey(PostGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts")
     # Options for the post's own network (Instagram type, Pinterest board, YouTube title, a thread...),
     # in SocialHub's names; posts.network_options validates them and fills Buffer's defaults.
     network_options = models.JSONField(default=dict, blank=True)
@@ -155,6 +174,24 @@ class Post(TimestampedModel):
     def in_buffer_queue(self) -> bool:
         """Handed to Buffer's queue ("schedule via Buffer"): Buffer, not our engine, publishes it at its time."""
         return is_in_buffer_queue(self.status, self.buffer_update_id)
+
+
+class PostMedia(models.Model):
+    """A library item in a post, at a position. PROTECT: a file a post still refers to cannot vanish under it."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media_links")
+    media = models.ForeignKey("media_library.MediaItem", on_delete=models.PROTECT, related_name="post_links")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["post", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "position"], name="postmedia_unique_position"),
+            models.UniqueConstraint(fields=["post", "media"], name="postmedia_unique_media"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Post #{self.post_id} media #{self.media_id} at {self.position}"
 
 
 class AttemptOutcome(models.TextChoices):

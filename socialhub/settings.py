@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "socialhub",
     "accounts",
     "buffer_integration",
+    "media_library",
     "campaigns",
     "posts",
     "analytics",

@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kernel",),  # API plumbing, errors with their HTTP status, crypto, env: imports no app
     ("buffer_integration",),  # the Buffer seam: configs, backends, budgets, Buffer's facts
     ("accounts",),  # users, social accounts and connecting them from Buffer
+    ("media_library",),  # uploaded images and videos, checked against the networks' limits
     ("campaigns",),
     ("posts",),  # posts, their rules and transitions, and the publishing engine
     ("analytics",),  # reads and syncs of post metrics, campaign analytics
