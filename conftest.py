@@ -11,7 +11,8 @@ from django.core.cache import cache
 
 # `celery_workers`: real worker processes for the publishing engine's end-to-end tests.
 # `log_secrets`: the session fails if any secret a test set appears in any log record.
-pytest_plugins = ["socialhub.tests.log_secrets", "socialhub.tests.celery_workers"]
+# `browser`: headless Chromium fixtures (`browser`, `page`, `mobile_page`) for every app's end-to-end tests.
+pytest_plugins = ["socialhub.tests.log_secrets", "socialhub.tests.celery_workers", "socialhub.tests.browser"]
 
 
 @pytest.fixture(autouse=True)

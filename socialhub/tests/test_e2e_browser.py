@@ -8,14 +8,7 @@ the calendar and the composer are written to test-artifacts/ (git-ignored).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import struct
-import zlib
-from pathlib import Path
 
-import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.tests.factories import SocialAccountFactory
@@ -24,90 +17,9 @@ from buffer_integration.counting import weighted_length
 from campaigns.tests.factories import CampaignFactory
 from posts.models import Post, PostStatus
 from posts.tests.factories import PostFactory
+from socialhub.tests.browser import BROWSER_MARKS, next_month_day, png, screenshot
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-PASSWORD = "correct-horse-battery"  # accounts.tests.factories.UserFactory's
-
-pytestmark = [
-    pytest.mark.slow,
-    # A developer without Chromium may skip these; CI installs it, so there a missing browser fails.
-    pytest.mark.skipif(
-        not shutil.which(CHROMIUM) and not os.environ.get("CI"),
-        reason=f"{CHROMIUM} is missing: apt-get install chromium",
-    ),
-]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _orm_next_to_playwright():
-    """Playwright's sync API keeps an event loop in this thread; the tests' own ORM calls stay synchronous."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, live_server, owner):
-    owner.timezone = "Europe/Berlin"
-    owner.save(update_fields=["timezone"])
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    # Whatever the Content-Security-Policy blocks is reported on the console: it must block nothing.
-    tab.on("console", lambda msg: "Content Security Policy" in msg.text and errors.append(msg.text))
-    tab.goto(f"{live_server.url}/login/")
-    tab.get_by_label("Username").fill(owner.username)
-    tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name="Log in").click()
-    tab.wait_for_url(f"{live_server.url}/")
-    tab.errors = errors
-    yield tab
-    context.close()
-    assert errors == [], f"JavaScript errors or CSP violations: {errors}"
-
-
-def screenshot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-
-
-def png(width: int, height: int) -> bytes:
-    """A small gradient PNG, written by hand so the tests need no imaging library."""
-    rows = b"".join(b"\x00" + b"".join(bytes((40 + x * 2, 90 + y, 200)) for x in range(width)) for y in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
-
-
-def next_month_day(day: int) -> dt.date:
-    first_of_next = (timezone.localdate().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return first_of_next.replace(day=day)
+pytestmark = BROWSER_MARKS
 
 
 def test_compose_find_on_calendar_drag_to_another_day(page, live_server, owner):
