@@ -5,6 +5,7 @@ from posts.api import PostViewSet
 from posts.attempts_api import PostAttemptsView
 from posts.campaign_posts_api import CampaignPostsView
 from posts.comments_api import PostCommentsView
+from posts.previews_api import PostPreviewView, StoredPostPreviewView
 from posts.review_links_api import ReviewLinkViewSet
 
 router = OptionalSlashRouter()
@@ -14,6 +15,8 @@ router.register("review-links", ReviewLinkViewSet, basename="review-link")
 urlpatterns = [
     path("posts/<int:pk>/attempts", PostAttemptsView.as_view(), name="post-attempts"),
     path("posts/<int:pk>/comments", PostCommentsView.as_view(), name="post-comments"),
+    re_path(r"^posts/preview/?$", PostPreviewView.as_view(), name="post-preview"),
+    path("posts/<int:pk>/preview", StoredPostPreviewView.as_view(), name="post-stored-preview"),
     re_path(r"^campaigns/(?P<pk>[0-9]+)/posts/?$", CampaignPostsView.as_view(), name="campaign-posts"),
     *router.urls,
 ]

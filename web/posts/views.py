@@ -29,6 +29,7 @@ from posts.capacity import capacity_warnings
 from posts.comments import post_comments_for
 from posts.filters import PostFilter
 from posts.models import Post, PostStatus
+from posts.previews.service import post_preview
 from posts.selectors import calendar_for
 from posts.timeline import post_timeline
 from publisher.models import Delivery
@@ -219,6 +220,7 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             and role_allows(membership.role, Capability.APPROVE),
         },
         "comment_max": approvals.COMMENT_MAX,
+        "preview": post_preview(post=post),  # as the network will show it (posts.previews)
         "reschedule_form": RescheduleForm(initial={"scheduled_time": post.scheduled_time}),
         "comments": list(post_comments_for(post=post)),
         "comment_form": CommentForm(),

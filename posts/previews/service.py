@@ -1,0 +1,138 @@
+"""Previews for accounts of a workspace: the one path the API, the composer's page endpoint and the post page use.
+
+Nothing is stored. The warnings are `posts.rules.post_errors`, the validator the posts API refuses with,
+so a preview says "too long" exactly when saving would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from accounts.models import SocialAccount, Workspace
+from buffer_integration.platforms import NOT_PUBLISHABLE_MESSAGE, can_publish
+from kernel.errors import InvalidInput, NotFound
+from posts.models import Post, PostStatus
+from posts.previews.build import build_preview, media_from_urls, profile
+from posts.rules import post_errors
+
+MAX_PREVIEW_ACCOUNTS = 50
+VARIANT_KEYS = frozenset({"content", "media_urls", "network_options"})
+
+
+def resolve_variant(*, base: Mapping[str, Any], variants: Mapping[str, Any] | None, account_id: int) -> dict[str, Any]:
+    """What one account's post is: the shared fields, with that account's variant (keyed by its id) over them.
+
+    A variant overrides only the keys it names (content, media_urls, network_options); the same rule as
+    post groups' `variants` (one variant per account id, as a string key in JSON).
+    """
+    variant = (variants or {}).get(str(account_id)) or (variants or {}).get(account_id) or {}  # type: ignore[call-overload]
+    return {**base, **{key: value for key, value in variant.items() if key in VARIANT_KEYS}}
+
+
+def _flat_messages(errors: Mapping[str, Any]) -> list[str]:
+    messages: list[str] = []
+    for key, value in errors.items():
+        if isinstance(value, Mapping):
+            messages.extend(f"{key}.{name}: {text}" for name, texts in value.items() for text in texts)
+        else:
+            messages.extend(f"{key}: {text}" for text in value)
+    return messages
+
+
+def render_preview(preview: Mapping[str, Any]) -> str:
+    """The server's HTML of a preview: templates/posts/previews/<family>.html."""
+    return render_to_string(f"posts/previews/{preview['family']}.html", {"preview": preview})
+
+
+def account_preview(
+    *,
+    account: SocialAccount,
+    content: str,
+    media: Sequence[Mapping[str, Any]],
+    media_urls: Sequence[str],
+    network_options: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """One account's preview with its warnings and its HTML. `media` is the list shown (library items
+    plug in here); `media_urls` what the validator checks, as for a post."""
+    errors = post_errors(
+        owner=None,  # read only for a campaign's dates; a preview has no campaign
+        account=account,
+        campaign=None,
+        platform=None,
+        content=content,
+        media_urls=list(media_urls),
+        scheduled_time=None,
+        status=PostStatus.DRAFT,
+        network_options=dict(network_options or {}),
+    )
+    preview = build_preview(
+        platform=account.platform,
+        account=profile(
+            account_id=account.pk,
+            name=account.account_name,
+            username=account.service_username,
+            avatar_url=account.avatar_url,
+        ),
+        content=content,
+        media=media,
+        network_options=network_options if isinstance(network_options, Mapping) else {},
+        service_type=account.service_type or "profile",
+        warnings=_flat_messages(errors),
+    )
+    return {**preview, "html": render_preview(preview)}
+
+
+def previews_for_accounts(
+    *,
+    workspace: Workspace,
+    account_ids: Sequence[int],
+    content: str,
+    media_urls: Sequence[str] = (),
+    network_options: Mapping[str, Any] | None = None,
+    variants: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """A preview per account, in the order given. An id that is not one of the workspace's accounts is a
+    404 (another workspace's included); a network Buffer cannot publish to is a 400."""
+    if len(account_ids) > MAX_PREVIEW_ACCOUNTS:
+        raise InvalidInput.from_errors({"social_account_ids": [f"At most {MAX_PREVIEW_ACCOUNTS} accounts."]})
+    accounts = SocialAccount.objects.in_workspace(workspace).in_bulk(list(account_ids))
+    if any(account_id not in accounts for account_id in account_ids):
+        raise NotFound("Not found.")
+    previews = []
+    for account_id in dict.fromkeys(account_ids):
+        account = accounts[account_id]
+        if not can_publish(account.platform):
+            message = NOT_PUBLISHABLE_MESSAGE.format(label=account.get_platform_display())
+            raise InvalidInput.from_errors({"social_account_ids": [message]})
+        fields = resolve_variant(
+            base={"content": content, "media_urls": list(media_urls), "network_options": network_options or {}},
+            variants=variants,
+            account_id=account_id,
+        )
+        previews.append(
+            account_preview(
+                account=account,
+                content=fields["content"],
+                media=media_from_urls(fields["media_urls"]),
+                media_urls=fields["media_urls"],
+                network_options=fields["network_options"],
+            )
+        )
+    return previews
+
+
+def post_preview(*, post: Post) -> dict[str, Any] | None:
+    """A stored post's preview (its account loaded with it: no query beyond the post's own); None for a
+    network Buffer cannot publish to (nothing to preview)."""
+    if not can_publish(post.platform):
+        return None
+    return account_preview(
+        account=post.social_account,
+        content=post.content,
+        media=media_from_urls(post.media_urls),
+        media_urls=post.media_urls,
+        network_options=post.network_options,
+    )
