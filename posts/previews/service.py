@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from accounts.models import SocialAccount, Workspace
 from buffer_integration.platforms import NOT_PUBLISHABLE_MESSAGE, can_publish
@@ -44,7 +45,8 @@ def _flat_messages(errors: Mapping[str, Any]) -> list[str]:
 
 def render_preview(preview: Mapping[str, Any]) -> str:
     """The server's HTML of a preview: templates/posts/previews/<family>.html."""
-    return render_to_string(f"posts/previews/{preview['family']}.html", {"preview": preview})
+    html = render_to_string(f"posts/previews/{preview['family']}.html", {"preview": preview})
+    return mark_safe(html.strip())  # noqa: S308  (the templates escape every value)
 
 
 def account_preview(

@@ -16,7 +16,9 @@ VIDEO = media_from_urls(["https://cdn.example.com/clip.mp4"])
 
 
 def preview(platform, content="Hello", media=(), options=None):
-    return build_preview(platform=platform, account=ACCOUNT, content=content, media=list(media), network_options=options)
+    return build_preview(
+        platform=platform, account=ACCOUNT, content=content, media=list(media), network_options=options
+    )
 
 
 def visible_text(result):
@@ -79,7 +81,13 @@ class TestLinkCard:
 class TestMedia:
     @pytest.mark.parametrize(
         ("platform", "count", "shown", "more"),
-        [("twitter", 4, 4, 0), ("twitter", 6, 4, 2), ("facebook", 7, 5, 2), ("linkedin", 7, 4, 3), ("bluesky", 2, 2, 0)],
+        [
+            ("twitter", 4, 4, 0),
+            ("twitter", 6, 4, 2),
+            ("facebook", 7, 5, 2),
+            ("linkedin", 7, 4, 3),
+            ("bluesky", 2, 2, 0),
+        ],
     )
     def test_grid_shows_the_networks_tiles_then_plus_n(self, platform, count, shown, more):
         media = preview(platform, media=IMAGES[:count])["media"]
@@ -147,7 +155,8 @@ class TestProfile:
     def test_avatar_replaces_initials(self):
         account = profile(account_id=2, name="Acme", username="", avatar_url="https://cdn.example/a.png")
         assert account["initials"] == ""
-        html = render_preview(build_preview(platform="twitter", account=account, content="x", media=[], network_options={}))
+        built = build_preview(platform="twitter", account=account, content="x", media=[], network_options={})
+        html = render_preview(built)
         assert 'src="https://cdn.example/a.png"' in html
 
     @pytest.mark.parametrize(("name", "expected"), [("@acme_shop", "AS"), ("ana", "A"), ("", "?")])

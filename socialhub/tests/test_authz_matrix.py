@@ -105,6 +105,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:post-schedule", "POST"): R(200, 404, 401),
     ("api:post-cancel", "POST"): R(200, 404, 401),
     ("api:post-reschedule", "POST"): R(200, 404, 401, body="reschedule"),
+    # Another user naming the owner's account: 404 (not in their workspace); nothing is stored either way.
+    ("api:post-preview", "POST"): R(200, 404, 401, body="preview"),
+    ("api:post-stored-preview", "GET"): R(200, 404, 401),
     # The owner's post is a draft: it is submitted, but not waiting for approval yet (409, past every permission check).
     ("api:post-submit", "POST"): R(200, 404, 401),
     ("api:post-approve", "POST"): R(409, 404, 401),
@@ -182,6 +185,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:post-list", "GET"): R(200, 200, REDIRECT, lists=True),
     ("web:post-create", "GET"): R(200, 200, REDIRECT),
     ("web:post-create", "POST"): R(400, 400, REDIRECT),  # empty form: shown again with its errors
+    ("web:post-preview", "POST"): R(200, 200, REDIRECT),  # no account ticked: no previews
     ("web:post-detail", "GET"): R(200, 404, REDIRECT),
     ("web:post-edit", "GET"): R(200, 404, REDIRECT),
     ("web:post-edit", "POST"): R(400, 404, REDIRECT),
@@ -501,6 +505,7 @@ def _body(name: str | None, mine: dict) -> dict | None:
         "empty": {},
         "post": post,
         "bulk": {"posts": [post]},
+        "preview": {"social_account_id": mine["account"].pk, "content": "Matrix preview"},
         "reschedule": {"scheduled_time": soon},
         "reject": {"comment": "Not yet"},
         "comment": {"body": "Looks good @matrix-other"},

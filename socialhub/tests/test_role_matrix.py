@@ -101,6 +101,9 @@ NEEDS: dict[tuple[str, str], str] = {
     ("api:post-schedule", "POST"): C,
     ("api:post-cancel", "POST"): C,
     ("api:post-reschedule", "POST"): C,
+    # Previews write nothing: every member may preview a draft body or a stored post (posts.previews_api).
+    ("api:post-preview", "POST"): V,
+    ("api:post-stored-preview", "GET"): V,
     # --- API: analytics (a post's numbers: EDIT_POSTS) ----------------------------------------------------
     ("api:analytics-list", "GET"): V,
     ("api:analytics-list", "POST"): C,
@@ -149,6 +152,7 @@ NEEDS: dict[tuple[str, str], str] = {
     ("web:post-list", "GET"): V,
     ("web:post-create", "GET"): V,
     ("web:post-create", "POST"): C,
+    ("web:post-preview", "POST"): V,  # the composer's live previews: nothing is written
     ("web:post-detail", "GET"): V,
     ("web:post-edit", "GET"): V,
     ("web:post-edit", "POST"): C,
