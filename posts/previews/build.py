@@ -35,11 +35,11 @@ def initials(name: str) -> str:
 
 
 def profile(*, account_id: int | None, name: str, username: str, avatar_url: str) -> dict[str, Any]:
-    handle = username or name
+    """The synced profile as a preview shows it: `username` is the network handle (none before a sync)."""
     return {
         "id": account_id,
         "name": name,
-        "username": handle if handle.startswith("@") or not handle else f"@{handle}",
+        "username": f"@{username.removeprefix('@')}" if username else "",
         "avatar_url": avatar_url,
         "initials": "" if avatar_url else initials(name or username),
     }

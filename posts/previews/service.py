@@ -29,7 +29,7 @@ def resolve_variant(*, base: Mapping[str, Any], variants: Mapping[str, Any] | No
     A variant overrides only the keys it names (content, media_urls, network_options); the same rule as
     post groups' `variants` (one variant per account id, as a string key in JSON).
     """
-    variant = (variants or {}).get(str(account_id)) or (variants or {}).get(account_id) or {}  # type: ignore[call-overload]
+    variant = (variants or {}).get(str(account_id)) or {}
     return {**base, **{key: value for key, value in variant.items() if key in VARIANT_KEYS}}
 
 

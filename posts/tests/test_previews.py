@@ -150,6 +150,7 @@ class TestOptions:
 class TestProfile:
     def test_no_avatar_gives_initials(self):
         assert ACCOUNT["initials"] == "AS" and ACCOUNT["username"] == "@acme"
+        assert profile(account_id=3, name="@shop", username="", avatar_url="")["username"] == ""
         assert 'class="pv-avatar pv-initials"' in render_preview(preview("twitter"))
 
     def test_avatar_replaces_initials(self):
@@ -178,3 +179,8 @@ def test_variant_overrides_only_what_it_names():
     assert resolve_variant(base=base, variants=variants, account_id=7) == {**base, "content": "Mine"}
     assert resolve_variant(base=base, variants=variants, account_id=8) == base
     assert resolve_variant(base=base, variants=None, account_id=7) == base
+
+
+def test_html_keeps_the_spaces_between_marked_words():
+    html = render_preview(preview("mastodon", "#a @b https://c.example d"))
+    assert '#a</span> <span class="pv-mention">@b</span> <span class="pv-link">https://c.example</span> d' in html

@@ -30,7 +30,7 @@ def test_two_accounts_each_get_their_networks_preview(api, account, facebook):
     assert response.status_code == 200, response.json()
     twitter, fb = response.json()["previews"]
     assert (twitter["platform"], fb["platform"]) == ("twitter", "facebook")
-    profile = {"id": account.pk, "name": "@brand", "username": "@brand", "avatar_url": "", "initials": "B"}
+    profile = {"id": account.pk, "name": "@brand", "username": "", "avatar_url": "", "initials": "B"}
     assert twitter["account"] == profile
     assert twitter["length"]["over"] is True and any("Too long for Twitter" in w for w in twitter["warnings"])
     assert fb["text"]["truncated"] is True and fb["link_card"]["host"] == "example.com"
