@@ -87,12 +87,17 @@ def api_previews(owner, accounts):
     return {preview["account"]["id"]: preview for preview in response.json()["previews"]}
 
 
-def test_each_ticked_account_shows_the_servers_preview(page, live_server, owner, accounts):
-    panel = write_and_wait(page, live_server)
+def assert_shows_the_apis_html(panel, owner, accounts):
+    """Each account's preview in the page is the HTML the API renders for the same body."""
     expected = api_previews(owner, accounts)
     for account in accounts:
         article = panel.locator(f'article.pv[data-account="{account.pk}"]')
         assert structure(article.evaluate("node => node.outerHTML")) == structure(expected[account.pk]["html"])
+
+
+def test_each_ticked_account_shows_the_servers_preview(page, live_server, owner, accounts):
+    panel = write_and_wait(page, live_server)
+    assert_shows_the_apis_html(panel, owner, accounts)
     twitter, facebook = accounts
     fb = panel.locator(f'article[data-account="{facebook.pk}"]')
     assert fb.locator(".pv-more").inner_text() == "… See more"  # Facebook folds a long text
@@ -107,10 +112,7 @@ def test_each_ticked_account_shows_the_servers_preview(page, live_server, owner,
 
 def test_previews_on_a_phone(mobile_page, live_server, owner, accounts):
     panel = write_and_wait(mobile_page, live_server)
-    expected = api_previews(owner, accounts)
-    for account in accounts:
-        article = panel.locator(f'article.pv[data-account="{account.pk}"]')
-        assert structure(article.evaluate("node => node.outerHTML")) == structure(expected[account.pk]["html"])
+    assert_shows_the_apis_html(panel, owner, accounts)
     box = panel.bounding_box()
     assert box is not None and box["width"] <= 390  # below the editor, not beside it
     panel.scroll_into_view_if_needed()
