@@ -9,6 +9,7 @@ import pytest
 
 from accounts.tests.factories import SocialAccountFactory
 from conftest import client_for
+from posts.tests.factories import PostFactory
 from socialhub.tests.browser import BROWSER_MARKS, png, screenshot
 
 pytestmark = BROWSER_MARKS
@@ -117,3 +118,16 @@ def test_previews_on_a_phone(mobile_page, live_server, owner, accounts):
     assert box is not None and box["width"] <= 390  # below the editor, not beside it
     panel.scroll_into_view_if_needed()
     screenshot(mobile_page, "composer_preview_mobile.png")
+
+
+def test_the_post_page_shows_the_stored_posts_preview(page, live_server, owner):
+    page.route("https://cdn.example/**", lambda route: route.fulfill(body=png(64, 48), content_type="image/png"))
+    account = SocialAccountFactory(owner=owner, platform="facebook", account_name="Brand Page")
+    photos = [f"https://cdn.example/photo{i}.png" for i in range(7)]
+    post = PostFactory(social_account=account, content="Seven photos from the launch #spring", media_urls=photos)
+    page.goto(f"{live_server.url}/posts/{post.pk}/")
+    preview = page.locator("article.pv")
+    assert preview.get_attribute("data-platform") == "facebook"
+    assert preview.locator(".pv-tile").count() == 5 and preview.locator(".pv-plus").inner_text() == "+2"
+    assert preview.locator(".pv-card").count() == 0  # media, so no link card
+    screenshot(page, "post_preview.png")

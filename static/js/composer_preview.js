@@ -35,6 +35,7 @@
     const body = new FormData(form);
     body.delete("action");
     panel.dataset.state = "loading";
+    panel.setAttribute("aria-busy", "true"); // redrawn on every key: not a live region, it would talk all the time
     let answer;
     try {
       const response = await fetch(section.dataset.url, {
@@ -48,6 +49,7 @@
       answer = { ok: false, error: "No preview: the server could not be reached." };
     }
     if (number !== asked) return;
+    panel.removeAttribute("aria-busy");
     if (!answer.ok) {
       showMessage(answer.error);
       panel.dataset.state = "error";
