@@ -154,3 +154,12 @@ class TestStoredPost:
         post = PostFactory(social_account=SocialAccountFactory(owner=outsider))
         response = api.get(f"/api/v1/posts/{post.pk}/preview")
         assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_query_count_does_not_grow_with_accounts(api, owner, count, django_assert_num_queries):
+    accounts = [SocialAccountFactory(owner=owner, platform="mastodon") for _ in range(count)]
+    # The user (JWT), the caller's membership with its workspace, and the accounts in one query whatever their number.
+    with django_assert_num_queries(3):
+        response = preview(api, social_account_ids=[a.pk for a in accounts], content="Same for all")
+    assert len(response.json()["previews"]) == count
