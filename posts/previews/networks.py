@@ -49,7 +49,7 @@ FACTS: dict[str, FeedFacts] = {
     # LinkedIn: folds after 3 rendered lines (John Espirian, "See more breakpoints", 2024); about 210
     # characters on desktop (web-3-apps.com, boltpost.app); LinkedIn publishes no number. Link preview of
     # the first link (linkAttachment). Several images: up to 4 tiles, "+N" (observed, not documented).
-    "linkedin": FeedFacts("feed", 210, "…see more", "first", "grid", 4),
+    "linkedin": FeedFacts("feed", 210, "see more", "first", "grid", 4),
     # Instagram: the caption folds at about 125 characters ("… more"; charactercounter.com, bulkpublish.com;
     # not published by Instagram). Links in captions are not clickable and make no card
     # (configuration.json link_attachments: false). Several images: a carousel of up to 10.
@@ -57,9 +57,9 @@ FACTS: dict[str, FeedFacts] = {
     # Pinterest: one image per pin (x_max_images 1); the title is the pin's headline. No sourced figure for
     # how much of the description a pin shows: shown in full. A link is the pin's destination, not a card.
     "pinterest": FeedFacts("pinterest", None, "more", None, "single", 1),
-    # YouTube: one video with its title; how much of the description shows before "...more" is not sourced:
+    # YouTube: one video with its title; how much of the description shows before "more" is not sourced:
     # shown in full. No link cards.
-    "youtube": FeedFacts("youtube", None, "...more", None, "single", 1),
+    "youtube": FeedFacts("youtube", None, "more", None, "single", 1),
     # Google Business Profile: one photo (x_max_images 1); a link becomes the post's button, not a card;
     # no sourced fold: shown in full.
     "googlebusiness": FeedFacts("googlebusiness", None, "more", None, "single", 1),

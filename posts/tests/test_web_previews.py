@@ -84,3 +84,11 @@ def test_the_post_page_shows_the_servers_preview(web, account):
     expected = post_preview(post=Post.objects.with_relations().get(pk=post.pk))
     assert expected is not None and expected["html"] in html
     assert "Preview on X / Twitter" in html
+
+
+def test_the_edit_page_has_the_preview_panel_too(web, account):
+    post = PostFactory(social_account=account, status="draft")
+    html = web.get(f"/posts/{post.pk}/edit/").content.decode()
+    assert 'id="composer-preview"' in html
+    response = ask(web, social_account=account.pk, content=post.content)
+    assert [p["account"]["id"] for p in response.json()["previews"]] == [account.pk]
