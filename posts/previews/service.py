@@ -33,13 +33,21 @@ def resolve_variant(*, base: Mapping[str, Any], variants: Mapping[str, Any] | No
     return {**base, **{key: value for key, value in variant.items() if key in VARIANT_KEYS}}
 
 
+# How a warning names what it is about (the API's field names are not for the person writing).
+WARNING_PREFIXES = {"content": "", "media_urls": "Media: ", "social_account_id": ""}
+
+
 def _flat_messages(errors: Mapping[str, Any]) -> list[str]:
+    """`post_errors`' per-field messages as sentences; an option's name leads its own ("First comment: ...")."""
     messages: list[str] = []
     for key, value in errors.items():
         if isinstance(value, Mapping):
-            messages.extend(f"{key}.{name}: {text}" for name, texts in value.items() for text in texts)
+            for name, texts in value.items():
+                label = "Options" if name == "_" else name.replace("_", " ").capitalize()
+                messages.extend(f"{label}: {text}" for text in texts)
         else:
-            messages.extend(f"{key}: {text}" for text in value)
+            prefix = WARNING_PREFIXES.get(key, f"{key.replace('_', ' ').capitalize()}: ")
+            messages.extend(f"{prefix}{text}" for text in value)
     return messages
 
 

@@ -56,7 +56,7 @@ def test_option_of_another_network_is_a_warning_as_the_api_would_refuse(api, acc
     result = preview(api, social_account_id=account.pk, content="x", network_options={"first_comment": "y"})
     assert result.status_code == 200
     warnings = result.json()["previews"][0]["warnings"]
-    assert any(w.startswith("network_options.first_comment: Not an option of twitter") for w in warnings)
+    assert any(w.startswith("First comment: Not an option of twitter") for w in warnings)
 
 
 def test_nothing_is_written(api, account, django_assert_max_num_queries):
