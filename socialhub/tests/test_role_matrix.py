@@ -101,6 +101,11 @@ NEEDS: dict[tuple[str, str], str] = {
     ("api:post-schedule", "POST"): C,
     ("api:post-cancel", "POST"): C,
     ("api:post-reschedule", "POST"): C,
+    ("api:post-group-list", "GET"): V,
+    ("api:post-group-list", "POST"): C,
+    ("api:post-group-detail", "GET"): V,
+    ("api:post-group-detail", "PATCH"): C,
+    ("api:post-group-detail", "DELETE"): C,
     # --- API: analytics (a post's numbers: EDIT_POSTS) ----------------------------------------------------
     ("api:analytics-list", "GET"): V,
     ("api:analytics-list", "POST"): C,
