@@ -79,6 +79,15 @@ def _merge(into: ErrorTree, errors: ErrorTree) -> None:
         into.setdefault(where, {}).update(by_account)
 
 
+def siblings_of(post: Post) -> list[Post]:
+    """The other deliveries of the post's group, by id (one query; none for a post not in a group)."""
+    if post.group_id is None:
+        return []
+    return list(
+        Post.objects.filter(group_id=post.group_id).exclude(pk=post.pk).select_related("social_account").order_by("pk")
+    )
+
+
 def create_post_group(
     *,
     workspace: Workspace,
