@@ -196,6 +196,8 @@ def group_update(
             changes = PostChanges(scheduled_time=scheduled_time if time_given else post.scheduled_time)
             if content is not None and post.content == group.content:
                 changes["content"] = content
+            if not time_given and "content" not in changes:
+                continue  # nothing of the group's changes this delivery
             try:
                 edit_post(post=post, changes=changes, action=ComposerAction.DRAFT, needs_approval=needs_approval)
             except InvalidInput as exc:
