@@ -68,6 +68,7 @@ class PostGroupCreateSerializer(StrictSerializer):
     social_account_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         allow_empty=False,
+        min_length=1,
         max_length=MAX_DELIVERIES,
         help_text="One delivery (an ordinary post) per account, in this order.",
     )

@@ -187,7 +187,11 @@ def group_update(
     reconciling deliveries are left as they are. Each edit is `composing.edit_post`'s, keeping the
     delivery's status (a post at Buffer is edited there, as a single post would be).
     """
-    deliveries = list(group.posts.select_related("social_account", "owner").order_by("pk"))
+    # Deliveries handed to Buffer last: a rule one of the others breaks then stops the edit before Buffer
+    # was asked anything (a refusal after an edit at Buffer rolls back our side only).
+    deliveries = sorted(
+        group.posts.select_related("social_account", "owner"), key=lambda post: (post.is_handed_to_buffer, post.pk)
+    )
     errors: ErrorTree = {}
     with transaction.atomic():
         for post in deliveries:
@@ -198,6 +202,8 @@ def group_update(
                 changes["content"] = content
             if not time_given and "content" not in changes:
                 continue  # nothing of the group's changes this delivery
+            if errors and post.is_handed_to_buffer:
+                continue  # refused already: Buffer is not asked to change what will be rolled back
             try:
                 edit_post(post=post, changes=changes, action=ComposerAction.DRAFT, needs_approval=needs_approval)
             except InvalidInput as exc:

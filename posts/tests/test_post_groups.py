@@ -79,7 +79,7 @@ def test_a_draft_group(owner):
 class TestAtBuffer:
     @pytest.fixture
     def group(self, owner, buffer_account):
-        other = SocialAccountFactory(owner=owner, platform="mastodon")
+        other = SocialAccountFactory(owner=owner, platform="bluesky")
         group = groups.create_post_group(
             workspace=workspace_personal_for(owner),
             actor=owner,
@@ -95,6 +95,14 @@ class TestAtBuffer:
         [update] = sandbox.admin("GET", "updates").json()
         assert update["text"] == "Launch day, updated"
         assert set(group.posts.values_list("content", flat=True)) == {"Launch day, updated"}
+
+    def test_a_refused_edit_never_reaches_buffer(self, group, sandbox):
+        with pytest.raises(InvalidInput) as refused:
+            # X counts the link as 23 characters, Bluesky every one of them: refused before X's turn at Buffer.
+            groups.group_update(group=group, content="See https://example.com/" + "a" * 330)
+        assert list(refused.value.errors["deliveries"]) == [str(group.posts.get(platform="bluesky").social_account_id)]
+        [update] = sandbox.admin("GET", "updates").json()
+        assert update["text"] == "Launch day!"
 
     def test_delete_withdraws_the_handed_over_delivery(self, group, sandbox):
         kept = groups.group_delete(group=group)
