@@ -34,6 +34,8 @@ def test_three_networks_one_customised_variant(page, live_server, owner):
     assert panel.get_by_label("Text for this account").input_value() == "Spring launch today!"
     panel.get_by_label("Text for this account").fill("Spring launch today! The long story for our LinkedIn network.")
     panel.get_by_label("First comment").fill("Details on our site")
+    x_count = page.locator(f"#variant-panel-{twitter.pk} .variant-counter .counter")
+    assert x_count.get_attribute("data-length") == "20"  # the shared text, counted for X
     assert tabs.get_by_role("tab", name="Brand Inc (LinkedIn)").inner_text().endswith("customised")
     page.get_by_label("Date and time").fill(f"{day}T09:30")
     screenshot(page, "composer_variants.png")

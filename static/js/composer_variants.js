@@ -27,12 +27,32 @@
     for (const [account, panel] of panels) panel.hidden = account !== id;
   }
 
+  // This account's count of the text it will send (its own, else the shared), as composer.js counts.
+  const rules = JSON.parse(document.getElementById("counter-rules").textContent);
+  function count(panel) {
+    const account = rules.accounts[panel.dataset.account];
+    const out = panel.querySelector(".variant-counter");
+    if (!account || !out || !window.socialhubWeightedLength) return;
+    const own = panel.querySelector("textarea[name$='-content']").value;
+    const length = window.socialhubWeightedLength(own.trim() ? own : shared.value, account);
+    const limit = account.limit;
+    let state = "ok";
+    if (limit !== null && length > limit) state = "over";
+    else if (limit !== null && length >= limit * rules.warning_ratio) state = "warn";
+    const item = document.createElement("li");
+    item.className = "counter " + state;
+    item.dataset.length = String(length);
+    item.textContent = `${account.network}: ${limit === null ? length : `${length} / ${limit}`}${own.trim() ? "" : " (the shared text)"}`;
+    out.replaceChildren(item);
+  }
+
   function customised(panel) {
     return Array.from(panel.querySelectorAll("textarea, input, select")).some((field) => field.value.trim() !== "");
   }
 
   function mark() {
     for (const tab of tabs) tab.querySelector(".variant-mark").hidden = !customised(panels.get(tab.dataset.account));
+    for (const panel of panels.values()) count(panel);
   }
 
   function render() {
@@ -73,5 +93,8 @@
   form.addEventListener("change", (event) => {
     if (event.target.name === "accounts") render();
   });
+  shared.addEventListener("input", mark);
   render();
+  // composer.js (which counts) runs after this script: count again once every deferred script has run.
+  document.addEventListener("DOMContentLoaded", mark);
 })();
