@@ -171,15 +171,21 @@ class TestRead:
         assert response.status_code == 200
         assert [p["id"] for p in response.json()["posts"]] == [p["id"] for p in group["posts"]]
 
-    def test_list_in_constant_queries(self, api, accounts, django_assert_num_queries):
-        for _ in range(3):
+    @pytest.mark.parametrize("count", [1, 6])
+    def test_list_in_constant_queries(self, api, accounts, count, django_assert_num_queries):
+        for _ in range(count):
             a_group(api, accounts)
-        # Auth and workspace, the count, the page of groups, all their deliveries.
+        # Auth and workspace, the count, the page of groups, all their deliveries with their relations.
         with django_assert_num_queries(5):
-            response = api.get("/api/v1/post-groups?limit=2")
+            response = api.get("/api/v1/post-groups?limit=100")
         assert response.status_code == 200
-        assert len(response.json()) == 2 and response["X-Total-Count"] == "3"
+        assert len(response.json()) == count and response["X-Total-Count"] == str(count)
         assert all(len(group["posts"]) == 3 for group in response.json())
+
+    def test_list_pages_newest_first(self, api, accounts):
+        ids = [a_group(api, accounts)["id"] for _ in range(3)]
+        response = api.get("/api/v1/post-groups?skip=1&limit=1")
+        assert [group["id"] for group in response.json()] == [ids[1]] and response["X-Total-Count"] == "3"
 
     def test_another_workspaces_group_is_404(self, api, accounts, outsider_api):
         group = a_group(api, accounts)
