@@ -128,6 +128,21 @@ class TestCreate:
         assert node
         assert not Post.objects.exists()
 
+    @pytest.mark.parametrize(
+        "overrides, field",
+        [
+            ({"social_account_ids": ["1"]}, "social_account_ids"),
+            ({"content": 7}, "content"),
+            ({"variants": {"1": {"content": 7}}}, "variants"),
+            ({"variants": []}, "variants"),
+            ({"network_options": {"twitter": []}}, "network_options"),
+        ],
+    )
+    def test_json_types_are_taken_at_their_word(self, api, accounts, overrides, field):
+        response = create(api, accounts, **overrides)
+        assert response.status_code == 400 and field in response.json()["errors"]
+        assert not Post.objects.exists()
+
     def test_options_for_a_network_nobody_ticked(self, api, accounts):
         response = create(api, accounts, network_options={"pinterest": {"title": "x"}})
         assert response.status_code == 400
