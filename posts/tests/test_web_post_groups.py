@@ -85,6 +85,7 @@ class TestComposer:
 
     def test_editing_one_delivery_edits_only_it(self, web, group):
         post = group.posts.get(platform="twitter")
+        assert "changes this post only" in web.get(f"/posts/{post.pk}/edit/").content.decode()
         data = {"social_account": post.social_account_id, "content": "Only X changes", "action": "draft"}
         assert web.post(f"/posts/{post.pk}/edit/", data).status_code == 302
         assert sorted(group.posts.values_list("content", flat=True)) == [
