@@ -7,8 +7,8 @@ from django.utils.text import Truncator
 
 from buffer_integration.exceptions import BufferError
 from kernel.errors import DomainError
-from posts import services
-from posts.models import BufferPollState, Post, PublishAttempt, ReviewLink, ReviewLinkUse
+from posts import groups, services
+from posts.models import BufferPollState, Post, PostGroup, PublishAttempt, ReviewLink, ReviewLinkUse
 from posts.review_links import review_link_revoke
 
 
@@ -159,3 +159,42 @@ class ReviewLinkAdmin(admin.ModelAdmin):
         for link in queryset:
             review_link_revoke(link=link)
         self.message_user(request, f"Revoked {queryset.count()} review link(s).", messages.SUCCESS)
+
+
+class GroupPostInline(admin.TabularInline):
+    """A group's deliveries (read-only: each is a post, changed through the API, the pages or Post admin)."""
+
+    model = Post
+    fields = readonly_fields = ("social_account", "platform", "status", "scheduled_time", "content")
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ("id",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("social_account")
+
+
+@admin.register(PostGroup)
+class PostGroupAdmin(admin.ModelAdmin):
+    list_display = ("id", "excerpt", "workspace", "owner", "created_at")
+    list_select_related = ("workspace", "owner")
+    search_fields = ("content", "owner__username", "workspace__name")
+    readonly_fields = [field.name for field in PostGroup._meta.fields]
+    inlines = [GroupPostInline]
+
+    @admin.display(description="content", ordering="content")
+    def excerpt(self, obj: PostGroup) -> str:
+        return Truncator(obj.content).chars(CONTENT_EXCERPT)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made by the API or the composer, through posts.groups
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # deleting goes through posts.groups.group_delete, one by one
+        return actions
+
+    def delete_model(self, request, obj: PostGroup) -> None:
+        groups.group_delete(group=obj)

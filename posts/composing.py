@@ -37,7 +37,7 @@ class Composed:
     not_handed: dict[int, ServiceError] = field(default_factory=dict)
 
 
-def _scheduled_time(action: ComposerAction, requested: dt.datetime | None) -> dt.datetime | None:
+def composer_time(action: ComposerAction, requested: dt.datetime | None) -> dt.datetime | None:
     return publish_now_time() if action == ComposerAction.PUBLISH else requested
 
 
@@ -57,8 +57,8 @@ def compose_posts(
 
     `needs_approval` (the author's posts need approval): scheduling submits them for approval, and none
     goes to Buffer before it is approved."""
-    status = PostStatus.DRAFT if action == ComposerAction.DRAFT else PostStatus.SCHEDULED
-    scheduled_time = _scheduled_time(action, fields.get("scheduled_time"))
+    status = composed_status(action)
+    scheduled_time = composer_time(action, fields.get("scheduled_time"))
     items = [
         {
             **fields,
@@ -70,6 +70,15 @@ def compose_posts(
         for account in accounts
     ]
     posts = services.posts_bulk_create(workspace=workspace, actor=actor, items=items, needs_approval=needs_approval)
+    return hand_over(posts=posts, action=action, needs_approval=needs_approval)
+
+
+def composed_status(action: ComposerAction) -> str:
+    return PostStatus.DRAFT if action == ComposerAction.DRAFT else PostStatus.SCHEDULED
+
+
+def hand_over(*, posts: list[Post], action: ComposerAction, needs_approval: bool) -> Composed:
+    """For "Schedule via Buffer", each new post is handed to Buffer; one it does not take stays scheduled."""
     not_handed: dict[int, ServiceError] = {}
     if action == ComposerAction.BUFFER and not needs_approval:
         for index, post in enumerate(posts):
@@ -92,7 +101,7 @@ def edit_post(*, post: Post, changes: PostChanges, action: ComposerAction, needs
     if action == ComposerAction.BUFFER:
         # Checked first: post_schedule_via_buffer would refuse only after post_update had edited it at Buffer.
         ensure_can_hand_to_buffer(post, needs_approval=needs_approval)
-    scheduled_time = _scheduled_time(action, changes.get("scheduled_time"))
+    scheduled_time = composer_time(action, changes.get("scheduled_time"))
     changes = changes.copy()
     changes["scheduled_time"] = scheduled_time
     with transaction.atomic():

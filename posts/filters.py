@@ -23,6 +23,7 @@ class PostFilter(django_filters.FilterSet):
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
     campaign_id = IdFilter(field_name="campaign_id")
     social_account_id = IdFilter(field_name="social_account_id")
+    group_id = IdFilter(field_name="group_id", help_text="Only the deliveries of this post group.")
     scheduled_from = DateTimeInputFilter(field_name="scheduled_time", lookup_expr="gte", help_text=DATETIME_HELP)
     scheduled_to = DateTimeInputFilter(field_name="scheduled_time", lookup_expr="lte", help_text=DATETIME_HELP)
     q = django_filters.CharFilter(method="search", help_text="Text the content contains (case-insensitive).")

@@ -50,12 +50,19 @@ class PostQuerySet(models.QuerySet):
         )
 
 
+class PostGroupQuerySet(models.QuerySet):
+    def in_workspace(self, workspace) -> PostGroupQuerySet:
+        return self.filter(workspace=workspace)
+
+
 class PostGroup(TimestampedModel):
     """Written once for several accounts: each delivery stays an ordinary Post, linked here by `group`."""
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="post_groups")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_groups")
     content = models.TextField()  # the shared text; a delivery's own `content` is its (possibly customised) variant
+
+    objects = PostGroupQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["workspace", "created_at"], name="postgroup_workspace_created")]

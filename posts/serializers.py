@@ -127,6 +127,9 @@ class PostSerializer(StrictModelSerializer):
     rejected_by = serializers.CharField(
         source="rejected_by_name", read_only=True, help_text="Who rejected it last (until it is approved)."
     )
+    group_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The post group it is a delivery of (/post-groups/{id}), or null."
+    )
 
     class Meta:
         model = Post
@@ -158,6 +161,7 @@ class PostSerializer(StrictModelSerializer):
             "rejected_at",
             "rejected_by",
             "rejection_comment",
+            "group_id",
             "created_at",
             "updated_at",
         ]

@@ -5,11 +5,13 @@ from posts.api import PostViewSet
 from posts.attempts_api import PostAttemptsView
 from posts.campaign_posts_api import CampaignPostsView
 from posts.comments_api import PostCommentsView
+from posts.groups_api import PostGroupViewSet
 from posts.previews_api import PostPreviewView, StoredPostPreviewView
 from posts.review_links_api import ReviewLinkViewSet
 
 router = OptionalSlashRouter()
 router.register("posts", PostViewSet, basename="post")
+router.register("post-groups", PostGroupViewSet, basename="post-group")
 router.register("review-links", ReviewLinkViewSet, basename="review-link")
 
 urlpatterns = [

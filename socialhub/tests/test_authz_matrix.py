@@ -112,6 +112,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:post-submit", "POST"): R(200, 404, 401),
     ("api:post-approve", "POST"): R(409, 404, 401),
     ("api:post-reject", "POST"): R(409, 404, 401, body="reject"),
+    # --- API: post groups (another user naming the owner's account: 400, nothing created) --------------
+    ("api:post-group-list", "GET"): R(200, 200, 401, lists=True),
+    ("api:post-group-list", "POST"): R(201, 400, 401, body="post_group"),
+    ("api:post-group-detail", "GET"): R(200, 404, 401),
+    ("api:post-group-detail", "PATCH"): R(200, 404, 401, body="empty"),
+    ("api:post-group-detail", "DELETE"): R(204, 404, 401),
     # --- API: client review links (managers and owners; the owner of a personal workspace is one) -----
     ("api:review-link-list", "GET"): R(200, 200, 401),
     ("api:review-link-list", "POST"): R(201, 400, 401, body="review_link"),  # another's campaign: 400
@@ -263,6 +269,7 @@ OBJECT_BY_PREFIX = [
     ("api/v1/buffer/config/", "config"),
     ("api/v1/social-accounts/", "account"),
     ("api/v1/campaigns/", "campaign"),
+    ("api/v1/post-groups/", "post_group"),
     ("api/v1/posts/", "post"),
     ("api/v1/review-links/", "review_link"),
     ("review-links/", "review_link"),
@@ -368,7 +375,7 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     from analytics.tests.factories import PostAnalyticsFactory
     from buffer_integration.tests.factories import BufferConfigFactory
     from campaigns.tests.factories import CampaignFactory
-    from posts.models import PostComment, PostStatus, PublishAttempt
+    from posts.models import PostComment, PostGroup, PostStatus, PublishAttempt
     from posts.review_links import review_link_create
     from posts.tests.factories import PostFactory
     from publisher import config_services
@@ -383,6 +390,8 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     post = PostFactory.create(
         social_account=account, campaign=campaign, content=f"{marker} post", status=PostStatus.DRAFT
     )
+    post_group = PostGroup.objects.create(workspace=workspace_personal_for(user), owner=user, content=f"{marker} group")
+    PostFactory(social_account=account, group=post_group, content=f"{marker} group", status=PostStatus.DRAFT)
     PublishAttempt.objects.create(post=post, claim_id=uuid.uuid4(), number=1, started_at=timezone.now())
     snapshot = PostAnalyticsFactory(post=post)
     published_post = PostFactory(
@@ -506,6 +515,7 @@ def _body(name: str | None, mine: dict) -> dict | None:
         "post": post,
         "bulk": {"posts": [post]},
         "preview": {"social_account_id": mine["account"].pk, "content": "Matrix preview"},
+        "post_group": {"social_account_ids": [mine["account"].pk], "content": "Matrix group", "scheduled_time": soon},
         "reschedule": {"scheduled_time": soon},
         "reject": {"comment": "Not yet"},
         "comment": {"body": "Looks good @matrix-other"},

@@ -104,6 +104,11 @@ NEEDS: dict[tuple[str, str], str] = {
     # Previews write nothing: every member may preview a draft body or a stored post (posts.previews_api).
     ("api:post-preview", "POST"): V,
     ("api:post-stored-preview", "GET"): V,
+    ("api:post-group-list", "GET"): V,
+    ("api:post-group-list", "POST"): C,
+    ("api:post-group-detail", "GET"): V,
+    ("api:post-group-detail", "PATCH"): C,
+    ("api:post-group-detail", "DELETE"): C,
     # --- API: analytics (a post's numbers: EDIT_POSTS) ----------------------------------------------------
     ("api:analytics-list", "GET"): V,
     ("api:analytics-list", "POST"): C,

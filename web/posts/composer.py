@@ -7,7 +7,9 @@ shows what it did. Whatever a service refuses is shown next to the field it conc
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -24,14 +26,14 @@ from posts.composing import ComposerAction
 from posts.models import Post, PostStatus
 from posts.services import PostChanges
 from web.common import add_service_errors, error_message, page_workspace, requires
+from web.posts.composer_groups import FIELD_MAP, add_delivery_errors, add_group_errors, compose_group
 from web.posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, counter_rules, options_initial
+from web.posts.variant_forms import VariantForm, variant_forms
 from web.posts.views import _get_post_for_user, _needs_approval
 
 CAPACITY_LOOKAHEAD = dt.timedelta(days=14)
 # For a member whose posts need approval: scheduling submits them; Buffer and "now" wait for the approval.
 APPROVAL_ACTIONS = {"draft": ACTIONS["draft"], "schedule": "Submit for approval"}
-# The services' field names → the composer's.
-FIELD_MAP = {"social_account_id": "accounts", "campaign_id": "campaign", "platform": "accounts"}
 EDIT_FIELD_MAP = {**FIELD_MAP, "social_account_id": "social_account", "platform": "social_account"}
 
 
@@ -71,7 +73,9 @@ def _initial(request: HttpRequest) -> dict:
     return initial
 
 
-def _render(request: HttpRequest, form, *, post: Post | None = None) -> HttpResponse:
+def _render(
+    request: HttpRequest, form, *, post: Post | None = None, variants: list[VariantForm] | None = None
+) -> HttpResponse:
     accounts = form.fields["accounts" if post is None else "social_account"].queryset
     today = timezone.localdate(timezone.now(), request_user(request).tzinfo)
     context = {
@@ -87,6 +91,8 @@ def _render(request: HttpRequest, form, *, post: Post | None = None) -> HttpResp
             end=today + CAPACITY_LOOKAHEAD,
         ),
         "option_fields": _option_field_groups(form),
+        # The tabs of a post group (several accounts ticked), one per account; none when editing one post.
+        "variant_forms": variants if variants is not None else ([] if post else variant_forms(accounts)),
     }
     return render(request, "posts/composer.html", context, status=400 if form.errors else 200)
 
@@ -106,10 +112,26 @@ def post_create_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render(request, PostCreateForm(initial=_initial(request), workspace=workspace))
     form = PostCreateForm(request.POST, workspace=workspace)
-    if not form.is_valid():
-        return _render(request, form)
+    variants = variant_forms(cast(forms.ModelChoiceField, form.fields["accounts"]).queryset, request.POST)
+    if not all([form.is_valid(), *(variant.is_valid() for variant in variants)]):
+        return _render(request, form, variants=variants)
     action = _action(request)
     accounts = list(form.cleaned_data["accounts"])
+    if len(accounts) > 1:  # several accounts: one post group, each tab its account's variant
+        try:
+            composed = compose_group(
+                workspace=workspace,
+                actor=request_user(request),
+                form=form,
+                variants=variants,
+                accounts=accounts,
+                action=action,
+                needs_approval=_needs_approval(request),
+            )
+        except DomainError as exc:
+            add_group_errors(form, variants, exc, accounts)
+            return _render(request, form, variants=variants)
+        return _composed_response(request, composed, accounts, action)
     try:
         composed = composing.compose_posts(
             workspace=workspace,
@@ -122,7 +144,13 @@ def post_create_view(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as exc:
         _add_bulk_errors(form, exc, accounts)
-        return _render(request, form)
+        return _render(request, form, variants=variants)
+    return _composed_response(request, composed, accounts, action)
+
+
+def _composed_response(
+    request: HttpRequest, composed: composing.Composed, accounts: list, action: ComposerAction
+) -> HttpResponse:
     posts = composed.posts
     names = ", ".join(account.account_name for account in accounts)
     verb = {"draft": "saved as draft", "publish": "queued to publish now"}.get(action, "scheduled")
@@ -145,22 +173,7 @@ def _add_bulk_errors(form, exc: DomainError, accounts: list) -> None:
         add_service_errors(form, exc, FIELD_MAP)
         return
     for index, item_errors in exc.errors.items():
-        account = accounts[int(index)]
-        field_map = {**FIELD_MAP, **_option_fields(account.platform)}
-        for key, item_messages in _flat_item_errors(item_errors):
-            name = field_map.get(key, key)
-            for message in item_messages:
-                # With several accounts, say which one the problem is about.
-                text = f"{account.account_name}: {message}" if len(accounts) > 1 else message
-                form.add_error(name if name in form.fields else None, text)
-
-
-def _flat_item_errors(item_errors: dict) -> list[tuple[str, list[str]]]:
-    """network_options errors nest per option ({"network_options": {"board_id": [...]}}): one level up."""
-    pairs: list[tuple[str, list[str]]] = []
-    for key, value in item_errors.items():
-        pairs.extend(value.items() if isinstance(value, dict) else [(key, value)])
-    return pairs
+        add_delivery_errors(form, accounts[int(index)], item_errors, several=len(accounts) > 1)
 
 
 def _tell_handover(request: HttpRequest, composed: composing.Composed) -> None:

@@ -50,6 +50,12 @@ class CampaignChoice(forms.ModelChoiceField):
         return obj.name if obj.status == "active" else f"{obj.name} ({obj.get_status_display().lower()})"
 
 
+def split_thread(raw: str) -> list[str]:
+    """The thread field's text: its parts, between lines holding only THREAD_SEPARATOR."""
+    parts = [part.strip() for part in raw.replace("\r\n", "\n").split(f"\n{THREAD_SEPARATOR}\n")]
+    return [part for part in parts if part]
+
+
 class ComposerForm(forms.Form):
     content = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 7}),
@@ -127,9 +133,7 @@ class ComposerForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["media_urls"].splitlines() if line.strip()]
 
     def clean_thread(self) -> list[str]:
-        raw = self.cleaned_data["thread"].replace("\r\n", "\n")
-        parts = [part.strip() for part in raw.split(f"\n{THREAD_SEPARATOR}\n")]
-        return [part for part in parts if part]
+        return split_thread(self.cleaned_data["thread"])
 
     def network_options_for(self, platform: str) -> dict:
         """The form's options for one network, in the API's shape (empty values left out)."""

@@ -24,7 +24,7 @@ from analytics.services import analytics_statistics_note, analytics_statistics_u
 from campaigns.models import Campaign
 from kernel.errors import ServiceError
 from kernel.users import request_user
-from posts import approvals, services, transitions
+from posts import approvals, groups, services, transitions
 from posts.capacity import capacity_warnings
 from posts.comments import post_comments_for
 from posts.filters import PostFilter
@@ -224,6 +224,7 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "reschedule_form": RescheduleForm(initial={"scheduled_time": post.scheduled_time}),
         "comments": list(post_comments_for(post=post)),
         "comment_form": CommentForm(),
+        "group_siblings": groups.siblings_of(post),
     }
     return render(request, "posts/post_detail.html", context)
 
