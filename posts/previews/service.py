@@ -15,22 +15,20 @@ from django.utils.safestring import mark_safe
 from accounts.models import SocialAccount, Workspace
 from buffer_integration.platforms import NOT_PUBLISHABLE_MESSAGE, can_publish
 from kernel.errors import InvalidInput, NotFound
+from posts.groups import delivery_fields
 from posts.models import Post, PostStatus
 from posts.previews.build import build_preview, media_from_urls, profile
 from posts.rules import post_errors
 
 MAX_PREVIEW_ACCOUNTS = 50
-VARIANT_KEYS = frozenset({"content", "media_urls", "network_options"})
 
 
 def resolve_variant(*, base: Mapping[str, Any], variants: Mapping[str, Any] | None, account_id: int) -> dict[str, Any]:
     """What one account's post is: the shared fields, with that account's variant (keyed by its id) over them.
 
-    A variant overrides only the keys it names (content, media_urls, network_options); the same rule as
-    post groups' `variants` (one variant per account id, as a string key in JSON).
+    Post groups' own rule (`posts.groups.delivery_fields`), so a preview shows what the group will send.
     """
-    variant = (variants or {}).get(str(account_id)) or {}
-    return {**base, **{key: value for key, value in variant.items() if key in VARIANT_KEYS}}
+    return delivery_fields(base, (variants or {}).get(str(account_id)) or {})
 
 
 # How a warning names what it is about (the API's field names are not for the person writing).
