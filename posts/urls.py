@@ -5,6 +5,7 @@ from posts.api import PostViewSet
 from posts.attempts_api import PostAttemptsView
 from posts.campaign_posts_api import CampaignPostsView
 from posts.comments_api import PostCommentsView
+from posts.csv_io.api import PostExportView, PostImportJobView, PostImportView
 from posts.review_links_api import ReviewLinkViewSet
 
 router = OptionalSlashRouter()
@@ -14,6 +15,9 @@ router.register("review-links", ReviewLinkViewSet, basename="review-link")
 urlpatterns = [
     path("posts/<int:pk>/attempts", PostAttemptsView.as_view(), name="post-attempts"),
     path("posts/<int:pk>/comments", PostCommentsView.as_view(), name="post-comments"),
+    re_path(r"^posts/import/?$", PostImportView.as_view(), name="post-import"),
+    re_path(r"^posts/imports/(?P<pk>[0-9]+)/?$", PostImportJobView.as_view(), name="post-import-detail"),
+    re_path(r"^posts/export/?$", PostExportView.as_view(), name="post-export"),
     re_path(r"^campaigns/(?P<pk>[0-9]+)/posts/?$", CampaignPostsView.as_view(), name="campaign-posts"),
     *router.urls,
 ]
