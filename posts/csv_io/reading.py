@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 
 from kernel.errors import InvalidInput
-from posts.csv_io.columns import COLUMNS, REQUIRED, unescape_cell
+from posts.csv_io.columns import COLUMNS, CONTENT, REQUIRED, unescape_cell
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_ZIP_ENTRIES = 2000
@@ -59,19 +59,25 @@ def _rows(records: Iterator[list[Any]]) -> list[SourceRow]:
     rows: list[SourceRow] = []
     for number, record in enumerate(records, start=2):
         values = [_text(value) for value in record]
-        if not any(values):
+        if not any(value.strip() for value in values):
             continue
         if len(rows) >= limit:
             raise file_error(f"More than {limit} rows: split the file.")
-        extra = [value for value in values[len(header) :] if value]
+        extra = [value for value in values[len(header) :] if value.strip()]
         problems = [f"{len(extra)} cell(s) right of the last named column."] if extra else []
-        cells = {column: unescape_cell(value) for column, value in zip(header, values, strict=False) if column}
+        cells = {column: _cell(column, value) for column, value in zip(header, values, strict=False) if column}
         rows.append(SourceRow(number=number, cells=cells, problems=problems))
     return rows
 
 
+def _cell(column: str, value: str) -> str:
+    """Content as written (spaces and tabs are the post's); other cells without surrounding spaces."""
+    text = unescape_cell(value)
+    return text if column == CONTENT else text.strip()
+
+
 def _header(cells: Iterable[Any]) -> list[str]:
-    header = [_text(cell).lower() for cell in cells]
+    header = [_text(cell).strip().lower() for cell in cells]
     while header and not header[-1]:
         header.pop()
     named = [column for column in header if column]
@@ -97,7 +103,7 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    return str(value).strip()
+    return str(value)
 
 
 def _csv_records(data: bytes) -> Iterator[list[Any]]:
