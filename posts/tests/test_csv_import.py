@@ -385,3 +385,18 @@ def test_a_file_over_posts_import_max_bytes_is_413(api, account, settings):
 def test_no_file_is_a_400(api, account):
     response = api.post(IMPORT, {}, format="json")
     assert response.status_code == 400 and "file" in response.json()["errors"]
+
+
+def test_a_contributors_scheduled_rows_wait_for_approval(account):
+    from accounts.models import Role
+    from accounts.tests.factories import MembershipFactory, UserFactory
+    from conftest import client_for
+
+    contributor = MembershipFactory(workspace=account.workspace, user=UserFactory(), role=Role.CONTRIBUTOR).user
+    client = client_for(contributor)
+    client.credentials(**client._credentials, HTTP_X_WORKSPACE=str(account.workspace.pk))
+    response = upload(client, csv_file([["@brand", "Please approve", "2026-02-01T10:00"], ["@brand", "A draft", ""]]))
+    assert response.status_code == 201, response.json()
+    statuses = dict(Post.objects.values_list("content", "status"))
+    assert statuses == {"Please approve": PostStatus.PENDING_APPROVAL, "A draft": PostStatus.DRAFT}
+    assert set(Post.objects.values_list("owner", flat=True)) == {contributor.pk}
