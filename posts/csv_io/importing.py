@@ -75,14 +75,6 @@ class ImportReport:
     def valid(self) -> bool:
         return not any(row.status == ERROR for row in self.rows)
 
-    def errors_by_row(self) -> dict[str, dict[str, list[str]]]:
-        """{"<row>": {"<column>": [message, ...]}}: the report's errors as the API's `errors` tree."""
-        tree: dict[str, dict[str, list[str]]] = {}
-        for row in self.rows:
-            for error in row.errors:
-                tree.setdefault(str(row.row), {}).setdefault(error["column"] or "row", []).append(error["message"])
-        return tree
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "dry_run": self.dry_run,

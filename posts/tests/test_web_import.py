@@ -77,3 +77,11 @@ def test_the_pages_export_takes_the_filters(web, account):
     response = web.get("/posts/export.csv", {"status": "draft"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert [row["content"] for row in parse_csv(response.content.decode())] == ["hi there"]
+
+
+def test_a_file_over_the_limit_is_refused_on_the_form(web, account, settings):
+    settings.POSTS_IMPORT_MAX_BYTES = 1024
+    response = send(web, csv_file([["@brand", "x" * 200, ""] for _ in range(10)]))
+    assert response.status_code == 400
+    assert "The file is larger than 1024 bytes." in response.content.decode()
+    assert not PostImportJob.objects.exists()

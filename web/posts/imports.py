@@ -7,6 +7,7 @@ writes. An upload here is always a dry run first; "Import" then imports exactly 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -38,6 +39,12 @@ class ImportForm(forms.Form):
         label="Timezone of times without offset",
         help_text="For rows without a timezone column; empty: yours.",
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.POSTS_IMPORT_MAX_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError(f"The file is larger than {settings.POSTS_IMPORT_MAX_BYTES} bytes.")
+        return upload
 
 
 def _job_for_page(request: HttpRequest, pk: int) -> PostImportJob:
