@@ -362,3 +362,76 @@ class PostComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment {self.pk} on post {self.post_id}"
+
+
+class ImportJobStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to run"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Done"  # a dry run checked every row, or the real run created its posts
+    INVALID = "invalid", "Invalid rows"  # a real run refused (nothing written): see the report
+    FAILED = "failed", "Failed"  # the file could not be read, or the run broke: see `error`
+
+
+class PostImportJobQuerySet(models.QuerySet):
+    def in_workspace(self, workspace) -> PostImportJobQuerySet:
+        return self.filter(workspace=workspace)
+
+
+class PostImportJob(TimestampedModel):
+    """One upload of a posts file (posts.csv_io): checked (dry run) or imported, inline or by a worker."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="post_import_jobs")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_import_jobs")
+    filename = models.CharField(max_length=255, blank=True, default="")
+    # The file itself, bounded by POSTS_IMPORT_MAX_BYTES: a worker reads it from here, and the page's
+    # "Import" after a dry run imports exactly the file that was checked. Emptied after a real run.
+    file_data = models.BinaryField(default=bytes)
+    timezone = models.CharField(max_length=64, blank=True, default="")  # for rows without one ("": the owner's)
+    dry_run = models.BooleanField(default=False)
+    needs_approval = models.BooleanField(default=False)  # the owner's posts need approval (at upload)
+    status = models.CharField(max_length=12, choices=ImportJobStatus.choices, default=ImportJobStatus.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    existing_count = models.PositiveIntegerField(default=0)
+    invalid_count = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, default="")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PostImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "created_at"], name="post_import_workspace_created")]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} ({self.status})"
+
+    @property
+    def progress(self) -> int:
+        """Percent of the rows checked (100 once finished)."""
+        if self.status in (ImportJobStatus.SUCCEEDED, ImportJobStatus.INVALID, ImportJobStatus.FAILED):
+            return 100
+        return self.processed_rows * 100 // self.total_rows if self.total_rows else 0
+
+
+class ImportedPost(models.Model):
+    """A post an import created, by its row's import key: importing the same row again creates nothing.
+
+    The key is the row's `external_id`, or a hash of its account, time and content (posts.csv_io.importing);
+    unique per workspace, so two imports of one file racing cannot both create its posts.
+    """
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="import_record")
+    key = models.CharField(max_length=64)  # sha256, hex
+    external_id = models.CharField(max_length=200, blank=True, default="")
+    job = models.ForeignKey(PostImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "key"], name="imported_post_unique_key")]
+
+    def __str__(self) -> str:
+        return f"Post #{self.post_id} imported as {self.key}"

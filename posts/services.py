@@ -186,10 +186,22 @@ def posts_bulk_create(
     """
     if not 1 <= len(items) <= MAX_BULK:
         raise InvalidInput.from_errors({"posts": [f"Send between 1 and {MAX_BULK} posts."]})
+    posts, item_errors = posts_check(workspace=workspace, actor=actor, items=items, needs_approval=needs_approval)
+    errors = {str(index): problems for index, problems in item_errors.items()}
+    if errors:
+        raise InvalidInput.from_errors(errors, prefix=f"Nothing was created ({len(errors)} invalid item(s)); item ")
+    return posts_insert(posts=posts)
+
+
+def posts_check(
+    *, workspace: Workspace, actor: User, items: list[dict[str, Any]], needs_approval: bool = False
+) -> tuple[list[Post], dict[int, dict[str, Any]]]:
+    """The unsaved posts of validated `items` and {item index: errors} for those breaking a rule (the
+    day-capacity rule included), in a fixed number of queries: the bulk's checks, for any number of items."""
     accounts = workspace_accounts(workspace=workspace, ids=(item["social_account_id"] for item in items))
     campaigns = workspace_campaigns(workspace=workspace, ids=(item.get("campaign_id") for item in items))
     posts: list[Post] = []
-    errors: dict[str, Any] = {}
+    errors: dict[int, dict[str, Any]] = {}
     for index, item in enumerate(items):
         post, item_errors = _build(
             workspace=workspace,
@@ -200,12 +212,15 @@ def posts_bulk_create(
             needs_approval=needs_approval,
         )
         if item_errors:
-            errors[str(index)] = item_errors
+            errors[index] = item_errors
         posts.append(post)
     for index, day_errors in day_capacity_errors(workspace=workspace, tz=actor.tzinfo, posts=posts).items():
-        errors.setdefault(str(index), day_errors)
-    if errors:
-        raise InvalidInput.from_errors(errors, prefix=f"Nothing was created ({len(errors)} invalid item(s)); item ")
+        errors.setdefault(index, day_errors)
+    return posts, errors
+
+
+def posts_insert(*, posts: list[Post]) -> list[Post]:
+    """Insert posts checked by `posts_check`, with their audit events, in one transaction."""
     with transaction.atomic():
         created = Post.objects.bulk_create(posts)
         audit.record_created(instances=created)  # bulk_create sends no signals: one INSERT for all events

@@ -47,3 +47,11 @@ def reconcile_post(post_id: int, claim_id: str) -> str:
 @shared_task(ignore_result=True)
 def sync_buffer_statuses() -> int:
     return buffer_status.sync_handed_over_posts()
+
+
+@shared_task(ignore_result=True)
+def run_post_import(job_id: int) -> None:
+    """A large posts file (posts.csv_io.jobs): no retry, the job records how it ended."""
+    from posts.csv_io.jobs import import_job_run
+
+    import_job_run(job_id=job_id)

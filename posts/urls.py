@@ -5,6 +5,7 @@ from posts.api import PostViewSet
 from posts.attempts_api import PostAttemptsView
 from posts.campaign_posts_api import CampaignPostsView
 from posts.comments_api import PostCommentsView
+from posts.csv_io.api import PostExportView, PostImportJobView, PostImportView
 from posts.groups_api import PostGroupViewSet
 from posts.previews_api import PostPreviewView, StoredPostPreviewView
 from posts.review_links_api import ReviewLinkViewSet
@@ -19,6 +20,9 @@ urlpatterns = [
     path("posts/<int:pk>/comments", PostCommentsView.as_view(), name="post-comments"),
     re_path(r"^posts/preview/?$", PostPreviewView.as_view(), name="post-preview"),
     path("posts/<int:pk>/preview", StoredPostPreviewView.as_view(), name="post-stored-preview"),
+    re_path(r"^posts/import/?$", PostImportView.as_view(), name="post-import"),
+    re_path(r"^posts/imports/(?P<pk>[0-9]+)/?$", PostImportJobView.as_view(), name="post-import-detail"),
+    re_path(r"^posts/export/?$", PostExportView.as_view(), name="post-export"),
     re_path(r"^campaigns/(?P<pk>[0-9]+)/posts/?$", CampaignPostsView.as_view(), name="campaign-posts"),
     *router.urls,
 ]

@@ -178,6 +178,15 @@ API_RATE_LIMIT = env_str("API_RATE_LIMIT", "60/min")
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_048_576, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 32, minimum=4)
+# Posts import (posts.csv_io): the file's size (the import route's own body limit, 413 above it), its
+# rows, what an .xlsx may unpack to, and the rows answered inline (more: a background job, 202).
+POSTS_IMPORT_MAX_BYTES = env_int("POSTS_IMPORT_MAX_BYTES", 10 * 1_048_576, minimum=1024)
+POSTS_IMPORT_MAX_ROWS = env_int("POSTS_IMPORT_MAX_ROWS", 10_000, minimum=1)
+POSTS_IMPORT_MAX_UNPACKED_BYTES = env_int("POSTS_IMPORT_MAX_UNPACKED_BYTES", 100 * 1_048_576, minimum=1024)
+POSTS_IMPORT_SYNC_MAX_ROWS = env_int("POSTS_IMPORT_SYNC_MAX_ROWS", 500, minimum=0)
+# Routes whose bodies may exceed API_MAX_BODY_BYTES (kernel.api.middleware): path -> limit. A multipart
+# body is the file plus its form fields and boundaries, hence the margin.
+API_BODY_LIMITS = {"/api/v1/posts/import": POSTS_IMPORT_MAX_BYTES + 65_536}
 # How far ahead a post may be scheduled: posts (API, composer, calendar) and the Publisher API's `scheduled`.
 SCHEDULE_HORIZON_DAYS = env_int("SCHEDULE_HORIZON_DAYS", 1826, minimum=1)
 

@@ -15,6 +15,7 @@ from web.accounts import workspaces as workspace_views
 from web.campaigns import views as campaigns_views
 from web.posts import approvals, composer
 from web.posts import comments as comment_views
+from web.posts import imports as import_views
 from web.posts import previews as preview_views
 from web.posts import views as posts_views
 from web.review import public as review_public
@@ -28,6 +29,10 @@ urlpatterns = [
     path("posts/", posts_views.post_list_view, name="post-list"),
     path("posts/new/", composer.post_create_view, name="post-create"),
     path("posts/preview/", preview_views.post_preview_view, name="post-preview"),
+    path("posts/import/", import_views.post_import_view, name="post-import"),
+    path("posts/imports/<int:pk>/", import_views.post_import_job_view, name="post-import-job"),
+    path("posts/imports/<int:pk>/run/", import_views.post_import_run_view, name="post-import-run"),
+    path("posts/export.csv", import_views.post_export_view, name="post-export"),
     path("posts/<int:pk>/", posts_views.post_detail_view, name="post-detail"),
     path("posts/<int:pk>/edit/", composer.post_edit_view, name="post-edit"),
     path("posts/<int:pk>/reschedule/", posts_views.post_reschedule_view, name="post-reschedule"),

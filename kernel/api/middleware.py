@@ -1,7 +1,8 @@
 """Requests refused before any view runs: NUL characters in the query string, API bodies over the limit.
 
 NUL cannot be stored in PostgreSQL text (psycopg raises), so a NUL reaching any filter would be a 500;
-a body over `API_MAX_BODY_BYTES` is refused from its Content-Length, without reading it.
+a body over `API_MAX_BODY_BYTES` (or the route's own limit in `API_BODY_LIMITS`, e.g. a file upload) is
+refused from its Content-Length, without reading it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ def _content_length(request: HttpRequest) -> int:
         return 0  # Django reads such a body as empty
 
 
+def body_limit(path: str) -> int:
+    """The largest body the API route at `path` takes (with or without its trailing slash)."""
+    limits: dict[str, int] = getattr(settings, "API_BODY_LIMITS", {})
+    return limits.get(path.rstrip("/"), settings.API_MAX_BODY_BYTES)
+
+
 class RequestGuardMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -34,7 +41,7 @@ class RequestGuardMiddleware:
         if _has_nul(request):
             detail = "The query string contains a NUL character (%00), which no parameter accepts."
             return JsonResponse({"detail": detail}, status=400) if is_api else HttpResponseBadRequest(detail)
-        limit = settings.API_MAX_BODY_BYTES
+        limit = body_limit(request.path)
         if is_api and _content_length(request) > limit:
             return JsonResponse({"detail": f"Request body too large: at most {limit} bytes."}, status=413)
         return self.get_response(request)

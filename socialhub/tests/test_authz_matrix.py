@@ -118,6 +118,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:post-group-detail", "GET"): R(200, 404, 401),
     ("api:post-group-detail", "PATCH"): R(200, 404, 401, body="empty"),
     ("api:post-group-detail", "DELETE"): R(204, 404, 401),
+    # --- API: posts import / export (no file: 400 for everyone; the export lists the workspace's posts) --
+    ("api:post-import", "POST"): R(400, 400, 401, body="empty"),
+    ("api:post-import-detail", "GET"): R(200, 404, 401),
+    ("api:post-export", "GET"): R(200, 200, 401, lists=True),
     # --- API: client review links (managers and owners; the owner of a personal workspace is one) -----
     ("api:review-link-list", "GET"): R(200, 200, 401),
     ("api:review-link-list", "POST"): R(201, 400, 401, body="review_link"),  # another's campaign: 400
@@ -199,6 +203,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:post-cancel", "POST"): R(302, 404, REDIRECT),
     ("web:post-buffer", "POST"): R(302, 404, REDIRECT),
     ("web:post-delete", "POST"): R(302, 404, REDIRECT),
+    ("web:post-import", "GET"): R(200, 200, REDIRECT),
+    ("web:post-import", "POST"): R(400, 400, REDIRECT),  # no file: the form again, with its error
+    ("web:post-import-job", "GET"): R(200, 404, REDIRECT),
+    ("web:post-import-run", "POST"): R(302, 404, REDIRECT),  # the dry run's file imported: on to the new job
+    ("web:post-export", "GET"): R(200, 200, REDIRECT, lists=True),
     ("web:post-submit", "POST"): R(302, 404, REDIRECT),
     ("web:post-approve", "POST"): R(302, 404, REDIRECT),  # not waiting: a message, back to the queue
     ("web:post-reject", "POST"): R(302, 404, REDIRECT),
@@ -270,6 +279,7 @@ OBJECT_BY_PREFIX = [
     ("api/v1/social-accounts/", "account"),
     ("api/v1/campaigns/", "campaign"),
     ("api/v1/post-groups/", "post_group"),
+    ("api/v1/posts/imports/", "import_job"),
     ("api/v1/posts/", "post"),
     ("api/v1/review-links/", "review_link"),
     ("review-links/", "review_link"),
@@ -279,6 +289,7 @@ OBJECT_BY_PREFIX = [
     ("notifications/", "notification"),
     ("accounts/", "account"),
     ("campaigns/", "campaign"),
+    ("posts/imports/", "import_job"),
     ("posts/", "post"),
 ]
 
@@ -375,7 +386,7 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     from analytics.tests.factories import PostAnalyticsFactory
     from buffer_integration.tests.factories import BufferConfigFactory
     from campaigns.tests.factories import CampaignFactory
-    from posts.models import PostComment, PostGroup, PostStatus, PublishAttempt
+    from posts.models import ImportJobStatus, PostComment, PostGroup, PostImportJob, PostStatus, PublishAttempt
     from posts.review_links import review_link_create
     from posts.tests.factories import PostFactory
     from publisher import config_services
@@ -432,6 +443,15 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
     workspace, membership, invitation, invitation_token = _make_workspace_objects(user, marker=marker)
     personal_membership, personal_invitation = _make_personal_workspace_objects(user, marker=marker)
     comment = PostComment.objects.create(post=post, author=user, body=f"{marker} comment")
+    import_job = PostImportJob.objects.create(
+        workspace=workspace_personal_for(user),
+        owner=user,
+        filename="posts.csv",
+        file_data=f"account,content\n@{marker},{marker} imported\n".encode(),
+        dry_run=True,
+        status=ImportJobStatus.SUCCEEDED,
+        report={"ok": 1},
+    )
     notification = Notification.objects.create(
         recipient=user, workspace=workspace_personal_for(user), kind="mention", text=f"{marker} note", url="/posts/"
     )
