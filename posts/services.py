@@ -20,7 +20,7 @@ from kernel.errors import Conflict, InvalidInput
 from posts import transitions
 from posts.alerts import approval_requested_on_commit
 from posts.capacity import PLANNED, day_capacity_errors, time_capacity_errors
-from posts.models import Post, PostStatus
+from posts.models import Post, PostSeries, PostStatus
 from posts.network_options import clean_network_options
 from posts.rules import CREATABLE_STATUSES, post_errors
 from posts.scheduling import (
@@ -144,8 +144,12 @@ def post_create(
     status: str | None = None,
     network_options: dict[str, Any] | None = None,
     needs_approval: bool = False,
+    series: PostSeries | None = None,
+    occurrence_at: datetime | None = None,
 ) -> Post:
-    """`needs_approval`: the author's posts need approval, so a scheduled one is submitted (see `_build`)."""
+    """`needs_approval`: the author's posts need approval, so a scheduled one is submitted (see `_build`).
+
+    `series` and `occurrence_at`: an occurrence of a recurring post (`posts.recurrence`), made by this same path."""
     item = {
         "network_options": network_options,
         "social_account_id": social_account_id,
@@ -167,6 +171,7 @@ def post_create(
     errors = errors or day_capacity_errors(workspace=workspace, tz=actor.tzinfo, posts=[post]).get(0, {})
     if errors:
         raise InvalidInput.from_errors(errors)
+    post.series, post.occurrence_at = series, occurrence_at
     post.save()
     if post.status == PostStatus.PENDING_APPROVAL:
         approval_requested_on_commit(post_ids=[post.pk])

@@ -15,6 +15,7 @@ import uuid
 
 from celery import shared_task
 
+from posts import recurrence
 from posts.engine import dispatch as engine
 from posts.engine import publish as publishing
 from posts.engine import reconcile
@@ -47,3 +48,9 @@ def reconcile_post(post_id: int, claim_id: str) -> str:
 @shared_task(ignore_result=True)
 def sync_buffer_statuses() -> int:
     return buffer_status.sync_handed_over_posts()
+
+
+@shared_task(ignore_result=True)
+def extend_recurring_posts() -> int:
+    """Materialise recurring posts' occurrences up to RECURRENCE_WINDOW_DAYS ahead (posts.recurrence)."""
+    return recurrence.series_extend_all().done
