@@ -109,6 +109,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:post-submit", "POST"): R(200, 404, 401),
     ("api:post-approve", "POST"): R(409, 404, 401),
     ("api:post-reject", "POST"): R(409, 404, 401, body="reject"),
+    # Recurring posts: the owner's post is a one-off (an empty list; no series to end: 409).
+    ("api:post-occurrences", "GET"): R(200, 404, 401),
+    ("api:post-series-end", "POST"): R(409, 404, 401),
     # --- API: client review links (managers and owners; the owner of a personal workspace is one) -----
     ("api:review-link-list", "GET"): R(200, 200, 401),
     ("api:review-link-list", "POST"): R(201, 400, 401, body="review_link"),  # another's campaign: 400

@@ -101,6 +101,8 @@ NEEDS: dict[tuple[str, str], str] = {
     ("api:post-schedule", "POST"): C,
     ("api:post-cancel", "POST"): C,
     ("api:post-reschedule", "POST"): C,
+    ("api:post-occurrences", "GET"): V,
+    ("api:post-series-end", "POST"): C,
     # --- API: analytics (a post's numbers: EDIT_POSTS) ----------------------------------------------------
     ("api:analytics-list", "GET"): V,
     ("api:analytics-list", "POST"): C,
