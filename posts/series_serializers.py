@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rest_framework import serializers
@@ -46,7 +47,7 @@ class OccurrencesQuerySerializer(serializers.Serializer):
 
 
 class OccurrenceSerializer(serializers.Serializer):
-    scheduled_time = serializers.DateTimeField(help_text="The occurrence in UTC.")
+    scheduled_time = serializers.DateTimeField(default_timezone=dt.UTC, help_text="The occurrence in UTC.")
     local_time = serializers.CharField(help_text="The same instant in the series' timezone (ISO 8601 with offset).")
     note = serializers.CharField(help_text='What a DST change did to it ("" when nothing).')
     state = serializers.ChoiceField(
