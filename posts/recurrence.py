@@ -160,11 +160,13 @@ def series_create(
     network_options: dict[str, Any] | None = None,
     needs_approval: bool = False,
     now: dt.datetime | None = None,
+    local_start: dt.datetime | None = None,
 ) -> Post:
     """A recurring post: the series and its window's posts, all or nothing; returns the first post.
 
-    `scheduled_time` is the start (DTSTART), read as a wall-clock time of the account's timezone; the
-    first occurrence is the rule's first after now. `platform` is checked by each post's own rules.
+    `scheduled_time` is the start (DTSTART), read as a wall-clock time of the account's timezone (or
+    `local_start`, that wall-clock time itself: a split keeps the rule's time even where a DST day moved
+    it); the first occurrence is the rule's first after now.
     """
     now = now or timezone.now()
     account = services.workspace_accounts(workspace=workspace, ids=[social_account_id]).get(social_account_id)
@@ -178,7 +180,7 @@ def series_create(
         message = f"Must be the account's platform ({account.platform}), or left out."
         raise InvalidInput.from_errors({"platform": [message]})
     tz = account_timezone(account, workspace)
-    start = timezone.localtime(scheduled_time, tz).replace(tzinfo=None, second=0, microsecond=0)
+    start = local_start or timezone.localtime(scheduled_time, tz).replace(tzinfo=None, second=0, microsecond=0)
     rule = parse_rule(recurrence, start=start, tz=tz)
     with transaction.atomic():
         series = PostSeries.objects.create(
@@ -247,10 +249,11 @@ def series_extend_all(*, now: dt.datetime | None = None) -> LoopReport:
 # -- editing and ending ----------------------------------------------------------------------------
 
 
-def _series_of(post: Post) -> PostSeries:
+def _series_of(post: Post) -> tuple[PostSeries, dt.datetime]:
+    """The post's series and its occurrence; 409 for a one-off post."""
     if post.series_id is None or post.occurrence_at is None:
         raise Conflict(f"Post {post.pk} is not part of a recurring series.")
-    return PostSeries.objects.select_related("workspace").get(pk=post.series_id)
+    return PostSeries.objects.select_related("workspace").get(pk=post.series_id), post.occurrence_at
 
 
 def post_edit_occurrence(*, post: Post, needs_approval: bool = False, **changes: Unpack[PostChanges]) -> Post:
@@ -293,14 +296,12 @@ def series_split(
     occurrences already had). The old series' unpublished posts from this occurrence on are replaced
     by the new series' posts; the new series' first post is returned."""
     now = now or timezone.now()
-    series = _series_of(post)
-    tz = zoneinfo.ZoneInfo(series.timezone)
+    series, occurrence_at = _series_of(post)
     old_rule = series_rule(series)
-    before = list(expand(old_rule, before=post.occurrence_at))
-    this = next(expand(old_rule, after=post.occurrence_at - dt.timedelta(microseconds=1)), None)
+    before = list(expand(old_rule, before=occurrence_at))
+    this = next(expand(old_rule, after=occurrence_at - dt.timedelta(microseconds=1)), None)
     start_time = changes.pop("scheduled_time", None)
-    if start_time is None:
-        start_time = this.nominal.replace(tzinfo=tz) if this is not None else post.occurrence_at
+    local_start = this.nominal if start_time is None and this is not None else None
     if recurrence is None:
         recurrence = old_rule.text
         if (count := rule_count(old_rule.text)) is not None:  # what is left of COUNT after those before this
@@ -312,9 +313,9 @@ def series_split(
     with transaction.atomic():
         PostSeries.objects.select_for_update(of=("self",)).filter(pk=series.pk).first()
         _delete_posts(
-            _unpublished(series, condition=Q(occurrence_at__gte=post.occurrence_at)), what="edit the following ones"
+            _unpublished(series, condition=Q(occurrence_at__gte=occurrence_at)), what="edit the following ones"
         )
-        series.ends_before = post.occurrence_at
+        series.ends_before = occurrence_at
         series.save(update_fields=["ends_before", "updated_at"])
         return series_create(
             workspace=series.workspace,
@@ -322,7 +323,8 @@ def series_split(
             recurrence=recurrence,
             social_account_id=changes.get("social_account_id", post.social_account_id),
             content=changes.get("content", post.content),
-            scheduled_time=start_time,
+            scheduled_time=start_time or occurrence_at,
+            local_start=local_start,
             campaign_id=changes.get("campaign_id", post.campaign_id),
             platform=changes.get("platform"),
             media_urls=changes.get("media_urls", post.media_urls),
@@ -343,7 +345,7 @@ def series_end(*, post: Post, now: dt.datetime | None = None) -> SeriesEnded:
     """End the post's series now: its future, unpublished posts are deleted (post delete rules), the
     rest (published, and missed ones still waiting to go out) stay. Ending an ended series is a no-op."""
     now = now or timezone.now()
-    series = _series_of(post)
+    series, _ = _series_of(post)
     with transaction.atomic():
         series = PostSeries.objects.select_for_update(of=("self",)).get(pk=series.pk)
         if series.ended_at is not None:

@@ -82,7 +82,7 @@ class PostSeriesMixin:
     """Used by `PostViewSet`: its `perform_create`/`perform_update` call `_create`/`_update`."""
 
     if TYPE_CHECKING:  # what the viewset provides
-        request: Request
+        request: Any  # the viewset's Request
         workspace: Any
 
         def get_object(self) -> Post: ...

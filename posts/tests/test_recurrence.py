@@ -41,8 +41,7 @@ def make_series(account, rule=WEEKLY, **fields) -> Post:
 
 def local_times(series: PostSeries) -> list[str]:
     return [
-        post.scheduled_time.astimezone(dt.UTC).strftime("%m-%d %H:%M")
-        for post in series.posts.order_by("scheduled_time")
+        post.due_time.astimezone(dt.UTC).strftime("%m-%d %H:%M") for post in series.posts.order_by("scheduled_time")
     ]
 
 
@@ -222,3 +221,18 @@ def test_ending_is_refused_whole_while_one_of_its_posts_is_publishing(berlin_acc
         with pytest.raises(Conflict):
             recurrence.series_end(post=first)
     assert first.series.posts.count() == 5 and PostSeries.objects.get().ended_at is None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_splitting_at_an_occurrence_a_dst_gap_moved_keeps_the_rules_local_time(berlin_account):
+    start = dt.datetime(2026, 3, 28, 1, 30, tzinfo=dt.UTC)  # 02:30 in Berlin
+    first = make_series(berlin_account, rule="FREQ=DAILY;COUNT=4", scheduled_time=start)
+    moved = first.series.posts.order_by("scheduled_time")[1]
+    assert moved.scheduled_time == dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC)  # 03:00 CEST
+    new_first = recurrence.series_split(post=moved, actor=first.owner, content="From here #socialhub")
+    assert new_first.series.start_time == dt.time(2, 30) and new_first.series.rule == "FREQ=DAILY;COUNT=3"
+    assert [o.local.strftime("%m-%d %H:%M") for o in recurrence.occurrences(new_first.series, count=5)] == [
+        "03-29 03:00",
+        "03-30 02:30",
+        "03-31 02:30",
+    ]
