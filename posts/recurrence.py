@@ -6,7 +6,8 @@ periodic task `extend_recurring_posts` moves on. The engine only sees ordinary s
 worker outage never causes a burst: a missed occurrence is one late scheduled post, handled by
 LATE_POST_POLICY like any other, and the window never makes posts in the past.
 
-Editing: "this occurrence" edits the post alone (detached from the template); "this and following"
+Editing: "this occurrence" is any edit of the post (`services.post_update`), which detaches it from the
+template; "this and following"
 splits the series (the old one ends before the occurrence, a new one starts from it, replacing the
 old series' unpublished posts from there on). Ending a series deletes its future, unpublished posts
 through the post delete rules.
@@ -256,16 +257,6 @@ def _series_of(post: Post) -> tuple[PostSeries, dt.datetime]:
     return PostSeries.objects.select_related("workspace").get(pk=post.series_id), post.occurrence_at
 
 
-def post_edit_occurrence(*, post: Post, needs_approval: bool = False, **changes: Unpack[PostChanges]) -> Post:
-    """ "This occurrence": the post alone is edited, by the post rules, and no longer follows its series."""
-    with transaction.atomic():
-        post = services.post_update(post=post, needs_approval=needs_approval, **changes)
-        if post.series_id is not None and not post.series_detached:
-            Post.objects.filter(pk=post.pk).update(series_detached=True)
-            post.series_detached = True
-    return post
-
-
 def _delete_posts(posts: list[Post], *, what: str) -> list[int]:
     """Through the post delete rules; refused whole (409) while one of them is publishing or reconciling."""
     busy = [post.pk for post in posts if post.status in transitions.BUSY]
@@ -301,6 +292,8 @@ def series_split(
     before = list(expand(old_rule, before=occurrence_at))
     this = next(expand(old_rule, after=occurrence_at - dt.timedelta(microseconds=1)), None)
     start_time = changes.pop("scheduled_time", None)
+    if start_time == post.scheduled_time:  # unchanged (a form sends it back): the rule's own local time
+        start_time = None
     local_start = this.nominal if start_time is None and this is not None else None
     if recurrence is None:
         recurrence = old_rule.text

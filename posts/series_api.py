@@ -112,8 +112,6 @@ class PostSeriesMixin:
             raise InvalidInput.from_errors(
                 {"recurrence": ["A rule is set when the post is created, or changed with scope=following."]}
             )
-        if post.series_id is not None:
-            return recurrence.post_edit_occurrence(post=post, needs_approval=needs_approval, **data)
         return services.post_update(post=post, needs_approval=needs_approval, **data)
 
     @extend_schema(

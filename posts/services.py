@@ -283,6 +283,8 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
         "network_options": clean_network_options(network_options),
         "scheduled_time": scheduled_time,
         "updated_at": timezone.now(),
+        # An occurrence of a recurring post edited on its own no longer follows its series (posts.recurrence).
+        "series_detached": post.series_id is not None,
     }
     sent = (content, media_urls, scheduled_time, fields["network_options"])
     at_buffer = sent != (post.content, post.media_urls, post.scheduled_time, post.network_options)

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Role
 from kernel.errors import Conflict, InvalidInput
-from posts import recurrence
+from posts import recurrence, services
 from posts.models import Post, PostSeries, PostStatus
 from posts.tasks import extend_recurring_posts
 
@@ -141,7 +141,7 @@ def test_occurrences_list_materialised_removed_and_planned_ones_beyond_the_windo
 @time_machine.travel(NOW, tick=False)
 def test_editing_this_occurrence_detaches_it_and_leaves_the_others(berlin_account):
     first = make_series(berlin_account)
-    edited = recurrence.post_edit_occurrence(post=first, content="Just this once #socialhub")
+    edited = services.post_update(post=first, content="Just this once #socialhub")
     assert edited.series_detached and edited.content == "Just this once #socialhub"
     others = first.series.posts.exclude(pk=first.pk)
     assert set(others.values_list("content", flat=True)) == {"Weekly tip #socialhub"}

@@ -192,6 +192,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:post-cancel", "POST"): R(302, 404, REDIRECT),
     ("web:post-buffer", "POST"): R(302, 404, REDIRECT),
     ("web:post-delete", "POST"): R(302, 404, REDIRECT),
+    ("web:post-series-end", "POST"): R(302, 404, REDIRECT),  # a one-off post: a message, back to the post
+    ("web:recurrence-preview", "GET"): R(400, 400, REDIRECT),  # no rule given: 400 for everyone
     ("web:post-submit", "POST"): R(302, 404, REDIRECT),
     ("web:post-approve", "POST"): R(302, 404, REDIRECT),  # not waiting: a message, back to the queue
     ("web:post-reject", "POST"): R(302, 404, REDIRECT),

@@ -158,6 +158,8 @@ NEEDS: dict[tuple[str, str], str] = {
     ("web:post-cancel", "POST"): C,
     ("web:post-buffer", "POST"): C,
     ("web:post-delete", "POST"): C,
+    ("web:post-series-end", "POST"): C,
+    ("web:recurrence-preview", "GET"): V,
     ("web:campaign-list", "GET"): V,
     ("web:campaign-create", "GET"): V,
     ("web:campaign-create", "POST"): E,

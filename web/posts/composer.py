@@ -24,7 +24,9 @@ from posts.composing import ComposerAction
 from posts.models import Post, PostStatus
 from posts.services import PostChanges
 from web.common import add_service_errors, error_message, page_workspace, requires
+from web.posts import series as series_pages
 from web.posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, counter_rules, options_initial
+from web.posts.repeat_fields import add_repeat_fields, repeat_rule
 from web.posts.views import _get_post_for_user, _needs_approval
 
 CAPACITY_LOOKAHEAD = dt.timedelta(days=14)
@@ -87,6 +89,7 @@ def _render(request: HttpRequest, form, *, post: Post | None = None) -> HttpResp
             end=today + CAPACITY_LOOKAHEAD,
         ),
         "option_fields": _option_field_groups(form),
+        "following": post is not None and "repeat" in form.fields,  # "edit this and following"
     }
     return render(request, "posts/composer.html", context, status=400 if form.errors else 200)
 
@@ -110,6 +113,16 @@ def post_create_view(request: HttpRequest) -> HttpResponse:
         return _render(request, form)
     action = _action(request)
     accounts = list(form.cleaned_data["accounts"])
+    if rule := repeat_rule(form):  # "Repeat": one series per account (web.posts.series)
+        return series_pages.create_series(
+            request,
+            form,
+            rule=rule,
+            accounts=accounts,
+            action=action,
+            needs_approval=_needs_approval(request),
+            render=lambda: _render(request, form),
+        )
     try:
         composed = composing.compose_posts(
             workspace=workspace,
@@ -180,6 +193,8 @@ def _tell_handover(request: HttpRequest, composed: composing.Composed) -> None:
 @requires(Capability.EDIT_POSTS)
 def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post_for_user(request, pk)
+    # "Edit this and following" of a recurring post (?scope=following): the series is split here.
+    following = post.series_id is not None and request.GET.get("scope") == "following"
     if post.status not in transitions.EDITABLE:
         messages.error(request, f"Post #{post.pk} is {post.get_status_display().lower()}: it can no longer be edited.")
         return redirect("post-detail", pk=post.pk)
@@ -192,8 +207,13 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "scheduled_time": post.scheduled_time,
             **options_initial(post),
         }
-        return _render(request, PostEditForm(initial=initial, workspace=page_workspace(request)), post=post)
+        form = PostEditForm(initial=initial, workspace=page_workspace(request))
+        if following:
+            add_repeat_fields(form, initial_rule=post.series.rule if post.series else "")
+        return _render(request, form, post=post)
     form = PostEditForm(request.POST, workspace=page_workspace(request))
+    if following:
+        add_repeat_fields(form)
     if not form.is_valid():
         return _render(request, form, post=post)
     action = _action(request)
@@ -207,6 +227,15 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         scheduled_time=fields["scheduled_time"],
         network_options=form.network_options_for(platform),
     )
+    if following:
+        return series_pages.edit_following(
+            request,
+            form,
+            post=post,
+            changes=changes,
+            needs_approval=_needs_approval(request),
+            render=lambda: _render(request, form, post=post),
+        )
     try:
         post = composing.edit_post(post=post, changes=changes, action=action, needs_approval=_needs_approval(request))
     except ServiceError as exc:
