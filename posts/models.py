@@ -96,6 +96,7 @@ class PostSeries(TimestampedModel):
     last_error = models.TextField(blank=True, default="")
 
     class Meta:
+        verbose_name_plural = "post series"
         indexes = [models.Index(fields=["ended_at", "materialised_until"], name="postseries_open_window")]
 
     def __str__(self) -> str:
