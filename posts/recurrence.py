@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Unpack
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -112,13 +112,16 @@ def _materialise(
     window_end = _window_end(now)
     made: list[Post] = []
     reached = window_end
-    for occurrence in expand(series_rule(series), after=edge, before=series.ends_before):
-        if occurrence.at > window_end and (made or series.materialised_until is not None):
+    first_run = series.materialised_until is None
+    for seen, occurrence in enumerate(expand(series_rule(series), after=edge, before=series.ends_before)):
+        if occurrence.at > window_end and (seen or not first_run):  # beyond the window (bar a first one)
             break
         reached = max(reached, occurrence.at)
         try:
             with transaction.atomic():
                 made.append(_make_post(series, occurrence, actor=actor, needs_approval=needs_approval))
+        except IntegrityError:  # a concurrent run made this occurrence first: `post_series_occurrence_once`
+            continue
         except ServiceError as exc:
             if strict:
                 raise InvalidInput(_occurrence_error(occurrence, exc), errors=exc.errors) from exc

@@ -236,3 +236,12 @@ def test_splitting_at_an_occurrence_a_dst_gap_moved_keeps_the_rules_local_time(b
         "03-30 02:30",
         "03-31 02:30",
     ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_run_that_finds_its_occurrences_made_by_another_makes_nothing(berlin_account):
+    series = make_series(berlin_account).series
+    PostSeries.objects.filter(pk=series.pk).update(materialised_until=None)  # as if a concurrent run had not saved
+    assert recurrence.series_extend(series_id=series.pk) == []
+    series.refresh_from_db()
+    assert series.posts.count() == 5 and series.materialised_until == NOW + dt.timedelta(days=30)
