@@ -180,6 +180,8 @@ def series_create(
         raise InvalidInput.from_errors(
             {"scheduled_time": ["A recurring post needs a scheduled_time: the date and local time it starts."]}
         )
+    if campaign_id is not None and not services.workspace_campaigns(workspace=workspace, ids=[campaign_id]):
+        raise InvalidInput.from_errors({"campaign_id": [f"You have no campaign {campaign_id}."]})
     if platform and platform != account.platform:
         message = f"Must be the account's platform ({account.platform}), or left out."
         raise InvalidInput.from_errors({"platform": [message]})

@@ -62,6 +62,7 @@ def test_create_with_recurrence_answers_the_first_post_and_makes_the_window(api,
         ({"recurrence": "x" * 501}, "recurrence", "no more than 500 characters"),
         ({"scheduled_time": None}, "scheduled_time", "needs a scheduled_time"),
         ({"content": "x" * 300}, "content", ""),
+        ({"campaign_id": 999_999}, "campaign_id", "You have no campaign 999999."),
     ],
 )
 def test_invalid_series_are_refused_with_a_400_naming_the_problem(api, berlin_account, overrides, field, problem):
