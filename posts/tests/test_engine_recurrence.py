@@ -14,6 +14,7 @@ import time_machine
 from django.utils import timezone
 
 from posts import recurrence
+from posts.engine.dispatch import dispatch_due_posts
 from posts.models import Post, PostStatus
 from posts.tasks import extend_recurring_posts
 from posts.tests.engine_helpers import creates_per_post, publish_due, sandbox_account
@@ -68,3 +69,24 @@ def test_a_worker_down_for_a_day_publishes_missed_occurrences_per_policy_never_a
         assert recent and {p.status for p in recent} == {S.PUBLISHED}
         assert creates_per_post(sandbox, missed) == {p.pk: int(p in recent) for p in missed}
     assert set(series.posts.filter(scheduled_time__gt=timezone.now()).values_list("status", flat=True)) == {S.SCHEDULED}
+
+
+def test_the_dispatcher_takes_a_missed_backlog_at_its_own_pace_oldest_first(owner, sandbox, settings):
+    """One beat tick claims at most the in-flight cap of the missed occurrences, the oldest first."""
+    settings.ENGINE_MIN_IN_FLIGHT = settings.ENGINE_MAX_IN_FLIGHT = 5
+    account = sandbox_account(owner, sandbox, "recurrence-dispatch-token")
+    went_down = timezone.now() - dt.timedelta(days=1, minutes=30)
+    with time_machine.travel(went_down, tick=False):
+        first = recurrence.series_create(
+            workspace=account.workspace,
+            actor=account.owner,
+            recurrence="FREQ=HOURLY;COUNT=30",
+            social_account_id=account.pk,
+            content="Hourly update #socialhub",
+            scheduled_time=went_down + dt.timedelta(hours=1),
+        )
+    missed = list(first.series.posts.filter(scheduled_time__lte=timezone.now()).order_by("scheduled_time"))
+    assert dispatch_due_posts() == 5
+    claimed = set(first.series.posts.filter(status=S.PUBLISHING).values_list("pk", flat=True))
+    assert claimed == {post.pk for post in missed[:5]}
+    assert first.series.posts.filter(status=S.SCHEDULED).count() == 25
