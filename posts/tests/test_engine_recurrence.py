@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from posts import recurrence
 from posts.engine.dispatch import dispatch_due_posts
-from posts.models import Post, PostStatus
+from posts.models import Post, PostSeries, PostStatus
 from posts.tasks import extend_recurring_posts
 from posts.tests.engine_helpers import creates_per_post, publish_due, sandbox_account
 
@@ -23,15 +23,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_engine")]
 S = PostStatus
 
 
-@pytest.mark.parametrize("policy", ["publish", "fail"])
-def test_a_worker_down_for_a_day_publishes_missed_occurrences_per_policy_never_as_a_burst(
-    owner, sandbox, settings, policy
-):
-    settings.LATE_POST_POLICY = policy
-    settings.LATE_POST_THRESHOLD_SECONDS = 3 * 3600
-    account = sandbox_account(owner, sandbox, "recurrence-engine-token")
-    now = timezone.now()
-    went_down = now - dt.timedelta(days=1, minutes=30)
+def hourly_series_made_before_an_outage(owner, sandbox, token: str) -> PostSeries:
+    """An hourly series of 30 made a day and a half-hour ago, its first hour then: 24 are missed now."""
+    account = sandbox_account(owner, sandbox, token)
+    went_down = timezone.now() - dt.timedelta(days=1, minutes=30)
     with time_machine.travel(went_down, tick=False):
         first = recurrence.series_create(
             workspace=account.workspace,
@@ -41,7 +36,17 @@ def test_a_worker_down_for_a_day_publishes_missed_occurrences_per_policy_never_a
             content="Hourly update #socialhub",
             scheduled_time=went_down + dt.timedelta(hours=1),
         )
-    series = first.series
+    assert first.series is not None
+    return first.series
+
+
+@pytest.mark.parametrize("policy", ["publish", "fail"])
+def test_a_worker_down_for_a_day_publishes_missed_occurrences_per_policy_never_as_a_burst(
+    owner, sandbox, settings, policy
+):
+    settings.LATE_POST_POLICY = policy
+    settings.LATE_POST_THRESHOLD_SECONDS = 3 * 3600
+    series = hourly_series_made_before_an_outage(owner, sandbox, "recurrence-engine-token")
     assert series.posts.count() == 30
     # Buffer refuses the same text twice within 24 h (error 1025, the sandbox's rule too): each hour's own.
     for number, post in enumerate(series.posts.order_by("scheduled_time")):
@@ -74,19 +79,9 @@ def test_a_worker_down_for_a_day_publishes_missed_occurrences_per_policy_never_a
 def test_the_dispatcher_takes_a_missed_backlog_at_its_own_pace_oldest_first(owner, sandbox, settings):
     """One beat tick claims at most the in-flight cap of the missed occurrences, the oldest first."""
     settings.ENGINE_MIN_IN_FLIGHT = settings.ENGINE_MAX_IN_FLIGHT = 5
-    account = sandbox_account(owner, sandbox, "recurrence-dispatch-token")
-    went_down = timezone.now() - dt.timedelta(days=1, minutes=30)
-    with time_machine.travel(went_down, tick=False):
-        first = recurrence.series_create(
-            workspace=account.workspace,
-            actor=account.owner,
-            recurrence="FREQ=HOURLY;COUNT=30",
-            social_account_id=account.pk,
-            content="Hourly update #socialhub",
-            scheduled_time=went_down + dt.timedelta(hours=1),
-        )
-    missed = list(first.series.posts.filter(scheduled_time__lte=timezone.now()).order_by("scheduled_time"))
+    series = hourly_series_made_before_an_outage(owner, sandbox, "recurrence-dispatch-token")
+    missed = list(series.posts.filter(scheduled_time__lte=timezone.now()).order_by("scheduled_time"))
     assert dispatch_due_posts() == 5
-    claimed = set(first.series.posts.filter(status=S.PUBLISHING).values_list("pk", flat=True))
+    claimed = set(series.posts.filter(status=S.PUBLISHING).values_list("pk", flat=True))
     assert claimed == {post.pk for post in missed[:5]}
-    assert first.series.posts.filter(status=S.SCHEDULED).count() == 25
+    assert series.posts.filter(status=S.SCHEDULED).count() == 25
