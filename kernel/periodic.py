@@ -139,6 +139,7 @@ LOOP_NAMES = (
     "posts.status_sync",
     "posts.sweep_stale_claims",
     "posts.queue_reconciliations",
+    "posts.extend_series",
     "analytics.sync_all_workspaces",
 )
 
@@ -183,6 +184,13 @@ PERIODIC_TASKS: list[PeriodicSpec] = [
         every_seconds="ENGINE_STATUS_SYNC_INTERVAL",
         description="Posts handed to Buffer's queue become published (published_at, service_link) once Buffer "
         "has sent them.",
+    ),
+    PeriodicSpec(
+        name="Recurring posts: extend the window",
+        task="posts.tasks.extend_recurring_posts",
+        every_seconds="RECURRENCE_EXTEND_INTERVAL",
+        description="Materialises each open series' occurrences as ordinary scheduled posts up to "
+        "RECURRENCE_WINDOW_DAYS ahead (never in the past: missed ones are not made up as a burst).",
     ),
     PeriodicSpec(
         name="Analytics: sync statistics of sent updates",

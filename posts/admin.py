@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from buffer_integration.exceptions import BufferError
 from kernel.errors import DomainError
 from posts import groups, services
-from posts.models import BufferPollState, Post, PostGroup, PublishAttempt, ReviewLink, ReviewLinkUse
+from posts.models import BufferPollState, Post, PostGroup, PostSeries, PublishAttempt, ReviewLink, ReviewLinkUse
 from posts.review_links import review_link_revoke
 
 
@@ -198,3 +198,16 @@ class PostGroupAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj: PostGroup) -> None:
         groups.group_delete(group=obj)
+
+
+@admin.register(PostSeries)
+class PostSeriesAdmin(admin.ModelAdmin):
+    """Recurring posts (posts.recurrence): read-only here; they are made, split and ended by its services."""
+
+    list_display = ("id", "workspace", "social_account", "rule", "timezone", "materialised_until", "ended_at")
+    list_select_related = ("workspace", "social_account")
+    search_fields = ("rule", "content")
+    readonly_fields = [field.name for field in PostSeries._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

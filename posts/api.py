@@ -28,6 +28,7 @@ from posts.serializers import (
     RescheduleSerializer,
     bulk_errors_by_index,
 )
+from posts.series_api import PostSeriesMixin, refuse_recurrence_in_bulk
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` names the first problem, `errors` lists all by field."),
@@ -61,7 +62,10 @@ CALENDAR_FILTERS = [
 
 @extend_schema_view(
     list=extend_schema(summary="List posts", responses={200: PostSerializer(many=True), **ERRORS}),
-    create=extend_schema(summary="Create a post", responses={201: PostSerializer, **ERRORS}),
+    create=extend_schema(
+        summary="Create a post (with `recurrence`: a recurring series, answered with its first post)",
+        responses={201: PostSerializer, **ERRORS},
+    ),
     retrieve=extend_schema(summary="Get a post", responses={200: PostSerializer, **ERRORS, **NOT_FOUND}),
     update=extend_schema(
         summary="Edit an unpublished post (fields left out are kept; edited at Buffer when handed over)",
@@ -76,11 +80,11 @@ CALENDAR_FILTERS = [
         responses={204: None, **ERRORS, **NOT_FOUND, **CONFLICT, **BUFFER},
     ),
 )
-class PostViewSet(OwnedModelViewSet):
+class PostViewSet(PostSeriesMixin, OwnedModelViewSet):
     queryset = Post.objects.with_relations()
     serializer_class = PostSerializer
     capabilities = {
-        **writes(Capability.EDIT_POSTS, "schedule", "cancel", "reschedule", "bulk", "submit"),
+        **writes(Capability.EDIT_POSTS, "schedule", "cancel", "reschedule", "bulk", "submit", "series_end"),
         "approve": Capability.APPROVE,
         "reject": Capability.APPROVE,
     }
@@ -91,17 +95,10 @@ class PostViewSet(OwnedModelViewSet):
         return approvals.membership_needs_approval(request_membership(self.request))
 
     def perform_create(self, serializer):
-        serializer.instance = services.post_create(
-            workspace=self.workspace,
-            actor=request_user(self.request),
-            needs_approval=self._needs_approval(),
-            **serializer.validated_data,
-        )
+        serializer.instance = self._create(serializer.validated_data)  # with `recurrence`: posts.series_api
 
     def perform_update(self, serializer):
-        serializer.instance = services.post_update(
-            post=serializer.instance, needs_approval=self._needs_approval(), **serializer.validated_data
-        )
+        serializer.instance = self._update(serializer.instance, serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.post_delete(post=instance)
@@ -196,6 +193,7 @@ class PostViewSet(OwnedModelViewSet):
             raise InvalidInput.from_errors(
                 errors, prefix="Nothing was created: " if "posts" in errors else "Nothing was created; item "
             )
+        refuse_recurrence_in_bulk(body.validated_data["posts"])
         posts = services.posts_bulk_create(
             workspace=self.workspace,
             actor=request_user(request),

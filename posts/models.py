@@ -39,7 +39,7 @@ class PostQuerySet(models.QuerySet):
         return self.filter(workspace=workspace)
 
     def with_relations(self) -> PostQuerySet:
-        return self.select_related("social_account", "campaign", "approved_by")
+        return self.select_related("social_account", "campaign", "approved_by", "series")
 
     def due(self, *, now) -> PostQuerySet:
         """What the dispatcher may claim: scheduled, due, ours to send (not at Buffer), not held, retry time reached."""
@@ -71,6 +71,45 @@ class PostGroup(TimestampedModel):
         return f"Post group #{self.pk}"
 
 
+class PostSeries(TimestampedModel):
+    """A recurring post: an RFC 5545 rule in a timezone, and the template its occurrences are made from.
+
+    Occurrences are materialised ahead as ordinary Posts (`posts.recurrence`), each linked here by
+    `Post.series` with its `occurrence_at` as the key: the engine only ever sees ordinary scheduled posts.
+    """
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="post_series")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_series")
+    social_account = models.ForeignKey("accounts.SocialAccount", on_delete=models.CASCADE, related_name="post_series")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="post_series"
+    )
+    rule = models.CharField(max_length=500)  # the RRULE, without DTSTART (that is `start_date` + `start_time`)
+    timezone = models.CharField(max_length=64)  # the account's (or the workspace's) when the series was made
+    # DTSTART as a local wall-clock time of `timezone`: occurrences keep it across DST changes.
+    start_date = models.DateField()
+    start_time = models.TimeField()
+    # The template of every occurrence not edited on its own.
+    content = models.TextField()
+    media_urls = models.JSONField(default=list, blank=True)
+    network_options = models.JSONField(default=dict, blank=True)
+    post_status = models.CharField(max_length=20, default="scheduled")  # draft or scheduled, as the first post
+    # No occurrence at or after this instant belongs to the series (split by "this and following", or ended).
+    ends_before = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # Every occurrence up to this instant has been materialised (or skipped): the window's edge.
+    materialised_until = models.DateTimeField(null=True, blank=True)
+    # The last occurrence the periodic extension could not create, and why (shown on the post page).
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name_plural = "post series"
+        indexes = [models.Index(fields=["ended_at", "materialised_until"], name="postseries_open_window")]
+
+    def __str__(self) -> str:
+        return f"Series #{self.pk} ({self.rule})"
+
+
 class Post(TimestampedModel):
     """One piece of content for one social account. Status changes only through `posts.transitions`."""
 
@@ -90,6 +129,11 @@ class Post(TimestampedModel):
         "media_library.MediaItem", through="PostMedia", related_name="posts", blank=True
     )
     group = models.ForeignKey(PostGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts")
+    # Recurring posts (`posts.recurrence`): the series this occurrence was made from, its occurrence's time
+    # (the key: never materialised twice), and whether it was edited on its own ("this occurrence").
+    series = models.ForeignKey(PostSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts")
+    occurrence_at = models.DateTimeField(null=True, blank=True)
+    series_detached = models.BooleanField(default=False)
     # Options for the post's own network (Instagram type, Pinterest board, YouTube title, a thread...),
     # in SocialHub's names; posts.network_options validates them and fills Buffer's defaults.
     network_options = models.JSONField(default=dict, blank=True)
@@ -145,6 +189,13 @@ class Post(TimestampedModel):
                 condition=Q(status="scheduled", buffer_update_id="", hold_reason=""),
                 name="post_due_for_dispatch",
             ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "occurrence_at"],
+                condition=Q(series__isnull=False),
+                name="post_series_occurrence_once",
+            )
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ from kernel.api.filters import MAX_ID
 from kernel.api.strict import StrictModelSerializer, StrictSerializer
 from posts import network_options as options
 from posts.models import Post, PostStatus
+from posts.series_serializers import SCOPE_HELP, SCOPES, RecurrenceField
 from posts.services import MAX_BULK
 
 MAX_CALENDAR_DAYS = 366
@@ -130,6 +131,12 @@ class PostSerializer(StrictModelSerializer):
     group_id = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="The post group it is a delivery of (/post-groups/{id}), or null."
     )
+    # Recurring posts (posts.recurrence, posts.series_serializers).
+    recurrence = RecurrenceField()
+    scope = serializers.ChoiceField(choices=SCOPES, required=False, write_only=True, help_text=SCOPE_HELP)
+    series_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The recurring series this post is an occurrence of, or null."
+    )
 
     class Meta:
         model = Post
@@ -162,6 +169,11 @@ class PostSerializer(StrictModelSerializer):
             "rejected_by",
             "rejection_comment",
             "group_id",
+            "series_id",
+            "recurrence",
+            "scope",
+            "occurrence_at",
+            "series_detached",
             "created_at",
             "updated_at",
         ]
@@ -180,10 +192,14 @@ class PostSerializer(StrictModelSerializer):
             "approval_note",
             "rejected_at",
             "rejection_comment",
+            "occurrence_at",
+            "series_detached",
             "created_at",
             "updated_at",
         ]
         extra_kwargs = {
+            "occurrence_at": {"help_text": "Its occurrence of the series (UTC; the key: never made twice)."},
+            "series_detached": {"help_text": "Edited on its own (scope=this): no longer follows its series."},
             "submitted_at": {"help_text": "When it was last submitted for approval."},
             "approved_at": {"help_text": "When its current content was approved; null while it is not."},
             "approval_note": {"help_text": "The approver's comment, if they gave one."},

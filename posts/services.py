@@ -20,7 +20,7 @@ from kernel.errors import Conflict, InvalidInput
 from posts import transitions
 from posts.alerts import approval_requested_on_commit
 from posts.capacity import PLANNED, day_capacity_errors, time_capacity_errors
-from posts.models import Post, PostGroup, PostStatus
+from posts.models import Post, PostGroup, PostSeries, PostStatus
 from posts.network_options import clean_network_options
 from posts.rules import CREATABLE_STATUSES, post_errors
 from posts.scheduling import (
@@ -145,10 +145,13 @@ def post_create(
     network_options: dict[str, Any] | None = None,
     needs_approval: bool = False,
     group: PostGroup | None = None,
+    series: PostSeries | None = None,
+    occurrence_at: datetime | None = None,
 ) -> Post:
     """`needs_approval`: the author's posts need approval, so a scheduled one is submitted (see `_build`).
 
-    `group`: the post is one delivery of a post group (`posts.groups`)."""
+    `group`: the post is one delivery of a post group (`posts.groups`).
+    `series` and `occurrence_at`: an occurrence of a recurring post (`posts.recurrence`), made by this same path."""
     item = {
         "network_options": network_options,
         "social_account_id": social_account_id,
@@ -171,6 +174,7 @@ def post_create(
     if errors:
         raise InvalidInput.from_errors(errors)
     post.group = group
+    post.series, post.occurrence_at = series, occurrence_at
     post.save()
     if post.status == PostStatus.PENDING_APPROVAL:
         approval_requested_on_commit(post_ids=[post.pk])
@@ -297,6 +301,8 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
         "network_options": clean_network_options(network_options),
         "scheduled_time": scheduled_time,
         "updated_at": timezone.now(),
+        # An occurrence of a recurring post edited on its own no longer follows its series (posts.recurrence).
+        "series_detached": post.series_id is not None,
     }
     sent = (content, media_urls, scheduled_time, fields["network_options"])
     at_buffer = sent != (post.content, post.media_urls, post.scheduled_time, post.network_options)

@@ -15,6 +15,7 @@ import uuid
 
 from celery import shared_task
 
+from posts import recurrence
 from posts.engine import dispatch as engine
 from posts.engine import publish as publishing
 from posts.engine import reconcile
@@ -55,3 +56,8 @@ def run_post_import(job_id: int) -> None:
     from posts.csv_io.jobs import import_job_run
 
     import_job_run(job_id=job_id)
+
+
+def extend_recurring_posts() -> int:
+    """Materialise recurring posts' occurrences up to RECURRENCE_WINDOW_DAYS ahead (posts.recurrence)."""
+    return recurrence.series_extend_all().done

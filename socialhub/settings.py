@@ -351,6 +351,10 @@ LATE_POST_POLICY = env_str("LATE_POST_POLICY", "publish").lower()
 if LATE_POST_POLICY not in ("publish", "fail"):
     raise ImproperlyConfigured(f"LATE_POST_POLICY must be 'publish' or 'fail', got {LATE_POST_POLICY!r}.")
 LATE_POST_THRESHOLD_SECONDS = env_int("LATE_POST_THRESHOLD_SECONDS", 3600, minimum=0)
+# Recurring posts (posts.recurrence): occurrences are materialised as ordinary posts this many days
+# ahead, and the periodic task that extends the window runs every RECURRENCE_EXTEND_INTERVAL seconds.
+RECURRENCE_WINDOW_DAYS = env_int("RECURRENCE_WINDOW_DAYS", 30, minimum=1)
+RECURRENCE_EXTEND_INTERVAL = env_int("RECURRENCE_EXTEND_INTERVAL", 3600, minimum=60)
 BUFFER_RATE_LIMIT_PER_MINUTE = env_int("BUFFER_RATE_LIMIT_PER_MINUTE", 60, minimum=0)  # v1 tokens; 0 = off
 # GraphQL keys: the windows of the config's plan (buffer_integration.budget.PLAN_LIMITS), times this
 # factor (1 in production; larger for load tests, smaller for an accelerated sandbox clock).

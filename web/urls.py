@@ -17,6 +17,7 @@ from web.posts import approvals, composer
 from web.posts import comments as comment_views
 from web.posts import imports as import_views
 from web.posts import previews as preview_views
+from web.posts import series as series_views
 from web.posts import views as posts_views
 from web.review import public as review_public
 from web.review import views as review_views
@@ -39,6 +40,8 @@ urlpatterns = [
     path("posts/<int:pk>/cancel/", posts_views.post_cancel_view, name="post-cancel"),
     path("posts/<int:pk>/buffer/", posts_views.post_schedule_via_buffer_view, name="post-buffer"),
     path("posts/<int:pk>/delete/", posts_views.post_delete_view, name="post-delete"),
+    path("posts/<int:pk>/series/end/", series_views.post_series_end_view, name="post-series-end"),
+    path("posts/recurrence-preview/", series_views.recurrence_preview_view, name="recurrence-preview"),
     path("posts/<int:pk>/submit/", approvals.post_submit_view, name="post-submit"),
     path("posts/<int:pk>/approve/", approvals.post_approve_view, name="post-approve"),
     path("posts/<int:pk>/reject/", approvals.post_reject_view, name="post-reject"),

@@ -122,6 +122,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:post-import", "POST"): R(400, 400, 401, body="empty"),
     ("api:post-import-detail", "GET"): R(200, 404, 401),
     ("api:post-export", "GET"): R(200, 200, 401, lists=True),
+    # Recurring posts: the owner's post is a one-off (an empty list; no series to end: 409).
+    ("api:post-occurrences", "GET"): R(200, 404, 401),
+    ("api:post-series-end", "POST"): R(409, 404, 401),
     # --- API: client review links (managers and owners; the owner of a personal workspace is one) -----
     ("api:review-link-list", "GET"): R(200, 200, 401),
     ("api:review-link-list", "POST"): R(201, 400, 401, body="review_link"),  # another's campaign: 400
@@ -208,6 +211,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:post-import-job", "GET"): R(200, 404, REDIRECT),
     ("web:post-import-run", "POST"): R(302, 404, REDIRECT),  # the dry run's file imported: on to the new job
     ("web:post-export", "GET"): R(200, 200, REDIRECT, lists=True),
+    ("web:post-series-end", "POST"): R(302, 404, REDIRECT),  # a one-off post: a message, back to the post
+    ("web:recurrence-preview", "GET"): R(400, 400, REDIRECT),  # no rule given: 400 for everyone
     ("web:post-submit", "POST"): R(302, 404, REDIRECT),
     ("web:post-approve", "POST"): R(302, 404, REDIRECT),  # not waiting: a message, back to the queue
     ("web:post-reject", "POST"): R(302, 404, REDIRECT),

@@ -112,6 +112,8 @@ NEEDS: dict[tuple[str, str], str] = {
     ("api:post-import", "POST"): C,
     ("api:post-import-detail", "GET"): V,
     ("api:post-export", "GET"): V,
+    ("api:post-occurrences", "GET"): V,
+    ("api:post-series-end", "POST"): C,
     # --- API: analytics (a post's numbers: EDIT_POSTS) ----------------------------------------------------
     ("api:analytics-list", "GET"): V,
     ("api:analytics-list", "POST"): C,
@@ -173,6 +175,8 @@ NEEDS: dict[tuple[str, str], str] = {
     ("web:post-import-job", "GET"): V,
     ("web:post-import-run", "POST"): C,
     ("web:post-export", "GET"): V,
+    ("web:post-series-end", "POST"): C,
+    ("web:recurrence-preview", "GET"): V,
     ("web:campaign-list", "GET"): V,
     ("web:campaign-create", "GET"): V,
     ("web:campaign-create", "POST"): E,

@@ -26,8 +26,10 @@ from posts.composing import ComposerAction
 from posts.models import Post, PostStatus
 from posts.services import PostChanges
 from web.common import add_service_errors, error_message, page_workspace, requires
+from web.posts import series as series_pages
 from web.posts.composer_groups import FIELD_MAP, add_delivery_errors, add_group_errors, compose_group
 from web.posts.forms import ACTIONS, OPTION_FIELDS, PostCreateForm, PostEditForm, counter_rules, options_initial
+from web.posts.repeat_fields import add_repeat_fields, repeat_rule
 from web.posts.variant_forms import VariantForm, variant_forms
 from web.posts.views import _get_post_for_user, _needs_approval
 
@@ -93,6 +95,7 @@ def _render(
         "option_fields": _option_field_groups(form),
         # The tabs of a post group (several accounts ticked), one per account; none when editing one post.
         "variant_forms": variants if variants is not None else ([] if post else variant_forms(accounts)),
+        "following": post is not None and "repeat" in form.fields,  # "edit this and following"
     }
     return render(request, "posts/composer.html", context, status=400 if form.errors else 200)
 
@@ -117,6 +120,16 @@ def post_create_view(request: HttpRequest) -> HttpResponse:
         return _render(request, form, variants=variants)
     action = _action(request)
     accounts = list(form.cleaned_data["accounts"])
+    if rule := repeat_rule(form):  # "Repeat": one series per account (web.posts.series)
+        return series_pages.create_series(
+            request,
+            form,
+            rule=rule,
+            accounts=accounts,
+            action=action,
+            needs_approval=_needs_approval(request),
+            render=lambda: _render(request, form),
+        )
     if len(accounts) > 1:  # several accounts: one post group, each tab its account's variant
         try:
             composed = compose_group(
@@ -193,6 +206,8 @@ def _tell_handover(request: HttpRequest, composed: composing.Composed) -> None:
 @requires(Capability.EDIT_POSTS)
 def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post_for_user(request, pk)
+    # "Edit this and following" of a recurring post (?scope=following): the series is split here.
+    following = post.series_id is not None and request.GET.get("scope") == "following"
     if post.status not in transitions.EDITABLE:
         messages.error(request, f"Post #{post.pk} is {post.get_status_display().lower()}: it can no longer be edited.")
         return redirect("post-detail", pk=post.pk)
@@ -205,8 +220,13 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "scheduled_time": post.scheduled_time,
             **options_initial(post),
         }
-        return _render(request, PostEditForm(initial=initial, workspace=page_workspace(request)), post=post)
+        form = PostEditForm(initial=initial, workspace=page_workspace(request))
+        if following:
+            add_repeat_fields(form, initial_rule=post.series.rule if post.series else "")
+        return _render(request, form, post=post)
     form = PostEditForm(request.POST, workspace=page_workspace(request))
+    if following:
+        add_repeat_fields(form)
     if not form.is_valid():
         return _render(request, form, post=post)
     action = _action(request)
@@ -220,6 +240,15 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         scheduled_time=fields["scheduled_time"],
         network_options=form.network_options_for(platform),
     )
+    if following:
+        return series_pages.edit_following(
+            request,
+            form,
+            post=post,
+            changes=changes,
+            needs_approval=_needs_approval(request),
+            render=lambda: _render(request, form, post=post),
+        )
     try:
         post = composing.edit_post(post=post, changes=changes, action=action, needs_approval=_needs_approval(request))
     except ServiceError as exc:

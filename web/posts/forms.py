@@ -11,6 +11,7 @@ from buffer_integration.counting import client_rules, counting_for
 from buffer_integration.platforms import network_configuration
 from campaigns.models import Campaign
 from posts import network_options as options
+from web.posts.repeat_fields import add_repeat_fields
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # The counter turns amber when this share of a network's limit is used, before it turns red.
@@ -206,6 +207,7 @@ class PostCreateForm(ComposerForm):
         super().__init__(*args, workspace=workspace, **kwargs)
         accounts = cast(forms.ModelMultipleChoiceField, self.fields["accounts"])
         accounts.queryset = SocialAccount.objects.in_workspace(workspace).filter(is_active=True)
+        add_repeat_fields(self)  # recurring posts: web.posts.series
 
 
 class PostEditForm(ComposerForm):

@@ -51,6 +51,7 @@ from web.first_run import first_run_for_workspace
 from web.posts.calendar_grid import VIEWS, calendar_range, month_weeks, week_columns
 from web.posts.comments import CommentForm
 from web.posts.forms import RescheduleForm
+from web.posts.repeat_fields import series_context
 
 # The calendar's filters, named as the API names them, so a calendar URL reads like a `GET /posts` query.
 CALENDAR_FILTERS = ("campaign_id", "social_account_id", "platform", "status")
@@ -225,6 +226,7 @@ def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "comments": list(post_comments_for(post=post)),
         "comment_form": CommentForm(),
         "group_siblings": groups.siblings_of(post),
+        **series_context(post),  # a recurring post's series box (web.posts.series)
     }
     return render(request, "posts/post_detail.html", context)
 
