@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import SocialAccount, User, Workspace
 from campaigns.models import Campaign
-from kernel.errors import Conflict, InvalidInput
-from posts import transitions
+from kernel.errors import Conflict, InvalidInput, ServiceError
+from posts import queueing, transitions
 from posts.alerts import approval_requested_on_commit
 from posts.capacity import PLANNED, day_capacity_errors, time_capacity_errors
 from posts.models import Post, PostStatus
@@ -186,15 +186,19 @@ def posts_bulk_create(
     campaigns = workspace_campaigns(workspace=workspace, ids=(item.get("campaign_id") for item in items))
     posts: list[Post] = []
     errors: dict[str, Any] = {}
+    queued = [index for index, item in enumerate(items) if item.get("queue")]
     for index, item in enumerate(items):
         post, item_errors = _build(
             workspace=workspace,
             actor=actor,
-            item=item,
+            item={**item, "status": PostStatus.DRAFT} if index in queued else item,  # a draft until queued
             accounts=accounts,
             campaigns=campaigns,
             needs_approval=needs_approval,
         )
+        if index in queued:
+            account = accounts.get(item["social_account_id"])
+            item_errors = {**queueing.queue_item_errors(account=account, item=item), **item_errors}
         if item_errors:
             errors[str(index)] = item_errors
         posts.append(post)
@@ -205,10 +209,21 @@ def posts_bulk_create(
     with transaction.atomic():
         created = Post.objects.bulk_create(posts)
         audit.record_created(instances=created)  # bulk_create sends no signals: one INSERT for all events
+        for index in queued:  # in item order: each takes its account's next free slot
+            created[index] = _queue_created(index=index, post=created[index], needs_approval=needs_approval)
         approval_requested_on_commit(
             post_ids=[post.pk for post in created if post.status == PostStatus.PENDING_APPROVAL]
         )
         return created
+
+
+def _queue_created(*, index: int, post: Post, needs_approval: bool) -> Post:
+    try:
+        return queueing.queue_as(post=post, needs_approval=needs_approval)
+    except ServiceError as exc:  # the whole bulk rolls back: nothing was created
+        raise InvalidInput.from_errors(
+            {str(index): {"queue": [exc.detail]}}, prefix="Nothing was created (1 invalid item(s)); item "
+        ) from exc
 
 
 def _ensure_editable(post: Post) -> None:
@@ -277,6 +292,8 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
         "media_urls": media_urls,
         "network_options": clean_network_options(network_options),
         "scheduled_time": scheduled_time,
+        # A time set by hand is not a queue slot: the post leaves its account's queue (posts.queueing).
+        "queued": post.queued and scheduled_time == post.scheduled_time and account.pk == post.social_account_id,
         "updated_at": timezone.now(),
     }
     sent = (content, media_urls, scheduled_time, fields["network_options"])

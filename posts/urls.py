@@ -5,6 +5,7 @@ from posts.api import PostViewSet
 from posts.attempts_api import PostAttemptsView
 from posts.campaign_posts_api import CampaignPostsView
 from posts.comments_api import PostCommentsView
+from posts.queue_api import AccountQueueShuffleView, AccountQueueView
 from posts.review_links_api import ReviewLinkViewSet
 
 router = OptionalSlashRouter()
@@ -15,5 +16,11 @@ urlpatterns = [
     path("posts/<int:pk>/attempts", PostAttemptsView.as_view(), name="post-attempts"),
     path("posts/<int:pk>/comments", PostCommentsView.as_view(), name="post-comments"),
     re_path(r"^campaigns/(?P<pk>[0-9]+)/posts/?$", CampaignPostsView.as_view(), name="campaign-posts"),
+    re_path(r"^social-accounts/(?P<pk>[0-9]+)/queue/?$", AccountQueueView.as_view(), name="social-account-queue"),
+    re_path(
+        r"^social-accounts/(?P<pk>[0-9]+)/queue/shuffle/?$",
+        AccountQueueShuffleView.as_view(),
+        name="social-account-queue-shuffle",
+    ),
     *router.urls,
 ]
