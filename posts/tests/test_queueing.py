@@ -38,7 +38,8 @@ def _now():
 
 @pytest.fixture
 def account(owner):
-    return SocialAccountFactory(owner=owner, profile_timezone="UTC", queue_schedule=clean_schedule({"days": WEEK}).to_json())
+    schedule = clean_schedule({"days": WEEK}).to_json()
+    return SocialAccountFactory(owner=owner, profile_timezone="UTC", queue_schedule=schedule)
 
 
 def _draft(account, **kwargs):
@@ -235,5 +236,3 @@ def test_bulk_create_with_queue_to_an_account_without_slots_creates_nothing(owne
     assert raised.value.errors["1"] == {"queue": [queueing.EMPTY_SCHEDULE]}
     assert "not both" in raised.value.errors["2"]["queue"][0]
     assert not Post.objects.exists()
-
-
