@@ -69,6 +69,29 @@ class PostingSchedule:
         )
 
 
+def schedule_summary(schedule: PostingSchedule) -> str:
+    """One line for lists: "Mon-Fri 09:00, 13:00 · Sat 10:00 (paused)"; days with the same times together."""
+    groups: list[tuple[list[str], tuple[time, ...], bool]] = []
+    for day, times in zip(DAYS, schedule.times, strict=True):
+        paused = day in schedule.paused_days
+        if not times:
+            continue
+        if (
+            groups
+            and groups[-1][1] == times
+            and groups[-1][2] == paused
+            and DAYS.index(groups[-1][0][-1]) + 1 == DAYS.index(day)
+        ):
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], times, paused))
+    parts = []
+    for days, times, paused in groups:
+        named = DAY_NAMES[days[0]][:3] + (f"-{DAY_NAMES[days[-1]][:3]}" if len(days) > 1 else "")
+        parts.append(f"{named} {', '.join(t.strftime('%H:%M') for t in times)}{' (paused)' if paused else ''}")
+    return " · ".join(parts) or "No time slots"
+
+
 def _readable_times(values: Any) -> tuple[time, ...]:
     parsed = (_parse_time(v) for v in (values if isinstance(values, list) else []))
     return tuple(sorted({t for t in parsed if t is not None}))

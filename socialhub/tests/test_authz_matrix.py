@@ -213,6 +213,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:account-connect", "POST"): R(302, 302, REDIRECT),
     ("web:account-test", "POST"): R(302, 404, REDIRECT),
     ("web:account-sync", "POST"): R(302, 404, REDIRECT),
+    ("web:account-schedule", "GET"): R(200, 404, REDIRECT),
+    ("web:account-schedule", "POST"): R(302, 404, REDIRECT),  # an empty grid: a schedule without slots
+    ("web:account-schedule-buffer", "POST"): R(302, 404, REDIRECT),
     ("web:account-buffer-config", "POST"): R(400, 400, REDIRECT),
     ("web:settings", "GET"): R(200, 200, REDIRECT, lists=True),
     ("web:settings-timezone", "POST"): R(400, 400, REDIRECT),

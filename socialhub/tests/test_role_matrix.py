@@ -174,6 +174,9 @@ NEEDS: dict[tuple[str, str], str] = {
     ("web:account-connect", "POST"): M,
     ("web:account-test", "POST"): M,
     ("web:account-sync", "POST"): M,
+    ("web:account-schedule", "GET"): V,
+    ("web:account-schedule", "POST"): M,
+    ("web:account-schedule-buffer", "POST"): M,
     ("web:account-buffer-config", "POST"): M,
     ("web:settings", "GET"): V,
     ("web:settings-timezone", "POST"): PUBLIC,  # the caller's own timezone, not the workspace's
