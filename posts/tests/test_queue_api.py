@@ -8,11 +8,11 @@ import pytest
 import time_machine
 
 from accounts.models import Role
-from accounts.posting_schedule import clean_schedule
 from accounts.tests.factories import MembershipFactory, SocialAccountFactory
 from conftest import client_for
 from posts.models import Post, PostStatus
 from posts.tests.factories import PostFactory
+from posts.tests.queue_helpers import account_with_slots, draft
 
 NOW = dt.datetime(2027, 3, 26, 12, 0, tzinfo=dt.UTC)  # a Friday; Berlin springs forward on Sunday the 28th
 WEEKEND = {"sat": ["09:00"], "sun": ["02:30", "09:00"], "mon": ["09:00"]}
@@ -28,8 +28,7 @@ def _now():
 
 @pytest.fixture
 def account(owner):
-    schedule = clean_schedule({"days": WEEKEND}).to_json()
-    return SocialAccountFactory(owner=owner, profile_timezone="Europe/Berlin", queue_schedule=schedule)
+    return account_with_slots(owner=owner, days=WEEKEND, tz="Europe/Berlin")
 
 
 def _instant(value: str) -> str:
@@ -37,12 +36,8 @@ def _instant(value: str) -> str:
     return dt.datetime.fromisoformat(value).astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-def _draft(account):
-    return PostFactory(social_account=account, status=PostStatus.DRAFT, scheduled_time=None)
-
-
 def test_add_to_queue_and_list_the_queue_in_utc_and_local_time(api, account):
-    first, second = _draft(account), _draft(account)
+    first, second = draft(account), draft(account)
     response = api.post(f"/api/v1/posts/{first.pk}/queue")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "scheduled" and response.json()["queued"] is True
@@ -65,7 +60,7 @@ def test_queue_count_is_validated(api, account):
 
 
 def test_an_account_without_slots_is_a_400_naming_the_schedule(api, owner):
-    post = _draft(SocialAccountFactory(owner=owner))
+    post = draft(SocialAccountFactory(owner=owner))
     response = api.post(f"/api/v1/posts/{post.pk}/queue")
     assert response.status_code == 400
     assert "no time slots" in response.json()["detail"] and "schedule" in response.json()["errors"]
@@ -73,7 +68,7 @@ def test_an_account_without_slots_is_a_400_naming_the_schedule(api, owner):
 
 
 def test_shuffle_and_move_to_top(api, account):
-    posts = [_draft(account) for _ in range(3)]
+    posts = [draft(account) for _ in range(3)]
     for post in posts:
         api.post(f"/api/v1/posts/{post.pk}/queue")
     top = api.post(f"/api/v1/posts/{posts[2].pk}/queue/top")
@@ -101,7 +96,7 @@ def test_bulk_with_queue(api, account):
 
 
 def test_another_workspaces_account_and_post_are_404(outsider_api, account):
-    post = _draft(account)
+    post = draft(account)
     assert outsider_api.post(f"/api/v1/posts/{post.pk}/queue").json() == {"detail": "Not found."}
     assert outsider_api.get(f"/api/v1/social-accounts/{account.pk}/queue").status_code == 404
     assert outsider_api.post(f"/api/v1/social-accounts/{account.pk}/queue/shuffle").status_code == 404
@@ -113,6 +108,6 @@ def test_a_viewer_reads_the_queue_but_may_not_change_it(account):
     viewer = MembershipFactory(workspace=account.workspace, role=Role.VIEWER).user
     client, header = client_for(viewer), {"HTTP_X_WORKSPACE": str(account.workspace_id)}
     assert client.get(f"/api/v1/social-accounts/{account.pk}/queue", **header).status_code == 200
-    refused = client.post(f"/api/v1/posts/{_draft(account).pk}/queue", **header)
+    refused = client.post(f"/api/v1/posts/{draft(account).pk}/queue", **header)
     assert refused.status_code == 403 and "contributor" in refused.json()["detail"]
     assert client.post(f"/api/v1/social-accounts/{account.pk}/queue/shuffle", **header).status_code == 403

@@ -13,14 +13,13 @@ import pytest
 import time_machine
 from django.db import connection
 
-from accounts.posting_schedule import clean_schedule
-from accounts.tests.factories import SocialAccountFactory, UserFactory
+from accounts.tests.factories import UserFactory
 from posts import queueing
 from posts.models import Post, PostStatus
-from posts.tests.factories import PostFactory
+from posts.tests.queue_helpers import DAYS, account_with_slots, draft
 
 NOW = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)
-WEEK = {day: ["09:00", "12:00", "15:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+WEEK = {day: ["09:00", "12:00", "15:00"] for day in DAYS}
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)"),
@@ -36,10 +35,8 @@ def _now():
 
 def _setup(posts: int):
     owner = UserFactory()
-    account = SocialAccountFactory(
-        owner=owner, profile_timezone="Europe/Berlin", queue_schedule=clean_schedule({"days": WEEK}).to_json()
-    )
-    drafts = [PostFactory(social_account=account, status=PostStatus.DRAFT, scheduled_time=None) for _ in range(posts)]
+    account = account_with_slots(owner=owner, days=WEEK, tz="Europe/Berlin")
+    drafts = [draft(account) for _ in range(posts)]
     return owner, account, drafts
 
 

@@ -16,6 +16,7 @@ from kernel.errors import Conflict, Forbidden, InvalidInput
 from posts import queueing, services
 from posts.models import Post, PostStatus
 from posts.tests.factories import PostFactory
+from posts.tests.queue_helpers import DAYS, account_with_slots, draft
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # a Monday
@@ -25,7 +26,7 @@ MON_9, MON_13, TUE_9, TUE_13 = (
     dt.datetime(2026, 12, 8, 9, tzinfo=UTC),
     dt.datetime(2026, 12, 8, 13, tzinfo=UTC),
 )
-WEEK = {day: ["09:00", "13:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+WEEK = {day: ["09:00", "13:00"] for day in DAYS}
 
 pytestmark = pytest.mark.django_db
 
@@ -38,18 +39,13 @@ def _now():
 
 @pytest.fixture
 def account(owner):
-    schedule = clean_schedule({"days": WEEK}).to_json()
-    return SocialAccountFactory(owner=owner, profile_timezone="UTC", queue_schedule=schedule)
-
-
-def _draft(account, **kwargs):
-    return PostFactory(social_account=account, status=PostStatus.DRAFT, scheduled_time=None, **kwargs)
+    return account_with_slots(owner=owner, days=WEEK)
 
 
 def test_queue_post_takes_the_next_free_slot_and_schedules_it(owner, account):
-    post = queueing.queue_post(post=_draft(account), actor=owner)
+    post = queueing.queue_post(post=draft(account), actor=owner)
     assert (post.status, post.scheduled_time, post.queued) == (PostStatus.SCHEDULED, MON_9, True)
-    second = queueing.queue_post(post=_draft(account), actor=owner)
+    second = queueing.queue_post(post=draft(account), actor=owner)
     assert second.scheduled_time == MON_13
 
 
@@ -58,31 +54,31 @@ def test_the_next_free_slot_skips_slots_held_by_any_post_of_the_account(owner, a
     PostFactory(social_account=account, scheduled_time=MON_13, status=PostStatus.PENDING_APPROVAL)
     PostFactory(social_account=SocialAccountFactory(owner=owner), scheduled_time=TUE_9)  # another account's
     PostFactory(social_account=account, scheduled_time=TUE_9, status=PostStatus.CANCELLED)  # holds nothing
-    assert queueing.queue_post(post=_draft(account), actor=owner).scheduled_time == TUE_9
+    assert queueing.queue_post(post=draft(account), actor=owner).scheduled_time == TUE_9
 
 
 def test_queueing_a_queued_post_keeps_its_slot(owner, account):
-    post = queueing.queue_post(post=_draft(account), actor=owner)
+    post = queueing.queue_post(post=draft(account), actor=owner)
     assert queueing.queue_post(post=post, actor=owner).scheduled_time == MON_9
 
 
 def test_cancelling_deleting_or_rescheduling_frees_the_slot(owner, account):
-    first = queueing.queue_post(post=_draft(account), actor=owner)
+    first = queueing.queue_post(post=draft(account), actor=owner)
     services.post_cancel(post=first)
     first.refresh_from_db()
     assert not first.queued
-    second = queueing.queue_post(post=_draft(account), actor=owner)
+    second = queueing.queue_post(post=draft(account), actor=owner)
     assert second.scheduled_time == MON_9  # the cancelled post's slot
     services.post_delete(post=second)
-    third = queueing.queue_post(post=_draft(account), actor=owner)
+    third = queueing.queue_post(post=draft(account), actor=owner)
     assert third.scheduled_time == MON_9
     moved = services.post_reschedule(post=third, scheduled_time=TUE_13 + dt.timedelta(minutes=5))
     assert not moved.queued  # a time set by hand is not a slot
-    assert queueing.queue_post(post=_draft(account), actor=owner).scheduled_time == MON_9
+    assert queueing.queue_post(post=draft(account), actor=owner).scheduled_time == MON_9
 
 
 def test_an_edit_of_the_time_takes_the_post_out_of_the_queue_and_other_edits_keep_it(owner, account):
-    post = queueing.queue_post(post=_draft(account), actor=owner)
+    post = queueing.queue_post(post=draft(account), actor=owner)
     post = services.post_update(post=post, content="Edited text")
     assert post.queued
     post = services.post_update(post=post, scheduled_time=TUE_13 + dt.timedelta(hours=1))
@@ -93,32 +89,32 @@ def test_an_edit_of_the_time_takes_the_post_out_of_the_queue_and_other_edits_kee
 def test_an_empty_schedule_is_a_clear_400(owner):
     account = SocialAccountFactory(owner=owner)
     with pytest.raises(InvalidInput) as raised:
-        queueing.queue_post(post=_draft(account), actor=owner)
+        queueing.queue_post(post=draft(account), actor=owner)
     assert raised.value.errors == {"schedule": [queueing.EMPTY_SCHEDULE]}
     paused = SocialAccountFactory(
         owner=owner, queue_schedule=clean_schedule({"days": {"mon": ["09:00"]}, "paused_days": ["mon"]}).to_json()
     )
     with pytest.raises(InvalidInput):
-        queueing.queue_post(post=_draft(paused), actor=owner)
+        queueing.queue_post(post=draft(paused), actor=owner)
 
 
 def test_a_contributor_queues_for_approval_and_the_pending_post_holds_its_slot(owner, account):
     contributor = MembershipFactory(workspace=account.workspace, role=Role.CONTRIBUTOR).user
-    waiting = queueing.queue_post(post=_draft(account), actor=contributor)
+    waiting = queueing.queue_post(post=draft(account), actor=contributor)
     assert (waiting.status, waiting.scheduled_time, waiting.approval_required) == (
         PostStatus.PENDING_APPROVAL,
         MON_9,
         True,
     )
-    assert queueing.queue_post(post=_draft(account), actor=owner).scheduled_time == MON_13
+    assert queueing.queue_post(post=draft(account), actor=owner).scheduled_time == MON_13
 
 
 def test_a_viewer_or_an_outsider_cannot_queue(account, outsider):
     viewer = MembershipFactory(workspace=account.workspace, role=Role.VIEWER).user
     with pytest.raises(Forbidden):
-        queueing.queue_post(post=_draft(account), actor=viewer)
+        queueing.queue_post(post=draft(account), actor=viewer)
     with pytest.raises(Forbidden):
-        queueing.queue_post(post=_draft(account), actor=outsider)
+        queueing.queue_post(post=draft(account), actor=outsider)
 
 
 def test_published_or_buffer_held_posts_are_refused(owner, account):
@@ -141,7 +137,7 @@ def test_the_database_refuses_two_queued_posts_in_one_slot(account):
 def test_a_slot_lost_to_a_racing_request_goes_to_the_next_free_one(owner, account, monkeypatch):
     """The race, step by step: both requests read MON_9 as free; the first writes it, the second's write
     hits the unique index, and it takes the next free slot."""
-    first, second = _draft(account), _draft(account)
+    first, second = draft(account), draft(account)
     stale = queueing.next_free_slot
     reads = []
 
@@ -158,7 +154,7 @@ def test_a_slot_lost_to_a_racing_request_goes_to_the_next_free_one(owner, accoun
 
 
 def test_shuffle_moves_only_queued_posts_over_the_same_slots(owner, account):
-    queued = [queueing.queue_post(post=_draft(account), actor=owner) for _ in range(4)]
+    queued = [queueing.queue_post(post=draft(account), actor=owner) for _ in range(4)]
     by_hand = PostFactory(social_account=account, scheduled_time=TUE_13 + dt.timedelta(hours=2))
     slots = [post.scheduled_time for post in queued]
     reordered = queueing.shuffle_queue(account=account, actor=owner, rng=random.Random(3))
@@ -171,15 +167,15 @@ def test_shuffle_moves_only_queued_posts_over_the_same_slots(owner, account):
 
 
 def test_move_to_top_takes_the_first_slot_and_shifts_the_ones_before_it(owner, account):
-    a, b, c, d = (queueing.queue_post(post=_draft(account), actor=owner) for _ in range(4))
+    a, b, c, d = (queueing.queue_post(post=draft(account), actor=owner) for _ in range(4))
     queueing.move_to_top(post=c, actor=owner)
     order = Post.objects.filter(queued=True).order_by("scheduled_time").values_list("pk", "scheduled_time")
     assert list(order) == [(c.pk, MON_9), (a.pk, MON_13), (b.pk, TUE_9), (d.pk, TUE_13)]
 
 
 def test_move_to_top_keeps_an_approval_and_refuses_a_post_not_in_the_queue(owner, account):
-    a = queueing.queue_post(post=_draft(account), actor=owner)
-    b = queueing.queue_post(post=_draft(account), actor=owner)
+    a = queueing.queue_post(post=draft(account), actor=owner)
+    b = queueing.queue_post(post=draft(account), actor=owner)
     Post.objects.filter(pk=b.pk).update(approval_required=True, approved_at=NOW)
     moved = queueing.move_to_top(post=b, actor=owner)
     assert (moved.scheduled_time, moved.status, moved.approved_at) == (MON_9, PostStatus.SCHEDULED, NOW)
@@ -196,7 +192,7 @@ def test_a_viewer_cannot_reorder(account):
 
 
 def test_queue_for_lists_slots_with_what_fills_them_in_constant_queries(owner, account, django_assert_num_queries):
-    queued = queueing.queue_post(post=_draft(account), actor=owner)
+    queued = queueing.queue_post(post=draft(account), actor=owner)
     by_hand = PostFactory(social_account=account, scheduled_time=TUE_9)
     account = type(account).objects.select_related("workspace").get(pk=account.pk)
     with django_assert_num_queries(1):  # the posts in the range, with their relations

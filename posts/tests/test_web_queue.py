@@ -13,6 +13,7 @@ from accounts.posting_schedule import clean_schedule
 from accounts.tests.factories import MembershipFactory, SocialAccountFactory, UserFactory
 from posts.models import Post, PostStatus
 from posts.tests.factories import PostFactory
+from posts.tests.queue_helpers import account_with_slots, draft
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 12, 7, 7, 0, tzinfo=dt.UTC)  # a Monday, 08:00 in Berlin
@@ -26,10 +27,8 @@ def _now():
 
 @pytest.fixture
 def queued_account(owner):
-    schedule = clean_schedule({"days": {"mon": ["09:00", "13:00"], "tue": ["09:00"]}, "paused_days": ["tue"]})
-    return SocialAccountFactory(
-        owner=owner, account_name="@queue", profile_timezone="Europe/Berlin", queue_schedule=schedule.to_json()
-    )
+    days = {"mon": ["09:00", "13:00"], "tue": ["09:00"]}
+    return account_with_slots(owner=owner, account_name="@queue", days=days, tz="Europe/Berlin", paused=["tue"])
 
 
 def test_the_accounts_list_summarises_each_schedule(web, queued_account):
@@ -112,7 +111,7 @@ def test_the_composer_says_when_an_account_has_no_slots(web, owner):
 
 
 def test_the_composer_queues_an_edited_post(web, queued_account):
-    post = PostFactory(social_account=queued_account, status=PostStatus.DRAFT, scheduled_time=None)
+    post = draft(queued_account)
     response = web.post(
         f"/posts/{post.pk}/edit/",
         {"social_account": queued_account.pk, "content": "Edited, then queued", "media_urls": "", "action": "queue"},
