@@ -67,7 +67,7 @@ def _render(request: HttpRequest, account: SocialAccount, data: dict[str, Any], 
         "rows": _rows(data, errors),
         "errors": errors,
         "schedule": payload,
-        "buffer_rows": _rows(payload["buffer_schedule"], {}),
+        "buffer_summary": schedules.schedule_summary(schedules.PostingSchedule.from_json(payload["buffer_schedule"])),
         "slots": slots,
     }
     return render(request, "accounts/account_schedule.html", context, status=400 if errors else 200)
