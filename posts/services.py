@@ -209,21 +209,24 @@ def posts_bulk_create(
     with transaction.atomic():
         created = Post.objects.bulk_create(posts)
         audit.record_created(instances=created)  # bulk_create sends no signals: one INSERT for all events
-        for index in queued:  # in item order: each takes its account's next free slot
-            created[index] = _queue_created(index=index, post=created[index], needs_approval=needs_approval)
+        if queued:  # in item order: each takes its account's next free slot
+            _queue_created(created, indexes=queued, needs_approval=needs_approval)
         approval_requested_on_commit(
             post_ids=[post.pk for post in created if post.status == PostStatus.PENDING_APPROVAL]
         )
         return created
 
 
-def _queue_created(*, index: int, post: Post, needs_approval: bool) -> Post:
-    try:
-        return queueing.queue_as(post=post, needs_approval=needs_approval)
-    except ServiceError as exc:  # the whole bulk rolls back: nothing was created
-        raise InvalidInput.from_errors(
-            {str(index): {"queue": [exc.detail]}}, prefix="Nothing was created (1 invalid item(s)); item "
-        ) from exc
+def _queue_created(created: list[Post], *, indexes: list[int], needs_approval: bool) -> None:
+    """Queue the created posts at `indexes` in order, in place; one that cannot be queued fails the whole bulk."""
+    cursor = queueing.InOrder(needs_approval=needs_approval)
+    for index in indexes:
+        try:
+            created[index] = cursor.queue(created[index])
+        except ServiceError as exc:  # the whole bulk rolls back: nothing was created
+            raise InvalidInput.from_errors(
+                {str(index): {"queue": [exc.detail]}}, prefix="Nothing was created (1 invalid item(s)); item "
+            ) from exc
 
 
 def _ensure_editable(post: Post) -> None:

@@ -7,7 +7,8 @@ import random
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from accounts.posting_schedule import clean_schedule
@@ -232,3 +233,26 @@ def test_bulk_create_with_queue_to_an_account_without_slots_creates_nothing(owne
     assert raised.value.errors["1"] == {"queue": [queueing.EMPTY_SCHEDULE]}
     assert "not both" in raised.value.errors["2"]["queue"][0]
     assert not Post.objects.exists()
+
+
+def test_queue_posts_queues_in_order_at_a_cost_linear_in_the_posts(owner):
+    """Each account's search starts after its previous post's slot: 40 more posts cost the same whether they
+    come after 1 or after 41 (a search from now each time would cost more and more once slots run past a batch)."""
+    daily = {day: ["09:00"] for day in DAYS}
+
+    def queries_for(count: int) -> int:
+        account = account_with_slots(owner=owner, days=daily)
+        posts = [draft(account) for _ in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            queued = queueing.queue_posts(posts=posts, actor=owner)
+        assert [p.scheduled_time for p in queued] == queueing.upcoming_slots(account, start=NOW, count=count)
+        return len(captured)
+
+    one, forty_one, eighty_one = queries_for(1), queries_for(41), queries_for(81)
+    assert eighty_one - forty_one == forty_one - one
+
+
+def test_queue_posts_refuses_posts_of_two_workspaces(owner, account, outsider):
+    other = account_with_slots(owner=outsider, days=WEEK)
+    with pytest.raises(InvalidInput):
+        queueing.queue_posts(posts=[draft(account), draft(other)], actor=owner)
