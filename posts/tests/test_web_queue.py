@@ -99,6 +99,7 @@ def test_the_composer_adds_to_the_queue(web, queued_account):
     post = Post.objects.get(content="Into the queue")
     assert (post.status, post.queued) == (PostStatus.SCHEDULED, True)
     assert post.scheduled_time == dt.datetime(2026, 12, 7, 8, tzinfo=dt.UTC)  # Monday 09:00 in Berlin
+    assert "In the queue" in web.get(response["Location"]).content.decode()
 
 
 def test_the_composer_says_when_an_account_has_no_slots(web, owner):
