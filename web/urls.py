@@ -55,6 +55,8 @@ urlpatterns = [
         account_schedule.account_schedule_buffer_view,
         name="account-schedule-buffer",
     ),
+    path("accounts/<int:pk>/queue/shuffle/", account_schedule.account_queue_shuffle_view, name="account-queue-shuffle"),
+    path("posts/<int:pk>/queue/top/", account_schedule.post_queue_top_view, name="post-queue-top"),
     path("accounts/buffer-config/", accounts_views.buffer_config_view, name="account-buffer-config"),
     path("settings/", settings_views.settings_view, name="settings"),
     path("settings/timezone/", settings_views.timezone_view, name="settings-timezone"),

@@ -71,6 +71,23 @@ def test_use_buffers_schedule_again(web, queued_account):
     assert queued_account.queue_schedule["days"]["sun"] == ["10:00"] and queued_account.queue_schedule_edited_at is None
 
 
+def test_move_to_top_and_shuffle_from_the_schedule_page(web, owner, queued_account):
+    from posts import queueing
+
+    first, second = (queueing.queue_post(post=draft(queued_account), actor=owner) for _ in range(2))
+    page = web.get(f"/accounts/{queued_account.pk}/schedule/").content.decode()
+    assert f"/posts/{second.pk}/queue/top/" in page and f"/posts/{first.pk}/queue/top/" not in page  # first is on top
+    moved = web.post(f"/posts/{second.pk}/queue/top/", follow=True)
+    assert "is at the top" in moved.content.decode()
+    second.refresh_from_db()
+    assert second.scheduled_time == dt.datetime(2026, 12, 7, 8, tzinfo=dt.UTC)
+    shuffled = web.post(f"/accounts/{queued_account.pk}/queue/shuffle/", follow=True)
+    assert "queue is shuffled" in shuffled.content.decode()
+    not_queued = PostFactory(social_account=queued_account)
+    refused = web.post(f"/posts/{not_queued.pk}/queue/top/", follow=True)
+    assert "only queued posts move" in refused.content.decode()
+
+
 def test_a_viewer_sees_the_schedule_but_may_not_save_it(client, queued_account):
     viewer = MembershipFactory(workspace=queued_account.workspace, role=Role.VIEWER).user
     client.force_login(viewer)

@@ -216,6 +216,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:account-schedule", "GET"): R(200, 404, REDIRECT),
     ("web:account-schedule", "POST"): R(302, 404, REDIRECT),  # an empty grid: a schedule without slots
     ("web:account-schedule-buffer", "POST"): R(302, 404, REDIRECT),
+    ("web:account-queue-shuffle", "POST"): R(302, 404, REDIRECT),
+    ("web:post-queue-top", "POST"): R(302, 404, REDIRECT),  # not in a queue: a message, and back
     ("web:account-buffer-config", "POST"): R(400, 400, REDIRECT),
     ("web:settings", "GET"): R(200, 200, REDIRECT, lists=True),
     ("web:settings-timezone", "POST"): R(400, 400, REDIRECT),

@@ -177,6 +177,8 @@ NEEDS: dict[tuple[str, str], str] = {
     ("web:account-schedule", "GET"): V,
     ("web:account-schedule", "POST"): M,
     ("web:account-schedule-buffer", "POST"): M,
+    ("web:account-queue-shuffle", "POST"): C,
+    ("web:post-queue-top", "POST"): C,
     ("web:account-buffer-config", "POST"): M,
     ("web:settings", "GET"): V,
     ("web:settings-timezone", "POST"): PUBLIC,  # the caller's own timezone, not the workspace's

@@ -13,14 +13,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import posting_schedule as schedules
 from accounts.models import SocialAccount
 from accounts.roles import Capability
 from kernel.errors import InvalidInput
-from posts.queueing import queue_for
-from web.common import page_workspace, requires
+from kernel.users import request_user
+from posts.models import Post
+from posts.queueing import move_to_top, queue_for, shuffle_queue
+from web.common import page_workspace, requires, run_action
 
 UPCOMING = 10
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -99,3 +102,33 @@ def account_schedule_buffer_view(request: HttpRequest, pk: int) -> HttpResponse:
     schedules.account_schedule_follow_buffer(account=account)
     messages.success(request, f"{account.account_name} follows Buffer's posting schedule again.")
     return redirect("account-schedule", pk=account.pk)
+
+
+# The queue's order (EDIT_POSTS, as the API's shuffle and move-to-top): buttons of the schedule page's slot list.
+
+
+@login_required
+@require_POST
+@requires(Capability.EDIT_POSTS)
+def account_queue_shuffle_view(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(request, pk)
+    return run_action(
+        request,
+        lambda: shuffle_queue(account=account, actor=request_user(request)),
+        success=f"{account.account_name}'s queue is shuffled.",
+        default_next=reverse("account-schedule", args=[account.pk]),
+    )
+
+
+@login_required
+@require_POST
+@requires(Capability.EDIT_POSTS)
+def post_queue_top_view(request: HttpRequest, pk: int) -> HttpResponse:
+    posts = Post.objects.in_workspace(page_workspace(request)).select_related("social_account")
+    post = get_object_or_404(posts, pk=pk)
+    return run_action(
+        request,
+        lambda: move_to_top(post=post, actor=request_user(request)),
+        success=f"Post #{post.pk} is at the top of {post.social_account.account_name}'s queue.",
+        default_next=reverse("account-schedule", args=[post.social_account_id]),
+    )
