@@ -1,17 +1,36 @@
 import copy
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.shortcuts import redirect
 
 from accounts import (
+    posting_schedule,
     services,
     workspace_admin,  # noqa: F401  # registers Workspace (members inline) and Invitation
 )
 from accounts.models import Notification, SocialAccount, User
 from buffer_integration.exceptions import BufferError
-from kernel.errors import DomainError
+from kernel.errors import DomainError, InvalidInput
+
+
+class SocialAccountAdminForm(forms.ModelForm):
+    class Meta:
+        model = SocialAccount
+        fields = ["queue_schedule"]  # the admin adds the others (all but the token: `exclude` below)
+        help_texts = {
+            "queue_schedule": 'The queue\'s time slots: {"days": {"mon": ["09:00", "17:30"], ...}, "paused_days": '
+            '["sun"]}, local times of the account\'s timezone. Saving a change here keeps it through later syncs.',
+        }
+
+    def clean_queue_schedule(self):
+        """The API's and the pages' rules (`accounts.posting_schedule.clean_schedule`), stored in their shape."""
+        try:
+            return posting_schedule.clean_schedule(self.cleaned_data["queue_schedule"]).to_json()
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.detail) from None
 
 
 @admin.register(User)
@@ -24,6 +43,7 @@ class UserAdmin(BaseUserAdmin):
 class SocialAccountAdmin(admin.ModelAdmin):
     """The token is never shown: only whether one is stored."""
 
+    form = SocialAccountAdminForm
     list_display = (
         "account_name",
         "platform",
@@ -47,11 +67,24 @@ class SocialAccountAdmin(admin.ModelAdmin):
         "avatar_url",
         "profile_timezone",
         "posting_schedule",
+        "schedule_summary",
+        "queue_schedule_buffer",
+        "queue_schedule_edited_at",
         "last_synced_at",
         "created_at",
         "updated_at",
     )
     exclude = ("access_token_encrypted",)
+
+    @admin.display(description="Queue slots")
+    def schedule_summary(self, obj: SocialAccount) -> str:
+        return posting_schedule.schedule_summary(posting_schedule.account_schedule(obj))
+
+    def save_model(self, request, obj: SocialAccount, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "queue_schedule" in form.changed_data:  # an edit here: syncs keep it, as the API's PUT
+            schedule = posting_schedule.PostingSchedule.from_json(obj.queue_schedule)
+            posting_schedule.account_schedule_set(account=obj, schedule=schedule)
 
     @admin.display(boolean=True, description="Token stored")
     def has_token(self, obj: SocialAccount) -> bool:

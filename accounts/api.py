@@ -10,8 +10,9 @@ from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import posting_schedule, services
 from accounts.models import SocialAccount
+from accounts.schedule_serializers import ScheduleInputSerializer, ScheduleSerializer
 from accounts.scoping import request_membership
 from accounts.serializers import ConnectionCheckSerializer, MeSerializer, SocialAccountSerializer
 from buffer_integration.api import ERRORS as BUFFER_CONFIG_ERRORS
@@ -102,6 +103,34 @@ class SocialAccountViewSet(OwnedModelViewSet):
     def sync_buffer(self, request, pk=None):
         account = services.social_account_sync_from_buffer(account=self.get_object())
         return Response(self.get_serializer(account).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The account's posting schedule: the queue's time slots",
+        description="Local times per weekday in the account's timezone, and paused days. Imported from Buffer "
+        "(`postingSchedule`) on every sync until it is edited here; then syncs keep the edit.",
+        responses={200: ScheduleSerializer, **ERRORS},
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Edit the account's posting schedule (or go back to Buffer's)",
+        description="Needs the manager role (accounts are workspace setup). Days mon..sun, times HH:MM, "
+        "paused days; a 400 names each field. Later syncs keep this edit; `follow_buffer: true` drops it.",
+        request=ScheduleInputSerializer,
+        responses={200: ScheduleSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get", "put"])
+    def schedule(self, request, pk=None):
+        account = self.get_object()
+        if request.method == "PUT":
+            body = ScheduleInputSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            if body.validated_data.get("follow_buffer"):
+                account = posting_schedule.account_schedule_follow_buffer(account=account)
+            else:
+                cleaned = posting_schedule.clean_schedule(body.validated_data)
+                account = posting_schedule.account_schedule_set(account=account, schedule=cleaned)
+        return Response(ScheduleSerializer(posting_schedule.schedule_payload(account)).data)
 
 
 @extend_schema(summary="The authenticated user (timezone used to read and show times)")

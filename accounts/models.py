@@ -17,6 +17,10 @@ def _known_timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())  # reads the tz database from disk: once per process
 
 
+def known_timezone(value: str) -> bool:
+    return value in _known_timezones()
+
+
 def validate_timezone(value: str) -> None:
     """Only names of the tz database: never a path handed to ZoneInfo (a long or odd name is an OSError there)."""
     if value not in _known_timezones():
@@ -78,6 +82,12 @@ class SocialAccount(TimestampedModel, EncryptedAccessTokenModel):
     avatar_url = models.URLField(max_length=500, blank=True, default="")
     profile_timezone = models.CharField(max_length=64, blank=True, default="")
     posting_schedule = models.JSONField(default=list, blank=True)
+    # The queue's time slots (`accounts.posting_schedule`: local times per weekday, paused days). Imported
+    # from Buffer on every sync while `queue_schedule_edited_at` is null; once edited in SocialHub it is
+    # kept, and a sync only refreshes `queue_schedule_buffer` (Buffer's, shown beside it to switch back).
+    queue_schedule = models.JSONField(default=dict, blank=True)
+    queue_schedule_buffer = models.JSONField(default=dict, blank=True)
+    queue_schedule_edited_at = models.DateTimeField(null=True, blank=True)
     # Buffer's organization that holds the channel (GraphQL): posts are queried per organization.
     buffer_organization_id = models.CharField(max_length=64, blank=True, default="")
     # Pinterest boards from the last sync ([{"id", "name"}]) and the board a post uses when it names none.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import ConnectionStatus, SocialAccount, User, Workspace
 from accounts.notifications import notify_connection_broken
+from accounts.posting_schedule import import_buffer_schedule
 from buffer_integration import services as buffer_services
 from buffer_integration.backends.base import BufferProfile
 from buffer_integration.budget import Priority
@@ -310,6 +311,7 @@ def social_account_sync_from_buffer(*, account: SocialAccount) -> SocialAccount:
     account.avatar_url = profile.avatar_url
     account.profile_timezone = profile.timezone
     account.posting_schedule = profile.schedules
+    import_buffer_schedule(account=account, profile=profile)  # the queue's slots, unless edited here
     # GraphQL: the channel's organization (posts are queried per organization) and its Pinterest boards.
     account.buffer_organization_id = profile.organization_id
     account.pinterest_boards = profile.boards

@@ -14,7 +14,7 @@ from accounts.tenancy import writes
 from kernel.api.views import OwnedModelViewSet
 from kernel.errors import InvalidInput
 from kernel.users import request_user
-from posts import approvals, selectors, services
+from posts import approvals, queueing, selectors, services
 from posts.filters import PostFilter
 from posts.models import Post
 from posts.serializers import (
@@ -84,7 +84,17 @@ class PostViewSet(PostSeriesMixin, OwnedModelViewSet):
     queryset = Post.objects.with_relations()
     serializer_class = PostSerializer
     capabilities = {
-        **writes(Capability.EDIT_POSTS, "schedule", "cancel", "reschedule", "bulk", "submit", "series_end"),
+        **writes(
+            Capability.EDIT_POSTS,
+            "schedule",
+            "cancel",
+            "reschedule",
+            "bulk",
+            "submit",
+            "queue",
+            "queue_top",
+            "series_end",
+        ),
         "approve": Capability.APPROVE,
         "reject": Capability.APPROVE,
     }
@@ -137,6 +147,30 @@ class PostViewSet(PostSeriesMixin, OwnedModelViewSet):
         body.is_valid(raise_exception=True)
         rescheduled = services.post_reschedule(post=post, needs_approval=self._needs_approval(), **body.validated_data)
         return self._post_response(rescheduled)
+
+    @extend_schema(
+        summary="Add to queue: the post is scheduled at its account's next free time slot",
+        description="The slot comes from the account's posting schedule (GET /social-accounts/{id}/schedule), in "
+        "its timezone; free means no other post of the account holds it. Scheduled by the rules of "
+        "/reschedule (a member whose posts need approval submits it: pending_approval at the slot). A post "
+        "already queued keeps its slot. An account without slots: 400 on `schedule`.",
+        request=None,
+        responses={200: PostSerializer, **ERRORS, **NOT_FOUND, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def queue(self, request, pk=None):
+        return self._post_response(queueing.queue_post(post=self.get_object(), actor=request_user(request)))
+
+    @extend_schema(
+        summary="Move a queued post to the top of its account's queue",
+        description="It takes the queue's first slot; the queued posts before it each move one slot later. "
+        "Only queued posts move (409 for any other).",
+        request=None,
+        responses={200: PostSerializer, **ERRORS, **NOT_FOUND, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path="queue/top", url_name="queue-top")
+    def queue_top(self, request, pk=None):
+        return self._post_response(queueing.move_to_top(post=self.get_object(), actor=request_user(request)))
 
     @extend_schema(
         summary="Submit a draft (a rejected post is one) for approval: it goes to pending_approval",

@@ -1,7 +1,8 @@
 """What the composer's buttons do, as services: the web page only parses the form and shows the result.
 
 "Save draft" and "Schedule" create or edit, "Publish now" schedules at once (the engine publishes due
-posts), "Schedule via Buffer" schedules and hands the post to Buffer.
+posts), "Schedule via Buffer" schedules and hands the post to Buffer, "Add to queue" schedules it at its
+account's next free time slot (`posts.queueing`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.db import transaction
 
 from accounts.models import SocialAccount, User, Workspace
 from kernel.errors import InvalidInput, ServiceError
-from posts import services
+from posts import queueing, services
 from posts.models import Post, PostStatus
 from posts.scheduling import ensure_can_hand_to_buffer, publish_now_time
 from posts.services import PostChanges
@@ -27,6 +28,7 @@ class ComposerAction(StrEnum):
     SCHEDULE = "schedule"
     PUBLISH = "publish"
     BUFFER = "buffer"
+    QUEUE = "queue"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Composed:
 
 
 def composer_time(action: ComposerAction, requested: dt.datetime | None) -> dt.datetime | None:
+    if action == ComposerAction.QUEUE:
+        return None  # the queue chooses the time
     return publish_now_time() if action == ComposerAction.PUBLISH else requested
 
 
@@ -66,6 +70,7 @@ def compose_posts(
             "social_account_id": account.pk,
             "status": status,
             "network_options": network_options.get(account.pk, {}),
+            "queue": action == ComposerAction.QUEUE,  # each the next free slot of its account
         }
         for account in accounts
     ]
@@ -103,9 +108,14 @@ def edit_post(*, post: Post, changes: PostChanges, action: ComposerAction, needs
         ensure_can_hand_to_buffer(post, needs_approval=needs_approval)
     scheduled_time = composer_time(action, changes.get("scheduled_time"))
     changes = changes.copy()
-    changes["scheduled_time"] = scheduled_time
+    if action == ComposerAction.QUEUE:
+        changes.pop("scheduled_time", None)  # kept as it is until the queue gives it a slot
+    else:
+        changes["scheduled_time"] = scheduled_time
     with transaction.atomic():
         post = services.post_update(post=post, needs_approval=needs_approval, **changes)
+        if action == ComposerAction.QUEUE:
+            return queueing.queue_as(post=post, needs_approval=needs_approval)
         waiting = (PostStatus.SCHEDULED, PostStatus.PENDING_APPROVAL)
         if action in (ComposerAction.SCHEDULE, ComposerAction.PUBLISH) and post.status not in waiting:
             if scheduled_time is None:

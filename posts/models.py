@@ -29,6 +29,10 @@ def is_in_buffer_queue(status: str, buffer_update_id: str) -> bool:
     return status == PostStatus.SCHEDULED and bool(buffer_update_id)
 
 
+# A post in one of these holds its time: a queue slot it sits in is taken (posts.queueing).
+HOLDS_SLOT = (PostStatus.SCHEDULED, PostStatus.PENDING_APPROVAL, PostStatus.PUBLISHING, PostStatus.RECONCILING)
+
+
 # A post that needs approval goes out only once approved (posts.approvals); the engine's claim checks it too.
 APPROVED_OR_NOT_REQUIRED = Q(approval_required=False) | Q(approved_at__isnull=False)
 
@@ -171,13 +175,33 @@ class Post(TimestampedModel):
     rejected_at = models.DateTimeField(null=True, blank=True)
     rejected_by_name = models.CharField(max_length=150, blank=True, default="")
     rejection_comment = models.TextField(blank=True, default="")
+    # In its account's queue (posts.queueing): `scheduled_time` is a slot of the account's posting schedule,
+    # the queue's order is their order, and shuffle / move to top move only these. A time set by hand
+    # (reschedule, edit) or leaving the slot-holding statuses takes the post out (posts.transitions).
+    queued = models.BooleanField(default=False)
 
     objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["scheduled_time", "id"]
+        constraints = [
+            # One queued post per slot of an account: two requests racing for a slot cannot both get it.
+            models.UniqueConstraint(
+                fields=["social_account", "scheduled_time"],
+                condition=Q(queued=True, status__in=HOLDS_SLOT),
+                name="post_one_queued_per_slot",
+            ),
+            # An occurrence of a recurring post is materialised once (posts.recurrence).
+            models.UniqueConstraint(
+                fields=["series", "occurrence_at"],
+                condition=Q(series__isnull=False),
+                name="post_series_occurrence_once",
+            ),
+        ]
         indexes = [
             models.Index(fields=["workspace", "scheduled_time"], name="post_workspace_scheduled"),
+            # The queue's reads: an account's posts around its next slots.
+            models.Index(fields=["social_account", "scheduled_time"], name="post_account_scheduled"),
             models.Index(fields=["workspace", "status"], name="post_workspace_status"),
             models.Index(fields=["workspace", "created_at"], name="post_workspace_created"),
             # The dispatcher's query: due scheduled posts, oldest first.
@@ -189,13 +213,6 @@ class Post(TimestampedModel):
                 condition=Q(status="scheduled", buffer_update_id="", hold_reason=""),
                 name="post_due_for_dispatch",
             ),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["series", "occurrence_at"],
-                condition=Q(series__isnull=False),
-                name="post_series_occurrence_once",
-            )
         ]
 
     def __str__(self) -> str:

@@ -168,11 +168,14 @@ def post_cancel(*, post: Post) -> Post:
     return post
 
 
-def post_reschedule(*, post: Post, scheduled_time: datetime, needs_approval: bool = False) -> Post:
+def post_reschedule(
+    *, post: Post, scheduled_time: datetime, needs_approval: bool = False, queued: bool = False
+) -> Post:
     """Schedule at a new time; a pending Buffer update is moved there, a stale one withdrawn.
 
     A post that needs approval (`needs_approval`: the caller's posts do; or the post already did) and
-    has none is submitted instead (pending_approval), and any Buffer update of it withdrawn.
+    has none is submitted instead (pending_approval), and any Buffer update of it withdrawn. `queued`: the
+    time is a slot of the account's queue (`posts.queueing.queue_post`); a time set by hand is not.
     """
     if post.status not in transitions.ALLOWED_FROM["reschedule"]:
         raise Conflict(f"Post {post.pk} is {post.status}: it can no longer be rescheduled.")
@@ -186,7 +189,11 @@ def post_reschedule(*, post: Post, scheduled_time: datetime, needs_approval: boo
     elif post.is_handed_to_buffer:
         withdraw_from_buffer(post=post)  # a failed update at Buffer cannot be edited; /schedule hands it anew
     rescheduled = transitions.reschedule(
-        post_id=post.pk, scheduled_time=scheduled_time, keep_buffer_update=keep, needs_approval=needs_approval
+        post_id=post.pk,
+        scheduled_time=scheduled_time,
+        keep_buffer_update=keep,
+        needs_approval=needs_approval,
+        queued=queued,
     )
     if not rescheduled:
         raise _lost(post, "rescheduled")

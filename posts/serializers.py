@@ -137,6 +137,11 @@ class PostSerializer(StrictModelSerializer):
     series_id = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="The recurring series this post is an occurrence of, or null."
     )
+    queued = serializers.BooleanField(
+        read_only=True,
+        help_text="In its account's queue (POST /posts/{id}/queue): scheduled_time is one of the account's time "
+        "slots. A time set by hand takes it out.",
+    )
 
     class Meta:
         model = Post
@@ -174,6 +179,7 @@ class PostSerializer(StrictModelSerializer):
             "scope",
             "occurrence_at",
             "series_detached",
+            "queued",
             "created_at",
             "updated_at",
         ]
@@ -207,9 +213,21 @@ class PostSerializer(StrictModelSerializer):
         }
 
 
+class PostBulkItemSerializer(PostSerializer):
+    queue = serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text="true: add the post to its account's queue (the next free time slot, in item order) "
+        "instead of giving a scheduled_time.",
+    )
+
+    class Meta(PostSerializer.Meta):
+        fields = [*PostSerializer.Meta.fields, "queue"]
+
+
 class PostBulkSerializer(StrictSerializer):
     # many=True hands allow_empty/max_length to the ListSerializer; the stubs check them against PostSerializer.
-    posts = PostSerializer(many=True, allow_empty=False, max_length=MAX_BULK)  # type: ignore[call-arg]
+    posts = PostBulkItemSerializer(many=True, allow_empty=False, max_length=MAX_BULK)  # type: ignore[call-arg]
 
 
 class PostBulkResultSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ read, so they cannot land on a post the worker claimed in between (the caller ge
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import SocialAccount, User, Workspace
 from campaigns.models import Campaign
-from kernel.errors import Conflict, InvalidInput
-from posts import transitions
+from kernel.errors import Conflict, InvalidInput, ServiceError
+from posts import queueing, transitions
 from posts.alerts import approval_requested_on_commit
 from posts.capacity import PLANNED, day_capacity_errors, time_capacity_errors
 from posts.models import Post, PostGroup, PostSeries, PostStatus
@@ -194,7 +194,12 @@ def posts_bulk_create(
     errors = {str(index): problems for index, problems in item_errors.items()}
     if errors:
         raise InvalidInput.from_errors(errors, prefix=f"Nothing was created ({len(errors)} invalid item(s)); item ")
-    return posts_insert(posts=posts)
+    return posts_insert(posts=posts, queued=queued_indexes(items), needs_approval=needs_approval)
+
+
+def queued_indexes(items: list[dict[str, Any]]) -> list[int]:
+    """The items that ask for the queue (`"queue": true`): made as drafts, then each given its next free slot."""
+    return [index for index, item in enumerate(items) if item.get("queue")]
 
 
 def posts_check(
@@ -206,15 +211,19 @@ def posts_check(
     campaigns = workspace_campaigns(workspace=workspace, ids=(item.get("campaign_id") for item in items))
     posts: list[Post] = []
     errors: dict[int, dict[str, Any]] = {}
+    queued = queued_indexes(items)
     for index, item in enumerate(items):
         post, item_errors = _build(
             workspace=workspace,
             actor=actor,
-            item=item,
+            item={**item, "status": PostStatus.DRAFT} if index in queued else item,  # a draft until queued
             accounts=accounts,
             campaigns=campaigns,
             needs_approval=needs_approval,
         )
+        if index in queued:
+            account = accounts.get(item["social_account_id"])
+            item_errors = {**queueing.queue_item_errors(account=account, item=item), **item_errors}
         if item_errors:
             errors[index] = item_errors
         posts.append(post)
@@ -223,15 +232,30 @@ def posts_check(
     return posts, errors
 
 
-def posts_insert(*, posts: list[Post]) -> list[Post]:
-    """Insert posts checked by `posts_check`, with their audit events, in one transaction."""
+def posts_insert(*, posts: list[Post], queued: Sequence[int] = (), needs_approval: bool = False) -> list[Post]:
+    """Insert posts checked by `posts_check`, with their audit events, in one transaction; then queue those
+    at `queued` (indexes of `posts`, in order)."""
     with transaction.atomic():
         created = Post.objects.bulk_create(posts)
         audit.record_created(instances=created)  # bulk_create sends no signals: one INSERT for all events
+        if queued:  # in item order: each takes its account's next free slot
+            _queue_created(created, indexes=queued, needs_approval=needs_approval)
         approval_requested_on_commit(
             post_ids=[post.pk for post in created if post.status == PostStatus.PENDING_APPROVAL]
         )
         return created
+
+
+def _queue_created(created: list[Post], *, indexes: Sequence[int], needs_approval: bool) -> None:
+    """Queue the created posts at `indexes` in order, in place; one that cannot be queued fails the whole bulk."""
+    cursor = queueing.InOrder(needs_approval=needs_approval)
+    for index in indexes:
+        try:
+            created[index] = cursor.queue(created[index])
+        except ServiceError as exc:  # the whole bulk rolls back: nothing was created
+            raise InvalidInput.from_errors(
+                {str(index): {"queue": [exc.detail]}}, prefix="Nothing was created (1 invalid item(s)); item "
+            ) from exc
 
 
 def _ensure_editable(post: Post) -> None:
@@ -300,6 +324,8 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
         "media_urls": media_urls,
         "network_options": clean_network_options(network_options),
         "scheduled_time": scheduled_time,
+        # A time set by hand is not a queue slot: the post leaves its account's queue (posts.queueing).
+        "queued": post.queued and scheduled_time == post.scheduled_time and account.pk == post.social_account_id,
         "updated_at": timezone.now(),
         # An occurrence of a recurring post edited on its own no longer follows its series (posts.recurrence).
         "series_detached": post.series_id is not None,

@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import User
 from posts.alerts import approval_requested_on_commit, post_failed_on_commit
-from posts.models import APPROVED_OR_NOT_REQUIRED, Post, PostStatus, PublishAttempt
+from posts.models import APPROVED_OR_NOT_REQUIRED, HOLDS_SLOT, Post, PostStatus, PublishAttempt
 
 S = PostStatus
 POST_TYPE = audit.object_type(Post)
@@ -83,6 +83,7 @@ class TransitionFields(TypedDict, total=False):
     rejected_at: datetime | None
     rejected_by_name: str
     rejection_comment: str
+    queued: bool
 
 
 def transition(
@@ -102,7 +103,12 @@ def transition(
     and after. The status is read first and the update made from exactly that status, so the log's
     "before" is the truth: should the post have moved in between, this caller loses as it would a
     moment later. Three queries: that read, the update, the event.
+
+    A post going to a status that holds no time (published, failed, cancelled, draft) leaves its
+    account's queue (`queued`), so its slot is free at once (posts.queueing).
     """
+    if isinstance(to, str) and to not in HOLDS_SLOT:
+        fields.setdefault("queued", False)
     before = _row_before(post_id, fields)
     if before is None or before["status"] not in allowed_from:
         return False
@@ -175,6 +181,7 @@ def hand_to_buffer(*, post_id: int, buffer_update_id: str, handed_at: datetime) 
         where=APPROVED_OR_NOT_REQUIRED,
         buffer_update_id=buffer_update_id,
         handed_to_buffer_at=handed_at,
+        queued=False,  # Buffer publishes it at its time now: not ours to move in the queue
     )
 
 
@@ -190,16 +197,23 @@ def cancel(*, post_id: int) -> bool:
 
 
 def reschedule(
-    *, post_id: int, scheduled_time: datetime, keep_buffer_update: bool = False, needs_approval: bool = False
+    *,
+    post_id: int,
+    scheduled_time: datetime,
+    keep_buffer_update: bool = False,
+    needs_approval: bool = False,
+    queued: bool = False,
 ) -> bool:
     """Scheduled again at `scheduled_time`; an explicit retry starts a fresh attempt count.
 
     `keep_buffer_update` when the Buffer update was edited to the new time; otherwise a stale
     handover (a failed or withdrawn Buffer update) is dropped so the post can be handed over anew.
     A post that needs approval (`needs_approval`: the caller does; or the post already did) and has
-    none is submitted instead: pending_approval, decided in the same statement.
+    none is submitted instead: pending_approval, decided in the same statement. `queued`: the time is a
+    queue slot (posts.queueing); any other time takes the post out of its queue.
     """
     fields: TransitionFields = {
+        "queued": queued,
         "scheduled_time": scheduled_time,
         "attempts": 0,
         "last_error": "",

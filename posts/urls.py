@@ -8,6 +8,7 @@ from posts.comments_api import PostCommentsView
 from posts.csv_io.api import PostExportView, PostImportJobView, PostImportView
 from posts.groups_api import PostGroupViewSet
 from posts.previews_api import PostPreviewView, StoredPostPreviewView
+from posts.queue_api import AccountQueueShuffleView, AccountQueueView
 from posts.review_links_api import ReviewLinkViewSet
 
 router = OptionalSlashRouter()
@@ -24,5 +25,11 @@ urlpatterns = [
     re_path(r"^posts/imports/(?P<pk>[0-9]+)/?$", PostImportJobView.as_view(), name="post-import-detail"),
     re_path(r"^posts/export/?$", PostExportView.as_view(), name="post-export"),
     re_path(r"^campaigns/(?P<pk>[0-9]+)/posts/?$", CampaignPostsView.as_view(), name="campaign-posts"),
+    re_path(r"^social-accounts/(?P<pk>[0-9]+)/queue/?$", AccountQueueView.as_view(), name="social-account-queue"),
+    re_path(
+        r"^social-accounts/(?P<pk>[0-9]+)/queue/shuffle/?$",
+        AccountQueueShuffleView.as_view(),
+        name="social-account-queue-shuffle",
+    ),
     *router.urls,
 ]

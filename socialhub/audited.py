@@ -36,6 +36,7 @@ def register() -> None:
             "is_active",
             "connection_status",
             "default_pinterest_board_id",
+            "queue_schedule",
         ],
         secret=[TOKEN],
     )
@@ -52,6 +53,7 @@ def register() -> None:
             "scheduled_time",
             "status",
             "hold_reason",  # the engine's hold of a due post (inactive account, paused campaign)
+            "queued",
         ],
     )
     track(PostComment, fields=["post_id", "body"])

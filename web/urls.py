@@ -9,6 +9,7 @@ from django.urls import path
 from web.accounts import audit as audit_views
 from web.accounts import login
 from web.accounts import notifications as notification_views
+from web.accounts import schedule as account_schedule
 from web.accounts import settings as settings_views
 from web.accounts import views as accounts_views
 from web.accounts import workspaces as workspace_views
@@ -58,6 +59,14 @@ urlpatterns = [
     path("accounts/connect/", accounts_views.account_connect_view, name="account-connect"),
     path("accounts/<int:pk>/test/", accounts_views.account_test_view, name="account-test"),
     path("accounts/<int:pk>/sync/", accounts_views.account_sync_view, name="account-sync"),
+    path("accounts/<int:pk>/schedule/", account_schedule.account_schedule_view, name="account-schedule"),
+    path(
+        "accounts/<int:pk>/schedule/buffer/",
+        account_schedule.account_schedule_buffer_view,
+        name="account-schedule-buffer",
+    ),
+    path("accounts/<int:pk>/queue/shuffle/", account_schedule.account_queue_shuffle_view, name="account-queue-shuffle"),
+    path("posts/<int:pk>/queue/top/", account_schedule.post_queue_top_view, name="post-queue-top"),
     path("accounts/buffer-config/", accounts_views.buffer_config_view, name="account-buffer-config"),
     path("settings/", settings_views.settings_view, name="settings"),
     path("settings/timezone/", settings_views.timezone_view, name="settings-timezone"),

@@ -32,6 +32,9 @@ class BufferProfile:
     avatar_url: str = ""
     timezone: str = "UTC"
     schedules: list[dict[str, Any]] = field(default_factory=list)  # [{"days": [...], "times": ["HH:MM"]}]
+    # GraphQL: the whole week as Buffer keeps it, paused days with their times ([{"day", "times", "paused"}],
+    # `Channel.postingSchedule` / ScheduleV2); empty on v1, whose `schedules` has no paused days.
+    posting_days: list[dict[str, Any]] = field(default_factory=list)
     is_disconnected: bool = False
     followers: int | None = None
     organization_id: str = ""  # GraphQL: the organization holding the channel ("" on v1)

@@ -226,6 +226,17 @@ def parse_schedule(slots: Any) -> list[dict[str, Any]]:
     ]
 
 
+def parse_posting_days(slots: Any) -> list[dict[str, Any]]:
+    """`Channel.postingSchedule` as it is, one entry per day Buffer names: `{"day", "times", "paused"}` (a paused
+    day keeps its times: un-pausing it brings them back). Entries that are not ScheduleV2 objects are left out."""
+    days: list[dict[str, Any]] = []
+    for slot in slots if isinstance(slots, list) else []:
+        if isinstance(slot, dict) and slot.get("day") in DAYS:
+            times = sorted({t for t in slot.get("times") or [] if isinstance(t, str)})
+            days.append({"day": slot["day"], "times": times, "paused": bool(slot.get("paused"))})
+    return days
+
+
 def parse_boards(metadata: Any) -> list[dict[str, Any]]:
     boards = metadata.get("boards") if isinstance(metadata, dict) else None
     return [
@@ -247,6 +258,7 @@ def parse_channel(obj: dict[str, Any]) -> BufferProfile:
         # A locked channel (over the plan's channel limit) cannot publish either: same as disconnected.
         is_disconnected=bool(obj.get("isDisconnected") or obj.get("isLocked")),
         schedules=parse_schedule(obj.get("postingSchedule")),
+        posting_days=parse_posting_days(obj.get("postingSchedule")),
         organization_id=_s(obj.get("organizationId")),
         boards=parse_boards(obj.get("metadata")),
     )

@@ -54,5 +54,8 @@ def test_shapes(schema):
     assert {"social_account_id", "content"} <= set(request["required"])
     assert not {"published_at", "buffer_update_id", "attempts", "last_error"} & set(request["properties"])
     assert "scheduled_time" in components["RescheduleRequest"]["required"]
-    assert components["PostBulkRequest"]["properties"]["posts"]["items"]["$ref"].endswith("/PostRequest")
+    # A bulk item is a post, plus `queue` (its account's next free time slot instead of a scheduled_time).
+    assert components["PostBulkRequest"]["properties"]["posts"]["items"]["$ref"].endswith("/PostBulkItemRequest")
+    item = components["PostBulkItemRequest"]
+    assert set(request["properties"]) | {"queue"} == set(item["properties"])
     assert {"date", "total", "counts", "posts"} <= set(components["CalendarDay"]["properties"])

@@ -82,6 +82,14 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api:social-account-detail", "DELETE"): R(204, 404, 401),
     ("api:social-account-test-connection", "POST"): R(200, 404, 401),
     ("api:social-account-sync-buffer", "POST"): R(200, 404, 401),
+    # The queue: the owner's account has no time slots yet (no sync), so its queue lists none and its draft
+    # cannot be queued (400 on `schedule`); it is not in a queue, so it cannot move to the top (409).
+    ("api:social-account-schedule", "GET"): R(200, 404, 401),
+    ("api:social-account-schedule", "PUT"): R(400, 404, 401, body="empty"),
+    ("api:social-account-queue", "GET"): R(200, 404, 401),
+    ("api:social-account-queue-shuffle", "POST"): R(200, 404, 401),
+    ("api:post-queue", "POST"): R(400, 404, 401),
+    ("api:post-queue-top", "POST"): R(409, 404, 401),
     # --- API: campaigns ---------------------------------------------------------------------------
     ("api:campaign-list", "GET"): R(200, 200, 401, lists=True),
     ("api:campaign-list", "POST"): R(400, 400, 401, body="empty"),
@@ -229,6 +237,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:account-connect", "POST"): R(302, 302, REDIRECT),
     ("web:account-test", "POST"): R(302, 404, REDIRECT),
     ("web:account-sync", "POST"): R(302, 404, REDIRECT),
+    ("web:account-schedule", "GET"): R(200, 404, REDIRECT),
+    ("web:account-schedule", "POST"): R(302, 404, REDIRECT),  # an empty grid: a schedule without slots
+    ("web:account-schedule-buffer", "POST"): R(302, 404, REDIRECT),
+    ("web:account-queue-shuffle", "POST"): R(302, 404, REDIRECT),
+    ("web:post-queue-top", "POST"): R(302, 404, REDIRECT),  # not in a queue: a message, and back
     ("web:account-buffer-config", "POST"): R(400, 400, REDIRECT),
     ("web:settings", "GET"): R(200, 200, REDIRECT, lists=True),
     ("web:settings-timezone", "POST"): R(400, 400, REDIRECT),

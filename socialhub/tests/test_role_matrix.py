@@ -79,6 +79,13 @@ NEEDS: dict[tuple[str, str], str] = {
     ("api:social-account-detail", "DELETE"): M,
     ("api:social-account-test-connection", "POST"): M,
     ("api:social-account-sync-buffer", "POST"): M,
+    # The posting schedule is account setup (MANAGE); the queue's actions are posts' (EDIT_POSTS)
+    ("api:social-account-schedule", "GET"): V,
+    ("api:social-account-schedule", "PUT"): M,
+    ("api:social-account-queue", "GET"): V,
+    ("api:social-account-queue-shuffle", "POST"): C,
+    ("api:post-queue", "POST"): C,
+    ("api:post-queue-top", "POST"): C,
     # --- API: campaigns (EDIT_CAMPAIGNS) ----------------------------------------------------------------
     ("api:campaign-list", "GET"): V,
     ("api:campaign-list", "POST"): E,
@@ -188,6 +195,11 @@ NEEDS: dict[tuple[str, str], str] = {
     ("web:account-connect", "POST"): M,
     ("web:account-test", "POST"): M,
     ("web:account-sync", "POST"): M,
+    ("web:account-schedule", "GET"): V,
+    ("web:account-schedule", "POST"): M,
+    ("web:account-schedule-buffer", "POST"): M,
+    ("web:account-queue-shuffle", "POST"): C,
+    ("web:post-queue-top", "POST"): C,
     ("web:account-buffer-config", "POST"): M,
     ("web:settings", "GET"): V,
     ("web:settings-timezone", "POST"): PUBLIC,  # the caller's own timezone, not the workspace's

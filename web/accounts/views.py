@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
 from accounts.models import SocialAccount
+from accounts.posting_schedule import account_schedule, schedule_summary
 from accounts.roles import Capability
 from buffer_integration import services as buffer_services
 from buffer_integration.backends import buffer_is_local_sandbox
@@ -33,8 +34,11 @@ def _get_account_for_user(request: HttpRequest, pk: int) -> SocialAccount:
 def _render_accounts(request: HttpRequest, config_form: BufferConfigForm | None = None) -> HttpResponse:
     workspace = page_workspace(request)
     config = buffer_services.active_buffer_config(workspace=workspace)
+    accounts = list(SocialAccount.objects.in_workspace(workspace).order_by("platform", "account_name"))
+    for account in accounts:  # for the list's "Queue slots" column
+        account.schedule_summary = schedule_summary(account_schedule(account))
     context = {
-        "accounts": list(SocialAccount.objects.in_workspace(workspace).order_by("platform", "account_name")),
+        "accounts": accounts,
         "config": config,
         "budget": config_report(config) if config is not None else None,
         "config_notice": buffer_services.buffer_api_notice(api=config.api) if config is not None else "",

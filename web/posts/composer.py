@@ -35,7 +35,11 @@ from web.posts.views import _get_post_for_user, _needs_approval
 
 CAPACITY_LOOKAHEAD = dt.timedelta(days=14)
 # For a member whose posts need approval: scheduling submits them; Buffer and "now" wait for the approval.
-APPROVAL_ACTIONS = {"draft": ACTIONS["draft"], "schedule": "Submit for approval"}
+APPROVAL_ACTIONS = {
+    "draft": ACTIONS["draft"],
+    "schedule": "Submit for approval",
+    "queue": "Add to queue for approval",
+}
 EDIT_FIELD_MAP = {**FIELD_MAP, "social_account_id": "social_account", "platform": "social_account"}
 
 
@@ -166,7 +170,9 @@ def _composed_response(
 ) -> HttpResponse:
     posts = composed.posts
     names = ", ".join(account.account_name for account in accounts)
-    verb = {"draft": "saved as draft", "publish": "queued to publish now"}.get(action, "scheduled")
+    verb = {"draft": "saved as draft", "publish": "queued to publish now", "queue": "added to the queue"}.get(
+        action, "scheduled"
+    )
     submitted = any(post.status == PostStatus.PENDING_APPROVAL for post in posts)
     if submitted:
         verb = "submitted for approval"

@@ -22,6 +22,7 @@ THREAD_SEPARATOR = "---"
 ACTIONS = {
     "draft": "Save draft",
     "schedule": "Schedule",
+    "queue": "Add to queue",  # the account's next free time slot (posts.queueing); the time field is not used
     "buffer": "Schedule via Buffer",
     "publish": "Publish now",
 }
