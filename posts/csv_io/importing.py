@@ -161,8 +161,6 @@ def _candidate(
     body = _body(row.cells, result=result, directory=directory)
     row_tz = _row_timezone(row.cells, result=result, default=tz)
     queued = row.cells.get(col.SCHEDULED_TIME, "").casefold() == col.QUEUE
-    if queued and (why := queueing.unavailable_reason()):
-        result.add(col.SCHEDULED_TIME, why)
     try:
         with timezone.override(row_tz):  # a time without offset is local to the row's timezone, as in the API
             item = checker.run_validation(body)
@@ -175,6 +173,10 @@ def _candidate(
     if result.status == ERROR:
         return None
     if queued:
+        for problem in queueing.queue_row_problems(directory.account_ids.get(item["social_account_id"])):
+            result.add(col.SCHEDULED_TIME, problem)
+        if result.status == ERROR:
+            return None
         item = {**item, **queueing.as_draft()}
     external_id = row.cells.get(col.EXTERNAL_ID, "")
     natural = _natural_key(item["social_account_id"], item.get("scheduled_time"), item["content"], queued=queued)

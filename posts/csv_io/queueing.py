@@ -1,24 +1,19 @@
-"""Rows whose `scheduled_time` is "queue": the seam with queue time slots (`posts.queueing`, issue 17).
-
-The import creates such a row's post as a draft and then hands it to `queue_post`, which gives it its
-account's next free slot. Until `posts.queueing` exists, `unavailable_reason` refuses those rows.
-Once it is merged: make `unavailable_reason` return "" and call `queue_post` in `queue_imported`.
-"""
+"""Rows whose `scheduled_time` is "queue": made as drafts, then each given its account's next free slot by
+`posts.queueing` (the same path as bulk's `"queue": true`), in file order, inside the import's transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from accounts.models import User
+from accounts.models import SocialAccount, User
+from posts import queueing
 from posts.models import Post, PostStatus
 
-UNAVAILABLE = 'Adding to the queue is not available yet: give a date and time instead of "queue".'
 
-
-def unavailable_reason() -> str:
-    """Why a "queue" row cannot be imported ("" once queueing is available)."""
-    return UNAVAILABLE
+def queue_row_problems(account: SocialAccount | None) -> list[str]:
+    """Why a "queue" row cannot be queued, known before anything is written (a dry run says it too)."""
+    return queueing.queue_item_errors(account=account, item={}).get("queue", [])
 
 
 def as_draft() -> dict[str, Any]:
@@ -27,6 +22,5 @@ def as_draft() -> dict[str, Any]:
 
 
 def queue_imported(*, posts: Sequence[Post], actor: User) -> None:
-    """Give each post its account's next free slot, in file order, inside the import's transaction."""
-    for _post in posts:  # empty while `unavailable_reason` refuses every queued row
-        raise NotImplementedError("posts.queueing is not merged yet")  # → queue_post(post=_post, actor=actor)
+    """Give each post its account's next free slot, in file order (O(N) queries for N posts)."""
+    queueing.queue_posts(posts=posts, actor=actor)

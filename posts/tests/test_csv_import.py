@@ -14,9 +14,11 @@ import time_machine
 from accounts.models import Platform
 from accounts.tests.factories import SocialAccountFactory
 from campaigns.tests.factories import CampaignFactory
+from posts import queueing
 from posts.csv_io import importing
 from posts.models import ImportedPost, Post, PostImportJob, PostStatus
 from posts.tests.csv_helpers import IMPORT, NOW, csv_file, report_rows, upload
+from posts.tests.queue_helpers import DAYS, account_with_slots
 
 pytestmark = pytest.mark.django_db
 
@@ -284,11 +286,25 @@ def test_another_workspaces_accounts_and_campaigns_are_not_found(api, account, o
     assert not Post.objects.exists()
 
 
-def test_queue_rows_wait_for_queueing(api, account):
+def test_a_queue_row_for_an_account_without_time_slots_is_a_row_error(api, account):
     response = upload(api, csv_file([["@brand", "Next slot", "QUEUE"]]), dry_run="true")
-    assert report_rows(response)[2]["errors"] == [
-        {"column": "scheduled_time", "message": importing.queueing.UNAVAILABLE}
-    ]
+    assert report_rows(response)[2]["errors"] == [{"column": "scheduled_time", "message": queueing.EMPTY_SCHEDULE}]
+
+
+def test_queue_rows_take_their_accounts_next_free_slots_in_file_order(api, owner):
+    account_with_slots(owner=owner, days={day: ["09:00", "15:00"] for day in DAYS}, account_name="@slots")
+    rows = [["@slots", "First in the queue", "queue"], ["@slots", "Second in the queue", "queue"]]
+    assert upload(api, csv_file(rows)).status_code == 201
+    first, second = Post.objects.order_by("scheduled_time")
+    assert (first.content, second.content) == ("First in the queue", "Second in the queue")
+    # NOW is 12:00 UTC: the next free slots are today's 15:00 and tomorrow's 09:00.
+    assert (first.scheduled_time, second.scheduled_time) == (
+        NOW.replace(hour=15),
+        NOW.replace(hour=9) + dt.timedelta(days=1),
+    )
+    assert first.queued and second.queued and first.status == second.status == PostStatus.SCHEDULED
+    assert upload(api, csv_file(rows)).status_code in (200, 201)  # the same file again: nothing new
+    assert Post.objects.count() == 2
 
 
 # --- XLSX -------------------------------------------------------------------------------------------------
