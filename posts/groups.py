@@ -16,7 +16,7 @@ from django.db import transaction
 
 from accounts.models import SocialAccount, User, Workspace
 from kernel.errors import Conflict, InvalidInput
-from posts import services, transitions
+from posts import queueing, services, transitions
 from posts.composing import Composed, ComposerAction, composed_status, composer_time, edit_post, hand_over
 from posts.models import Post, PostGroup, PostStatus
 from posts.services import PostChanges
@@ -154,21 +154,27 @@ def compose_post_group(
     action: ComposerAction,
     needs_approval: bool = False,
 ) -> tuple[PostGroup, Composed]:
-    """The composer's buttons for several accounts: a group (`create_post_group`), then `hand_over`."""
-    group = create_post_group(
-        workspace=workspace,
-        actor=actor,
-        social_account_ids=[account.pk for account in accounts],
-        content=fields["content"],
-        media_urls=fields.get("media_urls"),
-        campaign_id=fields.get("campaign_id"),
-        scheduled_time=composer_time(action, fields.get("scheduled_time")),
-        network_options=network_options,
-        variants=variants,
-        status=composed_status(action),
-        needs_approval=needs_approval,
-    )
-    posts = list(group.posts.with_relations().order_by("pk"))
+    """The composer's buttons for several accounts: a group (`create_post_group`), then `hand_over`.
+
+    "Add to queue": the deliveries are made as drafts, then each takes its account's next free slot."""
+    queue = action == ComposerAction.QUEUE
+    with transaction.atomic():
+        group = create_post_group(
+            workspace=workspace,
+            actor=actor,
+            social_account_ids=[account.pk for account in accounts],
+            content=fields["content"],
+            media_urls=fields.get("media_urls"),
+            campaign_id=fields.get("campaign_id"),
+            scheduled_time=composer_time(action, fields.get("scheduled_time")),
+            network_options=network_options,
+            variants=variants,
+            status=PostStatus.DRAFT if queue else composed_status(action),
+            needs_approval=needs_approval,
+        )
+        posts = list(group.posts.with_relations().order_by("pk"))
+        if queue:
+            posts = queueing.queue_posts(posts=posts, actor=actor)
     return group, hand_over(posts=posts, action=action, needs_approval=needs_approval)
 
 

@@ -119,6 +119,20 @@ def test_the_composer_adds_to_the_queue(web, queued_account):
     assert "In the queue" in web.get(response["Location"]).content.decode()
 
 
+def test_the_composer_queues_a_group_each_delivery_in_its_accounts_next_slot(web, owner, queued_account):
+    other = account_with_slots(owner=owner, account_name="@other", platform="bluesky", days={"mon": ["11:00"]})
+    response = web.post(
+        "/posts/new/",
+        {"accounts": [queued_account.pk, other.pk], "content": "Both queues", "media_urls": "", "action": "queue"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    mine, theirs = Post.objects.filter(content="Both queues").order_by("social_account_id")
+    assert mine.group_id == theirs.group_id is not None
+    assert all(post.queued and post.status == PostStatus.SCHEDULED for post in (mine, theirs))
+    assert mine.scheduled_time == dt.datetime(2026, 12, 7, 8, tzinfo=dt.UTC)  # Monday 09:00 in Berlin
+    assert theirs.scheduled_time == dt.datetime(2026, 12, 7, 11, tzinfo=dt.UTC)  # Monday 11:00 UTC
+
+
 def test_the_composer_says_when_an_account_has_no_slots(web, owner):
     empty = SocialAccountFactory(owner=owner, account_name="@empty")
     response = web.post(
