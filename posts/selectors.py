@@ -6,10 +6,10 @@ import datetime as dt
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from campaigns.models import Campaign
-from posts.models import Post, PostQuerySet, PostStatus, is_in_buffer_queue
+from posts.models import Post, PostMedia, PostQuerySet, PostStatus, is_in_buffer_queue
 
 CALENDAR_FIELDS = (
     "id",
@@ -22,6 +22,18 @@ CALENDAR_FIELDS = (
     "network_options",
     "buffer_update_id",
     "rejected_at",
+)
+# The web calendar's chips: the fields above, and the group, hold and approval state and the first media.
+CALENDAR_PAGE_FIELDS = (
+    *CALENDAR_FIELDS,
+    "group_id",
+    "hold_reason",
+    "approval_required",
+    "approved_at",
+    "media_urls",
+    "first_media_thumbnail",
+    "first_media_file",
+    "first_media_kind",
 )
 
 
@@ -42,7 +54,35 @@ def calendar_for(
     return calendar_days(posts=queryset, start_date=start_date, end_date=end_date, tz=tz)
 
 
-def calendar_days(*, posts: QuerySet[Post], start_date: dt.date, end_date: dt.date, tz: ZoneInfo) -> list[dict]:
+def calendar_page_for(
+    *, workspace, start_date: dt.date, end_date: dt.date, tz: ZoneInfo, posts: QuerySet[Post]
+) -> list[dict]:
+    """`calendar_for` with what the web calendar's chips show besides: group, hold, approval, first media.
+
+    Still one query: the first library item (by position) comes in as subquery columns, so a month costs
+    the same whatever the number of posts, groups or media. The API's shape (`calendar_for`) is unchanged.
+    """
+    first_media = PostMedia.objects.filter(post=OuterRef("pk")).order_by("position")
+    queryset = (
+        cast(PostQuerySet, posts)
+        .in_workspace(workspace)
+        .annotate(
+            first_media_thumbnail=Subquery(first_media.values("media__thumbnail")[:1]),
+            first_media_file=Subquery(first_media.values("media__file")[:1]),
+            first_media_kind=Subquery(first_media.values("media__kind")[:1]),
+        )
+    )
+    return calendar_days(posts=queryset, start_date=start_date, end_date=end_date, tz=tz, fields=CALENDAR_PAGE_FIELDS)
+
+
+def calendar_days(
+    *,
+    posts: QuerySet[Post],
+    start_date: dt.date,
+    end_date: dt.date,
+    tz: ZoneInfo,
+    fields: tuple[str, ...] = CALENDAR_FIELDS,
+) -> list[dict]:
     """`calendar_for` over posts already scoped by the caller (e.g. a client review link's). One query."""
     rows = (
         posts.filter(
@@ -50,7 +90,7 @@ def calendar_days(*, posts: QuerySet[Post], start_date: dt.date, end_date: dt.da
             scheduled_time__lt=_local_midnight(end_date + dt.timedelta(days=1), tz),
         )
         .order_by("scheduled_time", "id")
-        .values(*CALENDAR_FIELDS)
+        .values(*fields)
     )
     days: dict[dt.date, dict] = {}
     day = start_date
