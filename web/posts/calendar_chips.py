@@ -25,6 +25,7 @@ _STATUS_LABELS = dict(PostStatus.choices)
 _VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi")
 # Enough for the widest chip; the chip's CSS cuts it where it stops fitting (ellipsis).
 FIRST_LINE_MAX = 200
+QUEUED = "In Buffer\u2019s queue"  # the typographic apostrophe, as the post list's badge writes it
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ LOOKS = {
         Look("reconciling", "Reconciling", "Asking Buffer whether it went out"),
         Look("publishing", "Publishing", "Being published now"),
         Look("draft", "Draft", "A draft: it does not go out"),
-        Look("queued", "In Buffer\u2019s queue", "Handed to Buffer: Buffer publishes it at its time", "Handed to Buffer"),
+        Look("queued", QUEUED, "Handed to Buffer: Buffer publishes it at its time", legend="Handed to Buffer"),
         Look("scheduled", "Scheduled", "SocialHub publishes it at its time"),
         Look("published", "Published", "Published"),
         Look("cancelled", "Cancelled", "Cancelled: it does not go out"),

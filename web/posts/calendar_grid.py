@@ -1,7 +1,7 @@
 """The web calendar's shape: which days a month, week or list view covers, its cells in rows and hour slots.
 
-Pure over what `posts.selectors.calendar_page_for` (or `calendar_for`) returns, so the page costs the same queries whatever
-the number of posts. Cells show a few chips each and count the rest: a month of 3,000 posts stays
+Pure over what `posts.selectors.calendar_page_for` (or `calendar_for`) returns, so the page costs the
+same queries whatever the number of posts. Cells show a few chips each and count the rest: a month of 3,000 posts stays
 a page of a few hundred chips.
 """
 
@@ -144,4 +144,3 @@ def list_days(*, days: list[dict], now: dt.datetime, **lookups) -> list[Cell]:
 def legend() -> list[Look]:
     """Every look a chip can have, most urgent first: the calendar's legend."""
     return list(LOOKS.values())
-
