@@ -132,7 +132,9 @@ class TestChipContent:
 
     def test_the_thumbnail_is_the_first_library_items(self, web, owner, account):
         workspace = workspace_personal_for(owner)
-        post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 9), media_urls=["https://x.test/a.png"])
+        post = PostFactory(
+            social_account=account, scheduled_time=at(owner, DAY, 9), media_urls=["https://x.test/a.png"]
+        )
         for position, name in ((1, "second"), (0, "first")):
             item = MediaItem.objects.create(
                 workspace=workspace,
@@ -197,7 +199,8 @@ class TestViews:
 
     def test_the_month_names_each_day_for_the_phone_agenda(self, web, owner, account):
         PostFactory(social_account=account, scheduled_time=at(owner, DAY, 10))
-        assert '<span class="day-name" aria-hidden="true">Thursday 14 March</span>' in web.get(f"/?date={DAY}").content.decode()
+        html = web.get(f"/?date={DAY}").content.decode()
+        assert '<span class="day-name" aria-hidden="true">Thursday 14 March</span>' in html
 
     @pytest.mark.parametrize("view", ["month", "week", "list"])
     def test_another_workspaces_posts_and_groups_never_show(self, web, owner, outsider, view, account):

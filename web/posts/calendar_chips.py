@@ -45,16 +45,16 @@ LOOKS = {
     look.key: look
     for look in (
         Look("failed", "Failed", "Publishing failed: open the post to see why"),
-        Look("held", "Held", "Held: it does not go out until the reason is cleared"),
+        Look("held", "Held", "Due but not going out (inactive account, paused campaign) until the reason is cleared"),
         Look("pending_approval", "Needs approval", "Waiting for a manager's approval: it does not go out before"),
-        Look("rejected", "Rejected", "Rejected: edit it and submit it again"),
+        Look("rejected", "Rejected", "A reviewer sent it back: edit it and submit it again"),
         Look("reconciling", "Reconciling", "Asking Buffer whether it went out"),
         Look("publishing", "Publishing", "Being published now"),
-        Look("draft", "Draft", "A draft: it does not go out"),
-        Look("queued", QUEUED, "Handed to Buffer: Buffer publishes it at its time", legend="Handed to Buffer"),
+        Look("draft", "Draft", "Not scheduled: it does not go out"),
+        Look("queued", QUEUED, "In Buffer's queue: Buffer, not SocialHub, publishes it at its time", legend="Handed to Buffer"),
         Look("scheduled", "Scheduled", "SocialHub publishes it at its time"),
-        Look("published", "Published", "Published"),
-        Look("cancelled", "Cancelled", "Cancelled: it does not go out"),
+        Look("published", "Published", "Out on the network"),
+        Look("cancelled", "Cancelled", "Stopped: it does not go out"),
     )
 }
 _RANK = {key: rank for rank, key in enumerate(LOOKS)}
