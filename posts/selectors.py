@@ -63,14 +63,11 @@ def calendar_page_for(
     the same whatever the number of posts, groups or media. The API's shape (`calendar_for`) is unchanged.
     """
     first_media = PostMedia.objects.filter(post=OuterRef("pk")).order_by("position")
-    queryset = (
-        cast(PostQuerySet, posts)
-        .in_workspace(workspace)
-        .annotate(
-            first_media_thumbnail=Subquery(first_media.values("media__thumbnail")[:1]),
-            first_media_file=Subquery(first_media.values("media__file")[:1]),
-            first_media_kind=Subquery(first_media.values("media__kind")[:1]),
-        )
+    scoped: QuerySet[Post] = cast(PostQuerySet, posts).in_workspace(workspace)
+    queryset = scoped.annotate(
+        first_media_thumbnail=Subquery(first_media.values("media__thumbnail")[:1]),
+        first_media_file=Subquery(first_media.values("media__file")[:1]),
+        first_media_kind=Subquery(first_media.values("media__kind")[:1]),
     )
     return calendar_days(posts=queryset, start_date=start_date, end_date=end_date, tz=tz, fields=CALENDAR_PAGE_FIELDS)
 

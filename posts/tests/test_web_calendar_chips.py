@@ -29,7 +29,7 @@ def chip_html(html: str, post_id: int) -> str:
     raise AssertionError("unclosed chip")
 
 
-def group_of(owner, accounts, when: dt.datetime, content: str = "Spring launch\nsecond line") -> list[Post]:
+def group_of(owner, accounts, when: dt.datetime, content: str = "Spring launch\nsecond line") -> list:
     group = PostGroup.objects.create(workspace=workspace_personal_for(owner), owner=owner, content=content)
     return [PostFactory(social_account=a, group=group, content=content, scheduled_time=when) for a in accounts]
 

@@ -51,7 +51,7 @@ LOOKS = {
         Look("reconciling", "Reconciling", "Asking Buffer whether it went out"),
         Look("publishing", "Publishing", "Being published now"),
         Look("draft", "Draft", "Not scheduled: it does not go out"),
-        Look("queued", QUEUED, "In Buffer's queue: Buffer, not SocialHub, publishes it at its time", legend="Handed to Buffer"),
+        Look("queued", QUEUED, "Buffer, not SocialHub, publishes it at its time", legend="Handed to Buffer"),
         Look("scheduled", "Scheduled", "SocialHub publishes it at its time"),
         Look("published", "Published", "Out on the network"),
         Look("cancelled", "Cancelled", "Stopped: it does not go out"),
