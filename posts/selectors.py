@@ -6,9 +6,10 @@ import datetime as dt
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from campaigns.models import Campaign
+from media_library.models import MediaKind
 from posts.models import Post, PostMedia, PostQuerySet, PostStatus, is_in_buffer_queue
 
 CALENDAR_FIELDS = (
@@ -31,9 +32,7 @@ CALENDAR_PAGE_FIELDS = (
     "approval_required",
     "approved_at",
     "media_urls",
-    "first_media_thumbnail",
-    "first_media_file",
-    "first_media_kind",
+    "first_media_picture",
 )
 
 
@@ -59,16 +58,19 @@ def calendar_page_for(
 ) -> list[dict]:
     """`calendar_for` with what the web calendar's chips show besides: group, hold, approval, first media.
 
-    Still one query: the first library item (by position) comes in as subquery columns, so a month costs
+    Still one query: the first library item (by position) comes in as a subquery column, so a month costs
     the same whatever the number of posts, groups or media. The API's shape (`calendar_for`) is unchanged.
     """
-    first_media = PostMedia.objects.filter(post=OuterRef("pk")).order_by("position")
-    scoped: QuerySet[Post] = cast(PostQuerySet, posts).in_workspace(workspace)
-    queryset = scoped.annotate(
-        first_media_thumbnail=Subquery(first_media.values("media__thumbnail")[:1]),
-        first_media_file=Subquery(first_media.values("media__file")[:1]),
-        first_media_kind=Subquery(first_media.values("media__kind")[:1]),
+    # The first library item's thumbnail, or an image's own file when it has none: one subquery a row.
+    picture = Case(
+        When(~Q(media__thumbnail=""), then=F("media__thumbnail")),
+        When(media__kind=MediaKind.IMAGE, then=F("media__file")),
+        default=Value(""),
+        output_field=CharField(),
     )
+    first_picture = PostMedia.objects.filter(post=OuterRef("pk")).order_by("position").annotate(picture=picture)
+    scoped: QuerySet[Post] = cast(PostQuerySet, posts).in_workspace(workspace)
+    queryset = scoped.annotate(first_media_picture=Subquery(first_picture.values("picture")[:1]))
     return calendar_days(posts=queryset, start_date=start_date, end_date=end_date, tz=tz, fields=CALENDAR_PAGE_FIELDS)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from accounts.models import Platform
-from media_library.models import MediaItem, MediaKind
+from media_library.models import MediaItem
 from posts.models import PostStatus
 
 _PLATFORM_LABELS = dict(Platform.choices)
@@ -144,16 +144,11 @@ def first_line(text: str) -> str:
     return line[:FIRST_LINE_MAX]
 
 
-def _storage_url(field_name: str, name: str) -> str:
-    return MediaItem._meta.get_field(field_name).storage.url(name)  # type: ignore[union-attr]
-
-
 def thumbnail_for(row: dict) -> str:
-    """The first library item's thumbnail (an image without one: the image), else the first image URL."""
-    if row.get("first_media_thumbnail"):
-        return _storage_url("thumbnail", row["first_media_thumbnail"])
-    if row.get("first_media_file") and row.get("first_media_kind") == MediaKind.IMAGE:
-        return _storage_url("file", row["first_media_file"])
+    """The first library item's picture (its thumbnail, or an image's own file), else the first image URL."""
+    if row.get("first_media_picture"):
+        # Thumbnails and files share the media storage (media_library.models: neither names another).
+        return MediaItem._meta.get_field("file").storage.url(row["first_media_picture"])  # type: ignore[union-attr]
     for url in row.get("media_urls") or []:
         if isinstance(url, str) and not urlsplit(url).path.lower().endswith(_VIDEO_SUFFIXES):
             return url
