@@ -148,7 +148,7 @@ def thumbnail_for(row: dict) -> str:
     """The first library item's picture (its thumbnail, or an image's own file), else the first image URL."""
     if row.get("first_media_picture"):
         # Thumbnails and files share the media storage (media_library.models: neither names another).
-        return MediaItem._meta.get_field("file").storage.url(row["first_media_picture"])  # type: ignore[union-attr]
+        return MediaItem._meta.get_field("file").storage.url(row["first_media_picture"])
     for url in row.get("media_urls") or []:
         if isinstance(url, str) and not urlsplit(url).path.lower().endswith(_VIDEO_SUFFIXES):
             return url
