@@ -78,6 +78,10 @@ def test_the_week_starts_at_seven_and_shows_the_whole_day_on_request(page, live_
     account = SocialAccountFactory(owner=owner)
     day = next_month_day(12)
     post = PostFactory(social_account=account, scheduled_time=at(owner, day, 10))
+    three_network_group(owner, at(owner, day + dt.timedelta(days=1), 12, 30))
+    PostFactory(social_account=account, scheduled_time=at(owner, day, 15), status=PostStatus.PUBLISHED)
+    PostFactory(social_account=account, scheduled_time=at(owner, day, 16), approval_required=True)
+    serve_images(page)
     page.goto(f"{live_server.url}/?view=week&date={day}")
     assert page.locator(f'[data-date="{day}"][data-hour="7"]').count() == 1
     assert page.locator(f'[data-date="{day}"][data-hour="6"]').count() == 0
