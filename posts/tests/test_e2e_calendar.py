@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from accounts.tests.factories import SocialAccountFactory
 from accounts.workspaces import workspace_personal_for
 from posts.models import Post, PostGroup, PostStatus
@@ -97,8 +99,9 @@ def test_the_week_starts_at_seven_and_shows_the_whole_day_on_request(page, live_
     assert page.locator('[data-drop][data-hour="0"]').count() == 0
 
 
-def test_the_current_time_line_sits_in_todays_column(page, live_server, owner):
-    page.goto(f"{live_server.url}/?view=week&hours=all")
+@pytest.mark.parametrize("view", ["week", "day"])
+def test_the_current_time_line_sits_in_todays_column(page, live_server, owner, view):
+    page.goto(f"{live_server.url}/?view={view}&hours=all")
     line = page.locator("#now-line")
     line.wait_for(state="attached")
     today = page.locator(".week .dow.today")

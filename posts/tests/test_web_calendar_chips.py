@@ -186,6 +186,15 @@ class TestViews:
         assert '<input type="hidden" name="hours" value="all">' in html
         assert ">Hide the early hours</a>" in html
 
+    def test_the_day_view_is_one_column_of_hours_from_its_first_post(self, web, owner, account):
+        post = PostFactory(social_account=account, scheduled_time=at(owner, DAY, 6, 30))
+        PostFactory(social_account=account, scheduled_time=at(owner, DAY + dt.timedelta(days=1), 3))
+        html = web.get(f"/?view=day&date={DAY}").content.decode()
+        assert "Thursday 14 March 2030" in html and "week from-6 one-day" in html
+        assert chips(html) == [str(post.pk)]
+        assert f'data-date="{DAY}" data-hour="6"' in html and 'data-hour="5"' not in html
+        assert "?view=day&amp;date=2030-03-15" in html and "?view=day&amp;date=2030-03-13" in html
+
     def test_the_list_shows_the_months_days_with_posts_and_the_same_chips(self, web, owner, three_accounts):
         posts = group_of(owner, three_accounts, at(owner, DAY, 10))
         later = PostFactory(social_account=three_accounts[0], scheduled_time=at(owner, DAY.replace(day=20), 9))
@@ -231,7 +240,7 @@ def grouped_posts_with_media(owner, accounts, count: int) -> None:
 
 class TestQueryCount:
     @pytest.mark.parametrize("count", [2, 30])
-    @pytest.mark.parametrize("view", ["month", "week", "list"])
+    @pytest.mark.parametrize("view", ["month", "week", "day", "list"])
     def test_each_view_costs_the_same_queries_whatever_the_groups_and_media(
         self, web, owner, three_accounts, count, view, django_assert_num_queries
     ):
@@ -241,3 +250,5 @@ class TestQueryCount:
         with django_assert_num_queries(10):
             html = web.get(f"/?view={view}&date={DAY.replace(day=1)}").content.decode()
         assert "chip-thumb" in html and "chip-group" in html
+        if count == 2:  # one group on each of the 1st and 2nd: the day view shows the 1st only
+            assert len(chips(html)) == (1 if view == "day" else 2)

@@ -16,7 +16,7 @@ from web.posts.calendar_chips import LOOKS, Chip, Look, chips_for, look_rank, ro
 MONTH_CHIPS_PER_DAY = 4
 WEEK_CHIPS_PER_SLOT = 3
 LIST_CHIPS_PER_DAY = 50
-VIEWS = ("month", "week", "list")
+VIEWS = ("month", "week", "day", "list")
 # The week view starts at the first hour with posts, or at this hour when that is later (or there are none).
 WEEK_START_HOUR = 7
 
@@ -34,6 +34,9 @@ class CalendarRange:
 
 def calendar_range(*, view: str, anchor: dt.date) -> CalendarRange:
     """Month views show whole weeks (Monday first) around the month; week views Monday to Sunday; lists the month."""
+    if view == "day":
+        one = dt.timedelta(days=1)
+        return CalendarRange(view, anchor, anchor, anchor, anchor - one, anchor + one, f"{anchor:%A %d %B %Y}")
     if view == "week":
         start = anchor - dt.timedelta(days=anchor.weekday())
         end = start + dt.timedelta(days=6)
@@ -113,7 +116,7 @@ def week_start_hour(days: list[dict]) -> int:
 
 
 def week_columns(*, days: list[dict], now: dt.datetime, first_hour: int = 0, **lookups) -> list[dict]:
-    """Seven columns of hour slots from `first_hour` to 23, in the user's local hours."""
+    """A column of hour slots from `first_hour` to 23 per day (seven, or one in the day view), in local hours."""
     columns = []
     for entry in days:
         date = dt.date.fromisoformat(entry["date"])

@@ -60,6 +60,7 @@ from web.posts.calendar_grid import (
 from web.posts.comments import CommentForm
 from web.posts.forms import RescheduleForm
 
+HOURLY_VIEWS = ("week", "day")  # hour slots, the current-time line, the whole-day toggle
 # The calendar's filters, named as the API names them, so a calendar URL reads like a `GET /posts` query.
 CALENDAR_FILTERS = ("campaign_id", "social_account_id", "platform", "status")
 POSTS_PER_PAGE = 50
@@ -141,7 +142,7 @@ def _calendar_grid(request: HttpRequest, *, view: str, days: list[dict], rng, no
 def _view_query(request: HttpRequest, view: str) -> str:
     """What every link of the calendar keeps: the filters, and the week's whole-day choice."""
     query = _filter_query(request, CALENDAR_FILTERS)
-    if view == "week" and request.GET.get("hours") == "all":
+    if view in HOURLY_VIEWS and request.GET.get("hours") == "all":
         query = f"{query}&hours=all" if query else "hours=all"
     return query
 
