@@ -75,6 +75,17 @@ def test_a_group_chip_expands_into_its_three_deliveries_and_moves_them_together(
     assert page.locator(f'[data-date="{target}"]').locator(f'[data-post-id="{posts[0].pk}"]').count() == 1
     assert {p.scheduled_time for p in Post.objects.filter(group=posts[0].group)} == {at(owner, target, 10, 15)}
 
+    # One delivery alone, from its row: the page comes back with it on a chip of its own.
+    chip.get_by_role("button", name="Show the 3 deliveries").click()
+    chip.get_by_role("button", name=f"Reschedule only post {posts[2].pk}").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("New date and time").fill(f"{target}T18:00")
+    dialog.get_by_role("button", name="Reschedule").click()
+    page.get_by_text(f"Post #{posts[2].pk} rescheduled to").wait_for()
+    assert page.locator(f'[data-date="{target}"] .chip').count() == 2
+    assert page.locator(f'.chip[data-post-id="{posts[0].pk}"] .chip-nets .net').count() == 2
+    assert page.locator(f'.chip[data-post-id="{posts[2].pk}"] time').inner_text() == "18:00"
+
 
 def test_the_week_starts_at_seven_and_shows_the_whole_day_on_request(page, live_server, owner):
     account = SocialAccountFactory(owner=owner)

@@ -14,6 +14,7 @@
   const csrfToken = dialogForm.querySelector("input[name=csrfmiddlewaretoken]").value;
   let dragged = null;
   let dialogChip = null;
+  let dialogDelivery = null;
 
   function announce(text, isError) {
     statusBox.textContent = text;
@@ -156,10 +157,13 @@
     const button = event.target.closest("[data-reschedule]");
     if (!button) return;
     dialogChip = button.closest(".chip");
-    dialogForm.action = dialogChip.dataset.url;
+    // One delivery of a group: the form posts itself and the page comes back drawn anew, that
+    // delivery on its own chip (the server's message says where it went).
+    dialogDelivery = button.closest(".delivery");
+    dialogForm.action = (dialogDelivery || dialogChip).dataset.url;
     dialogTime.value = `${dialogChip.dataset.date}T${dialogChip.dataset.time}`;
     dialogError.hidden = true;
-    const ids = dialogChip.dataset.postIds.split(" ");
+    const ids = dialogDelivery ? [dialogDelivery.dataset.deliveryId] : dialogChip.dataset.postIds.split(" ");
     dialog.querySelector("h2").textContent =
       ids.length > 1 ? `Reschedule posts ${ids.map((id) => "#" + id).join(", ")}` : `Reschedule post #${ids[0]}`;
     dialog.showModal();
@@ -177,10 +181,11 @@
     list.hidden = !open;
   });
   dialog.addEventListener("close", () => {
-    if (dialogChip && dialogChip.isConnected) dialogChip.querySelector("[data-reschedule]").focus();
+    if (dialogChip && dialogChip.isConnected) (dialogDelivery || dialogChip).querySelector("[data-reschedule]").focus();
     else document.getElementById("cal-title").focus();
   });
   dialogForm.addEventListener("submit", async (event) => {
+    if (dialogDelivery) return; // a plain POST: the server redirects back here
     event.preventDefault();
     const answer = await reschedule(dialogChip, dialogTime.value);
     if (answer.ok) {
