@@ -153,7 +153,7 @@ def test_the_phone_shows_a_day_agenda_and_reschedules_through_the_dialog(mobile_
         assert shown.locator(".chip").count() or "today" in (shown.get_attribute("class") or "")
     screenshot(page, "calendar_mobile.png")
 
-    button = page.locator(f'.chip[data-post-id="{single.pk}"] [data-reschedule]')
+    button = page.locator(f'.chip[data-post-id="{single.pk}"] .chip-move')
     box = button.bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44  # a finger's target
     button.tap()
@@ -166,7 +166,7 @@ def test_the_phone_shows_a_day_agenda_and_reschedules_through_the_dialog(mobile_
     assert single.scheduled_time == at(owner, day, 18, 45)
 
     # The group chip's dialog moves all three deliveries.
-    page.locator(f'.chip[data-post-id="{posts[0].pk}"] [data-reschedule]').tap()
+    page.locator(f'.chip[data-post-id="{posts[0].pk}"] .chip-move').tap()
     assert "Reschedule posts" in dialog.locator("h2").inner_text()
     dialog.get_by_label("New date and time").fill(f"{day + dt.timedelta(days=1)}T08:30")
     dialog.get_by_role("button", name="Reschedule").tap()
