@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from accounts.models import Platform
 from media_library.models import MediaItem
-from posts.models import PostStatus
+from posts.models import Post, PostStatus
 
 _PLATFORM_LABELS = dict(Platform.choices)
 _STATUS_LABELS = dict(PostStatus.choices)
@@ -76,6 +76,19 @@ def look_key(*, status: str, hold_reason: str, in_buffer_queue: bool, awaits_app
 
 def look_rank(key: str) -> int:
     return _RANK.get(key, len(_RANK))
+
+
+def chip_look_answer(post: Post) -> dict:
+    """The look a post's chip takes after a change: the reschedule answer's, for calendar.js to redraw it."""
+    key = look_key(
+        status=post.status,
+        hold_reason=post.hold_reason,
+        in_buffer_queue=post.in_buffer_queue,
+        awaits_approval=post.awaits_approval,
+        rejected=post.is_rejected,
+    )
+    look = LOOKS[key]
+    return {"look": key, "look_label": look.label, "look_hint": look.hint, "look_rank": look_rank(key)}
 
 
 @dataclass

@@ -47,7 +47,7 @@ from web.common import (
     wants_json,
 )
 from web.first_run import first_run_for_workspace
-from web.posts.calendar_chips import LOOKS, look_key, look_rank
+from web.posts.calendar_chips import chip_look_answer
 from web.posts.calendar_grid import (
     VIEWS,
     calendar_range,
@@ -60,9 +60,9 @@ from web.posts.calendar_grid import (
 from web.posts.comments import CommentForm
 from web.posts.forms import RescheduleForm
 
-HOURLY_VIEWS = ("week", "day")  # hour slots, the current-time line, the whole-day toggle
 # The calendar's filters, named as the API names them, so a calendar URL reads like a `GET /posts` query.
 CALENDAR_FILTERS = ("campaign_id", "social_account_id", "platform", "status")
+HOURLY_VIEWS = ("week", "day")  # hour slots, the current-time line, the whole-day toggle
 POSTS_PER_PAGE = 50
 
 
@@ -281,23 +281,10 @@ def post_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _chip_look(post: Post) -> dict:
-    """The look the calendar's chip takes after the change (`web.posts.calendar_chips`)."""
-    key = look_key(
-        status=post.status,
-        hold_reason=post.hold_reason,
-        in_buffer_queue=post.in_buffer_queue,
-        awaits_approval=post.awaits_approval,
-        rejected=post.is_rejected,
-    )
-    look = LOOKS[key]
-    return {"look": key, "look_label": look.label, "look_hint": look.hint, "look_rank": look_rank(key)}
-
-
 def _answer(request: HttpRequest, post: Post, *, ok: bool, message: str, status: int = 200) -> HttpResponse:
     if wants_json(request):
         body = {"ok": ok, "message": message, "status": post.status, "status_label": post.get_status_display()}
-        body.update(_chip_look(post))
+        body.update(chip_look_answer(post))
         if ok:
             local = timezone.localtime(post.scheduled_time)
             body.update(scheduled_time=local.isoformat(), time=format_time(local), date=local.date().isoformat())
