@@ -1,8 +1,9 @@
 // Calendar: drag a post to another day (month, list) or hour slot (week) to reschedule it, or use the
 // "Reschedule" dialog from the keyboard or a touch screen. Both POST to the post's reschedule URL, the
 // same service as the API; the server decides what is allowed and the page shows its answer. A group
-// chip stands for all its deliveries at that time: moving it moves each of them. Also: a group chip's
-// deliveries open and close, and the week shows the current time as a line, moved each minute.
+// chip stands for all its deliveries at that time: moving it moves each of them (a row's own "⋯" moves one
+// alone, by a plain POST). Also: a group chip's deliveries open and close, and week and day views show
+// the current time as a line, moved each minute.
 (function () {
   "use strict";
 
