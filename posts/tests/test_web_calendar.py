@@ -183,6 +183,11 @@ class TestReschedule:
             "scheduled_time": "2030-03-18T09:45:00+01:00",
             "time": "09:45",
             "date": "2030-03-18",
+            # the chip's look after the move (web.posts.calendar_chips)
+            "look": "scheduled",
+            "look_label": "Scheduled",
+            "look_hint": "SocialHub publishes it at its time",
+            "look_rank": 8,
         }
         post.refresh_from_db()
         assert post.scheduled_time == at(owner, dt.date(2030, 3, 18), 9, 45)

@@ -1,7 +1,7 @@
-"""The web calendar's shape: which days a month or week view covers, and its cells in rows and hour slots.
+"""The web calendar's shape: which days a month, week or list view covers, its cells in rows and hour slots.
 
-Pure over what `posts.selectors.calendar_for` returns, so the page costs the same queries whatever
-the number of posts. Cells show a few chips each and count the rest: a month of 3,000 posts stays
+Pure over what `posts.selectors.calendar_page_for` (or `calendar_for`) returns, so the page costs the
+same queries whatever the number of posts. Cells show a few chips each and count the rest: a month of 3,000 posts stays
 a page of a few hundred chips.
 """
 
@@ -11,14 +11,14 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from accounts.models import Platform
-from posts.models import PostStatus
+from web.posts.calendar_chips import LOOKS, Chip, Look, chips_for, look_rank, row_look
 
 MONTH_CHIPS_PER_DAY = 4
 WEEK_CHIPS_PER_SLOT = 3
-VIEWS = ("month", "week")
-_PLATFORM_LABELS = dict(Platform.choices)
-_STATUS_LABELS = dict(PostStatus.choices)
+LIST_CHIPS_PER_DAY = 50
+VIEWS = ("month", "week", "day", "list")
+# The week view starts at the first hour with posts, or at this hour when that is later (or there are none).
+WEEK_START_HOUR = 7
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,10 @@ class CalendarRange:
 
 
 def calendar_range(*, view: str, anchor: dt.date) -> CalendarRange:
-    """Month views show whole weeks (Monday first) around the month; week views Monday to Sunday."""
+    """Month views show whole weeks (Monday first) around the month; week views Monday to Sunday; lists the month."""
+    if view == "day":
+        one = dt.timedelta(days=1)
+        return CalendarRange(view, anchor, anchor, anchor, anchor - one, anchor + one, f"{anchor:%A %d %B %Y}")
     if view == "week":
         start = anchor - dt.timedelta(days=anchor.weekday())
         end = start + dt.timedelta(days=6)
@@ -45,27 +48,13 @@ def calendar_range(*, view: str, anchor: dt.date) -> CalendarRange:
         )
     first = anchor.replace(day=1)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    start = first - dt.timedelta(days=first.weekday())
-    end = last + dt.timedelta(days=6 - last.weekday())
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = last + dt.timedelta(days=1)
+    if view == "list":  # the month's days themselves, no surrounding weeks
+        return CalendarRange(view, anchor, first, last, previous, following, f"{first:%B %Y}")
+    start = first - dt.timedelta(days=first.weekday())
+    end = last + dt.timedelta(days=6 - last.weekday())
     return CalendarRange(view, anchor, start, end, previous, following, f"{first:%B %Y}")
-
-
-@dataclass
-class Chip:
-    id: int
-    platform: str
-    platform_label: str
-    status: str
-    status_label: str
-    local_time: dt.datetime
-    content: str
-    account: str
-    campaign: str
-    from_publisher: bool
-    in_buffer_queue: bool = False
-    rejected: bool = False
 
 
 @dataclass
@@ -77,6 +66,8 @@ class Cell:
     in_month: bool = True
     is_today: bool = False
     is_past: bool = False
+    total: int = 0  # posts (deliveries), not chips: the day's count
+    counts: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -89,28 +80,22 @@ class Cell:
         return f"{self.date.isoformat()}T{hour:02d}:00"
 
 
-def _chip(row: dict, *, accounts: dict[int, str], campaigns: dict[int, str], publisher_ids: set[int]) -> Chip:
-    return Chip(
-        id=row["id"],
-        platform=row["platform"],
-        platform_label=_PLATFORM_LABELS.get(row["platform"], row["platform"]),
-        status=row["status"],
-        status_label=_STATUS_LABELS.get(row["status"], row["status"]),
-        local_time=dt.datetime.fromisoformat(row["scheduled_time"]),
-        # The chip shows a line of text; the full post is one click away.
-        content=row["content"][:80],
-        account=accounts.get(row["social_account_id"], ""),
-        campaign=campaigns.get(row["campaign_id"], "") if row["campaign_id"] else "",
-        from_publisher=row["id"] in publisher_ids,
-        in_buffer_queue=row["in_buffer_queue"],
-        rejected=row["rejected"],
-    )
-
-
 def _fill(cell: Cell, rows: list[dict], limit: int, **lookups) -> Cell:
-    cell.chips = [_chip(row, **lookups) for row in rows[:limit]]
-    cell.more = max(len(rows) - limit, 0)
+    chips = chips_for(rows, **lookups)
+    cell.chips = chips[:limit]
+    cell.more = max(len(chips) - limit, 0)
+    cell.total = len(rows)
+    cell.counts = _counts(rows)
     return cell
+
+
+def _counts(rows: list[dict]) -> str:
+    """The day's posts by look, in words (the day count's tooltip): "2 Scheduled, 1 Failed"."""
+    tally: dict[str, int] = {}
+    for row in rows:
+        key = row_look(row).key
+        tally[key] = tally.get(key, 0) + 1
+    return ", ".join(f"{tally[key]} {LOOKS[key].legend_label}" for key in sorted(tally, key=look_rank))
 
 
 def month_weeks(*, days: list[dict], rng: CalendarRange, now: dt.datetime, **lookups) -> list[list[Cell]]:
@@ -124,8 +109,14 @@ def month_weeks(*, days: list[dict], rng: CalendarRange, now: dt.datetime, **loo
     return [cells[i : i + 7] for i in range(0, len(cells), 7)]
 
 
-def week_columns(*, days: list[dict], now: dt.datetime, **lookups) -> list[dict]:
-    """Seven columns of 24 hour slots, in the user's local hours."""
+def week_start_hour(days: list[dict]) -> int:
+    """The first local hour with a post in the range, or WEEK_START_HOUR if that is earlier (or none)."""
+    hours = [dt.datetime.fromisoformat(row["scheduled_time"]).hour for entry in days for row in entry["posts"]]
+    return min([WEEK_START_HOUR, *hours])
+
+
+def week_columns(*, days: list[dict], now: dt.datetime, first_hour: int = 0, **lookups) -> list[dict]:
+    """A column of hour slots from `first_hour` to 23 per day (seven, or one in the day view), in local hours."""
     columns = []
     for entry in days:
         date = dt.date.fromisoformat(entry["date"])
@@ -133,9 +124,26 @@ def week_columns(*, days: list[dict], now: dt.datetime, **lookups) -> list[dict]
         for row in entry["posts"]:
             by_hour.setdefault(dt.datetime.fromisoformat(row["scheduled_time"]).hour, []).append(row)
         slots = []
-        for hour in range(24):
+        for hour in range(first_hour, 24):
             slot_end = dt.datetime.combine(date, dt.time(hour), tzinfo=now.tzinfo) + dt.timedelta(hours=1)
             cell = Cell(date=date, hour=hour, is_past=slot_end <= now)
             slots.append(_fill(cell, by_hour.get(hour, []), WEEK_CHIPS_PER_SLOT, **lookups))
         columns.append({"date": date, "is_today": date == now.date(), "slots": slots, "total": entry["total"]})
     return columns
+
+
+def list_days(*, days: list[dict], now: dt.datetime, **lookups) -> list[Cell]:
+    """The range's days that have posts (and today, to say it has none), each with its chips."""
+    today = now.date()
+    cells = []
+    for entry in days:
+        date = dt.date.fromisoformat(entry["date"])
+        if entry["posts"] or date == today:
+            cell = Cell(date=date, is_today=date == today, is_past=date < today)
+            cells.append(_fill(cell, entry["posts"], LIST_CHIPS_PER_DAY, **lookups))
+    return cells
+
+
+def legend() -> list[Look]:
+    """Every look a chip can have, most urgent first: the calendar's legend."""
+    return list(LOOKS.values())

@@ -30,7 +30,7 @@ from posts.comments import post_comments_for
 from posts.filters import PostFilter
 from posts.models import Post, PostStatus
 from posts.previews.service import post_preview
-from posts.selectors import calendar_for
+from posts.selectors import calendar_page_for
 from posts.timeline import post_timeline
 from publisher.models import Delivery
 from web.charts import snapshot_chart
@@ -48,13 +48,23 @@ from web.common import (
     wants_json,
 )
 from web.first_run import first_run_for_workspace
-from web.posts.calendar_grid import VIEWS, calendar_range, month_weeks, week_columns
+from web.posts.calendar_chips import chip_look_answer
+from web.posts.calendar_grid import (
+    VIEWS,
+    calendar_range,
+    legend,
+    list_days,
+    month_weeks,
+    week_columns,
+    week_start_hour,
+)
 from web.posts.comments import CommentForm
 from web.posts.forms import RescheduleForm
 from web.posts.repeat_fields import series_context
 
 # The calendar's filters, named as the API names them, so a calendar URL reads like a `GET /posts` query.
 CALENDAR_FILTERS = ("campaign_id", "social_account_id", "platform", "status")
+HOURLY_VIEWS = ("week", "day")  # hour slots, the current-time line, the whole-day toggle
 POSTS_PER_PAGE = 50
 
 
@@ -115,6 +125,30 @@ def _calendar_anchor(request: HttpRequest, today: dt.date) -> dt.date:
     return clamped
 
 
+def _calendar_grid(request: HttpRequest, *, view: str, days: list[dict], rng, now: dt.datetime, **lookups) -> dict:
+    """The view's cells: month weeks, week columns from its first hour (or the whole day), or the list."""
+    if view == "month":
+        return {"weeks": month_weeks(days=days, rng=rng, now=now, **lookups)}
+    if view == "list":
+        return {"list_days": list_days(days=days, now=now, **lookups)}
+    whole_day = request.GET.get("hours") == "all"
+    first_hour = 0 if whole_day else week_start_hour(days)
+    return {
+        "columns": week_columns(days=days, now=now, first_hour=first_hour, **lookups),
+        "hours": range(first_hour, 24),
+        "first_hour": first_hour,
+        "whole_day": whole_day,
+    }
+
+
+def _view_query(request: HttpRequest, view: str) -> str:
+    """What every link of the calendar keeps: the filters, and the week's whole-day choice."""
+    query = _filter_query(request, CALENDAR_FILTERS)
+    if view in HOURLY_VIEWS and request.GET.get("hours") == "all":
+        query = f"{query}&hours=all" if query else "hours=all"
+    return query
+
+
 @login_required
 @require_GET
 def calendar_view(request: HttpRequest) -> HttpResponse:
@@ -128,7 +162,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     rng = calendar_range(view=view, anchor=_calendar_anchor(request, now.date()))
     filterset = PostFilter(_given(request, CALENDAR_FILTERS), queryset=Post.objects.in_workspace(workspace))
     context = _filter_context(request, CALENDAR_FILTERS)
-    days = calendar_for(workspace=workspace, start_date=rng.start, end_date=rng.end, tz=tz, posts=filterset.qs)
+    days = calendar_page_for(workspace=workspace, start_date=rng.start, end_date=rng.end, tz=tz, posts=filterset.qs)
     start = dt.datetime.combine(rng.start, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(rng.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     # Posts that came through the publisher API are marked on their chip (one query for the range).
@@ -140,10 +174,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         "campaigns": {c.pk: c.name for c in context["campaigns"]},
         "publisher_ids": set(from_publisher),
     }
-    if view == "month":
-        context["weeks"] = month_weeks(days=days, rng=rng, now=now, **lookups)
-    else:
-        context["columns"] = week_columns(days=days, now=now, **lookups)
+    context.update(_calendar_grid(request, view=view, days=days, rng=rng, now=now, **lookups))
     total = sum(day["total"] for day in days)
     context.update(
         rng=rng,
@@ -152,8 +183,9 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         # Only an empty view can belong to a new user; a busy one costs no query for this.
         first_run=first_run_for_workspace(workspace, has_accounts=bool(context["accounts"])) if not total else None,
         filter_query=_filter_query(request, CALENDAR_FILTERS),
+        view_query=_view_query(request, view),
         filter_errors=errors_in_words(filterset.errors),
-        hours=range(24),
+        legend=legend(),
         reschedulable=sorted(transitions.ALLOWED_FROM["reschedule"]),
         capacity_warning=capacity_warnings(workspace=workspace, tz=tz, start=rng.start, end=rng.end),
         # The workspace's timezone is its members' default; a member elsewhere is told, and offered it.
@@ -257,6 +289,7 @@ def post_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _answer(request: HttpRequest, post: Post, *, ok: bool, message: str, status: int = 200) -> HttpResponse:
     if wants_json(request):
         body = {"ok": ok, "message": message, "status": post.status, "status_label": post.get_status_display()}
+        body.update(chip_look_answer(post))
         if ok:
             local = timezone.localtime(post.scheduled_time)
             body.update(scheduled_time=local.isoformat(), time=format_time(local), date=local.date().isoformat())
