@@ -58,6 +58,7 @@ def run_post_import(job_id: int) -> None:
     import_job_run(job_id=job_id)
 
 
+@shared_task(ignore_result=True)
 def extend_recurring_posts() -> int:
     """Materialise recurring posts' occurrences up to RECURRENCE_WINDOW_DAYS ahead (posts.recurrence)."""
     return recurrence.series_extend_all().done

@@ -46,6 +46,11 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
     return dateformat.format(value, DATE_FORMAT)
 
 
+def format_wall_clock(value: dt.datetime | None) -> str:
+    """A moment in its own timezone, named (an account's local slot or occurrence), not the viewer's."""
+    return dateformat.format(value, DATETIME_FORMAT + " T") if value is not None else ""
+
+
 def format_time(value: dt.datetime | None) -> str:
     return dateformat.format(timezone.localtime(value), TIME_FORMAT) if value is not None else ""
 

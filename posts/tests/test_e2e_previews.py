@@ -66,7 +66,7 @@ def write_and_wait(tab, live_server):
     tab.get_by_label("Brand Page (Facebook)").check()
     tab.get_by_label("Content").fill(TEXT[:-10])
     tab.get_by_label("Content").press_sequentially(TEXT[-10:])  # typed: the previews follow each key (debounced)
-    tab.get_by_label("First comment").fill(COMMENT)
+    tab.locator("#id_first_comment").fill(COMMENT)
     panel = tab.locator("#preview-panel")
     tab.wait_for_function(
         "([panel, comment]) => panel.dataset.state === 'ready' && panel.querySelectorAll('article.pv').length === 2"
