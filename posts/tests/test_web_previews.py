@@ -42,6 +42,21 @@ def test_the_composer_form_gives_each_account_its_networks_options(web, owner, a
     assert response.json()["previews"] == same
 
 
+def test_a_tabs_own_text_and_options_are_that_accounts_preview(web, account, facebook):
+    data = {
+        "accounts": [account.pk, facebook.pk],
+        "content": "Shared words",
+        "media_urls": "",
+        f"variant-{account.pk}-content": "",  # an untouched tab: the shared text
+        f"variant-{facebook.pk}-content": "Words for Facebook only",
+        f"variant-{facebook.pk}-first_comment": "A comment of its own",
+    }
+    twitter, fb = ask(web, **data).json()["previews"]
+    assert "Shared words" in twitter["html"] and "Words for Facebook only" not in twitter["html"]
+    assert "Words for Facebook only" in fb["html"] and "Shared words" not in fb["html"]
+    assert fb["first_comment"]["segments"] == [{"kind": "text", "text": "A comment of its own"}]
+
+
 def test_a_half_written_form_still_previews(web, account):
     response = ask(web, social_account=account.pk, content="", media_urls="https://cdn.example/a.jpg\nnot a url")
     assert response.status_code == 200

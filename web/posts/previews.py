@@ -1,7 +1,8 @@
 """The composer's live previews: its form, as it stands, in; the server's previews (JSON with their HTML) out.
 
 The page posts the whole composer form (session and CSRF, as the calendar's fetch calls do); the
-options of each ticked account's network become that account's variant, and `previews_for_accounts`
+options of each ticked account's network, and its tab's own text and options (a post group), become
+that account's variant, and `previews_for_accounts`
 (the service behind `POST /api/v1/posts/preview`) does the rest. Nothing is stored.
 """
 
@@ -17,6 +18,7 @@ from kernel.errors import NotFound, ServiceError
 from posts.previews.service import previews_for_accounts
 from web.common import error_message, page_workspace, requires
 from web.posts.forms import OPTION_FIELDS, ComposerForm
+from web.posts.variant_forms import variant_forms
 
 OPTION_DEFAULTS = {"instagram_share_to_feed": False}
 
@@ -49,10 +51,11 @@ def post_preview_view(request: HttpRequest) -> JsonResponse:
     form = PreviewForm(request.POST, workspace=workspace)
     form.is_valid()  # a half-written field is left out of the preview, not refused
     account_ids = _account_ids(request)
-    platforms = dict(
-        SocialAccount.objects.in_workspace(workspace).filter(pk__in=account_ids).values_list("pk", "platform")
-    )
-    variants = {str(pk): {"network_options": form.options_for(platform)} for pk, platform in platforms.items()}
+    accounts = SocialAccount.objects.in_workspace(workspace).filter(pk__in=account_ids)
+    variants = {}
+    for tab in variant_forms(accounts, request.POST):  # each account's tab (a post group) over the shared fields
+        options = form.options_for(tab.account.platform)
+        variants[str(tab.account.pk)] = {"network_options": options, **(tab.variant(options) if tab.is_valid() else {})}
     try:
         previews = previews_for_accounts(
             workspace=workspace,
