@@ -133,6 +133,13 @@ class MediaUploadViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Ow
     capabilities = writes(Capability.EDIT_POSTS, "complete")
     lookup_value_regex = r"[0-9a-f-]{36}"
 
+    def get_throttles(self):
+        # A chunk belongs to an upload already admitted (and counted) at its start, and the bytes it may carry
+        # are bounded by that upload's size: a 1 GB video in 8 MB chunks must not wait on the per-minute budget.
+        if getattr(self, "action", None) == "update":
+            return []
+        return super().get_throttles()
+
     def get_queryset(self):
         queryset = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):

@@ -20,10 +20,10 @@ from kernel.errors import Conflict, InvalidInput
 from media_library.models import MediaItem
 from posts import transitions
 from posts.capacity import time_capacity_errors
+from posts.media import post_media_assets, post_media_items
 from posts.models import Post, PostStatus
 from posts.network_options import resolve_network_options
 from posts.rules import post_errors
-from posts.media import post_media_assets, post_media_items
 
 # "Publish now" is a post scheduled a moment ahead: posts' rules want a scheduled time in the future when
 # it is saved (a bulk request validates every item first), and the engine publishes it on its next tick.

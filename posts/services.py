@@ -17,11 +17,11 @@ from accounts import audit
 from accounts.models import SocialAccount, User, Workspace
 from campaigns.models import Campaign
 from kernel.errors import Conflict, InvalidInput
+from media_library.models import MediaItem
 from posts import transitions
 from posts.alerts import approval_requested_on_commit
 from posts.capacity import PLANNED, day_capacity_errors, time_capacity_errors
 from posts.media import library_kinds, media_ids_errors, post_media_items, set_post_media, workspace_media
-from media_library.models import MediaItem
 from posts.models import Post, PostMedia, PostStatus
 from posts.network_options import clean_network_options
 from posts.rules import CREATABLE_STATUSES, post_errors
