@@ -67,9 +67,7 @@ def _targets(workspace: Any, data: dict[str, Any]) -> list[str]:
         },
     ),
 )
-class MediaViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, OwnedViewSet[MediaItem]
-):
+class MediaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, OwnedViewSet[MediaItem]):
     queryset = MediaItem.objects.with_usage()
     serializer_class = MediaItemSerializer
     filterset_class = MediaFilter
@@ -189,7 +187,9 @@ class MediaUploadViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Ow
         if end - start + 1 > settings.MEDIA_CHUNK_BYTES:
             raise InvalidInput.from_errors({"Content-Range": [f"At most {settings.MEDIA_CHUNK_BYTES} bytes a chunk."]})
         # The raw body, read in blocks: request.data would parse (and hold) it.
-        upload = services.upload_chunk(upload=upload, start=start, end=end, total=total, stream=request.stream or io.BytesIO())
+        upload = services.upload_chunk(
+            upload=upload, start=start, end=end, total=total, stream=request.stream or io.BytesIO()
+        )
         return Response(self.get_serializer(upload).data)
 
     @extend_schema(

@@ -58,20 +58,7 @@ class _Walker:
             self.boxes += 1
             if self.boxes > MAX_BOXES:
                 raise Mp4Error(f"The movie has more than {MAX_BOXES} boxes: not a file we read.")
-            self.stream.seek(offset)
-            header = self.stream.read(8)
-            if len(header) < 8:
-                raise Mp4Error("The movie file is truncated.")
-            size, kind = struct.unpack(">I4s", header)
-            header_size = 8
-            if size == 1:
-                large = self.stream.read(8)
-                if len(large) < 8:
-                    raise Mp4Error("The movie file is truncated.")
-                size = struct.unpack(">Q", large)[0]
-                header_size = 16
-            elif size == 0:
-                size = end - offset  # to the end of the enclosing box (or file)
+            size, kind, header_size = self._header(offset, end)
             if size < header_size:
                 raise Mp4Error("The movie file has a malformed box.")
             if offset + size > end:
@@ -86,6 +73,16 @@ class _Walker:
             elif kind == b"tkhd" and self.size is None:
                 self.size = self._tkhd(payload, min(size - header_size, _TKHD_MAX))
             offset += size
+
+    def _header(self, offset: int, end: int) -> tuple[int, bytes, int]:
+        """(box size, type, header length) of the box at `offset`; size 0 means "to the end"."""
+        header = self._read(offset, 8)
+        size, kind = struct.unpack(">I4s", header)
+        if size == 1:
+            return struct.unpack(">Q", self._read(offset + 8, 8))[0], kind, 16
+        if size == 0:
+            return end - offset, kind, 8
+        return size, kind, 8
 
     def _read(self, at: int, length: int) -> bytes:
         self.stream.seek(at)

@@ -34,7 +34,7 @@ def _ratio_error(facts: MediaFacts, name: str, ratio: tuple[float, float]) -> st
         return ""
     return (
         f"{name} takes images from {low:.2f}:1 (portrait 4:5) to {high:.2f}:1 (landscape) wide; "
-        f"this one is {facts.width}×{facts.height} ({actual:.2f}:1)."
+        f"this one is {facts.width}x{facts.height} ({actual:.2f}:1)."
     )
 
 

@@ -81,11 +81,15 @@ class MediaItemSerializer(StrictModelSerializer):
 
 class TargetsMixin(serializers.Serializer):
     social_account_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=50,
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=50,
         help_text=TARGETS_HELP,
     )
     platforms = serializers.ListField(
-        child=serializers.ChoiceField(choices=Platform.choices), required=False, max_length=20,
+        child=serializers.ChoiceField(choices=Platform.choices),
+        required=False,
+        max_length=20,
         help_text="Networks the file is meant for (as social_account_ids).",
     )
 

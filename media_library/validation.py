@@ -130,9 +130,7 @@ def _inspect_video(stream: BinaryIO, *, size: int, file_type: FileType) -> Inspe
     except Mp4Error as exc:
         raise refuse(str(exc)) from None
     if facts.duration_seconds > settings.MEDIA_MAX_VIDEO_SECONDS:
-        raise refuse(
-            f"The video is {facts.duration_seconds:.0f} s long; at most {settings.MEDIA_MAX_VIDEO_SECONDS} s."
-        )
+        raise refuse(f"The video is {facts.duration_seconds:.0f} s long; at most {settings.MEDIA_MAX_VIDEO_SECONDS} s.")
     return Inspected(
         file_type=file_type,
         size_bytes=size,
@@ -151,7 +149,7 @@ def _open_checked(data: bytes, file_type: FileType) -> Image.Image:
             image = Image.open(io.BytesIO(data), formats=[file_type.pillow_format])
             width, height = image.size
             if width * height > limit:
-                raise refuse(f"The image is {width}×{height} pixels; at most {limit} pixels in all.")
+                raise refuse(f"The image is {width}x{height} pixels; at most {limit} pixels in all.")
             frames = getattr(image, "n_frames", 1)
             if frames > MAX_GIF_FRAMES or frames * width * height > 4 * limit:
                 raise refuse(f"The animation has too many frames ({frames}).")

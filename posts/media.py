@@ -41,7 +41,9 @@ def media_ids_errors(*, media_ids: Sequence[int], items: dict[int, MediaItem], p
         if item is None:
             errors.append(f"You have no media item {media_id}.")
         elif platform:
-            errors.extend(f"Item {media_id} ({item.name}): {message}" for message in platform_media_errors(item, platform))
+            errors.extend(
+                f"Item {media_id} ({item.name}): {message}" for message in platform_media_errors(item, platform)
+            )
     return errors
 
 

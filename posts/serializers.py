@@ -212,7 +212,6 @@ class PostSerializer(StrictModelSerializer):
             "rejection_comment": {"help_text": "What the last rejection asked to change; kept until it is approved."},
         }
 
-
     @extend_schema_field(PostMediaSerializer(many=True))
     def get_media(self, post: Post) -> list[dict]:
         return media_summary(post)

@@ -245,6 +245,19 @@ def _ensure_editable(post: Post) -> None:
         raise Conflict(f"Post {post.pk} is {post.status}: published or publishing posts cannot be changed.")
 
 
+def _edited_media(
+    *, post: Post, changes: PostChanges, platform: str
+) -> tuple[list[int], list[int], dict[int, MediaItem], list[str]]:
+    """The post's library item ids now and after the edit, the items by id, and what is wrong with new ones."""
+    current_items = post_media_items(post)
+    current_ids = [item.pk for item in current_items]
+    media_ids = list(changes.get("media_ids", current_ids))
+    if media_ids == current_ids:
+        return current_ids, media_ids, {item.pk: item for item in current_items}, []
+    found = workspace_media(workspace=post.workspace_id, ids=media_ids)
+    return current_ids, media_ids, found, media_ids_errors(media_ids=media_ids, items=found, platform=platform)
+
+
 def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[PostChanges]) -> Post:
     """Edit an unpublished post; a post handed to Buffer is edited there first (503 leaves it unchanged).
 
@@ -278,12 +291,7 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
             raise InvalidInput.from_errors({"campaign_id": [f"You have no campaign {campaign_id}."]})
     content = changes.get("content", post.content)
     media_urls = list(changes.get("media_urls", post.media_urls))
-    current_items = post_media_items(post)
-    current_ids = [item.pk for item in current_items]
-    media_ids = list(changes.get("media_ids", current_ids))
-    found = {item.pk: item for item in current_items}
-    if media_ids != current_ids:
-        found = workspace_media(workspace=workspace, ids=media_ids)
+    current_ids, media_ids, found, media_errors = _edited_media(post=post, changes=changes, platform=account.platform)
     scheduled_time = changes.get("scheduled_time", post.scheduled_time)
     network_options = changes.get("network_options", post.network_options)
     errors = post_errors(
@@ -299,9 +307,7 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
         time_changed=scheduled_time != post.scheduled_time,
         library_kinds=library_kinds(media_ids, found),
     )
-    if media_ids != current_ids and (media_errors := media_ids_errors(
-        media_ids=media_ids, items=found, platform=account.platform
-    )):
+    if media_errors:
         errors["media_ids"] = media_errors
     if not errors and post.status in PLANNED and scheduled_time != post.scheduled_time:
         errors = time_capacity_errors(

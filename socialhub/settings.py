@@ -191,7 +191,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # made absolute with SITE_URL when it is a path (local files are served by the app at MEDIA_URL).
 MEDIA_PUBLIC_BASE_URL = env_str("MEDIA_PUBLIC_BASE_URL").rstrip("/")
 if MEDIA_PUBLIC_BASE_URL and not MEDIA_PUBLIC_BASE_URL.startswith(("http://", "https://")):
-    raise ImproperlyConfigured(f"MEDIA_PUBLIC_BASE_URL must start with http:// or https://, got {MEDIA_PUBLIC_BASE_URL!r}.")
+    raise ImproperlyConfigured(
+        f"MEDIA_PUBLIC_BASE_URL must start with http:// or https://, got {MEDIA_PUBLIC_BASE_URL!r}."
+    )
 # The app serves MEDIA_URL itself when files are local (bin/run, a single machine); off with S3.
 MEDIA_SERVE_LOCAL = env_bool("MEDIA_SERVE_LOCAL", not MEDIA_S3_BUCKET)
 MEDIA_MAX_UPLOAD_BYTES = env_int("MEDIA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)  # one-request upload

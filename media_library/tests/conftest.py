@@ -45,5 +45,7 @@ def as_member(user, workspace):
 @pytest.fixture
 def team(db):
     workspace = WorkspaceFactory(name="Acme")
-    members = {role: MembershipFactory(workspace=workspace, role=role, user__username=f"acme-{role}") for role in Role.values}
+    members = {
+        role: MembershipFactory(workspace=workspace, role=role, user__username=f"acme-{role}") for role in Role.values
+    }
     return workspace, {role: membership.user for role, membership in members.items()}

@@ -60,7 +60,7 @@ def heic(width: int = 64, height: int = 48, *, gps: bool = True) -> bytes:
 
 
 def png_header_only(width: int, height: int) -> bytes:
-    """A tiny PNG that claims `width`×`height` pixels: a decompression bomb's header (the data never comes)."""
+    """A tiny PNG that claims `width`x`height` pixels: a decompression bomb's header (the data never comes)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))

@@ -56,7 +56,12 @@ def test_a_file_in_three_chunks_becomes_a_library_item(api, owner):
 
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["name"], body["kind"], body["duration_seconds"], body["alt_text"]) == ("Launch", "video", 30, "Launch film")
+    assert (body["name"], body["kind"], body["duration_seconds"], body["alt_text"]) == (
+        "Launch",
+        "video",
+        30,
+        "Launch film",
+    )
     item = MediaItem.objects.get()
     assert item.workspace == workspace_personal_for(owner) and item.size_bytes == len(data)
     assert not MediaUpload.objects.exists() and temp_files() == [] and stored_files() == [item.file.name]

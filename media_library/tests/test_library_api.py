@@ -29,7 +29,9 @@ def make_item(workspace, *, name: str = "photo.jpg", kind: str = "image") -> Med
         height=10,
         sha256="0" * 64,
     )
-    item.file.name = default_storage.save(f"{workspace.pk}/{'a' * 31}{MediaItem.objects.count()}.jpg", ContentFile(b"x"))
+    item.file.name = default_storage.save(
+        f"{workspace.pk}/{'a' * 31}{MediaItem.objects.count()}.jpg", ContentFile(b"x")
+    )
     item.save()
     return item
 
@@ -79,7 +81,10 @@ def test_used_in_names_the_posts(api, owner):
 def test_patch_renames_and_sets_alt_text(api, owner):
     item = make_item(workspace_personal_for(owner))
     response = api.patch(f"/api/v1/media/{item.pk}", {"name": "Hero", "alt_text": "Our team"}, format="json")
-    assert response.status_code == 200 and (response.json()["name"], response.json()["alt_text"]) == ("Hero", "Our team")
+    assert response.status_code == 200 and (response.json()["name"], response.json()["alt_text"]) == (
+        "Hero",
+        "Our team",
+    )
     assert api.patch(f"/api/v1/media/{item.pk}", {"name": " "}, format="json").status_code == 400
     assert api.put(f"/api/v1/media/{item.pk}", {"name": "x"}, format="json").status_code == 405
 
@@ -99,9 +104,10 @@ def test_delete_of_an_item_a_waiting_post_uses_is_409_naming_it(api, owner, stat
     PostMedia.objects.create(post=post, media=item, position=0)
 
     response = api.delete(f"/api/v1/media/{item.pk}")
-    assert response.status_code == 409 and f"post {post.pk} ({post.get_status_display().lower()})" in response.json()[
-        "detail"
-    ]
+    assert (
+        response.status_code == 409
+        and f"post {post.pk} ({post.get_status_display().lower()})" in response.json()["detail"]
+    )
     assert MediaItem.objects.filter(pk=item.pk).exists()
 
 

@@ -69,7 +69,7 @@ def test_media_public_base_url_gives_the_url_buffer_fetches(api, settings):
 
 
 def test_exif_orientation_is_applied_and_gps_stripped(api):
-    # 60×40 as stored by the camera, orientation 6 (rotate 90° clockwise to view): upright it is 40×60.
+    # 60x40 as stored by the camera, orientation 6 (rotate 90° clockwise to view): upright it is 40x60.
     response = upload(api, files.jpeg(60, 40, orientation=6, gps=True))
 
     assert response.status_code == 201, response.content
@@ -117,11 +117,11 @@ def test_huge_dimensions_are_refused_before_decoding(api):
 
 def test_dimensions_over_our_own_pixel_limit_are_refused(api, settings):
     settings.MEDIA_MAX_IMAGE_PIXELS = 1000
-    assert "50×50 pixels" in refused(upload(api, files.png(50, 50), name="a.png", content_type="image/png"))
+    assert "50x50 pixels" in refused(upload(api, files.png(50, 50), name="a.png", content_type="image/png"))
 
 
 def test_a_decompression_bomb_pillow_detects_is_a_400(api, monkeypatch):
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)  # Pillow raises DecompressionBombError above 2×
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)  # Pillow raises DecompressionBombError above 2x
     assert "pixels" in refused(upload(api, files.png(40, 40), name="a.png", content_type="image/png"))
 
 
