@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 from typing import Any
 
 from django.conf import settings
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -129,7 +131,14 @@ class MediaUploadViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Ow
     queryset = MediaUpload.objects.select_related("workspace", "uploaded_by")
     serializer_class = MediaUploadSerializer
     capabilities = writes(Capability.EDIT_POSTS, "complete")
-    lookup_value_regex = r"[0-9a-f-]{36}"
+    lookup_value_regex = r"[^/.]+"  # a UUID; anything else is an unknown upload (404), not another route
+
+    def get_object(self) -> MediaUpload:
+        try:
+            uuid.UUID(str(self.kwargs.get(self.lookup_field, "")))
+        except ValueError:
+            raise Http404 from None
+        return super().get_object()
 
     def get_throttles(self):
         # A chunk belongs to an upload already admitted (and counted) at its start, and the bytes it may carry
@@ -138,11 +147,6 @@ class MediaUploadViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Ow
             return []
         return super().get_throttles()
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if getattr(self, "swagger_fake_view", False):
-            return queryset
-        return queryset.filter(uploaded_by=request_user(self.request))  # an upload is its uploader's alone
 
     @extend_schema(
         summary="Start a chunked upload",

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from accounts import audit
@@ -237,7 +238,8 @@ def posts_bulk_create(
         approval_requested_on_commit(
             post_ids=[post.pk for post in created if post.status == PostStatus.PENDING_APPROVAL]
         )
-        return created
+    prefetch_related_objects(created, "media_links__media")  # their media_ids, for the answer: one query for all
+    return created
 
 
 def _ensure_editable(post: Post) -> None:
