@@ -11,10 +11,12 @@ from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from accounts.roles import Capability
 from accounts.tenancy import writes
@@ -42,6 +44,9 @@ ERRORS = {
 }
 NOT_FOUND = {404: OpenApiResponse(description="No such item or upload in this workspace (or not yours).")}
 TOO_LARGE = {413: OpenApiResponse(description="The body is larger than this route takes.")}
+# The pages upload through these routes too (the composer's and the library's drag and drop): a signed-in
+# session counts, with DRF's CSRF check, besides the API's JWT.
+PAGE_AND_API_AUTH = [JWTAuthentication, SessionAuthentication]
 _RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 
 
@@ -70,6 +75,7 @@ def _targets(workspace: Any, data: dict[str, Any]) -> list[str]:
     ),
 )
 class MediaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, OwnedViewSet[MediaItem]):
+    authentication_classes = PAGE_AND_API_AUTH
     queryset = MediaItem.objects.with_usage()
     serializer_class = MediaItemSerializer
     filterset_class = MediaFilter
@@ -128,6 +134,7 @@ class MediaUploadViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Ow
     """Large files in chunks: each request is short, so no web worker is held for the whole transfer, and
     each chunk is streamed to a temporary file, so no process holds the file in memory."""
 
+    authentication_classes = PAGE_AND_API_AUTH
     queryset = MediaUpload.objects.select_related("workspace", "uploaded_by")
     serializer_class = MediaUploadSerializer
     capabilities = writes(Capability.EDIT_POSTS, "complete")
@@ -146,7 +153,6 @@ class MediaUploadViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Ow
         if getattr(self, "action", None) == "update":
             return []
         return super().get_throttles()
-
 
     @extend_schema(
         summary="Start a chunked upload",

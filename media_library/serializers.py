@@ -72,7 +72,7 @@ class MediaItemSerializer(StrictModelSerializer):
 
     @extend_schema_field(UsedInSerializer(many=True))
     def get_used_in(self, item: MediaItem) -> list[dict[str, Any]]:
-        links = sorted(item.post_links.all(), key=lambda link: link.post_id)  # type: ignore[attr-defined]
+        links = sorted(item.post_links.all(), key=lambda link: link.post_id)
         return [
             {"post_id": link.post_id, "status": link.post.status, "scheduled_time": link.post.scheduled_time}
             for link in links

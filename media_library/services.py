@@ -13,7 +13,7 @@ import hashlib
 import shutil
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -86,7 +86,7 @@ def _store(item: MediaItem, stream: BinaryIO, inspected: Inspected) -> list[str]
     saved: list[str] = []
     try:
         if inspected.clean is not None:
-            content: File = ContentFile(inspected.clean)
+            content: File[bytes] = ContentFile(inspected.clean)
         else:
             stream.seek(0)
             content = File(stream)  # streamed to the storage in chunks, never read whole
@@ -296,7 +296,7 @@ def upload_complete(*, upload: MediaUpload, name: str = "") -> MediaItem:
         upload_discard(upload=upload)
 
 
-def uploads_purge_expired(*, now=None) -> int:
+def uploads_purge_expired(*, now: datetime | None = None) -> int:
     """Remove chunked uploads never completed before they expired (their temporary files included)."""
     expired = list(MediaUpload.objects.filter(expires_at__lte=now or timezone.now()))
     for upload in expired:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 
-def public_url(name: str) -> str:
+def public_url(name: str | None) -> str:
     """The absolute URL Buffer (and a browser) fetches `name` from; "" for no file.
 
     `MEDIA_PUBLIC_BASE_URL` + the name when set (a CDN, or the app's own /media/ behind its public host);

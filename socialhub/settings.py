@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "PublisherPostStatusEnum": "publisher.models.PublisherStatus",
         "PostKindEnum": "publisher.models.config.PostKind",
         "NotificationKindEnum": "accounts.models.NotificationKind",
+        "PlatformEnum": "accounts.models.Platform",
+        "MediaKindEnum": "media_library.models.MediaKind",
     },
 }
 

@@ -40,7 +40,10 @@ def create(api, account, **fields):
 
 def test_a_post_takes_library_items_in_order_and_shows_their_urls(api, owner):
     account = SocialAccountFactory(owner=owner, platform="twitter")
-    first, second = library_item(api, alt_text="First"), library_item(api, files.png(), name="b.png", content_type="image/png")
+    first, second = (
+        library_item(api, alt_text="First"),
+        library_item(api, files.png(), name="b.png", content_type="image/png"),
+    )
 
     response = create(api, account, media_ids=[second["id"], first["id"]], media_urls=["https://cdn.example/c.jpg"])
 
@@ -64,7 +67,9 @@ def test_a_post_takes_library_items_in_order_and_shows_their_urls(api, owner):
 def test_the_asset_list_is_library_items_then_media_urls(api, owner):
     account = SocialAccountFactory(owner=owner, platform="twitter")
     item = library_item(api, alt_text="A red square")
-    post = Post.objects.get(pk=create(api, account, media_ids=[item["id"]], media_urls=["https://cdn.example/c.jpg"]).json()["id"])
+    post = Post.objects.get(
+        pk=create(api, account, media_ids=[item["id"]], media_urls=["https://cdn.example/c.jpg"]).json()["id"]
+    )
 
     draft = _draft(post=post, content=post.content, media_urls=post.media_urls, scheduled_time=None)
 
@@ -95,7 +100,10 @@ def test_an_item_is_checked_against_the_posts_network(api, owner):
     instagram = SocialAccountFactory(owner=owner, platform="instagram")
     wide = library_item(api, files.jpeg(300, 100))  # no target at upload: only the general rules then
     response = create(api, instagram, media_ids=[wide["id"]])
-    assert response.status_code == 400 and "Instagram takes images from 0.80:1" in response.json()["errors"]["media_ids"][0]
+    assert (
+        response.status_code == 400
+        and "Instagram takes images from 0.80:1" in response.json()["errors"]["media_ids"][0]
+    )
     square = library_item(api)
     assert create(api, instagram, media_ids=[square["id"]]).status_code == 201  # its required image: an item
     assert create(api, instagram, media_ids=[square["id"], square["id"]]).status_code == 400  # once each
@@ -157,7 +165,10 @@ def test_buffer_receives_the_library_items_public_urls(api, owner, graphql_token
     # ...and published by the engine when due.
     due = Post.objects.get(pk=create(api, account, content="Due now", media_ids=[item["id"]]).json()["id"])
     Post.objects.filter(pk=due.pk).update(scheduled_time=timezone.now() - dt.timedelta(seconds=1))
-    outcomes = [publish_claimed_post(post_id=c.post_id, claim_id=c.claim_id) for c in claim_due_posts(now=timezone.now(), limit=5)]
+    outcomes = [
+        publish_claimed_post(post_id=c.post_id, claim_id=c.claim_id)
+        for c in claim_due_posts(now=timezone.now(), limit=5)
+    ]
     assert outcomes == ["published"], Post.objects.get(pk=due.pk).last_error
 
     updates = sandbox.admin("GET", "updates").json()

@@ -32,7 +32,7 @@ def refused(response, field: str = "file") -> str:
 
 
 def stored_image(item: MediaItem) -> Image.Image:
-    with default_storage.open(item.file.name, "rb") as handle:
+    with default_storage.open(str(item.file.name), "rb") as handle:
         image = Image.open(io.BytesIO(handle.read()))
         image.load()
     return image
@@ -44,7 +44,6 @@ def test_a_jpeg_is_stored_with_its_facts_a_thumbnail_and_public_urls(api, owner)
     assert response.status_code == 201, response.content
     body = response.json()
     item = MediaItem.objects.get()
-    assert item.workspace_id == owner.workspace_id if hasattr(owner, "workspace_id") else True
     assert {k: body[k] for k in ("name", "kind", "content_type", "width", "height", "alt_text", "used_in")} == {
         "name": "photo.jpg",
         "kind": "image",

@@ -253,6 +253,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:settings-audit", "GET"): R(200, 200, REDIRECT),  # each caller's own personal workspace
     # Stored files (MEDIA_SERVE_LOCAL): public, as a bucket's would be (Buffer fetches them); names are random.
     ("web:media-file", "GET"): R(200, 200, 200),
+    ("web:media-library", "GET"): R(200, 200, REDIRECT, lists=True),
+    ("web:media-edit", "POST"): R(302, 404, REDIRECT),  # an empty alt text: saved
+    ("web:media-delete", "POST"): R(302, 404, REDIRECT),
 }
 
 # Which of the owner's objects a route's path argument names, by the route's path prefix (longest first).
@@ -276,6 +279,7 @@ OBJECT_BY_PREFIX = [
     ("api/v1/media/uploads/", "media_upload"),
     ("api/v1/media/", "media_item"),
     ("media/", "media_file"),
+    ("library/", "media_item"),
     ("api/v1/review-links/", "review_link"),
     ("review-links/", "review_link"),
     ("review/", "review_token"),

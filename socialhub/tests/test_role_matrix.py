@@ -254,6 +254,9 @@ NEEDS: dict[tuple[str, str], str] = {
     ("web:settings-notifications", "POST"): V,
     ("web:settings-audit", "GET"): M,
     ("web:media-file", "GET"): PUBLIC,  # stored files: public, as a bucket's (Buffer fetches them)
+    ("web:media-library", "GET"): V,
+    ("web:media-edit", "POST"): C,
+    ("web:media-delete", "POST"): C,
 }
 
 # Routes whose path names the workspace (the owner's team workspace of MATRIX, whose members here are the
