@@ -34,7 +34,7 @@ def media_library_view(request: HttpRequest) -> HttpResponse:
             "item": item,
             "url": public_url(item.file.name),
             "thumb": public_url(item.thumbnail.name) if item.thumbnail else "",
-            "used_in": sorted({link.post_id for link in item.post_links.all()}),  # type: ignore[attr-defined]
+            "used_in": sorted({link.post_id for link in item.post_links.all()}),
         }
         for item in items[:SHOWN]
     ]
