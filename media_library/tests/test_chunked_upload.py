@@ -7,6 +7,7 @@ temporary bytes are gone afterwards."""
 from __future__ import annotations
 
 import gc
+import uuid
 import tracemalloc
 
 import pytest
@@ -202,3 +203,21 @@ def test_a_100_mb_upload_never_holds_the_file_in_memory(api, settings):
     assert response.json()["size_bytes"] == size and response.json()["duration_seconds"] == 60
     assert peak < 8 * chunk < size / 10, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file"
     assert temp_files() == []
+
+
+def test_expired_uploads_are_purged_with_their_bytes(api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from media_library.tasks import purge_expired_uploads
+
+    data = files.mp4(data=100)
+    old, fresh = start(api, size=len(data)), start(api, size=len(data))
+    put(api, old["id"], data[:50], 0, len(data))
+    MediaUpload.objects.filter(pk=old["id"]).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert purge_expired_uploads() == 1
+    assert list(MediaUpload.objects.values_list("pk", flat=True)) == [uuid.UUID(fresh["id"])]
+    assert temp_files() == [f"{fresh['id']}.part"]
+    assert api.get(f"{BASE}/not-a-uuid").status_code == 404
