@@ -7,8 +7,8 @@ temporary bytes are gone afterwards."""
 from __future__ import annotations
 
 import gc
-import uuid
 import tracemalloc
+import uuid
 
 import pytest
 

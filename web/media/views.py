@@ -41,7 +41,6 @@ def media_library_view(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "q": query,
-        "section": "media",
         "workspace_id": page_workspace(request).pk,
         "single_max": settings.MEDIA_MAX_UPLOAD_BYTES,
         "chunk_bytes": settings.MEDIA_CHUNK_BYTES,
