@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from buffer_integration.platforms import media_limits
+from media_library.validation import TYPES
 
 
 class MediaFacts(Protocol):
@@ -20,8 +21,6 @@ class MediaFacts(Protocol):
 
 def type_name(content_type: str) -> str:
     """Our type name (jpeg, png, gif, heic, mp4, mov) of a stored content type."""
-    from media_library.validation import TYPES
-
     return next((t.name for t in TYPES.values() if content_type in t.content_types), "")
 
 

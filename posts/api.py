@@ -77,7 +77,7 @@ CALENDAR_FILTERS = [
     ),
 )
 class PostViewSet(OwnedModelViewSet):
-    queryset = Post.objects.with_relations()
+    queryset = Post.objects.with_relations().with_media()
     serializer_class = PostSerializer
     capabilities = {
         **writes(Capability.EDIT_POSTS, "schedule", "cancel", "reschedule", "bulk", "submit"),

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from accounts.models import Workspace
 from buffer_integration.backends.base import DraftAsset
@@ -55,6 +56,8 @@ def post_media_items(post: Post) -> list[MediaItem]:
     """The post's library items in order (uses a prefetch of `media_links__media` when there is one)."""
     if post.pk is None:
         return []
+    if "media_links" not in getattr(post, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([post], "media_links__media")  # kept on the post: the next call asks nothing
     return [link.media for link in sorted(post.media_links.all(), key=lambda link: link.position)]
 
 

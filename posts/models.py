@@ -39,8 +39,11 @@ class PostQuerySet(models.QuerySet):
         return self.filter(workspace=workspace)
 
     def with_relations(self) -> PostQuerySet:
-        # A post's library items (media_ids) in one more query for the whole list.
-        return self.select_related("social_account", "campaign", "approved_by").prefetch_related("media_links__media")
+        return self.select_related("social_account", "campaign", "approved_by")
+
+    def with_media(self) -> PostQuerySet:
+        """Each post's library items (`media_ids`, in order) in one more query for the whole list."""
+        return self.prefetch_related("media_links__media")
 
     def due(self, *, now) -> PostQuerySet:
         """What the dispatcher may claim: scheduled, due, ours to send (not at Buffer), not held, retry time reached."""
