@@ -13,7 +13,7 @@ from accounts.workspaces import workspace_personal_for
 from media_library.models import MediaItem
 from media_library.tests import files
 from media_library.tests.test_library_api import make_item
-from posts.models import PostMedia
+from posts.models import Post, PostMedia
 from posts.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +74,21 @@ def test_the_pages_upload_with_the_session_and_its_csrf_token(owner):
     response = browser.post("/api/v1/media", form, HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 201, response.content
     assert MediaItem.objects.get().workspace == workspace_personal_for(owner)
+
+
+def test_the_composer_sends_media_ids_to_the_same_post_service(web, owner, outsider):
+    account = SocialAccountFactory(owner=owner, platform="twitter")
+    mine = make_item(workspace_personal_for(owner))
+    theirs = make_item(workspace_personal_for(outsider))
+    form = {"accounts": [account.pk], "content": "From the composer", "action": "draft"}
+
+    refused = web.post("/posts/new/", {**form, "media_ids": f"{mine.pk},{theirs.pk}"})
+    assert refused.status_code == 400 and f"You have no media item {theirs.pk}" in refused.content.decode()
+    assert web.post("/posts/new/", {**form, "media_ids": "1,x"}).status_code == 400
+
+    created = web.post("/posts/new/", {**form, "media_ids": str(mine.pk)})
+    assert created.status_code == 302
+    post = Post.objects.get(content="From the composer")
+    assert list(post.media_items.all()) == [mine]
+    page = web.get(f"/posts/{post.pk}/edit/").content.decode()
+    assert f'name="media_ids" value="{mine.pk}"' in page and "media-picker" in page
