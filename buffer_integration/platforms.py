@@ -121,3 +121,40 @@ def network_configuration() -> dict[str, Any]:
 def network_limits(platform: str, service_type: str = "profile") -> dict[str, Any]:
     types: dict[str, dict[str, Any]] = network_configuration()["services"][platform]["types"]
     return types.get(service_type) or next(iter(types.values()))
+
+
+# --- Uploaded media: what each network takes, the one table uploads and posts are checked against -------------
+# Source: ../shared/reference/buffer-graphql/README.md, "Per-network limits (Buffer's help pages)": images
+# "under 10 MB, JPG, PNG and HEIC on all networks (TikTok aside), GIF additionally on X, Facebook, LinkedIn,
+# Instagram, Mastodon and Pinterest. WebP is not listed." Whether a network takes images or videos at all is
+# configuration.json's x_max_images / x_max_videos (YouTube no images, Google Business no videos).
+# The reference is silent on video sizes and durations and on image dimensions: no per-network number is
+# invented for them; the general caps (MEDIA_MAX_VIDEO_BYTES, MEDIA_MAX_VIDEO_SECONDS, MEDIA_MAX_IMAGE_PIXELS)
+# apply to every upload. Instagram's feed aspect ratio (4:5 to 1.91:1) is the one ratio rule, from issue 16
+# (Instagram's own rule for feed photos); the Buffer reference does not state it.
+IMAGE_TYPES = frozenset({"jpeg", "png", "heic", "gif"})
+VIDEO_TYPES = frozenset({"mp4", "mov"})
+_GIF_PLATFORMS = frozenset({"twitter", "facebook", "linkedin", "instagram", "mastodon", "pinterest"})
+MAX_IMAGE_BYTES = 10 * 1024 * 1024  # "under 10 MB" on every network
+ASPECT_RATIOS: dict[str, tuple[float, float]] = {"instagram": (4 / 5, 1.91)}
+
+
+@lru_cache(maxsize=32)
+def media_limits(platform: str) -> dict[str, Any]:
+    """What `platform` accepts as uploaded media: `image_types`, `video_types` (our type names: jpeg, png,
+    heic, gif, mp4, mov), `max_image_bytes`, `aspect_ratio` ((min, max) width/height or None),
+    `max_video_bytes` and `max_video_seconds` (None: the reference documents none)."""
+    platform = platform_for_service(platform)
+    limits = network_limits(platform)
+    image_types = set(IMAGE_TYPES) if limits["x_max_images"] > 0 else set()
+    if platform not in _GIF_PLATFORMS:
+        image_types.discard("gif")
+    return {
+        "name": limits["name"],
+        "image_types": frozenset(image_types),
+        "video_types": VIDEO_TYPES if limits["x_max_videos"] > 0 else frozenset(),
+        "max_image_bytes": MAX_IMAGE_BYTES,
+        "aspect_ratio": ASPECT_RATIOS.get(platform),
+        "max_video_bytes": None,
+        "max_video_seconds": None,
+    }

@@ -219,6 +219,12 @@ PERIODIC_TASKS: list[PeriodicSpec] = [
         description="Diffs Buffer comments on published deliveries with those reported and queues "
         "POST/PUT/DELETE comment callbacks.",
     ),
+    PeriodicSpec(
+        name="Media: remove expired chunked uploads",
+        task="media_library.tasks.purge_expired_uploads",
+        every_seconds=3600,
+        description="Deletes chunked uploads not completed within MEDIA_UPLOAD_EXPIRY_SECONDS, with their bytes.",
+    ),
 ]
 
 

@@ -18,18 +18,25 @@ class MediaKind(models.TextChoices):
 
 
 def media_file_path(item: MediaItem, filename: str) -> str:
-    """A random name per file under its workspace: the uploader's filename is kept in `name`, never in a path."""
+    """A random name per file under its workspace: the uploader's filename is kept in `name`, never in a path.
+
+    Names are relative to the storage: `var/media/<workspace>/...` locally, `<MEDIA_S3_PREFIX>/<workspace>/...`
+    in a bucket."""
     suffix = PurePosixPath(filename).suffix.lower()[:10]
-    return f"media/{item.workspace_id}/{uuid.uuid4().hex}{suffix}"
+    return f"{item.workspace_id}/{uuid.uuid4().hex}{suffix}"
 
 
 def thumbnail_file_path(item: MediaItem, filename: str) -> str:
-    return f"media/{item.workspace_id}/thumbs/{uuid.uuid4().hex}.jpg"
+    return f"{item.workspace_id}/thumbs/{uuid.uuid4().hex}.jpg"
 
 
 class MediaItemQuerySet(models.QuerySet):
     def in_workspace(self, workspace) -> MediaItemQuerySet:
         return self.filter(workspace=workspace)
+
+    def with_usage(self) -> MediaItemQuerySet:
+        """The posts each item is in (for `used_in`): two queries for any number of items."""
+        return self.prefetch_related("post_links__post")
 
 
 class MediaItem(TimestampedModel):
@@ -62,3 +69,36 @@ class MediaItem(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kind})"
+
+
+class MediaUploadQuerySet(models.QuerySet):
+    def in_workspace(self, workspace) -> MediaUploadQuerySet:
+        return self.filter(workspace=workspace)
+
+
+class MediaUpload(models.Model):
+    """A chunked upload in progress: its bytes are appended to a temporary file (`temp_path`, under
+    MEDIA_UPLOAD_TEMP_DIR) one `Content-Range` chunk at a time, until `complete` checks the whole file and
+    turns it into a MediaItem. The id is random: it is also what a client needs to send more bytes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="media_uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="media_chunked_uploads"
+    )
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.PositiveBigIntegerField()
+    received_bytes = models.PositiveBigIntegerField(default=0)
+    alt_text = models.TextField(blank=True, default="")
+    targets = models.JSONField(default=list, blank=True)  # platform names the file is meant for
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    objects = MediaUploadQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="media_upload_expires")]
+
+    def __str__(self) -> str:
+        return f"Upload {self.id} ({self.received_bytes}/{self.size_bytes})"

@@ -81,7 +81,7 @@ CALENDAR_FILTERS = [
     ),
 )
 class PostViewSet(PostSeriesMixin, OwnedModelViewSet):
-    queryset = Post.objects.with_relations()
+    queryset = Post.objects.with_relations().with_media()
     serializer_class = PostSerializer
     capabilities = {
         **writes(

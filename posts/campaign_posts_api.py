@@ -40,4 +40,4 @@ class CampaignPostsView(UserTimezoneMixin, WorkspaceScopedView, generics.ListAPI
         campaign = get_object_or_404(
             Campaign.objects.in_workspace(request_workspace(self.request)), pk=self.kwargs["pk"]
         )
-        return selectors.campaign_posts(campaign=campaign)
+        return selectors.campaign_posts(campaign=campaign).prefetch_related("media_links__media")  # media_ids

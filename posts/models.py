@@ -45,6 +45,10 @@ class PostQuerySet(models.QuerySet):
     def with_relations(self) -> PostQuerySet:
         return self.select_related("social_account", "campaign", "approved_by", "series")
 
+    def with_media(self) -> PostQuerySet:
+        """Each post's library items (`media_ids`, in order) in one more query for the whole list."""
+        return self.prefetch_related("media_links__media")
+
     def due(self, *, now) -> PostQuerySet:
         """What the dispatcher may claim: scheduled, due, ours to send (not at Buffer), not held, retry time reached."""
         return (

@@ -5,6 +5,7 @@ Pure over already-loaded objects (no queries), so one request and a bulk of 1,00
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -55,9 +56,11 @@ def post_errors(
     status: str,
     network_options: dict | None,
     time_changed: bool = True,
+    library_kinds: Sequence[str] = (),
 ) -> dict:
     """Every rule a post breaks, by API field name. `account` is the caller's own (resolved) account.
 
+    `library_kinds`: the kinds of the post's library items (posts.media), counted with `media_urls`.
     `time_changed=False` lets an edit keep an unchanged time that has meanwhile passed. Option problems
     nest per option: {"network_options": {"board_id": [...]}}.
     """
@@ -72,7 +75,11 @@ def post_errors(
         service_type = account.service_type or "profile"
         errors.update(
             validate_post_content(
-                platform=account.platform, content=content, media_urls=media_urls, service_type=service_type
+                platform=account.platform,
+                content=content,
+                media_urls=media_urls,
+                service_type=service_type,
+                library_kinds=library_kinds,
             )
         )
     if status == PostStatus.SCHEDULED:

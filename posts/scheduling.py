@@ -7,6 +7,7 @@ Buffer is asked first and our row written after, each write a compare-and-set in
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,12 +17,13 @@ from buffer_integration.backends.base import BufferBackend, UpdateDraft
 from buffer_integration.exceptions import BufferError, BufferNotFound
 from buffer_integration.services import backend_for_account
 from kernel.errors import Conflict, InvalidInput
+from media_library.models import MediaItem
 from posts import transitions
 from posts.capacity import time_capacity_errors
+from posts.media import post_media_assets, post_media_items
 from posts.models import Post, PostStatus
 from posts.network_options import resolve_network_options
 from posts.rules import post_errors
-from posts.text import media_kind
 
 # "Publish now" is a post scheduled a moment ahead: posts' rules want a scheduled time in the future when
 # it is saved (a bulk request validates every item first), and the engine publishes it on its next tick.
@@ -40,13 +42,17 @@ def _draft(
     media_urls: list[str],
     scheduled_time: datetime | None,
     network_options: dict[str, Any] | None = None,
+    media_items: Sequence[MediaItem] | None = None,
 ) -> UpdateDraft:
-    """`network_options` defaults to the post's own (an edit passes the new ones before they are saved)."""
+    """`network_options` and `media_items` default to the post's own (an edit passes the new ones before they
+    are saved). The assets are `posts.media.post_media_assets`: library items first, then `media_urls`."""
     account = post.social_account
     options = post.network_options if network_options is None else network_options
+    items = post_media_items(post) if media_items is None else media_items
+    assets = post_media_assets(media_items=items, media_urls=media_urls)
     # Buffer v1 carries one photo or one video per update: the first of each kind is sent.
-    images = [url for url in media_urls if media_kind(url) == "image"]
-    videos = [url for url in media_urls if media_kind(url) == "video"]
+    images = [asset.url for asset in assets if asset.kind == "image"]
+    videos = [asset.url for asset in assets if asset.kind == "video"]
     return UpdateDraft(
         profile_id=account.buffer_profile_id,
         text=content,
@@ -55,6 +61,7 @@ def _draft(
         scheduled_at=scheduled_time,
         service=account.platform,
         network_options=resolve_network_options(account=account, options=options),
+        assets=tuple(assets),
     )
 
 
@@ -65,6 +72,7 @@ def edit_at_buffer(
     media_urls: list[str],
     scheduled_time: datetime | None,
     network_options: dict[str, Any] | None = None,
+    media_items: Sequence[MediaItem] | None = None,
 ) -> None:
     draft = _draft(
         post=post,
@@ -72,6 +80,7 @@ def edit_at_buffer(
         media_urls=media_urls,
         scheduled_time=scheduled_time,
         network_options=network_options,
+        media_items=media_items,
     )
     try:
         backend_for_account(account=post.social_account).edit_update(post.buffer_update_id, draft)
@@ -116,6 +125,7 @@ def _post_rule_errors(*, post: Post, scheduled_time: datetime | None) -> dict[st
         scheduled_time=scheduled_time,
         status=PostStatus.SCHEDULED,
         network_options=post.network_options,
+        library_kinds=[item.kind for item in post_media_items(post)],
     )
 
 

@@ -14,6 +14,7 @@ from kernel.api.datetimes import INPUT_HELP as DATETIME_HELP
 from kernel.api.filters import MAX_ID
 from kernel.api.strict import StrictModelSerializer, StrictSerializer
 from posts import network_options as options
+from posts.media import MAX_MEDIA_IDS, media_summary, post_media_items
 from posts.models import Post, PostStatus
 from posts.series_serializers import SCOPE_HELP, SCOPES, RecurrenceField
 from posts.services import MAX_BULK
@@ -78,6 +79,21 @@ class NetworkOptionsField(serializers.JSONField):
         return super().to_internal_value(data)
 
 
+class MediaIdsField(serializers.ListField):
+    """The post's library items in order: written as ids, read from its `media_links` (prefetched on lists)."""
+
+    def get_attribute(self, instance):
+        return [item.pk for item in post_media_items(instance)]
+
+
+class PostMediaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    url = serializers.CharField(help_text="The public URL Buffer fetches the file from.")
+    thumbnail_url = serializers.CharField(allow_null=True)
+    alt_text = serializers.CharField()
+
+
 class PostSerializer(StrictModelSerializer):
     """Output, and the shape of input. Fields listed as read-only are ignored when sent."""
 
@@ -97,6 +113,14 @@ class PostSerializer(StrictModelSerializer):
         required=False,
         help_text="http(s) URLs of images (jpg, jpeg, png, gif, webp) or videos (mp4, mov, m4v, webm).",
     )
+    media_ids = MediaIdsField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=MAX_MEDIA_IDS,
+        required=False,
+        help_text="Items of the workspace's media library (GET /media), in order; sent to Buffer before media_urls. "
+        "Each must suit the account's network.",
+    )
+    media = serializers.SerializerMethodField(help_text="The library items of media_ids, with their public URLs.")
     network_options = NetworkOptionsField(required=False)
     scheduled_time = DateTimeInputField(
         allow_null=True,
@@ -152,6 +176,8 @@ class PostSerializer(StrictModelSerializer):
             "platform",
             "content",
             "media_urls",
+            "media_ids",
+            "media",
             "network_options",
             "scheduled_time",
             "status",
@@ -211,6 +237,10 @@ class PostSerializer(StrictModelSerializer):
             "approval_note": {"help_text": "The approver's comment, if they gave one."},
             "rejection_comment": {"help_text": "What the last rejection asked to change; kept until it is approved."},
         }
+
+    @extend_schema_field(PostMediaSerializer(many=True))
+    def get_media(self, post: Post) -> list[dict]:
+        return media_summary(post)
 
 
 class PostBulkItemSerializer(PostSerializer):

@@ -11,16 +11,19 @@ from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from accounts import audit
 from accounts.models import SocialAccount, User, Workspace
 from campaigns.models import Campaign
 from kernel.errors import Conflict, InvalidInput, ServiceError
+from media_library.models import MediaItem
 from posts import queueing, transitions
 from posts.alerts import approval_requested_on_commit
 from posts.capacity import PLANNED, day_capacity_errors, time_capacity_errors
-from posts.models import Post, PostGroup, PostSeries, PostStatus
+from posts.media import library_kinds, media_ids_errors, post_media_items, set_post_media, workspace_media
+from posts.models import Post, PostGroup, PostMedia, PostSeries, PostStatus
 from posts.network_options import clean_network_options
 from posts.rules import CREATABLE_STATUSES, post_errors
 from posts.scheduling import (
@@ -52,6 +55,7 @@ class PostChanges(TypedDict, total=False):
     campaign_id: int | None
     content: str
     media_urls: list[str]
+    media_ids: list[int]
     scheduled_time: datetime | None
     network_options: dict[str, Any]
     platform: str | None
@@ -76,9 +80,12 @@ def _build(
     item: dict[str, Any],
     accounts: dict[int, SocialAccount],
     campaigns: dict[int, Campaign],
+    media: dict[int, MediaItem] | None = None,
     needs_approval: bool = False,
 ) -> tuple[Post, dict[str, list[str]]]:
     """An unsaved Post from validated input, with every rule it breaks.
+
+    `media`: the workspace's library items the input's `media_ids` name (`posts.media.workspace_media`).
 
     `needs_approval` (the author's posts need approval: `posts.approvals.needs_approval`): a post
     created scheduled is submitted for approval instead (pending_approval), a draft remembers it.
@@ -90,6 +97,8 @@ def _build(
     status = item.get("status") or (PostStatus.SCHEDULED if scheduled_time else PostStatus.DRAFT)
     media_urls = list(item.get("media_urls") or [])
     network_options = item.get("network_options") or {}
+    media_ids = list(item.get("media_ids") or [])
+    media = media or {}
     errors: dict[str, Any] = {}
     if account is None:
         errors["social_account_id"] = [f"You have no social account {item['social_account_id']}."]
@@ -97,6 +106,9 @@ def _build(
         errors["campaign_id"] = [f"You have no campaign {campaign_id}."]
     if status not in CREATABLE_STATUSES:
         errors["status"] = ["A new post is draft or scheduled; other states come from its actions."]
+    platform = account.platform if account is not None else None
+    if media_errors := media_ids_errors(media_ids=media_ids, items=media, platform=platform):
+        errors["media_ids"] = media_errors
     if account is not None:
         rule_errors = post_errors(
             owner=actor,
@@ -108,6 +120,7 @@ def _build(
             scheduled_time=scheduled_time,
             status=status,
             network_options=network_options,
+            library_kinds=library_kinds(media_ids, media),
         )
         for field, messages in rule_errors.items():
             if isinstance(messages, dict):  # network_options: per option
@@ -141,6 +154,7 @@ def post_create(
     scheduled_time: datetime | None = None,
     platform: str | None = None,
     media_urls: list[str] | None = None,
+    media_ids: list[int] | None = None,
     status: str | None = None,
     network_options: dict[str, Any] | None = None,
     needs_approval: bool = False,
@@ -151,7 +165,8 @@ def post_create(
     """`needs_approval`: the author's posts need approval, so a scheduled one is submitted (see `_build`).
 
     `group`: the post is one delivery of a post group (`posts.groups`).
-    `series` and `occurrence_at`: an occurrence of a recurring post (`posts.recurrence`), made by this same path."""
+    `series` and `occurrence_at`: an occurrence of a recurring post (`posts.recurrence`), made by this same path.
+    `media_ids`: library items of the workspace, in order (each checked against the account's network)."""
     item = {
         "network_options": network_options,
         "social_account_id": social_account_id,
@@ -160,6 +175,7 @@ def post_create(
         "scheduled_time": scheduled_time,
         "platform": platform,
         "media_urls": media_urls,
+        "media_ids": media_ids,
         "status": status,
     }
     post, errors = _build(
@@ -168,6 +184,7 @@ def post_create(
         item=item,
         accounts=workspace_accounts(workspace=workspace, ids=[social_account_id]),
         campaigns=workspace_campaigns(workspace=workspace, ids=[campaign_id]),
+        media=workspace_media(workspace=workspace, ids=media_ids or []),
         needs_approval=needs_approval,
     )
     errors = errors or day_capacity_errors(workspace=workspace, tz=actor.tzinfo, posts=[post]).get(0, {})
@@ -175,7 +192,10 @@ def post_create(
         raise InvalidInput.from_errors(errors)
     post.group = group
     post.series, post.occurrence_at = series, occurrence_at
-    post.save()
+    with transaction.atomic():
+        post.save()
+        if media_ids:
+            set_post_media(post_ids=[post.pk], media_ids=media_ids)
     if post.status == PostStatus.PENDING_APPROVAL:
         approval_requested_on_commit(post_ids=[post.pk])
     return post
@@ -194,7 +214,12 @@ def posts_bulk_create(
     errors = {str(index): problems for index, problems in item_errors.items()}
     if errors:
         raise InvalidInput.from_errors(errors, prefix=f"Nothing was created ({len(errors)} invalid item(s)); item ")
-    return posts_insert(posts=posts, queued=queued_indexes(items), needs_approval=needs_approval)
+    return posts_insert(
+        posts=posts,
+        media_ids=[item.get("media_ids") or [] for item in items],
+        queued=queued_indexes(items),
+        needs_approval=needs_approval,
+    )
 
 
 def queued_indexes(items: list[dict[str, Any]]) -> list[int]:
@@ -209,6 +234,7 @@ def posts_check(
     day-capacity rule included), in a fixed number of queries: the bulk's checks, for any number of items."""
     accounts = workspace_accounts(workspace=workspace, ids=(item["social_account_id"] for item in items))
     campaigns = workspace_campaigns(workspace=workspace, ids=(item.get("campaign_id") for item in items))
+    media = workspace_media(workspace=workspace, ids=(pk for item in items for pk in item.get("media_ids") or []))
     posts: list[Post] = []
     errors: dict[int, dict[str, Any]] = {}
     queued = queued_indexes(items)
@@ -219,6 +245,7 @@ def posts_check(
             item={**item, "status": PostStatus.DRAFT} if index in queued else item,  # a draft until queued
             accounts=accounts,
             campaigns=campaigns,
+            media=media,
             needs_approval=needs_approval,
         )
         if index in queued:
@@ -232,18 +259,32 @@ def posts_check(
     return posts, errors
 
 
-def posts_insert(*, posts: list[Post], queued: Sequence[int] = (), needs_approval: bool = False) -> list[Post]:
-    """Insert posts checked by `posts_check`, with their audit events, in one transaction; then queue those
-    at `queued` (indexes of `posts`, in order)."""
+def posts_insert(
+    *,
+    posts: list[Post],
+    media_ids: Sequence[Sequence[int]] = (),
+    queued: Sequence[int] = (),
+    needs_approval: bool = False,
+) -> list[Post]:
+    """Insert posts checked by `posts_check`, with their audit events and library items (`media_ids`, one
+    list per post, checked too), in one transaction; then queue those at `queued` (indexes, in order)."""
     with transaction.atomic():
         created = Post.objects.bulk_create(posts)
+        PostMedia.objects.bulk_create(
+            [
+                PostMedia(post_id=post.pk, media_id=media_id, position=position)
+                for post, ids in zip(created, media_ids, strict=False)
+                for position, media_id in enumerate(ids)
+            ]
+        )
         audit.record_created(instances=created)  # bulk_create sends no signals: one INSERT for all events
         if queued:  # in item order: each takes its account's next free slot
             _queue_created(created, indexes=queued, needs_approval=needs_approval)
         approval_requested_on_commit(
             post_ids=[post.pk for post in created if post.status == PostStatus.PENDING_APPROVAL]
         )
-        return created
+    prefetch_related_objects(created, "media_links__media")  # their media_ids, for the answer: one query for all
+    return created
 
 
 def _queue_created(created: list[Post], *, indexes: Sequence[int], needs_approval: bool) -> None:
@@ -261,6 +302,19 @@ def _queue_created(created: list[Post], *, indexes: Sequence[int], needs_approva
 def _ensure_editable(post: Post) -> None:
     if post.status not in transitions.EDITABLE:
         raise Conflict(f"Post {post.pk} is {post.status}: published or publishing posts cannot be changed.")
+
+
+def _edited_media(
+    *, post: Post, changes: PostChanges, platform: str
+) -> tuple[list[int], list[int], dict[int, MediaItem], list[str]]:
+    """The post's library item ids now and after the edit, the items by id, and what is wrong with new ones."""
+    current_items = post_media_items(post)
+    current_ids = [item.pk for item in current_items]
+    media_ids = list(changes.get("media_ids", current_ids))
+    if media_ids == current_ids:
+        return current_ids, media_ids, {item.pk: item for item in current_items}, []
+    found = workspace_media(workspace=post.workspace_id, ids=media_ids)
+    return current_ids, media_ids, found, media_ids_errors(media_ids=media_ids, items=found, platform=platform)
 
 
 def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[PostChanges]) -> Post:
@@ -296,6 +350,7 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
             raise InvalidInput.from_errors({"campaign_id": [f"You have no campaign {campaign_id}."]})
     content = changes.get("content", post.content)
     media_urls = list(changes.get("media_urls", post.media_urls))
+    current_ids, media_ids, found, media_errors = _edited_media(post=post, changes=changes, platform=account.platform)
     scheduled_time = changes.get("scheduled_time", post.scheduled_time)
     network_options = changes.get("network_options", post.network_options)
     errors = post_errors(
@@ -309,7 +364,10 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
         status=post.status,
         network_options=network_options,
         time_changed=scheduled_time != post.scheduled_time,
+        library_kinds=library_kinds(media_ids, found),
     )
+    if media_errors:
+        errors["media_ids"] = media_errors
     if not errors and post.status in PLANNED and scheduled_time != post.scheduled_time:
         errors = time_capacity_errors(
             workspace=workspace, tz=owner.tzinfo, scheduled_time=scheduled_time, moving=post.pk
@@ -330,10 +388,15 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
         # An occurrence of a recurring post edited on its own no longer follows its series (posts.recurrence).
         "series_detached": post.series_id is not None,
     }
+    media_changed = media_ids != current_ids
     sent = (content, media_urls, scheduled_time, fields["network_options"])
-    at_buffer = sent != (post.content, post.media_urls, post.scheduled_time, post.network_options)
+    at_buffer = media_changed or sent != (post.content, post.media_urls, post.scheduled_time, post.network_options)
     # What a reviewer approved: changing it withdraws the approval (a scheduled post waits for a new one).
-    reviewed = (content, media_urls, fields["network_options"]) != (post.content, post.media_urls, post.network_options)
+    reviewed = media_changed or (content, media_urls, fields["network_options"]) != (
+        post.content,
+        post.media_urls,
+        post.network_options,
+    )
     unapproves = reviewed and (post.approved_at is not None or needs_approval)
     if unapproves and post.is_handed_to_buffer and post.status == PostStatus.SCHEDULED:
         raise Conflict(
@@ -347,11 +410,20 @@ def post_update(*, post: Post, needs_approval: bool = False, **changes: Unpack[P
             media_urls=media_urls,
             scheduled_time=scheduled_time,
             network_options=fields["network_options"],
+            media_items=[found[pk] for pk in media_ids],
         )
-    return _write_edit(post=post, fields=fields, unapproves=unapproves, needs_approval=needs_approval)
+    return _write_edit(
+        post=post,
+        fields=fields,
+        unapproves=unapproves,
+        needs_approval=needs_approval,
+        media_ids=media_ids if media_changed else None,
+    )
 
 
-def _write_edit(*, post: Post, fields: dict[str, Any], unapproves: bool, needs_approval: bool) -> Post:
+def _write_edit(
+    *, post: Post, fields: dict[str, Any], unapproves: bool, needs_approval: bool, media_ids: list[int] | None = None
+) -> Post:
     """The edit, conditional on the status read; with `unapproves`, the approval withdrawn in the same transaction
     (so the engine cannot claim the edited post before it waits for approval again)."""
     lost = Conflict(f"Post {post.pk} changed state while it was being edited; fetch it and try again.")
@@ -359,11 +431,15 @@ def _write_edit(*, post: Post, fields: dict[str, Any], unapproves: bool, needs_a
         unchanged = Post.objects.filter(pk=post.pk, status=post.status, buffer_update_id=post.buffer_update_id)
         if not unchanged.update(**fields):
             raise lost
+        if media_ids is not None:
+            set_post_media(post_ids=[post.pk], media_ids=media_ids)
         withdrawn = unapproves and transitions.withdraw_approval(
             post_id=post.pk, status=post.status, needs_approval=needs_approval
         )
         if unapproves and not withdrawn:
             raise lost
+    if media_ids is not None:
+        getattr(post, "_prefetched_objects_cache", {}).pop("media_links", None)  # read the new order next time
     if unapproves:
         post.refresh_from_db()
         return post

@@ -7,6 +7,7 @@ composer's counter use too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from buffer_integration.counting import counting_for, weighted_length
@@ -30,9 +31,9 @@ def _is_http_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
-def _media_errors(*, name: str, limits: dict, media_urls: list[str]) -> list[str]:
+def _media_errors(*, name: str, limits: dict, media_urls: list[str], library_kinds: Sequence[str] = ()) -> list[str]:
     errors: list[str] = []
-    kinds: list[str] = []
+    kinds: list[str] = list(library_kinds)  # the post's media library items (posts.media), counted with the URLs
     types = network_configuration()["media"]
     for index, url in enumerate(media_urls):
         if not _is_http_url(url):
@@ -59,9 +60,16 @@ def _media_errors(*, name: str, limits: dict, media_urls: list[str]) -> list[str
 
 
 def validate_post_content(
-    *, platform: str, content: str, media_urls: list[str], service_type: str = "profile"
+    *,
+    platform: str,
+    content: str,
+    media_urls: list[str],
+    service_type: str = "profile",
+    library_kinds: Sequence[str] = (),
 ) -> dict[str, list[str]]:
-    """Problems with the text and media for `platform`, by field name; empty when the post fits."""
+    """Problems with the text and media for `platform`, by field name; empty when the post fits.
+
+    `library_kinds`: the kinds (image, video) of the post's library items, counted with `media_urls`."""
     limits = network_limits(platform, service_type)
     counting = counting_for(platform, service_type)
     name = counting.name
@@ -74,7 +82,7 @@ def validate_post_content(
             "graphemes": " (graphemes)",
         }.get(counting.way, "")
         errors["content"] = [f"Too long for {name}: {length} characters{counted}, the limit is {limit}."]
-    media_errors = _media_errors(name=name, limits=limits, media_urls=media_urls)
+    media_errors = _media_errors(name=name, limits=limits, media_urls=media_urls, library_kinds=library_kinds)
     if media_errors:
         errors["media_urls"] = media_errors
     return errors

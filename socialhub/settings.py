@@ -161,11 +161,48 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# --- Uploaded media (media_library): Django's storage API, local files by default, S3 when a bucket is set.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET")
+_media_storage: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if MEDIA_S3_BUCKET:
+    # Any S3-compatible store (AWS, MinIO, R2, B2...): django-storages' S3 backend. Credentials come from
+    # the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the instance role) as boto3 reads them.
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("MEDIA_S3_REGION") or env_str("AWS_DEFAULT_REGION") or None,
+            "custom_domain": env_str("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            "location": env_str("MEDIA_S3_PREFIX", "media"),
+            "querystring_auth": False,  # Buffer fetches a plain public URL, not a signed one that expires
+            "file_overwrite": False,
+            "default_acl": env_str("MEDIA_S3_ACL") or None,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Where Buffer (and browsers) fetch a stored file: this + the file's storage name. Empty: the storage's own URL,
+# made absolute with SITE_URL when it is a path (local files are served by the app at MEDIA_URL).
+MEDIA_PUBLIC_BASE_URL = env_str("MEDIA_PUBLIC_BASE_URL").rstrip("/")
+if MEDIA_PUBLIC_BASE_URL and not MEDIA_PUBLIC_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"MEDIA_PUBLIC_BASE_URL must start with http:// or https://, got {MEDIA_PUBLIC_BASE_URL!r}."
+    )
+# The app serves MEDIA_URL itself when files are local (bin/run, a single machine); off with S3.
+MEDIA_SERVE_LOCAL = env_bool("MEDIA_SERVE_LOCAL", not MEDIA_S3_BUCKET)
+MEDIA_MAX_UPLOAD_BYTES = env_int("MEDIA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)  # one-request upload
+MEDIA_CHUNK_BYTES = env_int("MEDIA_CHUNK_BYTES", 8 * 1024 * 1024, minimum=64 * 1024)  # one PUT of a chunked upload
+MEDIA_MAX_VIDEO_BYTES = env_int("MEDIA_MAX_VIDEO_BYTES", 1024 * 1024 * 1024, minimum=1024)
+MEDIA_MAX_VIDEO_SECONDS = env_int("MEDIA_MAX_VIDEO_SECONDS", 4 * 3600, minimum=1)
+MEDIA_MAX_IMAGE_PIXELS = env_int("MEDIA_MAX_IMAGE_PIXELS", 50_000_000, minimum=10_000)
+MEDIA_UPLOAD_TEMP_DIR = Path(env_str("MEDIA_UPLOAD_TEMP_DIR") or VAR_DIR / "uploads")
+MEDIA_UPLOAD_EXPIRY_SECONDS = env_int("MEDIA_UPLOAD_EXPIRY_SECONDS", 24 * 3600, minimum=60)
 
 # The web UI's own session login (Django auth views); the API uses JWTs instead.
 LOGIN_URL = "login"
@@ -184,9 +221,15 @@ POSTS_IMPORT_MAX_BYTES = env_int("POSTS_IMPORT_MAX_BYTES", 10 * 1_048_576, minim
 POSTS_IMPORT_MAX_ROWS = env_int("POSTS_IMPORT_MAX_ROWS", 10_000, minimum=1)
 POSTS_IMPORT_MAX_UNPACKED_BYTES = env_int("POSTS_IMPORT_MAX_UNPACKED_BYTES", 100 * 1_048_576, minimum=1024)
 POSTS_IMPORT_SYNC_MAX_ROWS = env_int("POSTS_IMPORT_SYNC_MAX_ROWS", 500, minimum=0)
-# Routes whose bodies may exceed API_MAX_BODY_BYTES (kernel.api.middleware): path -> limit. A multipart
-# body is the file plus its form fields and boundaries, hence the margin.
-API_BODY_LIMITS = {"/api/v1/posts/import": POSTS_IMPORT_MAX_BYTES + 65_536}
+# Routes with their own body limit (kernel.api.middleware.body_limit): uploads are not JSON. A multipart
+# body is the file plus the form's other fields and boundaries, hence the margins.
+MEDIA_MAX_UPLOAD_REQUEST_BYTES = MEDIA_MAX_UPLOAD_BYTES + 64 * 1024
+POSTS_IMPORT_MAX_REQUEST_BYTES = POSTS_IMPORT_MAX_BYTES + 64 * 1024
+API_ROUTE_BODY_LIMITS = [
+    ("POST", r"^/api/v1/media/?$", "MEDIA_MAX_UPLOAD_REQUEST_BYTES"),
+    ("PUT", r"^/api/v1/media/uploads/[0-9a-f-]+/?$", "MEDIA_CHUNK_BYTES"),
+    ("POST", r"^/api/v1/posts/import/?$", "POSTS_IMPORT_MAX_REQUEST_BYTES"),
+]
 # How far ahead a post may be scheduled: posts (API, composer, calendar) and the Publisher API's `scheduled`.
 SCHEDULE_HORIZON_DAYS = env_int("SCHEDULE_HORIZON_DAYS", 1826, minimum=1)
 
@@ -257,6 +300,8 @@ SPECTACULAR_SETTINGS = {
         "PublisherPostStatusEnum": "publisher.models.PublisherStatus",
         "PostKindEnum": "publisher.models.config.PostKind",
         "NotificationKindEnum": "accounts.models.NotificationKind",
+        "PlatformEnum": "accounts.models.Platform",
+        "MediaKindEnum": "media_library.models.MediaKind",
     },
 }
 

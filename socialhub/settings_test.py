@@ -48,6 +48,9 @@ if not os.environ.get("REDIS_URL"):
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+# Uploaded media of this session only (media_library tests write files).
+MEDIA_ROOT = VAR_DIR / "test-media" / str(os.getpid())
+MEDIA_UPLOAD_TEMP_DIR = VAR_DIR / "test-uploads" / str(os.getpid())
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

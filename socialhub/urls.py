@@ -16,6 +16,7 @@ from accounts.workspaces_api import WorkspaceInvitationViewSet, WorkspaceMemberV
 from buffer_integration.api import BufferConfigViewSet
 from kernel.api.exceptions import not_found_view
 from kernel.api.routers import OptionalSlashRouter
+from media_library.views import media_file
 from socialhub.health import HealthView
 
 router = OptionalSlashRouter()
@@ -59,6 +60,7 @@ api_v1 = [
     path("notifications/preferences", NotificationPreferencesView.as_view(), name="notification-preferences"),
     path("notifications/<int:pk>/read", NotificationReadView.as_view(), name="notification-read"),
     path("audit", AuditEventListView.as_view(), name="audit-list"),
+    path("", include("media_library.urls")),
     path("", include("posts.urls")),
     path("", include("campaigns.urls")),
     path("", include("analytics.urls")),
@@ -76,6 +78,8 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file, so /docs runs under a CSP without inline script.
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),
+    # Uploaded files when they are local (MEDIA_SERVE_LOCAL): Buffer fetches them from MEDIA_PUBLIC_BASE_URL.
+    path("media/<path:name>", media_file, name="media-file"),
     path("", include("web.urls")),
 ]
 

@@ -64,6 +64,7 @@ FIELD_LABELS = {
     "campaign_id": "Campaign",
     "content": "Content",
     "media_urls": "Media URLs",
+    "media_ids": "Media",
     "scheduled_time": "Date and time",
     "status": "Status",
     "name": "Name",

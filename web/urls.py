@@ -14,6 +14,7 @@ from web.accounts import settings as settings_views
 from web.accounts import views as accounts_views
 from web.accounts import workspaces as workspace_views
 from web.campaigns import views as campaigns_views
+from web.media import views as media_views
 from web.posts import approvals, composer
 from web.posts import comments as comment_views
 from web.posts import imports as import_views
@@ -48,6 +49,10 @@ urlpatterns = [
     path("posts/<int:pk>/reject/", approvals.post_reject_view, name="post-reject"),
     path("approvals/", approvals.approvals_view, name="approvals"),
     path("posts/<int:pk>/comments/", comment_views.post_comment_create_view, name="post-comment-create"),
+    # The media library (uploads go through the media API: static/js/media_upload.js)
+    path("library/", media_views.media_library_view, name="media-library"),
+    path("library/<int:pk>/", media_views.media_edit_view, name="media-edit"),
+    path("library/<int:pk>/delete/", media_views.media_delete_view, name="media-delete"),
     # Campaigns
     path("campaigns/", campaigns_views.campaign_list_view, name="campaign-list"),
     path("campaigns/new/", campaigns_views.campaign_create_view, name="campaign-create"),

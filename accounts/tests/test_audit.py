@@ -242,8 +242,9 @@ def test_post_update_costs_one_insert(api, owner, django_assert_num_queries):
     post = PostFactory(social_account=SocialAccountFactory(owner=owner))
     api.get("/api/v1/me")  # the personal workspace exists already (factories)
     # user (JWT), the caller's membership, the post, its owner, the UPDATE in a savepoint (with the approval
-    # check, two statements more), and the event's INSERT: the audit log adds that one.
-    with django_assert_num_queries(8) as captured:
+    # check, two statements more), and the event's INSERT: the audit log adds that one. The post's library items
+    # twice: before the edit (did they change?) and for the answer.
+    with django_assert_num_queries(10) as captured:
         assert api.patch(f"/api/v1/posts/{post.pk}", {"content": "Edited"}, format="json").status_code == 200
     inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "accounts_auditevent"')]
     assert len(inserts) == 1

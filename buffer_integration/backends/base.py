@@ -71,6 +71,16 @@ class BufferInteraction:
 
 
 @dataclass(frozen=True)
+class DraftAsset:
+    """One image or video of a post, in the order it is shown (posts.media.post_media_assets builds them)."""
+
+    kind: str  # "image" or "video"
+    url: str  # public: Buffer downloads the file from it
+    thumbnail_url: str = ""
+    alt_text: str = ""
+
+
+@dataclass(frozen=True)
 class UpdateDraft:
     """What we ask Buffer to post. Exactly one of `now` / `scheduled_at` / neither (queue)."""
 
@@ -85,6 +95,9 @@ class UpdateDraft:
     # The post's options for that network in SocialHub's names, defaults already filled in
     # (posts.network_options.resolve); the backend only translates them into Buffer's metadata.
     network_options: dict[str, Any] = field(default_factory=dict)
+    # Every image and video in order (GraphQL sends them all, with alt text); v1 takes one photo and one video,
+    # `photo_url` / `video_url` (the first of each kind). Empty: the GraphQL client falls back to those two.
+    assets: tuple[DraftAsset, ...] = ()
 
 
 class BufferBackend(Protocol):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from buffer_integration.backends.base import BufferProfile, BufferUpdate, BufferUser, UpdateDraft
+from buffer_integration.backends.base import BufferProfile, BufferUpdate, BufferUser, DraftAsset, UpdateDraft
 from buffer_integration.backends.http import HttpResult
 from buffer_integration.exceptions import (
     BufferAuthError,
@@ -316,12 +316,28 @@ def link_of(draft: UpdateDraft) -> str:
 def post_assets(draft: UpdateDraft) -> list[dict[str, Any]]:
     """`AssetInput` is @oneOf: one kind per asset. The `link` asset is never sent (removed 2026-12-15,
     developers.buffer.com/types/AssetInput.md): links go in the text and in `linkAttachment`."""
+    if draft.assets:
+        return [_asset_input(asset) for asset in draft.assets]
     assets: list[dict[str, Any]] = []
     if draft.photo_url:
         assets.append({"image": {"url": draft.photo_url, "thumbnailUrl": draft.photo_url}})
     if draft.video_url:
         assets.append({"video": {"url": draft.video_url}})
     return assets
+
+
+def _asset_input(asset: DraftAsset) -> dict[str, Any]:
+    """ImageAssetInput / VideoAssetInput. Alt text goes in `ImageMetadataInput.altText` (images only: the
+    schema's VideoMetadataInput has no such field)."""
+    if asset.kind == "video":
+        video: dict[str, Any] = {"url": asset.url}
+        if asset.thumbnail_url:
+            video["thumbnailUrl"] = asset.thumbnail_url
+        return {"video": video}
+    image: dict[str, Any] = {"url": asset.url, "thumbnailUrl": asset.thumbnail_url or asset.url}
+    if asset.alt_text:
+        image["metadata"] = {"altText": asset.alt_text}
+    return {"image": image}
 
 
 def _text(value: Any) -> str:

@@ -31,7 +31,7 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from graphql.utilities import type_from_ast
 
-from buffer_integration.backends.base import UpdateDraft
+from buffer_integration.backends.base import DraftAsset, UpdateDraft
 from buffer_integration.backends.graphql import GraphQLBackend
 from buffer_integration.platforms import LINK_ATTACHMENT_PLATFORMS, NETWORK_OPTIONS, OPTION_CHOICES
 
@@ -58,6 +58,14 @@ MEDIA: dict[str, dict[str, Any]] = {
     "image+video": {"photo_url": IMAGE, "video_url": VIDEO},
     "link+image": {"text": f"Read {LINK}", "photo_url": IMAGE},
     "link_url": {"link_url": LINK},
+    # Library items (posts.media.post_media_assets): several, with thumbnails and alt text.
+    "assets": {
+        "assets": (
+            DraftAsset("image", IMAGE, thumbnail_url=IMAGE + "?thumb", alt_text="Two people on a beach"),
+            DraftAsset("image", IMAGE + "?2"),
+            DraftAsset("video", VIDEO, thumbnail_url=IMAGE),
+        )
+    },
 }
 WHEN: dict[str, dict[str, Any]] = {
     "queue": {},

@@ -172,8 +172,8 @@ class TestCampaignPosts:
     @pytest.mark.parametrize("size", [1, 30])
     def test_query_count_is_constant(self, api, owner, campaign, size, django_assert_num_queries):
         PostFactory.create_batch(size, social_account=SocialAccountFactory(owner=owner), campaign=campaign)
-        # user (JWT) + campaign + count + page
-        with django_assert_num_queries(5):  # + the caller's membership, once per request
+        # user (JWT) + campaign + count + page + the page's library items (media_ids)
+        with django_assert_num_queries(6):  # + the caller's membership, once per request
             assert len(api.get(f"/api/v1/campaigns/{campaign.pk}/posts?limit=100").json()) == size
 
 

@@ -1,13 +1,15 @@
 """Requests refused before any view runs: NUL characters in the query string, API bodies over the limit.
 
 NUL cannot be stored in PostgreSQL text (psycopg raises), so a NUL reaching any filter would be a 500;
-a body over `API_MAX_BODY_BYTES` (or the route's own limit in `API_BODY_LIMITS`, e.g. a file upload) is
+a body over `API_MAX_BODY_BYTES` (or the route's own limit in `API_ROUTE_BODY_LIMITS`, e.g. a file upload) is
 refused from its Content-Length, without reading it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -26,10 +28,18 @@ def _content_length(request: HttpRequest) -> int:
         return 0  # Django reads such a body as empty
 
 
-def body_limit(path: str) -> int:
-    """The largest body the API route at `path` takes (with or without its trailing slash)."""
-    limits: dict[str, int] = getattr(settings, "API_BODY_LIMITS", {})
-    return limits.get(path.rstrip("/"), settings.API_MAX_BODY_BYTES)
+@lru_cache(maxsize=32)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def body_limit(request: HttpRequest) -> int:
+    """The largest body this API request may send: `API_MAX_BODY_BYTES`, or a route's own limit from
+    `API_ROUTE_BODY_LIMITS` ((method, path regex, name of the setting holding the limit), e.g. uploads)."""
+    for method, pattern, setting in getattr(settings, "API_ROUTE_BODY_LIMITS", ()):
+        if request.method == method and _compiled(pattern).match(request.path):
+            return int(getattr(settings, setting))
+    return int(settings.API_MAX_BODY_BYTES)
 
 
 class RequestGuardMiddleware:
@@ -41,7 +51,7 @@ class RequestGuardMiddleware:
         if _has_nul(request):
             detail = "The query string contains a NUL character (%00), which no parameter accepts."
             return JsonResponse({"detail": detail}, status=400) if is_api else HttpResponseBadRequest(detail)
-        limit = body_limit(request.path)
+        limit = body_limit(request) if is_api else 0
         if is_api and _content_length(request) > limit:
             return JsonResponse({"detail": f"Request body too large: at most {limit} bytes."}, status=413)
         return self.get_response(request)

@@ -158,8 +158,8 @@ def test_the_list_shows_the_approval_state_without_extra_queries(owner, api, dja
     approver = UserFactory()
     for _ in range(3):
         PostFactory(social_account=account, approval_required=True, approved_at=timezone.now(), approved_by=approver)
-    # user (JWT) + membership + count + page (accounts, campaigns, approvers joined in)
-    with django_assert_num_queries(4):
+    # user (JWT) + membership + count + page (accounts, campaigns, approvers joined in) + library items (media_ids)
+    with django_assert_num_queries(5):
         response = api.get("/api/v1/posts?limit=100")
     assert [row["approved_by"] for row in response.json()] == [approver.username] * 3
     assert Post.objects.count() == 3

@@ -377,7 +377,7 @@ def test_a_broken_workbook_is_a_400(api, account):
 
 
 def test_a_file_over_the_import_routes_limit_is_413(api, account, settings):
-    settings.API_BODY_LIMITS = {IMPORT: 4096}
+    settings.POSTS_IMPORT_MAX_REQUEST_BYTES = 4096
     big = csv_file([["@brand", "x" * 200, ""] for _ in range(40)])
     response = upload(api, big)
     assert response.status_code == 413

@@ -117,6 +117,6 @@ class TestQueryCount:
         for index in range(size):
             account = SocialAccountFactory(owner=owner)
             PostFactory(social_account=account, campaign=CampaignFactory(owner=owner) if index % 2 else None)
-        # user (JWT) + count + page (accounts and campaigns joined in)
-        with django_assert_num_queries(4):  # + the caller's membership, once per request
+        # user (JWT) + count + page (accounts and campaigns joined in) + the page's library items (media_ids)
+        with django_assert_num_queries(5):  # + the caller's membership, once per request
             assert len(ids(api.get("/api/v1/posts?limit=100"))) == size

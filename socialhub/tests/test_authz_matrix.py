@@ -133,6 +133,17 @@ MATRIX: dict[tuple[str, str], Row] = {
     # Recurring posts: the owner's post is a one-off (an empty list; no series to end: 409).
     ("api:post-occurrences", "GET"): R(200, 404, 401),
     ("api:post-series-end", "POST"): R(409, 404, 401),
+    # --- API: the media library (uploads are forms: an empty JSON body is a 400 missing the file) ---------
+    ("api:media-list", "GET"): R(200, 200, 401, lists=True),
+    ("api:media-list", "POST"): R(400, 400, 401, body="empty"),
+    ("api:media-detail", "GET"): R(200, 404, 401),
+    ("api:media-detail", "PATCH"): R(200, 404, 401, body="empty"),
+    ("api:media-detail", "DELETE"): R(204, 404, 401),
+    ("api:media-upload-list", "POST"): R(400, 400, 401, body="empty"),
+    ("api:media-upload-detail", "GET"): R(200, 404, 401),
+    ("api:media-upload-detail", "PUT"): R(400, 404, 401),  # no Content-Range: 400, past every permission check
+    ("api:media-upload-detail", "DELETE"): R(204, 404, 401),
+    ("api:media-upload-complete", "POST"): R(409, 404, 401),  # no bytes yet: 409
     # --- API: client review links (managers and owners; the owner of a personal workspace is one) -----
     ("api:review-link-list", "GET"): R(200, 200, 401),
     ("api:review-link-list", "POST"): R(201, 400, 401, body="review_link"),  # another's campaign: 400
@@ -277,6 +288,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:notification-open", "POST"): R(302, 404, REDIRECT),
     ("web:notification-mark-read", "POST"): R(302, 404, REDIRECT),
     ("web:settings-audit", "GET"): R(200, 200, REDIRECT),  # each caller's own personal workspace
+    # Stored files (MEDIA_SERVE_LOCAL): public, as a bucket's would be (Buffer fetches them); names are random.
+    ("web:media-file", "GET"): R(200, 200, 200),
+    ("web:media-library", "GET"): R(200, 200, REDIRECT, lists=True),
+    ("web:media-edit", "POST"): R(302, 404, REDIRECT),  # an empty alt text: saved
+    ("web:media-delete", "POST"): R(302, 404, REDIRECT),
 }
 
 # Which of the owner's objects a route's path argument names, by the route's path prefix (longest first).
@@ -299,6 +315,10 @@ OBJECT_BY_PREFIX = [
     ("api/v1/post-groups/", "post_group"),
     ("api/v1/posts/imports/", "import_job"),
     ("api/v1/posts/", "post"),
+    ("api/v1/media/uploads/", "media_upload"),
+    ("api/v1/media/", "media_item"),
+    ("media/", "media_file"),
+    ("library/", "media_item"),
     ("api/v1/review-links/", "review_link"),
     ("review-links/", "review_link"),
     ("review/", "review_token"),
@@ -470,10 +490,27 @@ def _make_objects(user, *, token: str, marker: str) -> dict:
         status=ImportJobStatus.SUCCEEDED,
         report={"ok": 1},
     )
+    media_item, media_upload = _make_media_objects(user, marker=marker)
+    media_file = media_item.file.name
     notification = Notification.objects.create(
         recipient=user, workspace=workspace_personal_for(user), kind="mention", text=f"{marker} note", url="/posts/"
     )
     return locals()
+
+
+def _make_media_objects(user, *, marker: str):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from media_library.models import MediaItem
+    from media_library.services import upload_start
+
+    workspace = workspace_personal_for(user)
+    item = MediaItem(workspace=workspace, name=f"{marker}.jpg", kind="image", content_type="image/jpeg", size_bytes=3)
+    item.file.name = default_storage.save(f"{workspace.pk}/{uuid.uuid4().hex}.jpg", ContentFile(b"\xff\xd8\xff"))
+    item.save()
+    upload = upload_start(workspace=workspace, actor=user, filename=f"{marker}.mp4", size=100, content_type="video/mp4")
+    return item, upload
 
 
 def _make_workspace_objects(user, *, marker: str):
@@ -601,7 +638,8 @@ def test_matrix(key, method, matrix_data, db, sandbox, client):
     for who in ("anon", "other", "owner"):
         response = _call(callers[who], method, url, body, api=api)
         got[who] = response.status_code
-        bodies[who] = response.content.decode(errors="replace")
+        content = b"".join(response.streaming_content) if response.streaming else response.content  # files stream
+        bodies[who] = content.decode(errors="replace")
         if who == "anon" and not api and response.status_code == REDIRECT and row.anon == REDIRECT:
             assert response["Location"].startswith("/login/"), response["Location"]
     assert got == {"owner": row.owner, "other": row.other, "anon": row.anon}, f"{method} {url}: {got}"

@@ -121,6 +121,17 @@ NEEDS: dict[tuple[str, str], str] = {
     ("api:post-export", "GET"): V,
     ("api:post-occurrences", "GET"): V,
     ("api:post-series-end", "POST"): C,
+    # --- API: the media library (uploading and editing: EDIT_POSTS) ------------------------------------
+    ("api:media-list", "GET"): V,
+    ("api:media-list", "POST"): C,
+    ("api:media-detail", "GET"): V,
+    ("api:media-detail", "PATCH"): C,
+    ("api:media-detail", "DELETE"): C,
+    ("api:media-upload-list", "POST"): C,
+    ("api:media-upload-detail", "GET"): V,
+    ("api:media-upload-detail", "PUT"): C,
+    ("api:media-upload-detail", "DELETE"): C,
+    ("api:media-upload-complete", "POST"): C,
     # --- API: analytics (a post's numbers: EDIT_POSTS) ----------------------------------------------------
     ("api:analytics-list", "GET"): V,
     ("api:analytics-list", "POST"): C,
@@ -275,6 +286,10 @@ NEEDS: dict[tuple[str, str], str] = {
     ("web:notification-mark-read", "POST"): OWN,
     ("web:settings-notifications", "POST"): V,
     ("web:settings-audit", "GET"): M,
+    ("web:media-file", "GET"): PUBLIC,  # stored files: public, as a bucket's (Buffer fetches them)
+    ("web:media-library", "GET"): V,
+    ("web:media-edit", "POST"): C,
+    ("web:media-delete", "POST"): C,
 }
 
 # Routes whose path names the workspace (the owner's team workspace of MATRIX, whose members here are the

@@ -53,8 +53,9 @@ def _api(user, workspace):
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
+        # user (JWT), membership with its workspace, total, page, the page's library items (media_ids)
+        ("/api/v1/posts?limit=100", 5),
         # user (JWT), membership with its workspace, total, page
-        ("/api/v1/posts?limit=100", 4),
         ("/api/v1/social-accounts?limit=100", 4),
         ("/api/v1/campaigns?limit=100", 4),
         # user, membership, the range's posts

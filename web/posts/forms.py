@@ -70,6 +70,8 @@ class ComposerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "placeholder": "https://…/photo.jpg"}),
         help_text="One http(s) link per line: images or a video.",
     )
+    # Library items, in order, as comma-separated ids (the media picker, templates/posts/_composer_media.html).
+    media_ids = forms.CharField(label="Media", required=False, widget=forms.HiddenInput)
     campaign = CampaignChoice(queryset=Campaign.objects.none(), required=False, empty_label="No campaign")
     scheduled_time = forms.DateTimeField(
         label="Date and time",
@@ -134,6 +136,12 @@ class ComposerForm(forms.Form):
     def clean_media_urls(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["media_urls"].splitlines() if line.strip()]
 
+    def clean_media_ids(self) -> list[int]:
+        parts = [part.strip() for part in self.cleaned_data["media_ids"].split(",") if part.strip()]
+        if not all(part.isdigit() and len(part) < 19 for part in parts):
+            raise forms.ValidationError("Choose media from the library.")
+        return [int(part) for part in parts]
+
     def clean_thread(self) -> list[str]:
         return split_thread(self.cleaned_data["thread"])
 
@@ -163,6 +171,7 @@ class ComposerForm(forms.Form):
         return {
             "content": self.cleaned_data["content"],
             "media_urls": self.cleaned_data["media_urls"],
+            "media_ids": self.cleaned_data["media_ids"],
             "campaign_id": campaign.pk if campaign else None,
             "scheduled_time": self.cleaned_data["scheduled_time"],
         }
