@@ -58,7 +58,7 @@ BUSY = {409: OpenApiResponse(description="A delivery is being published or check
 class PostGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OwnedViewSet[PostGroup]):
     # Two queries for any page: the groups, and all their deliveries with their relations.
     queryset = PostGroup.objects.prefetch_related(
-        Prefetch("posts", queryset=Post.objects.with_relations().order_by("pk"))
+        Prefetch("posts", queryset=Post.objects.with_relations().with_media().order_by("pk"))
     ).order_by("-created_at", "-id")
     serializer_class = PostGroupSerializer
     capabilities = writes(Capability.EDIT_POSTS)

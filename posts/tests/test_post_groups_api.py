@@ -180,8 +180,9 @@ def a_group(api, accounts, **overrides) -> dict:
 class TestRead:
     def test_get_with_its_posts_in_constant_queries(self, api, accounts, django_assert_num_queries):
         group = a_group(api, accounts)
-        # Auth and workspace (2 queries, as on every route), the group, its deliveries with their relations.
-        with django_assert_num_queries(4):
+        # Auth and workspace (2 queries, as on every route), the group, its deliveries with their relations,
+        # their library items.
+        with django_assert_num_queries(5):
             response = api.get(f"/api/v1/post-groups/{group['id']}")
         assert response.status_code == 200
         assert [p["id"] for p in response.json()["posts"]] == [p["id"] for p in group["posts"]]
@@ -190,8 +191,9 @@ class TestRead:
     def test_list_in_constant_queries(self, api, accounts, count, django_assert_num_queries):
         for _ in range(count):
             a_group(api, accounts)
-        # Auth and workspace, the count, the page of groups, all their deliveries with their relations.
-        with django_assert_num_queries(5):
+        # Auth and workspace, the count, the page of groups, all their deliveries with their relations, and
+        # their library items.
+        with django_assert_num_queries(6):
             response = api.get("/api/v1/post-groups?limit=100")
         assert response.status_code == 200
         assert len(response.json()) == count and response["X-Total-Count"] == str(count)
