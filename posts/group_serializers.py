@@ -10,8 +10,18 @@ from kernel.api.datetimes import DateTimeInputField
 from kernel.api.filters import MAX_ID
 from kernel.api.strict import StrictSerializer
 from posts.groups import MAX_DELIVERIES
+from posts.media import MAX_MEDIA_IDS
 from posts.models import PostGroup, PostStatus
 from posts.serializers import NetworkOptionsField, PostSerializer
+
+
+def _media_ids() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=MAX_MEDIA_IDS,
+        required=False,
+        help_text="Items of the workspace's media library (GET /media), in order, as for a post.",
+    )
 
 
 def _media_urls() -> serializers.ListField:
@@ -26,6 +36,7 @@ def _media_urls() -> serializers.ListField:
 class PostGroupVariantSerializer(StrictSerializer):
     content = serializers.CharField(max_length=10_000, required=False, help_text="This delivery's own text.")
     media_urls = _media_urls()
+    media_ids = _media_ids()
     network_options = NetworkOptionsField(required=False, help_text="This delivery's options (replace the shared).")
 
     def to_internal_value(self, data):
@@ -74,6 +85,7 @@ class PostGroupCreateSerializer(StrictSerializer):
     )
     content = serializers.CharField(max_length=10_000, help_text="The shared text.")
     media_urls = _media_urls()
+    media_ids = _media_ids()
     scheduled_time = DateTimeInputField(allow_null=True, required=False, help_text=DATETIME_HELP)
     campaign_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=True, required=False)
     status = serializers.ChoiceField(
@@ -89,7 +101,7 @@ class PostGroupCreateSerializer(StrictSerializer):
     variants = VariantsField(
         required=False,
         help_text="Overrides per delivery, keyed by account id (one of social_account_ids): content, media_urls, "
-        "network_options.",
+        "media_ids, network_options.",
     )
 
 

@@ -23,7 +23,7 @@ from posts.services import PostChanges
 
 MAX_DELIVERIES = 50
 # What a variant may override, per delivery, over the shared fields. (`media_ids` joins here.)
-VARIANT_FIELDS = ("content", "media_urls", "network_options")
+VARIANT_FIELDS = ("content", "media_urls", "media_ids", "network_options")
 ErrorTree = dict[str, Any]
 
 
@@ -32,6 +32,7 @@ class Variant(TypedDict, total=False):
 
     content: str
     media_urls: list[str]
+    media_ids: list[int]
     network_options: dict[str, Any]
 
 
@@ -95,6 +96,7 @@ def create_post_group(
     social_account_ids: Sequence[int],
     content: str,
     media_urls: list[str] | None = None,
+    media_ids: list[int] | None = None,
     scheduled_time: dt.datetime | None = None,
     campaign_id: int | None = None,
     network_options: Mapping[str, dict[str, Any]] | None = None,
@@ -115,7 +117,7 @@ def create_post_group(
     errors.update(_network_options_errors(network_options, {a.platform for a in accounts.values()}))
     if errors:
         raise InvalidInput.from_errors(errors, prefix="Nothing was created: ")
-    shared = {"content": content, "media_urls": list(media_urls or [])}
+    shared = {"content": content, "media_urls": list(media_urls or []), "media_ids": list(media_ids or [])}
     with transaction.atomic():
         group = PostGroup.objects.create(workspace=workspace, owner=actor, content=content)
         for account_id in social_account_ids:
@@ -165,6 +167,7 @@ def compose_post_group(
             social_account_ids=[account.pk for account in accounts],
             content=fields["content"],
             media_urls=fields.get("media_urls"),
+            media_ids=fields.get("media_ids"),
             campaign_id=fields.get("campaign_id"),
             scheduled_time=composer_time(action, fields.get("scheduled_time")),
             network_options=network_options,

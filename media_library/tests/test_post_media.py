@@ -175,3 +175,28 @@ def test_buffer_receives_the_library_items_public_urls(api, owner, graphql_token
     assert len(updates) == 2
     assert all(update["media"]["picture"] == item["url"] for update in updates), updates
     assert Post.objects.get(pk=due.pk).status == PostStatus.PUBLISHED
+
+
+def test_a_post_group_shares_library_items_and_a_variant_overrides_them(api, owner, outsider_api):
+    twitter = SocialAccountFactory(owner=owner, platform="twitter")
+    bluesky = SocialAccountFactory(owner=owner, platform="bluesky")
+    shared, own = library_item(api), library_item(api, files.png(), name="own.png", content_type="image/png")
+    body = {
+        "social_account_ids": [twitter.pk, bluesky.pk],
+        "content": "One text, two networks",
+        "media_ids": [shared["id"]],
+        "scheduled_time": SOON,
+        "variants": {str(bluesky.pk): {"media_ids": [own["id"], shared["id"]]}},
+    }
+    response = api.post("/api/v1/post-groups", body, format="json")
+    assert response.status_code == 201, response.content
+    by_account = {post["social_account_id"]: post for post in response.json()["posts"]}
+    assert by_account[twitter.pk]["media_ids"] == [shared["id"]]
+    assert by_account[bluesky.pk]["media_ids"] == [own["id"], shared["id"]]
+
+    # Another workspace's item is not theirs to use: a 400 that names nothing of it, and nothing is made.
+    theirs = library_item(outsider_api)
+    refused = api.post("/api/v1/post-groups", {**body, "media_ids": [theirs["id"]], "variants": {}}, format="json")
+    assert refused.status_code == 400 and theirs["name"] not in refused.content.decode()
+    assert PostMedia.objects.filter(media_id=theirs["id"]).count() == 0
+    assert Post.objects.filter(group__isnull=False).count() == 2
