@@ -19,6 +19,7 @@ from kernel.api.strict import StrictSerializer
 from kernel.api.views import UserTimezoneMixin
 from kernel.errors import InvalidInput
 from kernel.tenancy import WorkspaceScopedView, request_workspace
+from posts.media import MAX_MEDIA_IDS
 from posts.models import Post
 from posts.previews.service import MAX_PREVIEW_ACCOUNTS, post_preview, previews_for_accounts
 from posts.serializers import NetworkOptionsField
@@ -36,6 +37,15 @@ NOT_FOUND = {
 }
 
 
+def _media_ids_field() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=MAX_MEDIA_IDS,
+        required=False,
+        help_text="Library items (GET /media), in order, as for a post.",
+    )
+
+
 def _media_urls_field() -> serializers.ListField:
     return serializers.ListField(
         child=serializers.CharField(max_length=2000), max_length=50, required=False, help_text="As for a post."
@@ -45,6 +55,7 @@ def _media_urls_field() -> serializers.ListField:
 class PreviewVariantSerializer(StrictSerializer):
     content = serializers.CharField(max_length=10_000, allow_blank=True, trim_whitespace=False, required=False)
     media_urls = _media_urls_field()
+    media_ids = _media_ids_field()
     network_options = NetworkOptionsField(required=False)
 
 
@@ -61,12 +72,13 @@ class PreviewRequestSerializer(StrictSerializer):
         max_length=10_000, allow_blank=True, trim_whitespace=False, required=False, default=""
     )
     media_urls = _media_urls_field()
+    media_ids = _media_ids_field()
     network_options = NetworkOptionsField(required=False, help_text="The shared options (as for a post).")
     variants = serializers.DictField(
         child=PreviewVariantSerializer(),
         required=False,
-        help_text="Per account id (a string key): `content`, `media_urls`, `network_options` overriding the "
-        "shared ones for that account, as post groups' variants do.",
+        help_text="Per account id (a string key): `content`, `media_urls`, `media_ids`, `network_options` "
+        "overriding the shared ones for that account, as post groups' variants do.",
     )
 
     def validate(self, attrs):
@@ -136,6 +148,7 @@ class PostPreviewView(UserTimezoneMixin, WorkspaceScopedView, APIView):
             account_ids=data["account_ids"],
             content=data["content"],
             media_urls=data.get("media_urls", []),
+            media_ids=data.get("media_ids", []),
             network_options=data.get("network_options"),
             variants=data.get("variants"),
         )

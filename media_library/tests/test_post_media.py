@@ -200,3 +200,19 @@ def test_a_post_group_shares_library_items_and_a_variant_overrides_them(api, own
     assert refused.status_code == 400 and theirs["name"] not in refused.content.decode()
     assert PostMedia.objects.filter(media_id=theirs["id"]).count() == 0
     assert Post.objects.filter(group__isnull=False).count() == 2
+
+
+def test_previews_show_library_items_and_warn_of_ones_that_are_not_yours(api, owner, outsider_api):
+    account = SocialAccountFactory(owner=owner, platform="bluesky")
+    mine, theirs = library_item(api, alt_text="A red square"), library_item(outsider_api)
+    body = {"social_account_id": account.pk, "content": "Look", "media_ids": [mine["id"], theirs["id"]]}
+    response = api.post("/api/v1/posts/preview", body, format="json")
+    assert response.status_code == 200, response.content
+    (preview,) = response.json()["previews"]
+    assert [m["url"] for m in preview["media"]["items"]] == [mine["url"]] and mine["url"] in preview["html"]
+    assert 'alt="A red square"' in preview["html"]
+    assert preview["warnings"] == [f"Media: You have no media item {theirs['id']}."]
+
+    created = create(api, account, media_ids=[mine["id"]]).json()
+    stored = api.get(f"/api/v1/posts/{created['id']}/preview").json()
+    assert stored["media"]["items"][0]["url"] == mine["url"]

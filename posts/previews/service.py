@@ -15,7 +15,10 @@ from django.utils.safestring import mark_safe
 from accounts.models import SocialAccount, Workspace
 from buffer_integration.platforms import NOT_PUBLISHABLE_MESSAGE, can_publish
 from kernel.errors import InvalidInput, NotFound
+from media_library.models import MediaItem
+from media_library.storage import public_url
 from posts.groups import delivery_fields
+from posts.media import media_ids_errors, post_media_items, workspace_media
 from posts.models import Post, PostStatus
 from posts.previews.build import build_preview, media_from_urls, profile
 from posts.rules import post_errors
@@ -62,9 +65,11 @@ def account_preview(
     media: Sequence[Mapping[str, Any]],
     media_urls: Sequence[str],
     network_options: Mapping[str, Any] | None,
+    media_warnings: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """One account's preview with its warnings and its HTML. `media` is the list shown (library items
-    plug in here); `media_urls` what the validator checks, as for a post."""
+    """One account's preview with its warnings and its HTML. `media` is the list shown (library items,
+    then URLs); `media_urls` what the validator checks, as for a post, and `media_warnings` what the
+    library items' own rule says (`posts.media.media_ids_errors`)."""
     errors = post_errors(
         owner=None,  # read only for a campaign's dates; a preview has no campaign
         account=account,
@@ -88,7 +93,7 @@ def account_preview(
         media=media,
         network_options=network_options if isinstance(network_options, Mapping) else {},
         service_type=account.service_type or "profile",
-        warnings=_flat_messages(errors),
+        warnings=[*_flat_messages(errors), *(f"Media: {message}" for message in media_warnings)],
     )
     return {**preview, "html": render_preview(preview)}
 
@@ -99,6 +104,7 @@ def previews_for_accounts(
     account_ids: Sequence[int],
     content: str,
     media_urls: Sequence[str] = (),
+    media_ids: Sequence[int] = (),
     network_options: Mapping[str, Any] | None = None,
     variants: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
@@ -107,6 +113,8 @@ def previews_for_accounts(
     if len(account_ids) > MAX_PREVIEW_ACCOUNTS:
         raise InvalidInput.from_errors({"social_account_ids": [f"At most {MAX_PREVIEW_ACCOUNTS} accounts."]})
     accounts = SocialAccount.objects.in_workspace(workspace).in_bulk(list(account_ids))
+    every_id = [*media_ids, *(pk for v in (variants or {}).values() for pk in (v or {}).get("media_ids") or [])]
+    items = workspace_media(workspace=workspace, ids=every_id)  # one query for every account's items
     if any(account_id not in accounts for account_id in account_ids):
         raise NotFound("Not found.")
     previews = []
@@ -116,7 +124,12 @@ def previews_for_accounts(
             message = NOT_PUBLISHABLE_MESSAGE.format(label=account.get_platform_display())
             raise InvalidInput.from_errors({"social_account_ids": [message]})
         fields = resolve_variant(
-            base={"content": content, "media_urls": list(media_urls), "network_options": network_options or {}},
+            base={
+                "content": content,
+                "media_urls": list(media_urls),
+                "media_ids": list(media_ids),
+                "network_options": network_options or {},
+            },
             variants=variants,
             account_id=account_id,
         )
@@ -124,12 +137,30 @@ def previews_for_accounts(
             account_preview(
                 account=account,
                 content=fields["content"],
-                media=media_from_urls(fields["media_urls"]),
+                media=[
+                    *media_from_items([items[pk] for pk in fields["media_ids"] if pk in items]),
+                    *media_from_urls(fields["media_urls"]),
+                ],
                 media_urls=fields["media_urls"],
                 network_options=fields["network_options"],
+                media_warnings=media_ids_errors(media_ids=fields["media_ids"], items=items, platform=account.platform),
             )
         )
     return previews
+
+
+def media_from_items(items: Sequence[MediaItem]) -> list[dict[str, Any]]:
+    """Library items as a preview shows them, at their public URLs."""
+    return [
+        {
+            "url": public_url(item.file.name),
+            "kind": item.kind,
+            "alt_text": item.alt_text,
+            "width": item.width,
+            "height": item.height,
+        }
+        for item in items
+    ]
 
 
 def post_preview(*, post: Post) -> dict[str, Any] | None:
@@ -140,7 +171,7 @@ def post_preview(*, post: Post) -> dict[str, Any] | None:
     return account_preview(
         account=post.social_account,
         content=post.content,
-        media=media_from_urls(post.media_urls),
+        media=[*media_from_items(post_media_items(post)), *media_from_urls(post.media_urls)],
         media_urls=post.media_urls,
         network_options=post.network_options,
     )

@@ -62,6 +62,7 @@ def post_preview_view(request: HttpRequest) -> JsonResponse:
             account_ids=account_ids,
             content=form.cleaned_data.get("content") or "",
             media_urls=form.cleaned_data.get("media_urls") or [],
+            media_ids=form.cleaned_data.get("media_ids") or [],
             variants=variants,
         )
     except NotFound as exc:
