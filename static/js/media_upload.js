@@ -34,7 +34,11 @@
   }
 
   function setIds(list) {
-    if (hidden) hidden.value = list.join(",");
+    if (hidden) {
+      hidden.value = list.join(",");
+      // A script's change fires no event: say it, so the live previews (composer_preview.js) follow.
+      hidden.dispatchEvent(new Event("change", { bubbles: true }));
+    }
     render();
   }
 
