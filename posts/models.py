@@ -100,6 +100,7 @@ class PostSeries(TimestampedModel):
     # The template of every occurrence not edited on its own.
     content = models.TextField()
     media_urls = models.JSONField(default=list, blank=True)
+    media_ids = models.JSONField(default=list, blank=True)  # library items, in order (each occurrence's PostMedia)
     network_options = models.JSONField(default=dict, blank=True)
     post_status = models.CharField(max_length=20, default="scheduled")  # draft or scheduled, as the first post
     # No occurrence at or after this instant belongs to the series (split by "this and following", or ended).

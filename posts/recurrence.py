@@ -30,6 +30,7 @@ from accounts.models import Membership, SocialAccount, User, Workspace
 from kernel.errors import Conflict, InvalidInput, ServiceError
 from kernel.periodic import LoopReport, run_isolated
 from posts import approvals, services, transitions
+from posts.media import post_media_items
 from posts.models import Post, PostSeries, PostStatus
 from posts.rrules import Occurrence, Rule, expand, parse_rule, rule_count, with_count
 from posts.services import PostChanges
@@ -141,6 +142,7 @@ def _make_post(series: PostSeries, occurrence: Occurrence, *, actor: User, needs
         campaign_id=series.campaign_id,
         scheduled_time=occurrence.at,
         media_urls=list(series.media_urls),
+        media_ids=list(series.media_ids),
         status=series.post_status,
         network_options=dict(series.network_options),
         needs_approval=needs_approval,
@@ -160,6 +162,7 @@ def series_create(
     campaign_id: int | None = None,
     platform: str | None = None,
     media_urls: list[str] | None = None,
+    media_ids: list[int] | None = None,
     status: str | None = None,
     network_options: dict[str, Any] | None = None,
     needs_approval: bool = False,
@@ -200,6 +203,7 @@ def series_create(
             start_time=start.time(),
             content=content,
             media_urls=list(media_urls or []),
+            media_ids=list(media_ids or []),
             network_options=dict(network_options or {}),
             post_status=status or PostStatus.SCHEDULED,
         )
@@ -326,6 +330,7 @@ def series_split(
             campaign_id=changes.get("campaign_id", post.campaign_id),
             platform=changes.get("platform"),
             media_urls=changes.get("media_urls", post.media_urls),
+            media_ids=changes.get("media_ids", [item.pk for item in post_media_items(post)]),
             status=series.post_status,
             network_options=changes.get("network_options", post.network_options),
             needs_approval=needs_approval,

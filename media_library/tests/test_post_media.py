@@ -216,3 +216,13 @@ def test_previews_show_library_items_and_warn_of_ones_that_are_not_yours(api, ow
     created = create(api, account, media_ids=[mine["id"]]).json()
     stored = api.get(f"/api/v1/posts/{created['id']}/preview").json()
     assert stored["media"]["items"][0]["url"] == mine["url"]
+
+
+def test_every_occurrence_of_a_recurring_post_takes_its_library_items(api, owner):
+    account = SocialAccountFactory(owner=owner, platform="twitter")
+    item = library_item(api)
+    response = create(api, account, media_ids=[item["id"]], recurrence="FREQ=DAILY;COUNT=3")
+    assert response.status_code == 201, response.content
+    occurrences = Post.objects.filter(series_id=response.json()["series_id"])
+    assert occurrences.count() == 3
+    assert all([m.pk for m in post.media_items.all()] == [item["id"]] for post in occurrences)

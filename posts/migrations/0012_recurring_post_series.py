@@ -38,6 +38,7 @@ class Migration(migrations.Migration):
                 ('start_time', models.TimeField()),
                 ('content', models.TextField()),
                 ('media_urls', models.JSONField(blank=True, default=list)),
+                ('media_ids', models.JSONField(blank=True, default=list)),
                 ('network_options', models.JSONField(blank=True, default=dict)),
                 ('post_status', models.CharField(default='scheduled', max_length=20)),
                 ('ends_before', models.DateTimeField(blank=True, null=True)),

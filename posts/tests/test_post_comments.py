@@ -209,7 +209,7 @@ def test_the_post_pages_queries_do_not_grow_with_comments(web, owner, personal_p
     web.get(f"/posts/{personal_post.pk}/")  # warm: first-time lookups the page makes once per session
     # session, user, post, delivery, snapshots, attempts, Buffer config for analytics (x2),
     # comments with authors, their mentions, the caller's membership (once per request), the workspace
-    # switcher, unread notifications (bell)
-    with django_assert_num_queries(13):
+    # switcher, unread notifications (bell), the library items its preview shows
+    with django_assert_num_queries(14):
         html = web.get(f"/posts/{personal_post.pk}/").content.decode()
     assert html.count('class="mention"') == count
