@@ -87,12 +87,16 @@ class ImportJobSerializer(serializers.ModelSerializer[PostImportJob]):
 
 
 class ImportInvalidSerializer(serializers.Serializer[Any]):
+    """Both 400s of the import: invalid rows (`errors` by row, then column, and the `job` with its report),
+    or a request or file that cannot be read at all (`errors` by field, as everywhere in the API)."""
+
     detail = serializers.CharField()
     errors = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-        help_text='By row, then column: {"3": {"content": ["..."]}}.',
+        child=serializers.JSONField(),
+        help_text='Invalid rows: by row, then column ({"3": {"content": ["..."]}}). An unreadable request or '
+        'file: by field ({"file": ["..."]}).',
     )
-    job = ImportJobSerializer()
+    job = ImportJobSerializer(required=False, help_text="Invalid rows only: the job with its full report.")
 
 
 def _job_answer(request: Request, job: PostImportJob) -> Response:
