@@ -14,41 +14,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import shutil
 import statistics
-import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from embedded import BASE_DIR, start_embedded_project
+
 BENCH_DIR = BASE_DIR / "var" / "bench-calendar"
 TARGET_SECONDS = 2.0
 
 
 def configure() -> None:
-    shutil.rmtree(BENCH_DIR, ignore_errors=True)
-    BENCH_DIR.mkdir(parents=True)
-    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SQLITE_PATH", "CELERY_BROKER_DIR"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "socialhub.settings",
-            "DEBUG": "false",  # DEBUG keeps every query in memory
-            "SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
-            "FIELD_ENCRYPTION_KEYS": "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktMDE=",
-            "ALLOWED_HOSTS": "localhost,testserver",
-            "SOCIALHUB_VAR_DIR": str(BENCH_DIR),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    start_embedded_project(BENCH_DIR)
 
 
 def group_posts(workspace, owner, posts: list) -> None:

@@ -16,43 +16,21 @@ import argparse
 import csv
 import datetime as dt
 import io
-import os
-import shutil
-import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from embedded import BASE_DIR, start_embedded_project
+
 BENCH_DIR = BASE_DIR / "var" / "bench-import"
 TARGET_SECONDS = 30.0
 ACCOUNTS, CAMPAIGNS = 20, 5
 
 
 def configure(rows: int) -> None:
-    shutil.rmtree(BENCH_DIR, ignore_errors=True)
-    BENCH_DIR.mkdir(parents=True)
-    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SQLITE_PATH", "CELERY_BROKER_DIR"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "socialhub.settings",
-            "DEBUG": "false",  # DEBUG keeps every query in memory
-            "SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
-            "FIELD_ENCRYPTION_KEYS": "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktMDE=",
-            "ALLOWED_HOSTS": "localhost,testserver",
-            "SOCIALHUB_VAR_DIR": str(BENCH_DIR),
-            "LOG_LEVEL": "WARNING",
-            "POSTS_IMPORT_SYNC_MAX_ROWS": str(rows),
-            "POSTS_IMPORT_MAX_ROWS": str(max(rows, 10_000)),
-        }
+    start_embedded_project(
+        BENCH_DIR,
+        POSTS_IMPORT_SYNC_MAX_ROWS=str(rows),
+        POSTS_IMPORT_MAX_ROWS=str(max(rows, 10_000)),
     )
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def posts_file(rows: int) -> bytes:
